@@ -1,0 +1,94 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { RestorationTask } from '../restoration/restorationTask.js';
+
+/**
+ * The joint fixed-point system of DESIGN.md §2, state Y = [x_{s_1}, ..., x_{s_T} = x_0] stacked as
+ * [T, B, H, W, C] (row k is the state after step k; x_0 is the last row).
+ *
+ * One application G(Y):
+ *  1. network inputs X = [x_T, Y_1..Y_{T-1}], ALL T eps in one batched call (optionally in chunks);
+ *  2. every next state by the unrolled closed form, in u = x / sqrt(abar) scale:
+ *       u_{s_k} = A+y + P (u_T + S_k) + (A+A)(e2_k eps_k + n_k z_k),
+ *       S_k = sum_{j<=k} (e2_j - e1_j) eps_j + n_j z_j        (a cumulative sum over rows)
+ *     computed as A+y + base + (A+A)(R_k - base) with base = u_T + S_k, since P = I - A+A;
+ *  3. Y'_k = sqrt(abar_{s_k}) u_{s_k}.
+ * Row k of G depends only on rows < k of Y: the system is lower-triangular, so Picard iteration is
+ * exact after T applications, and its fixed point is exactly the serial trajectory.
+ */
+export interface DeqSystem {
+  readonly rows: number;
+  readonly stateShape: number[];
+  /** G(Y); does not dispose Y. */
+  map(Y: tf.Tensor): tf.Tensor;
+  /** Every row set to x_T (the reference's initialisation). */
+  initialState(): tf.Tensor;
+  /** The x_0 row of a state, [B, H, W, C]. */
+  x0Of(Y: tf.Tensor): tf.Tensor4D;
+  dispose(): void;
+}
+
+export interface DeqSystemOptions {
+  /** Evaluate eps in chunks of at most this many images (memory bound); results are identical. */
+  chunkSize?: number;
+}
+
+export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {}): DeqSystem {
+  const { model, operator: op, xT } = task.inputs;
+  const c = task.coeffs;
+  const { T } = c;
+  const B = task.batch;
+  const img = [...op.imageShape] as [number, number, number];
+  const stateShape = [T, B, ...img];
+  const col = (v: ArrayLike<number>) => tf.tensor(Float32Array.from(v), [T, 1, 1, 1, 1]);
+  const tRows = c.t.flatMap((t) => new Array<number>(B).fill(t));
+  // Constants, built once; tf.tidy keeps only each returned tensor.
+  const noiseW = task.noiseAt(0)
+    ? tf.tidy(() => tf.mul(col(c.n), tf.stack(c.t.map((_, j) => tf.broadcastTo(task.noiseAt(j)!, [B, ...img]))))) // n_j z_j
+    : null;
+  const k = {
+    xT5: tf.expandDims(xT, 0),
+    uT: tf.tidy(() => tf.expandDims(tf.div(xT, c.sqrtAbarT[0]), 0)),
+    Apy: tf.expandDims(task.Apy, 0),
+    wCum: col(c.e2.map((e2, j) => e2 - c.e1[j])),
+    wOwn: col(c.e2),
+    sqrtAbarS: col(c.sqrtAbarS),
+  };
+  const kept: tf.Tensor[] = [...Object.values(k), ...(noiseW ? [noiseW] : [])];
+  const chunk = Math.max(1, Math.floor(options.chunkSize ?? T * B));
+
+  const epsAll = (X: tf.Tensor): tf.Tensor =>
+    tf.tidy(() => {
+      const flat = tf.reshape(X, [T * B, ...img]) as tf.Tensor4D;
+      if (chunk >= T * B) return tf.reshape(model.eps(flat, tRows), stateShape);
+      const parts: tf.Tensor[] = [];
+      for (let i = 0; i < T * B; i += chunk) {
+        const n = Math.min(chunk, T * B - i);
+        parts.push(model.eps(tf.slice(flat, [i, 0, 0, 0], [n, ...img]), tRows.slice(i, i + n)));
+      }
+      return tf.reshape(tf.concat(parts, 0), stateShape);
+    });
+
+  const project = (v: tf.Tensor) => tf.reshape(op.project(tf.reshape(v, [T * B, ...img])), stateShape);
+
+  return {
+    rows: T,
+    stateShape,
+    map: (Y) =>
+      tf.tidy(() => {
+        const X = T === 1 ? k.xT5 : tf.concat([k.xT5, tf.slice(Y, [0], [T - 1])], 0);
+        const eps = epsAll(X);
+        let cumTerm = tf.mul(k.wCum, eps);
+        let ownTerm = tf.mul(k.wOwn, eps);
+        if (noiseW) {
+          cumTerm = tf.add(cumTerm, noiseW);
+          ownTerm = tf.add(ownTerm, noiseW);
+        }
+        const base = tf.add(k.uT, tf.cumsum(cumTerm, 0));
+        const u = tf.add(tf.add(k.Apy, base), project(tf.sub(ownTerm, base)));
+        return tf.mul(k.sqrtAbarS, u);
+      }),
+    initialState: () => tf.tidy(() => tf.tile(k.xT5, [T, 1, 1, 1, 1])),
+    x0Of: (Y) => tf.tidy(() => tf.reshape(tf.slice(Y, [T - 1], [1]), [B, ...img]) as tf.Tensor4D),
+    dispose: () => kept.forEach((v) => v.dispose()),
+  };
+}

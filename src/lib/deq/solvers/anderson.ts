@@ -1,0 +1,86 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Matrix, solve } from 'ml-matrix';
+import { ParameterError } from '../../errors.js';
+import { iterate } from './iterationLoop.js';
+import type { AndersonSettings, FixedPointMap, SolveOptions, SolveResult } from './solverTypes.js';
+
+/**
+ * Anderson acceleration (type II, as in the DEQ reference code): keep the last m iterates X_i and
+ * their images F_i, find mixing weights alpha (sum 1) minimising ||sum alpha_i (F_i - X_i)||^2 +
+ * lambda ||alpha||^2, and step to beta * sum alpha_i F_i + (1 - beta) * sum alpha_i X_i.
+ *
+ * perRow = false solves ONE problem for the whole stacked state; perRow = true solves one problem
+ * per row (per timestep), as the DeqIR reference does by treating timesteps as the batch axis.
+ */
+export async function anderson(
+  F: FixedPointMap,
+  x0: tf.Tensor,
+  settings: Omit<AndersonSettings, 'kind'> & SolveOptions & { perRow?: boolean } = {},
+): Promise<SolveResult> {
+  const m = settings.m ?? 5;
+  const lambda = settings.lambda ?? 1e-3;
+  const beta = settings.beta ?? 1;
+  if (!Number.isInteger(m) || m < 1) throw new ParameterError(`anderson: history m must be an integer >= 1, got ${m}`);
+  if (!(lambda >= 0)) throw new ParameterError(`anderson: lambda must be >= 0, got ${lambda}`);
+  if (!(beta > 0 && beta <= 1)) throw new ParameterError(`anderson: beta must lie in (0, 1], got ${beta}`);
+  const rows = x0.shape[0];
+  const groups = settings.perRow ? rows : 1;
+  const xs: tf.Tensor[] = [];
+  const fs: tf.Tensor[] = [];
+  try {
+    return await iterate(F, x0, settings, async (x, fx) => {
+      xs.push(tf.clone(x));
+      fs.push(tf.clone(fx));
+      if (xs.length > m) {
+        xs.shift()!.dispose();
+        fs.shift()!.dispose();
+      }
+      const n = xs.length;
+      const gram = tf.tidy(() => {
+        const G = tf.reshape(tf.stack(xs.map((xi, i) => tf.sub(fs[i], xi))), [n, groups, -1]);
+        const Gt = tf.transpose(G, [1, 0, 2]);
+        return tf.matMul(Gt, Gt, false, true);
+      });
+      const g = await gram.data();
+      gram.dispose();
+      const alpha = new Float32Array(groups * n);
+      for (let r = 0; r < groups; r++) {
+        const w = mixingWeights(g.subarray(r * n * n, (r + 1) * n * n), n, lambda);
+        alpha.set(w, r * n);
+      }
+      // Weights [groups, n, 1, ...] broadcast over iterates stacked as [rows, n, ...]: one alpha per
+      // row (perRow) or one shared by all rows.
+      return tf.tidy(() => {
+        const a = tf.tensor(alpha, [groups, n, ...new Array<number>(x.rank - 1).fill(1)]);
+        const combine = (ts: tf.Tensor[]) => tf.sum(tf.mul(a, tf.stack(ts, 1)), 1);
+        return beta === 1 ? combine(fs) : tf.add(tf.mul(combine(fs), beta), tf.mul(combine(xs), 1 - beta));
+      });
+    });
+  } finally {
+    [...xs, ...fs].forEach((t) => t.dispose());
+  }
+}
+
+/** alpha = (H + lambda I)^-1 1 / (1^T (H + lambda I)^-1 1); falls back to the newest iterate if singular. */
+export function mixingWeights(gram: ArrayLike<number>, n: number, lambda: number): Float64Array {
+  const H = new Matrix(n, n);
+  let scale = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) H.set(i, j, gram[i * n + j]);
+  for (let i = 0; i < n; i++) {
+    H.set(i, i, H.get(i, i) + lambda);
+    scale = Math.max(scale, Math.abs(H.get(i, i)));
+  }
+  const out = new Float64Array(n);
+  if (n === 1 || scale === 0) {
+    out[n - 1] = 1;
+    return out;
+  }
+  const w = solve(H, Matrix.ones(n, 1)).getColumn(0);
+  const sum = w.reduce((a, b) => a + b, 0);
+  if (!w.every(Number.isFinite) || !Number.isFinite(sum) || Math.abs(sum) < 1e-300) {
+    out[n - 1] = 1;
+    return out;
+  }
+  w.forEach((v, i) => (out[i] = v / sum));
+  return out;
+}

@@ -1,0 +1,11 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ParameterError } from '../../errors.js';
+import { iterate } from './iterationLoop.js';
+import type { FixedPointMap, PicardSettings, SolveOptions, SolveResult } from './solverTypes.js';
+
+/** Picard (Jacobi) iteration X <- (1 - beta) X + beta F(X). Exact after `rows` steps on a triangular system when beta = 1. */
+export function picard(F: FixedPointMap, x0: tf.Tensor, settings: Omit<PicardSettings, 'kind'> & SolveOptions = {}): Promise<SolveResult> {
+  const beta = settings.beta ?? 1;
+  if (!(beta > 0 && beta <= 1)) throw new ParameterError(`picard: beta must lie in (0, 1], got ${beta}`);
+  return iterate(F, x0, settings, (x, fx) => (beta === 1 ? fx : tf.tidy(() => tf.add(tf.mul(x, 1 - beta), tf.mul(fx, beta)))));
+}

@@ -1,0 +1,66 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Solvers find X = F(X) for a map on tensors whose leading axis holds "rows" (for DeqIR: timesteps).
+ * They know nothing of diffusion: rows matter only for per-row residuals and per-row Anderson.
+ * F must not dispose its argument and must return a fresh tensor of the same shape.
+ */
+export type FixedPointMap = (x: tf.Tensor) => tf.Tensor | Promise<tf.Tensor>;
+
+export interface IterationRecord {
+  /** 1-based; one map evaluation per iteration. */
+  iteration: number;
+  /** ||F(X) - X|| over the whole state. */
+  absResidual: number;
+  /** ||F(X) - X|| / ||F(X)||. */
+  relResidual: number;
+  rowAbsResidual: number[];
+  rowRelResidual: number[];
+  /** Milliseconds since the solve started, including this iteration's read-back. */
+  wallMs: number;
+}
+
+/** Return 'stop' to end the solve early (an outside criterion, e.g. error to a reference). */
+export type IterationCallback = (
+  rec: IterationRecord,
+  iterate: { x: tf.Tensor; fx: tf.Tensor },
+) => void | 'stop' | Promise<void | 'stop'>;
+
+export interface SolveOptions {
+  /** Stop when the relative residual is below tol (default 1e-3, as the reference). */
+  tol?: number;
+  maxIter?: number;
+  signal?: AbortSignal;
+  onIteration?: IterationCallback;
+  /** The run fails when the residual grows beyond this factor of the first one (default 1e6). */
+  divergenceFactor?: number;
+}
+
+export interface SolveResult {
+  /** F(X) at the last iterate: the best estimate (for a triangular system, one step further). */
+  solution: tf.Tensor;
+  iterations: number;
+  converged: boolean;
+  stoppedBy: 'tol' | 'maxIter' | 'callback';
+  history: IterationRecord[];
+}
+
+export interface PicardSettings {
+  kind: 'picard';
+  /** Damping: X <- (1 - beta) X + beta F(X); 1 is plain Picard (Jacobi). */
+  beta?: number;
+}
+
+export interface AndersonSettings {
+  kind: 'anderson' | 'anderson-per-row';
+  /** History size. */
+  m?: number;
+  /** Tikhonov regularisation of the least-squares mixing problem. */
+  lambda?: number;
+  /** Mixing: beta * (alpha · F) + (1 - beta) * (alpha · X). */
+  beta?: number;
+}
+
+export type SolverSettings = (PicardSettings | AndersonSettings) & SolveOptions;
+export type SolverKind = SolverSettings['kind'];
+export const SOLVER_KINDS: readonly SolverKind[] = ['picard', 'anderson', 'anderson-per-row'];

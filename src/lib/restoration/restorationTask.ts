@@ -1,0 +1,75 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { NonFiniteError, ShapeError } from '../errors.js';
+import type { EpsModel } from '../models/epsModel.js';
+import { checkBatch, sameShape, type LinearOperator } from '../operators/linearOperator.js';
+import { linearSchedule, type DiffusionSchedule } from '../schedule/linearSchedule.js';
+import { stepCoefficients, type SamplingSettings, type StepCoefficients } from '../schedule/stepCoefficients.js';
+
+/** Everything that fixes one restoration: the chain is a deterministic function of (xT, y, z). */
+export interface RestorationInputs {
+  model: EpsModel;
+  operator: LinearOperator;
+  /** Measurements [B, ...operator.measurementShape]. */
+  y: tf.Tensor;
+  /** Initial noise [B, H, W, C]. */
+  xT: tf.Tensor4D;
+  /**
+   * Noise for the c1 term: one image per restoration [B, H, W, C] reused at every step (the
+   * reference), or one per step [T, B, H, W, C] (pre-sampled, as ParaDiGMS). Not needed when nw = 0.
+   */
+  z?: tf.Tensor;
+  sampling: SamplingSettings;
+  schedule?: DiffusionSchedule;
+}
+
+/**
+ * Validated inputs plus the constants both samplers share (A+ y and the step coefficients).
+ * Owns the tensors it creates; call dispose() when done. Inputs stay owned by the caller.
+ */
+export interface RestorationTask {
+  readonly inputs: RestorationInputs;
+  readonly coeffs: StepCoefficients;
+  readonly batch: number;
+  readonly Apy: tf.Tensor4D;
+  /** Noise of step k as a tensor broadcastable to [B, H, W, C], or null when nw = 0. */
+  noiseAt(k: number): tf.Tensor | null;
+  dispose(): void;
+}
+
+export function prepareRestoration(inputs: RestorationInputs): RestorationTask {
+  const { model, operator: op, y, xT, z } = inputs;
+  const schedule = inputs.schedule ?? linearSchedule();
+  const coeffs = stepCoefficients(schedule, inputs.sampling);
+  if (!sameShape(model.imageShape, op.imageShape)) {
+    throw new ShapeError(`model images are [${model.imageShape.join(', ')}] but the operator expects [${op.imageShape.join(', ')}]`);
+  }
+  checkBatch(xT, op.imageShape, 'restoration', 'xT');
+  checkBatch(y, op.measurementShape, 'restoration', 'y');
+  const B = xT.shape[0];
+  if (y.shape[0] !== B) throw new ShapeError(`restoration: y holds ${y.shape[0]} measurements but xT holds ${B} images`);
+  assertFinite(y, 'y');
+  assertFinite(xT, 'xT');
+  const needsNoise = inputs.sampling.nw !== undefined && inputs.sampling.nw > 0;
+  if (needsNoise && !z) throw new ShapeError('restoration: nw > 0 needs the noise z ([B, H, W, C] or [T, B, H, W, C])');
+  let perStep = false;
+  if (z) {
+    perStep = z.rank === 5;
+    const want = perStep ? [coeffs.T, B, ...op.imageShape] : [B, ...op.imageShape];
+    if (!sameShape(z.shape, want)) throw new ShapeError(`restoration: z must have shape [${want.join(', ')}], got [${z.shape.join(', ')}]`);
+    assertFinite(z, 'z');
+  }
+  const Apy = op.Apinv(y);
+  return {
+    inputs: { ...inputs, schedule },
+    coeffs,
+    batch: B,
+    Apy,
+    noiseAt: (k) => (!needsNoise || !z ? null : perStep ? tf.gather(z, k) : z),
+    dispose: () => Apy.dispose(),
+  };
+}
+
+export function assertFinite(t: tf.Tensor, what: string): void {
+  const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(t))).dataSync()[0]);
+  if (bad) throw new NonFiniteError(`${what} contains NaN or Inf values`);
+}

@@ -1,0 +1,75 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { throwIfAborted } from '../errors.js';
+import type { RestorationTask } from '../restoration/restorationTask.js';
+
+/** What the chain shows a visualisation at each step; tensors are valid only during the callback. */
+export interface SerialStepRecord {
+  k: number;
+  t: number;
+  s: number;
+  x: tf.Tensor4D;
+  eps: tf.Tensor4D;
+  /** Model's prediction of x_0 from x_t, before the null-space correction. */
+  x0Pred: tf.Tensor4D;
+  next: tf.Tensor4D;
+}
+
+export interface SerialOptions {
+  signal?: AbortSignal;
+  onStep?: (rec: SerialStepRecord) => void | Promise<void>;
+  /** Read back x_t and x0|t at every step (Float32Array per step) for plotting. */
+  keepTrajectory?: boolean;
+}
+
+export interface SerialResult {
+  x0: tf.Tensor4D;
+  /** Network evaluations per image. */
+  nfe: number;
+  sequentialDepth: number;
+  wallMs: number;
+  trajectory?: { t: number[]; x: Float32Array[]; x0Pred: Float32Array[] };
+}
+
+/**
+ * The classic sampler: T network calls in a row, each a DDNM null-space step inside DDIM
+ * (DESIGN.md §2 "One serial step"):
+ *   x0|t = (x_t - sqrt(1-abar_t) eps) / sqrt(abar_t)
+ *   x0^  = A+ y + (I - A+A) x0|t
+ *   x_s  = sqrt(abar_s) x0^ + c2 eps + c1 z
+ */
+export async function serialChain(task: RestorationTask, opts: SerialOptions = {}): Promise<SerialResult> {
+  const { model, operator: op, xT } = task.inputs;
+  const c = task.coeffs;
+  const start = performance.now();
+  const trajectory = opts.keepTrajectory ? { t: [] as number[], x: [] as Float32Array[], x0Pred: [] as Float32Array[] } : undefined;
+  let x = tf.clone(xT);
+  try {
+    for (let k = 0; k < c.T; k++) {
+      throwIfAborted(opts.signal);
+      const step = tf.tidy(() => {
+        const eps = model.eps(x, new Array<number>(task.batch).fill(c.t[k]));
+        const x0Pred = tf.div(tf.sub(x, tf.mul(eps, c.sqrtOneMinusAbarT[k])), c.sqrtAbarT[k]) as tf.Tensor4D;
+        const x0Hat = tf.sub(tf.add(task.Apy, x0Pred), op.project(x0Pred));
+        let next = tf.add(tf.mul(x0Hat, c.sqrtAbarS[k]), tf.mul(eps, c.c2[k]));
+        const z = task.noiseAt(k);
+        if (z) next = tf.add(next, tf.mul(z, c.c1[k]));
+        return { eps, x0Pred, next: next as tf.Tensor4D };
+      });
+      if (trajectory) {
+        trajectory.t.push(c.t[k]);
+        trajectory.x.push((await x.data()) as Float32Array);
+        trajectory.x0Pred.push((await step.x0Pred.data()) as Float32Array);
+      }
+      if (opts.onStep) await opts.onStep({ k, t: c.t[k], s: c.s[k], x, ...step });
+      step.eps.dispose();
+      step.x0Pred.dispose();
+      x.dispose();
+      x = step.next;
+    }
+  } catch (e) {
+    x.dispose();
+    throw e;
+  }
+  await x.data();
+  return { x0: x, nfe: c.T, sequentialDepth: c.T, wallMs: performance.now() - start, trajectory };
+}
