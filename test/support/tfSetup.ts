@@ -1,15 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll } from 'vitest';
-import { useNodeBackend, type NodeBackendName } from '../../src/lib/backend/nodeBackend.js';
+import type { NodeBackendName } from '../../src/lib/backend/nodeBackend.js';
 
-/** Tests run on the reference cpu backend unless TFJS_BACKEND=wasm asks for the fast one. */
+/**
+ * Tests run on the reference cpu backend unless TFJS_BACKEND=wasm asks for the fast one; the setup
+ * file (setupBackend.ts) selects it before any test file is collected.
+ */
 export const TEST_BACKEND = (process.env.TFJS_BACKEND ?? 'cpu') as NodeBackendName;
-
-export function useTestBackend(): void {
-  beforeAll(async () => {
-    await useNodeBackend(TEST_BACKEND);
-  });
-}
 
 /** Runs fn and checks that it leaves no tensor behind (after disposing what it returns). */
 export async function expectNoLeak<T>(fn: () => Promise<T> | T, release: (r: T) => void = () => {}): Promise<T> {
