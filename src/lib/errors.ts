@@ -9,7 +9,8 @@ export type DeqirErrorCode =
   | 'non-finite'
   | 'diverged'
   | 'aborted'
-  | 'model-file';
+  | 'model-file'
+  | 'dataset';
 
 export class DeqirError extends Error {
   constructor(

@@ -1,0 +1,155 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * Trains the Fashion-MNIST UNet eps-model on the wasm backend (thin CLI; logic in src/lib/training).
+ *
+ *   npm run train -- --steps 4000 --batch 32            # fresh run
+ *   npm run train -- --steps 8000 --resume              # continue from the default checkpoint
+ *
+ * Every --checkpoint-every seconds (and on SIGINT/SIGTERM or --max-minutes) it writes the
+ * resumable checkpoint, the EMA weights as the shipped model file, and a training record JSON.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { execSync } from 'node:child_process';
+import os from 'node:os';
+import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import { useNodeBackend, type NodeBackendName } from '../src/lib/backend/nodeBackend.js';
+import { loadFashionMnist, DEFAULT_FASHION_DIR } from '../src/lib/data/fashionMnist.js';
+import { FASHION_SMALL } from '../src/lib/models/unet/config.js';
+import { encodeUNet } from '../src/lib/models/weights/unetWeights.js';
+import { unetComplexity } from '../src/lib/models/unet/complexity.js';
+import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../src/lib/training/checkpoint.js';
+import { formatDuration, formatProgress } from '../src/lib/training/progress.js';
+import { createTrainState, DEFAULT_HYPER, trainStep, type TrainState } from '../src/lib/training/trainer.js';
+
+const { values: a } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '4000' },
+    batch: { type: 'string', default: String(DEFAULT_HYPER.batchSize) },
+    lr: { type: 'string', default: String(DEFAULT_HYPER.lr) },
+    warmup: { type: 'string', default: String(DEFAULT_HYPER.warmupSteps) },
+    ema: { type: 'string', default: String(DEFAULT_HYPER.emaDecay) },
+    clip: { type: 'string', default: String(DEFAULT_HYPER.gradClip) },
+    seed: { type: 'string', default: String(DEFAULT_HYPER.seed) },
+    resume: { type: 'boolean', default: false },
+    checkpoint: { type: 'string', default: 'models/checkpoints/fashion-unet-small.ckpt.safetensors' },
+    out: { type: 'string', default: 'models/fashion-unet-small' },
+    'checkpoint-every': { type: 'string', default: '300' },
+    'max-minutes': { type: 'string', default: '0' },
+    data: { type: 'string', default: DEFAULT_FASHION_DIR },
+    subset: { type: 'string', default: '0' },
+    threads: { type: 'string', default: '1' },
+    backend: { type: 'string', default: 'wasm' },
+    'log-every': { type: 'string', default: '25' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (a.help) {
+  console.log(readFileSync(new URL(import.meta.url)).toString().split('*/')[0]);
+  process.exit(0);
+}
+
+const num = (k: keyof typeof a) => Number(a[k]);
+setThreadsCount(num('threads'));
+await useNodeBackend(a.backend as NodeBackendName);
+
+const train = loadFashionMnist('train', a.data);
+const subset = num('subset') > 0 ? Math.min(num('subset'), train.count) : train.count;
+const data = { count: subset, pixels: train.pixels.subarray(0, subset * 28 * 28) };
+const schedule = linearSchedule(1000, 1e-4, 0.02);
+
+let state: TrainState;
+if (a.resume) {
+  if (!existsSync(a.checkpoint)) throw new Error(`--resume: no checkpoint at ${a.checkpoint}`);
+  state = await decodeCheckpoint(new Uint8Array(readFileSync(a.checkpoint)));
+  console.log(`resumed ${a.checkpoint} at step ${state.step} (${formatDuration(state.trainSeconds)} trained so far)`);
+} else {
+  state = createTrainState(FASHION_SMALL, {
+    batchSize: num('batch'), lr: num('lr'), warmupSteps: num('warmup'), emaDecay: num('ema'), gradClip: num('clip'), seed: num('seed'),
+  });
+}
+const totalSteps = num('steps');
+const cx = unetComplexity(state.config, state.params);
+console.log(`UNet ${JSON.stringify(state.config.channels)}: ${cx.params} params, ${(cx.flopsPerImage / 1e6).toFixed(1)} MFLOP/image; ` +
+  `${data.count} training images, batch ${state.hyper.batchSize}, backend ${tf.getBackend()} x${num('threads')} thread(s)`);
+
+function gitCommit(): string {
+  try {
+    return execSync('git rev-parse HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function atomicWrite(path: string, bytes: Uint8Array | string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(`${path}.tmp`, bytes);
+  renameSync(`${path}.tmp`, path);
+}
+
+let sessionImagesPerSec = 0;
+async function saveAll(reason: string): Promise<void> {
+  const commit = gitCommit();
+  atomicWrite(a.checkpoint, await encodeCheckpoint(state, { git_commit: commit }));
+  atomicWrite(`${a.out}.safetensors`, await encodeUNet(state.config, state.ema, {
+    name: 'fashion-unet-small', dataset: 'Fashion-MNIST train (60k)', steps: String(state.step), ema_decay: String(state.hyper.emaDecay),
+  }));
+  const record = {
+    model: 'fashion-unet-small',
+    config: state.config,
+    params: cx.params,
+    flopsPerImage: cx.flopsPerImage,
+    dataset: { name: 'Fashion-MNIST', split: 'train', images: data.count, source: a.data },
+    steps: state.step,
+    batchSize: state.hyper.batchSize,
+    hyper: state.hyper,
+    schedule: { kind: 'linear', N: 1000, betaStart: 1e-4, betaEnd: 0.02 },
+    objective: 'eps-prediction MSE',
+    ema: { decay: state.hyper.emaDecay, warmup: 'min(decay, (1+step)/(10+step))', weightsShipped: 'EMA' },
+    finalLoss: state.lossCurve.at(-1)?.loss ?? null,
+    lossCurve: state.lossCurve,
+    trainSeconds: Math.round(state.trainSeconds),
+    lastSessionImagesPerSec: Number(sessionImagesPerSec.toFixed(2)),
+    machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, backend: tf.getBackend(), threads: num('threads'), node: process.version },
+    gitCommit: commit,
+    savedAt: new Date().toISOString(),
+    command: `npm run train -- ${process.argv.slice(2).join(' ')}`,
+  };
+  atomicWrite(`${a.out}.train.json`, JSON.stringify(record, null, 2) + '\n');
+  console.log(`saved (${reason}) at step ${state.step}: ${a.checkpoint}, ${a.out}.safetensors`);
+}
+
+let stop = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => { stop = true; console.log(`${sig}: checkpointing and stopping`); });
+
+const ckptEvery = num('checkpoint-every') * 1000;
+const maxMs = num('max-minutes') * 60_000;
+const t0 = Date.now();
+let lastSave = Date.now();
+let lastLog = { time: performance.now(), step: state.step, lossSum: 0, n: 0 };
+while (state.step < totalSteps && !stop) {
+  const ts = performance.now();
+  const loss = trainStep(state, data, schedule);
+  state.trainSeconds += (performance.now() - ts) / 1000;
+  lastLog.lossSum += loss;
+  lastLog.n += 1;
+  if (!Number.isFinite(loss)) throw new Error(`loss is ${loss} at step ${state.step}; not saving a broken state`);
+  if (state.step % num('log-every') === 0 || state.step === totalSteps) {
+    const now = performance.now();
+    sessionImagesPerSec = ((state.step - lastLog.step) * state.hyper.batchSize) / ((now - lastLog.time) / 1000);
+    console.log(`${new Date().toISOString().slice(11, 19)} ` + formatProgress({
+      step: state.step, totalSteps, loss: lastLog.lossSum / lastLog.n, imagesPerSec: sessionImagesPerSec, batchSize: state.hyper.batchSize,
+    }) + ` tensors ${tf.memory().numTensors}`);
+    lastLog = { time: now, step: state.step, lossSum: 0, n: 0 };
+  }
+  if (Date.now() - lastSave > ckptEvery) {
+    await saveAll('periodic');
+    lastSave = Date.now();
+  }
+  if (maxMs > 0 && Date.now() - t0 > maxMs) stop = true;
+  await new Promise((r) => setImmediate(r)); // let signal handlers run
+}
+await saveAll(stop ? 'stopped' : 'done');
