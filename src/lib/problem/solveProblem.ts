@@ -1,0 +1,180 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { deqRestore } from '../deq/deqRestore.js';
+import type { IterationRecord } from '../deq/solvers/solverTypes.js';
+import { DeqirError, ProblemFileError } from '../errors.js';
+import type { EpsModel, ImageShape } from '../models/epsModel.js';
+import { gaussianMixturePrior } from '../models/gaussianMixturePrior.js';
+import { gaussianPrior } from '../models/gaussianPrior.js';
+import { createOperator, type OperatorSpec } from '../operators/createOperator.js';
+import type { LinearOperator } from '../operators/linearOperator.js';
+import { measure } from '../operators/measure.js';
+import { childSeed, gaussianArray } from '../random/prng.js';
+import { prepareRestoration } from '../restoration/restorationTask.js';
+import { serialChain } from '../samplers/serialChain.js';
+import { linearSchedule, type DiffusionSchedule } from '../schedule/linearSchedule.js';
+import { flatToNhwc, nhwcToFlat, toNhwcShape, type Layout } from './layout.js';
+import { problemSchema, type DeqirProblem } from './problemSchema.js';
+
+/** Parses and validates a problem; a malformed one gives a ProblemFileError listing every issue with its path. */
+export function parseProblem(json: unknown): DeqirProblem {
+  const r = problemSchema.safeParse(json);
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => `${['problem', ...i.path].join('.')}: ${i.message}`);
+    throw new ProblemFileError(`malformed deqir-problem/1 file:\n  ${issues.join('\n  ')}`);
+  }
+  return r.data;
+}
+
+export interface DeqirResultFile {
+  format: 'deqir-result/1';
+  layout: Layout;
+  shape: number[];
+  solver: string;
+  x0: number[];
+  x0Serial: number[];
+  /** max |x0 - x0Serial| */
+  maxAbsDiffToSerial: number;
+  iterations: number;
+  converged: boolean;
+  nfe: number;
+  sequentialDepth: number;
+  residuals: { iteration: number; abs: number; rel: number; rowRel: number[] }[];
+  wallMs: { solver: number; serial: number };
+  backend: string;
+}
+
+export interface SolveProblemOptions {
+  /** Loads `unet` priors; the CLI passes the Node file loader. */
+  loadModel?: (path: string, imageShape: ImageShape) => Promise<EpsModel>;
+  signal?: AbortSignal;
+  onIteration?: (rec: IterationRecord) => void;
+}
+
+/** Solves a parsed problem with its solver and with the serial chain, for comparison. */
+export async function solveProblem(problem: DeqirProblem, opts: SolveProblemOptions = {}): Promise<DeqirResultFile> {
+  const nhwc = toNhwcShape(problem.shape, problem.layout);
+  const [N, H, W, C] = nhwc;
+  const imageShape: ImageShape = [H, W, C];
+  const schedule = linearSchedule(problem.schedule.N, problem.schedule.betaStart, problem.schedule.betaEnd);
+  const owned: { dispose(): void }[] = [];
+  try {
+    const model = await withPath('prior', () => buildPrior(problem, schedule, imageShape, opts));
+    owned.push({ dispose: () => model.dispose?.() });
+    const operator = withPath('operator', () => createOperator(operatorSpec(problem, imageShape), imageShape));
+    owned.push(operator);
+    const img = (name: string, data: number[] | undefined, seedStream: number, batch = nhwc) =>
+      tf.tensor4d(data ? withPath(name, () => flatToNhwc(data, batch, problem.layout)) : gaussianArray(size(batch), childSeed(problem.seed, seedStream)), batch);
+    const xT = img('xT', problem.xT, 1);
+    owned.push(xT);
+    const y = problem.y
+      ? withPath('y', () => measurementFromFile(problem.y!, operator, N, problem.layout))
+      : measure(operator, keep(owned, img('xTrue', problem.xTrue, 99)), problem.operator.sigmaY, childSeed(problem.seed, 3));
+    owned.push(y);
+    const z = problem.nw > 0 ? keep(owned, noise(problem, nhwc)) : undefined;
+    const task = prepareRestoration({ model, operator, y, xT, z, schedule, sampling: { T: problem.T, skip: problem.skip, etw: problem.etw, nw: problem.nw } });
+    owned.push(task);
+    const serial = await serialChain(task, { signal: opts.signal });
+    owned.push(serial.x0);
+    const serialData = await serial.x0.data();
+    const base = {
+      format: 'deqir-result/1' as const,
+      layout: problem.layout,
+      shape: problem.shape,
+      solver: problem.solver.kind,
+      x0Serial: nhwcToFlat(serialData, nhwc, problem.layout),
+      backend: tf.getBackend(),
+    };
+    if (problem.solver.kind === 'serial') {
+      return {
+        ...base, x0: base.x0Serial, maxAbsDiffToSerial: 0, iterations: problem.T, converged: true,
+        nfe: serial.nfe, sequentialDepth: serial.sequentialDepth, residuals: [], wallMs: { solver: serial.wallMs, serial: serial.wallMs },
+      };
+    }
+    const { kind, chunkSize, ...settings } = problem.solver;
+    const deq = await deqRestore(task, { kind, ...settings, signal: opts.signal, onIteration: opts.onIteration && ((r) => opts.onIteration!(r)) }, { chunkSize });
+    owned.push(deq.x0);
+    const x0 = await deq.x0.data();
+    let diff = 0;
+    for (let i = 0; i < x0.length; i++) diff = Math.max(diff, Math.abs(x0[i] - serialData[i]));
+    return {
+      ...base,
+      x0: nhwcToFlat(x0, nhwc, problem.layout),
+      maxAbsDiffToSerial: diff,
+      iterations: deq.iterations,
+      converged: deq.converged,
+      nfe: deq.nfe,
+      sequentialDepth: deq.sequentialDepth,
+      residuals: deq.history.map((h) => ({ iteration: h.iteration, abs: h.absResidual, rel: h.relResidual, rowRel: h.rowRelResidual })),
+      wallMs: { solver: deq.wallMs, serial: serial.wallMs },
+    };
+  } finally {
+    owned.reverse().forEach((o) => o.dispose());
+  }
+}
+
+async function buildPrior(problem: DeqirProblem, schedule: DiffusionSchedule, shape: ImageShape, opts: SolveProblemOptions): Promise<EpsModel> {
+  const p = problem.prior;
+  const one = [1, ...shape];
+  const image = (v: number[], field: string) => withPath(`prior.${field}`, () => flatToNhwc(v, one, problem.layout));
+  const perImage = (v: number | number[], field: string) => (typeof v === 'number' ? v : image(v, field));
+  switch (p.kind) {
+    case 'gaussian':
+      return gaussianPrior(schedule, shape, perImage(p.mean, 'mean'), perImage(p.variance, 'variance'));
+    case 'gaussian-mixture':
+      return gaussianMixturePrior(
+        schedule,
+        shape,
+        p.components.map((c, k) => ({ weight: c.weight, mean: image(c.mean, `components.${k}.mean`), variance: perImage(c.variance, `components.${k}.variance`) })),
+      );
+    case 'unet':
+      if (!opts.loadModel) throw new ProblemFileError('a "unet" prior needs a model loader (use the deqir CLI, which loads models/ files)');
+      return opts.loadModel(p.path, shape);
+  }
+}
+
+/** The operator spec, with a matrix's columns permuted from the problem's layout to NHWC. */
+function operatorSpec(problem: DeqirProblem, [H, W, C]: ImageShape): OperatorSpec {
+  const { sigmaY: _sigmaY, ...spec } = problem.operator;
+  if (spec.kind !== 'matrix' || problem.layout === 'NHWC') return spec as OperatorSpec;
+  return { ...spec, A: spec.A.map((row) => Array.from(flatToNhwc(row, [1, H, W, C], 'NCHW'))) };
+}
+
+function measurementFromFile(y: number[], op: LinearOperator, N: number, layout: Layout): tf.Tensor {
+  const ms = op.measurementShape;
+  if (ms.length === 3) return tf.tensor4d(flatToNhwc(y, [N, ...ms], layout), [N, ...ms] as [number, number, number, number]);
+  if (y.length !== N * size(ms)) throw new ProblemFileError(`problem.y: has ${y.length} values, expected ${N * size(ms)} for [${[N, ...ms].join(', ')}]`);
+  return tf.tensor(y, [N, ...ms]);
+}
+
+function noise(problem: DeqirProblem, nhwc: [number, number, number, number]): tf.Tensor {
+  const shape = problem.noise === 'per-step' ? [problem.T, ...nhwc] : nhwc;
+  if (!problem.z) return tf.tensor(gaussianArray(size(shape), childSeed(problem.seed, 2)), shape);
+  if (problem.noise === 'fixed') return tf.tensor(withPath('z', () => flatToNhwc(problem.z!, nhwc, problem.layout)), nhwc);
+  const per = size(nhwc);
+  if (problem.z.length !== problem.T * per) throw new ProblemFileError(`problem.z: per-step noise needs T * N*H*W*C = ${problem.T * per} values, got ${problem.z.length}`);
+  const steps = Array.from({ length: problem.T }, (_, k) => flatToNhwc(problem.z!.slice(k * per, (k + 1) * per), nhwc, problem.layout));
+  return tf.tensor(Float32Array.from(steps.flatMap((s) => Array.from(s))), shape);
+}
+
+/** Re-throws library errors raised while reading one field as ProblemFileErrors naming the field. */
+function withPath<T>(field: string, fn: () => T): T {
+  try {
+    const r = fn();
+    if (r instanceof Promise) return r.catch((e) => rethrow(field, e)) as T;
+    return r;
+  } catch (e) {
+    return rethrow(field, e);
+  }
+}
+
+function rethrow(field: string, e: unknown): never {
+  if (e instanceof DeqirError && !(e instanceof ProblemFileError)) throw new ProblemFileError(`problem.${field}: ${e.message}`);
+  throw e;
+}
+
+function keep<T extends { dispose(): void }>(owned: { dispose(): void }[], t: T): T {
+  owned.push(t);
+  return t;
+}
+
+const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
