@@ -1,0 +1,32 @@
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+/** XML namespace identifiers name a host but are never fetched. */
+const NAMESPACES = new Set(['www.w3.org']);
+
+async function* files(dir: string): AsyncGenerator<string> {
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) yield* files(p);
+    else yield p;
+  }
+}
+
+describe('the static site', () => {
+  it('builds offline and dist/ references no external host', async () => {
+    await promisify(execFile)('npx', ['observable', 'build'], { maxBuffer: 64 * 1024 * 1024 });
+    const offenders: string[] = [];
+    for await (const f of files('dist')) {
+      if (!/\.(html|js|css|json|svg)$/.test(f)) continue;
+      const text = await readFile(f, 'utf8');
+      for (const m of text.matchAll(/(?:https?:)?\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)+)(?=[/:"'\s)?#]|$)/gi)) {
+        const host = m[1].toLowerCase();
+        if (!NAMESPACES.has(host) && !/^(localhost|127\.0\.0\.1)$/.test(host)) offenders.push(`${f}: ${m[0]}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+});
