@@ -2,24 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DeqirError } from '../errors.js';
-import { parseIdx } from './idx.js';
+import { labelledFromIdx, type LabelledImages } from './labelledImages.js';
+
+export type { LabelledImages } from './labelledImages.js';
 
 /** Where Debian's `dataset-fashion-mnist` package installs the IDX files. */
 export const DEFAULT_FASHION_DIR = '/usr/share/datasets/fashion-mnist';
 
-export const FASHION_CLASSES = [
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat',
-  'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
-] as const;
-
-/** Images as raw bytes [n, 28, 28] (0 = background) with labels 0..9. */
-export interface LabelledImages {
-  readonly count: number;
-  readonly height: number;
-  readonly width: number;
-  readonly pixels: Uint8Array;
-  readonly labels: Uint8Array;
-}
+export { FASHION_CLASSES } from './labelledImages.js';
 
 export type Split = 'train' | 'test';
 
@@ -42,20 +32,21 @@ function readMaybeGz(dir: string, base: string): Uint8Array {
 /** Loads a split from IDX files (gzipped or not). Node only (reads the file system). */
 export function loadFashionMnist(split: Split, dir = DEFAULT_FASHION_DIR): LabelledImages {
   const prefix = split === 'train' ? 'train' : 't10k';
-  const imgs = parseIdx(readMaybeGz(dir, `${prefix}-images-idx3-ubyte`), `${prefix} images`);
-  const labs = parseIdx(readMaybeGz(dir, `${prefix}-labels-idx1-ubyte`), `${prefix} labels`);
-  if (imgs.shape.length !== 3 || labs.shape.length !== 1 || imgs.shape[0] !== labs.shape[0])
-    throw new DeqirError('dataset', `Fashion-MNIST ${split}: image shape [${imgs.shape}] and label shape [${labs.shape}] disagree`);
-  return { count: imgs.shape[0], height: imgs.shape[1], width: imgs.shape[2], pixels: imgs.data, labels: labs.data };
+  return labelledFromIdx(
+    readMaybeGz(dir, `${prefix}-images-idx3-ubyte`),
+    readMaybeGz(dir, `${prefix}-labels-idx1-ubyte`),
+    `Fashion-MNIST ${split}`,
+  );
 }
 
-/** Bytes 0..255 -> floats in [-1, 1] (the model's pixel convention), for the given indices. */
-export function toSignedUnit(images: LabelledImages, indices: readonly number[]): Float32Array {
-  const n = images.height * images.width;
-  const out = new Float32Array(indices.length * n);
-  indices.forEach((idx, b) => {
-    const src = images.pixels.subarray(idx * n, (idx + 1) * n);
-    for (let i = 0; i < n; i++) out[b * n + i] = src[i] / 127.5 - 1;
-  });
-  return out;
+/** The shipped benchmark subset of the test split (data/fashion-mnist-test-256-*), Node only. */
+export function loadBenchmarkSubset(dir = 'data', count = 256): LabelledImages {
+  const base = join(dir, `fashion-mnist-test-${count}`);
+  for (const f of [`${base}-images-idx3-ubyte`, `${base}-labels-idx1-ubyte`])
+    if (!existsSync(f)) throw new DeqirError('dataset', `benchmark subset file ${f} not found (run scripts/makeBenchmarkSubset.ts)`);
+  return labelledFromIdx(
+    new Uint8Array(readFileSync(`${base}-images-idx3-ubyte`)),
+    new Uint8Array(readFileSync(`${base}-labels-idx1-ubyte`)),
+    'benchmark subset',
+  );
 }
