@@ -97,6 +97,25 @@ describe('the joint system is lower-triangular', () => {
   });
 });
 
+describe('solver options that exploit the triangular structure stay exact', () => {
+  it.each([
+    { name: 'triangular Anderson', solver: { kind: 'anderson', triangular: true, m: 3 } as const, init: 'xT' as const },
+    { name: 'triangular per-row Anderson', solver: { kind: 'anderson-per-row', triangular: true } as const, init: 'xT' as const },
+    { name: 'Picard from the DDIM-pinv start', solver: { kind: 'picard' } as const, init: 'ddim-pinv' as const },
+  ])('$name is exact after at most T iterations', async ({ solver, init }) => {
+    const p = problem(4, 0.05);
+    const T = 30;
+    const task = prepareRestoration({ ...p.inputs, sampling: { T, etw: 0.1 } });
+    const s = await serialChain(task);
+    const d = await deqRestore(task, { ...solver, tol: 0, maxIter: T }, { init });
+    const err = maxAbsDiff(await s.x0.data(), await d.x0.data());
+    [s.x0, d.x0].forEach((t) => t.dispose());
+    task.dispose();
+    p.dispose();
+    expect(err).toBeLessThanOrEqual(1e-4);
+  });
+});
+
 describe('stochastic settings keep a fixed point', () => {
   it.each([
     { mode: 'one z reused at every step (reference)', perStep: false },

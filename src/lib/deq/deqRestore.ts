@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { RestorationTask } from '../restoration/restorationTask.js';
-import { deqSystem, type DeqSystemOptions } from './deqSystem.js';
+import { deqSystem, type DeqSystemOptions, type InitKind } from './deqSystem.js';
 import { solveFixedPoint } from './solvers/solveFixedPoint.js';
 import type { IterationRecord, SolveResult, SolverSettings } from './solvers/solverTypes.js';
 
@@ -18,8 +18,8 @@ export interface DeqResult {
 }
 
 export interface DeqRunOptions extends DeqSystemOptions {
-  /** Starting state [T, B, H, W, C]; default every row at x_T (the reference). Not disposed. */
-  init?: tf.Tensor;
+  /** Starting state [T, B, H, W, C], or a named one (default 'xT', the reference). A tensor is not disposed. */
+  init?: tf.Tensor | InitKind;
   /** Keep the solved state [T, B, H, W, C] (all timesteps) in the result; the caller disposes it. */
   keepState?: boolean;
 }
@@ -32,7 +32,7 @@ export async function deqRestore(
 ): Promise<DeqResult & { state?: tf.Tensor }> {
   const start = performance.now();
   const system = deqSystem(task, opts);
-  const init = opts.init ?? system.initialState();
+  const init = typeof opts.init === 'object' ? opts.init : system.initialState(opts.init);
   try {
     const res = await solveFixedPoint(system.map, init, solver);
     const x0 = system.x0Of(res.solution);
@@ -51,7 +51,7 @@ export async function deqRestore(
       wallMs: performance.now() - start,
     };
   } finally {
-    if (!opts.init) init.dispose();
+    if (init !== opts.init) init.dispose();
     system.dispose();
   }
 }

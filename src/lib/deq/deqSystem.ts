@@ -20,12 +20,18 @@ export interface DeqSystem {
   readonly stateShape: number[];
   /** G(Y); does not dispose Y. */
   map(Y: tf.Tensor): tf.Tensor;
-  /** Every row set to x_T (the reference's initialisation). */
-  initialState(): tf.Tensor;
+  /**
+   * A starting state. 'xT': every row x_T (the reference). 'ddim-pinv': the deterministic DDIM path
+   * from x_T towards A+y with constant noise, x_{s_k} = sqrt(abar) A+y + sqrt(1-abar) eps_0 where
+   * eps_0 = (x_T - sqrt(abar_T) A+y) / sqrt(1-abar_T): free (no network call) and closer.
+   */
+  initialState(kind?: InitKind): tf.Tensor;
   /** The x_0 row of a state, [B, H, W, C]. */
   x0Of(Y: tf.Tensor): tf.Tensor4D;
   dispose(): void;
 }
+
+export type InitKind = 'xT' | 'ddim-pinv';
 
 export interface DeqSystemOptions {
   /** Evaluate eps in chunks of at most this many images (memory bound); results are identical. */
@@ -87,7 +93,14 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
         const u = tf.add(tf.add(k.Apy, base), project(tf.sub(ownTerm, base)));
         return tf.mul(k.sqrtAbarS, u);
       }),
-    initialState: () => tf.tidy(() => tf.tile(k.xT5, [T, 1, 1, 1, 1])),
+    initialState: (kind = 'xT') =>
+      tf.tidy(() => {
+        if (kind === 'xT') return tf.tile(k.xT5, [T, 1, 1, 1, 1]);
+        const a0 = c.sqrtAbarT[0];
+        const eps0 = tf.div(tf.sub(k.xT5, tf.mul(k.Apy, a0)), Math.sqrt(1 - a0 * a0));
+        const noiseScale = col(Array.from(c.sqrtAbarS, (v) => Math.sqrt(Math.max(0, 1 - v * v))));
+        return tf.add(tf.mul(k.sqrtAbarS, k.Apy), tf.mul(noiseScale, eps0));
+      }),
     x0Of: (Y) => tf.tidy(() => tf.reshape(tf.slice(Y, [T - 1], [1]), [B, ...img]) as tf.Tensor4D),
     dispose: () => kept.forEach((v) => v.dispose()),
   };

@@ -54,6 +54,8 @@ export const solverSchema = z.object({
   lambda: finite.nonnegative().optional(),
   beta: finite.positive().max(1).optional(),
   chunkSize: positiveInt.optional(),
+  triangular: z.boolean().optional(),
+  init: z.enum(['xT', 'ddim-pinv']).optional(),
 });
 
 export const problemSchema = z

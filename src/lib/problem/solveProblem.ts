@@ -90,8 +90,8 @@ export async function solveProblem(problem: DeqirProblem, opts: SolveProblemOpti
         nfe: serial.nfe, sequentialDepth: serial.sequentialDepth, residuals: [], wallMs: { solver: serial.wallMs, serial: serial.wallMs },
       };
     }
-    const { kind, chunkSize, ...settings } = problem.solver;
-    const deq = await deqRestore(task, { kind, ...settings, signal: opts.signal, onIteration: opts.onIteration && ((r) => opts.onIteration!(r)) }, { chunkSize });
+    const { kind, chunkSize, init, ...settings } = problem.solver;
+    const deq = await deqRestore(task, { kind, ...settings, signal: opts.signal, onIteration: opts.onIteration && ((r) => opts.onIteration!(r)) }, { chunkSize, init });
     owned.push(deq.x0);
     const x0 = await deq.x0.data();
     let diff = 0;

@@ -27,8 +27,11 @@ export async function anderson(
   const groups = settings.perRow ? rows : 1;
   const xs: tf.Tensor[] = [];
   const fs: tf.Tensor[] = [];
+  // Rows of the current iterate known to be exact (triangular maps only): F adds one per call.
+  let exactRows = 0;
   try {
     return await iterate(F, x0, settings, async (x, fx) => {
+      exactRows = Math.min(exactRows + 1, rows);
       xs.push(tf.clone(x));
       fs.push(tf.clone(fx));
       if (xs.length > m) {
@@ -53,7 +56,10 @@ export async function anderson(
       return tf.tidy(() => {
         const a = tf.tensor(alpha, [groups, n, ...new Array<number>(x.rank - 1).fill(1)]);
         const combine = (ts: tf.Tensor[]) => tf.sum(tf.mul(a, tf.stack(ts, 1)), 1);
-        return beta === 1 ? combine(fs) : tf.add(tf.mul(combine(fs), beta), tf.mul(combine(xs), 1 - beta));
+        const mixed = beta === 1 ? combine(fs) : tf.add(tf.mul(combine(fs), beta), tf.mul(combine(xs), 1 - beta));
+        if (!settings.triangular) return mixed;
+        const exact = tf.tensor(Array.from({ length: rows }, (_, r) => (r < exactRows ? 1 : 0)), [rows, ...new Array<number>(x.rank - 1).fill(1)], 'bool');
+        return tf.where(tf.broadcastTo(exact, x.shape), fx, mixed);
       });
     });
   } finally {

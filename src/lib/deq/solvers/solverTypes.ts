@@ -59,6 +59,13 @@ export interface AndersonSettings {
   lambda?: number;
   /** Mixing: beta * (alpha · F) + (1 - beta) * (alpha · X). */
   beta?: number;
+  /**
+   * Declare the map lower-triangular over rows (row k of F depends only on rows < k, as the DeqIR
+   * system). Then the rows Picard has already made exact are copied from F(X) into every new
+   * iterate, so Anderson keeps Picard's guarantee (exact after `rows` iterations) and accelerates
+   * only the rows that are still moving.
+   */
+  triangular?: boolean;
 }
 
 export type SolverSettings = (PicardSettings | AndersonSettings) & SolveOptions;

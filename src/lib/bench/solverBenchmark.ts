@@ -1,0 +1,122 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { toSignedUnit, type LabelledImages } from '../data/labelledImages.js';
+import { deqRestore } from '../deq/deqRestore.js';
+import type { InitKind } from '../deq/deqSystem.js';
+import type { SolverSettings } from '../deq/solvers/solverTypes.js';
+import type { EpsModel, ImageShape } from '../models/epsModel.js';
+import { gaussianPrior } from '../models/gaussianPrior.js';
+import { createOperator, type OperatorSpec } from '../operators/createOperator.js';
+import { childSeed, gaussianArray } from '../random/prng.js';
+import { prepareRestoration } from '../restoration/restorationTask.js';
+import { serialChain } from '../samplers/serialChain.js';
+import { linearSchedule } from '../schedule/linearSchedule.js';
+
+export interface SolverVariant {
+  name: string;
+  settings: SolverSettings;
+  init?: InitKind;
+}
+
+export interface SolverBenchmarkOptions {
+  Ts: number[];
+  operators: { name: string; spec: OperatorSpec }[];
+  variants: SolverVariant[];
+  /** Indices into the image set restored one at a time. */
+  images: number[];
+  /** x0 counts as reached when max |x0 - x0_serial| <= this. */
+  target: number;
+  /** Iteration cap per run, as a function of T. */
+  maxIter: (T: number) => number;
+  onProgress?: (done: number, total: number, label: string) => void;
+}
+
+export interface SolverRun {
+  T: number;
+  operator: string;
+  image: number;
+  solver: string;
+  /** First iteration with max |x0 - serial| <= target, or null if not within the cap. */
+  iterationsToTarget: number | null;
+  /** max |x0 - serial| after each iteration. */
+  x0Error: number[];
+  /** DeqIR wall time until the target (or the cap), ms, and the serial chain's, same run. */
+  wallMs: number;
+  serialWallMs: number;
+  msPerIteration: number;
+}
+
+/** Diagonal Gaussian fitted per pixel to images [n, H*W] (variance floored at 1e-3). */
+export function fitGaussianPrior(images: Float32Array, n: number, shape: ImageShape): EpsModel {
+  const D = shape[0] * shape[1] * shape[2];
+  const mean = new Float64Array(D);
+  const variance = new Float64Array(D);
+  for (let i = 0; i < n; i++) for (let d = 0; d < D; d++) mean[d] += images[i * D + d] / n;
+  for (let i = 0; i < n; i++) for (let d = 0; d < D; d++) variance[d] += (images[i * D + d] - mean[d]) ** 2 / n;
+  return gaussianPrior(linearSchedule(), shape, mean, variance.map((v) => Math.max(v, 1e-3)));
+}
+
+/**
+ * For each T, operator, image and solver: iterations until DeqIR's x0 is within `target` of the
+ * serial chain's, and wall time of both measured side by side. The prior is a diagonal Gaussian
+ * fitted to the first half of the image set; restored images come from the second half.
+ */
+export async function solverBenchmark(set: LabelledImages, opts: SolverBenchmarkOptions): Promise<SolverRun[]> {
+  const shape: ImageShape = [set.height, set.width, 1];
+  const half = Math.floor(set.count / 2);
+  const fit = toSignedUnit(set, Array.from({ length: half }, (_, i) => i));
+  const model = fitGaussianPrior(fit, half, shape);
+  const runs: SolverRun[] = [];
+  const total = opts.Ts.length * opts.operators.length * opts.images.length;
+  let done = 0;
+  try {
+    for (const T of opts.Ts) {
+      for (const { name: opName, spec } of opts.operators) {
+        const operator = createOperator(spec, shape);
+        for (const image of opts.images) {
+          opts.onProgress?.(done++, total, `T=${T} ${opName} image ${image}`);
+          const x = tf.tensor4d(toSignedUnit(set, [half + image]), [1, ...shape]);
+          const xT = tf.tensor4d(gaussianArray(shape[0] * shape[1], childSeed(image, 1)), [1, ...shape]);
+          const y = operator.A(x);
+          const task = prepareRestoration({ model, operator, y, xT, sampling: { T } });
+          const serial = await serialChain(task);
+          const ref = await serial.x0.data();
+          for (const v of opts.variants) {
+            const x0Error: number[] = [];
+            const res = await deqRestore(task, {
+              ...v.settings,
+              tol: 0,
+              maxIter: opts.maxIter(T),
+              onIteration: async (_rec, { fx }) => {
+                const last = tf.slice(fx, [T - 1], [1]);
+                const d = await last.data();
+                last.dispose();
+                let e = 0;
+                for (let i = 0; i < d.length; i++) e = Math.max(e, Math.abs(d[i] - ref[i]));
+                x0Error.push(e);
+                return e <= opts.target ? 'stop' : undefined;
+              },
+            }, { init: v.init });
+            res.x0.dispose();
+            const hit = x0Error.findIndex((e) => e <= opts.target);
+            runs.push({
+              T, operator: opName, image, solver: v.name,
+              iterationsToTarget: hit < 0 ? null : hit + 1,
+              x0Error,
+              wallMs: res.wallMs,
+              serialWallMs: serial.wallMs,
+              msPerIteration: res.wallMs / res.iterations,
+            });
+          }
+          serial.x0.dispose();
+          task.dispose();
+          [x, xT, y].forEach((t) => t.dispose());
+        }
+        operator.dispose();
+      }
+    }
+  } finally {
+    model.dispose?.();
+  }
+  opts.onProgress?.(total, total, 'done');
+  return runs;
+}
