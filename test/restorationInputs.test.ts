@@ -103,8 +103,11 @@ describe('public calls leave tf.memory().numTensors at its baseline', () => {
         const r = await deqRestore(task, { kind, maxIter: 12 });
         r.x0.dispose();
       }
-      const kept = await deqRestore(task, { kind: 'picard', maxIter: 3 }, { keepState: true, chunkSize: 4 });
+      const kept = await deqRestore(task, { kind: 'picard', tol: 0, maxIter: 3 }, { keepState: true, keepIterates: true, chunkSize: 4 });
       expect(kept.state!.shape).toEqual([10, 1, ...shape]);
+      expect(kept.iterates).toHaveLength(3);
+      expect(kept.iterates![0]).toHaveLength(10 * 8 * 12);
+      expect(kept.history.map((h) => h.nfe)).toEqual([10, 20, 30]);
       kept.state!.dispose();
       kept.x0.dispose();
       task.dispose();

@@ -13,8 +13,10 @@ export interface DeqResult {
   nfe: number;
   /** Batched network calls in a row (what parallel hardware waits for): the iteration count. */
   sequentialDepth: number;
-  history: IterationRecord[];
+  history: (IterationRecord & { nfe: number })[];
   wallMs: number;
+  /** F(X) after each iteration, all T states read back ([T, B, H, W, C] flat), when keepIterates is set. */
+  iterates?: Float32Array[];
 }
 
 export interface DeqRunOptions extends DeqSystemOptions {
@@ -22,6 +24,8 @@ export interface DeqRunOptions extends DeqSystemOptions {
   init?: tf.Tensor | InitKind;
   /** Keep the solved state [T, B, H, W, C] (all timesteps) in the result; the caller disposes it. */
   keepState?: boolean;
+  /** Read back every iterate's states (for trajectory views); costs one transfer per iteration. */
+  keepIterates?: boolean;
 }
 
 /** DeqIR: all T steps solved at once as one fixed point, with any solver. */
@@ -33,8 +37,15 @@ export async function deqRestore(
   const start = performance.now();
   const system = deqSystem(task, opts);
   const init = typeof opts.init === 'object' ? opts.init : system.initialState(opts.init);
+  const iterates: Float32Array[] | undefined = opts.keepIterates ? [] : undefined;
+  const onIteration: SolverSettings['onIteration'] = iterates
+    ? async (rec, it) => {
+        iterates.push((await it.fx.data()) as Float32Array);
+        return solver.onIteration?.(rec, it);
+      }
+    : solver.onIteration;
   try {
-    const res = await solveFixedPoint(system.map, init, solver);
+    const res = await solveFixedPoint(system.map, init, { ...solver, onIteration });
     const x0 = system.x0Of(res.solution);
     await x0.data();
     const state = opts.keepState ? res.solution : undefined;
@@ -47,8 +58,9 @@ export async function deqRestore(
       stoppedBy: res.stoppedBy,
       nfe: res.iterations * task.coeffs.T,
       sequentialDepth: res.iterations,
-      history: res.history,
+      history: res.history.map((h) => ({ ...h, nfe: h.iteration * task.coeffs.T })),
       wallMs: performance.now() - start,
+      iterates,
     };
   } finally {
     if (init !== opts.init) init.dispose();
