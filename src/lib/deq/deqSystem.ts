@@ -21,6 +21,11 @@ export interface DeqSystem {
   /** G(Y); does not dispose Y. */
   map(Y: tf.Tensor): tf.Tensor;
   /**
+   * G(Y; xT, y) with the initial noise and the measurement as explicit, differentiable inputs
+   * (for vector-Jacobian products with respect to xT and y). map(Y) = mapWith(Y, task xT, task y).
+   */
+  mapWith(Y: tf.Tensor, xT: tf.Tensor, y: tf.Tensor): tf.Tensor;
+  /**
    * A starting state. 'xT': every row x_T (the reference). 'ddim-pinv': the deterministic DDIM path
    * from x_T towards A+y with constant noise, x_{s_k} = sqrt(abar) A+y + sqrt(1-abar) eps_0 where
    * eps_0 = (x_T - sqrt(abar_T) A+y) / sqrt(1-abar_T): free (no network call) and closer.
@@ -76,23 +81,27 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
 
   const project = (v: tf.Tensor) => tf.reshape(op.project(tf.reshape(v, [T * B, ...img])), stateShape);
 
+  const apply = (Y: tf.Tensor, xT5: tf.Tensor, uT: tf.Tensor, Apy: tf.Tensor): tf.Tensor =>
+    tf.tidy(() => {
+      const X = T === 1 ? xT5 : tf.concat([xT5, tf.slice(Y, [0], [T - 1])], 0);
+      const eps = epsAll(X);
+      let cumTerm = tf.mul(k.wCum, eps);
+      let ownTerm = tf.mul(k.wOwn, eps);
+      if (noiseW) {
+        cumTerm = tf.add(cumTerm, noiseW);
+        ownTerm = tf.add(ownTerm, noiseW);
+      }
+      const base = tf.add(uT, tf.cumsum(cumTerm, 0));
+      const u = tf.add(tf.add(Apy, base), project(tf.sub(ownTerm, base)));
+      return tf.mul(k.sqrtAbarS, u);
+    });
+
   return {
     rows: T,
     stateShape,
-    map: (Y) =>
-      tf.tidy(() => {
-        const X = T === 1 ? k.xT5 : tf.concat([k.xT5, tf.slice(Y, [0], [T - 1])], 0);
-        const eps = epsAll(X);
-        let cumTerm = tf.mul(k.wCum, eps);
-        let ownTerm = tf.mul(k.wOwn, eps);
-        if (noiseW) {
-          cumTerm = tf.add(cumTerm, noiseW);
-          ownTerm = tf.add(ownTerm, noiseW);
-        }
-        const base = tf.add(k.uT, tf.cumsum(cumTerm, 0));
-        const u = tf.add(tf.add(k.Apy, base), project(tf.sub(ownTerm, base)));
-        return tf.mul(k.sqrtAbarS, u);
-      }),
+    map: (Y) => apply(Y, k.xT5, k.uT, k.Apy),
+    mapWith: (Y, xTIn, yIn) =>
+      tf.tidy(() => apply(Y, tf.expandDims(xTIn, 0), tf.expandDims(tf.div(xTIn, c.sqrtAbarT[0]), 0), tf.expandDims(op.Apinv(yIn), 0))),
     initialState: (kind = 'xT') =>
       tf.tidy(() => {
         if (kind === 'xT') return tf.tile(k.xT5, [T, 1, 1, 1, 1]);

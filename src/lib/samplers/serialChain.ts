@@ -30,6 +30,31 @@ export interface SerialResult {
   trajectory?: { t: number[]; x: Float32Array[]; x0Pred: Float32Array[] };
 }
 
+/** One DDNM step k from state x (pure; tensors returned are new). Apy = A+ y, passed in so gradients can flow to y. */
+export function serialStep(task: RestorationTask, k: number, x: tf.Tensor4D, Apy: tf.Tensor): { eps: tf.Tensor4D; x0Pred: tf.Tensor4D; next: tf.Tensor4D } {
+  const { model, operator: op } = task.inputs;
+  const c = task.coeffs;
+  return tf.tidy(() => {
+    const eps = model.eps(x, new Array<number>(task.batch).fill(c.t[k]));
+    const x0Pred = tf.div(tf.sub(x, tf.mul(eps, c.sqrtOneMinusAbarT[k])), c.sqrtAbarT[k]) as tf.Tensor4D;
+    const x0Hat = tf.sub(tf.add(Apy, x0Pred), op.project(x0Pred));
+    let next = tf.add(tf.mul(x0Hat, c.sqrtAbarS[k]), tf.mul(eps, c.c2[k]));
+    const z = task.noiseAt(k);
+    if (z) next = tf.add(next, tf.mul(z, c.c1[k]));
+    return { eps, x0Pred, next: next as tf.Tensor4D };
+  });
+}
+
+/** The whole chain as one synchronous tensor function of (xT, y): what back-propagation differentiates. */
+export function serialX0With(task: RestorationTask, xT: tf.Tensor4D, y: tf.Tensor): tf.Tensor4D {
+  return tf.tidy(() => {
+    const Apy = task.inputs.operator.Apinv(y);
+    let x = xT;
+    for (let k = 0; k < task.coeffs.T; k++) x = serialStep(task, k, x, Apy).next;
+    return x;
+  });
+}
+
 /**
  * The classic sampler: T network calls in a row, each a DDNM null-space step inside DDIM
  * (DESIGN.md §2 "One serial step"):
@@ -38,7 +63,7 @@ export interface SerialResult {
  *   x_s  = sqrt(abar_s) x0^ + c2 eps + c1 z
  */
 export async function serialChain(task: RestorationTask, opts: SerialOptions = {}): Promise<SerialResult> {
-  const { model, operator: op, xT } = task.inputs;
+  const { xT } = task.inputs;
   const c = task.coeffs;
   const start = performance.now();
   const trajectory = opts.keepTrajectory ? { t: [] as number[], x: [] as Float32Array[], x0Pred: [] as Float32Array[] } : undefined;
@@ -46,15 +71,7 @@ export async function serialChain(task: RestorationTask, opts: SerialOptions = {
   try {
     for (let k = 0; k < c.T; k++) {
       throwIfAborted(opts.signal);
-      const step = tf.tidy(() => {
-        const eps = model.eps(x, new Array<number>(task.batch).fill(c.t[k]));
-        const x0Pred = tf.div(tf.sub(x, tf.mul(eps, c.sqrtOneMinusAbarT[k])), c.sqrtAbarT[k]) as tf.Tensor4D;
-        const x0Hat = tf.sub(tf.add(task.Apy, x0Pred), op.project(x0Pred));
-        let next = tf.add(tf.mul(x0Hat, c.sqrtAbarS[k]), tf.mul(eps, c.c2[k]));
-        const z = task.noiseAt(k);
-        if (z) next = tf.add(next, tf.mul(z, c.c1[k]));
-        return { eps, x0Pred, next: next as tf.Tensor4D };
-      });
+      const step = serialStep(task, k, x, task.Apy);
       if (trajectory) {
         trajectory.t.push(c.t[k]);
         trajectory.x.push((await x.data()) as Float32Array);
