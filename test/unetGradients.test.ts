@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { batchMatMul, conv2dSame, convFilterGrad, dense } from '../src/lib/models/unet/fastGrads.js';
+import { batchMatMul, concatChannels, conv2dSame, convFilterGrad, dense } from '../src/lib/models/unet/fastGrads.js';
 import { gaussianArray } from '../src/lib/random/prng.js';
 
 // Checked on the cpu backend (the reference) against TF.js's own gradients: tf.conv2d's
@@ -81,6 +81,21 @@ describe('fast conv / matmul gradients', () => {
       const o2 = tf.grads((pp: tf.Tensor, qq: tf.Tensor) => batchMatMul(pp as tf.Tensor3D, qq as tf.Tensor3D))([p, q], dz);
       const r2 = tf.grads((pp: tf.Tensor, qq: tf.Tensor) => tf.matMul(pp as tf.Tensor3D, qq as tf.Tensor3D))([p, q], dz);
       o2.forEach((g, i) => expect(maxAbs(g, r2[i])).toBeLessThanOrEqual(1e-4));
+    });
+  });
+});
+
+describe('concatChannels', () => {
+  it('concatenates like tf.concat and splits the gradient exactly', () => {
+    tf.tidy(() => {
+      const a = randn([2, 3, 4, 5], 21) as tf.Tensor4D;
+      const b = randn([2, 3, 4, 3], 22) as tf.Tensor4D;
+      const dy = randn([2, 3, 4, 8], 23);
+      expect(maxAbs(concatChannels(a, b), tf.concat([a, b], 3))).toBe(0);
+      const ours = tf.grads((x: tf.Tensor, y: tf.Tensor) => concatChannels(x as tf.Tensor4D, y as tf.Tensor4D))([a, b], dy);
+      const ref = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.concat([x, y], 3))([a, b], dy);
+      expect(maxAbs(ours[0], ref[0])).toBe(0);
+      expect(maxAbs(ours[1], ref[1])).toBe(0);
     });
   });
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '../../errors.js';
 import type { UNetConfig } from './config.js';
-import type { MacCounter } from './fastGrads.js';
+import { concatChannels, type MacCounter } from './fastGrads.js';
 import { attention, downsample, groupNorm, linear, resBlock, silu, upsample, conv, type LayerContext } from './layers.js';
 import type { Params } from './params.js';
 import { timestepEmbedding } from './timestepEmbedding.js';
@@ -52,7 +52,7 @@ export function unetForward(
   hcur = resBlock(ctx, 'mid.res.1', hcur, temb);
   for (let i = ch.length - 1; i >= 0; i--) {
     for (let r = 0; r < cfg.resBlocksPerLevel; r++) {
-      hcur = resBlock(ctx, `up.${i}.res.${r}`, tf.concat([hcur, skips.pop()!], 3), temb);
+      hcur = resBlock(ctx, `up.${i}.res.${r}`, concatChannels(hcur, skips.pop()!), temb);
       if (cfg.attentionLevels.includes(i)) hcur = attention(ctx, `up.${i}.attn.${r}`, hcur);
     }
     if (i > 0) hcur = upsample(ctx, `up.${i}.upsample`, hcur);
