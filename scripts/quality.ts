@@ -6,6 +6,7 @@
  *    Gaussian fitted to training pixels (the naive prior); bar: FD(model) <= 0.2 FD(naive);
  *  - class coverage of the model's samples (each class >= 3 %).
  *   npx tsx scripts/quality.ts [--model models/fashion-unet-small] [--samples 2000] [--threads 1]
+ *   npx tsx scripts/quality.ts --classifier-only      # train/cache the classifier, print its accuracy
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -32,6 +33,7 @@ const { values: a } = parseArgs({
     threads: { type: 'string', default: '1' },
     data: { type: 'string', default: DEFAULT_FASHION_DIR },
     seed: { type: 'string', default: '7' },
+    'classifier-only': { type: 'boolean', default: false },
   },
 });
 setThreadsCount(Number(a.threads));
@@ -60,6 +62,7 @@ const allTest = Array.from({ length: test.count }, (_, i) => i);
 const testFeat = await featuresOf(clf, batchPixels(test.pixels, allTest), test.count);
 const accuracy = testFeat.predicted.reduce((s, c, i) => s + (c === test.labels[i] ? 1 : 0), 0) / test.count;
 log(`classifier test accuracy ${(100 * accuracy).toFixed(2)} %`);
+if (a['classifier-only']) process.exit(0);
 
 // 2. Reference: N test images; floor: N training images.
 const statsOf = async (images: Float32Array) => {
