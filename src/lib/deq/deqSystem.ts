@@ -63,6 +63,9 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
     wCum: col(c.e2.map((e2, j) => e2 - c.e1[j])),
     wOwn: col(c.e2),
     sqrtAbarS: col(c.sqrtAbarS),
+    // Cumulative sum over rows as a product with the lower-triangular ones matrix: tf.cumsum's
+    // gradient is wrong for axis 0 of rank > 2 tensors in TF.js 4.22, and the product is as fast.
+    lowerOnes: tf.tidy(() => tf.linalg.bandPart(tf.ones([T, T]), -1, 0)),
   };
   const kept: tf.Tensor[] = [...Object.values(k), ...(noiseW ? [noiseW] : [])];
   const chunk = Math.max(1, Math.floor(options.chunkSize ?? T * B));
@@ -91,7 +94,7 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
         cumTerm = tf.add(cumTerm, noiseW);
         ownTerm = tf.add(ownTerm, noiseW);
       }
-      const base = tf.add(uT, tf.cumsum(cumTerm, 0));
+      const base = tf.add(uT, tf.reshape(tf.matMul(k.lowerOnes, tf.reshape(cumTerm, [T, -1])), stateShape));
       const u = tf.add(tf.add(Apy, base), project(tf.sub(ownTerm, base)));
       return tf.mul(k.sqrtAbarS, u);
     });

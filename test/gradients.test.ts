@@ -1,0 +1,143 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { restorationGradient, type GradientOptions } from '../src/lib/gradients/restorationGradient.js';
+import { restorationLoss, type LossSpec } from '../src/lib/gradients/restorationLoss.js';
+import type { EpsModel } from '../src/lib/models/epsModel.js';
+import { createOperator } from '../src/lib/operators/createOperator.js';
+import { measure } from '../src/lib/operators/measure.js';
+import { gaussianArray } from '../src/lib/random/prng.js';
+import { prepareRestoration, type RestorationTask } from '../src/lib/restoration/restorationTask.js';
+import { serialChain } from '../src/lib/samplers/serialChain.js';
+import { OPERATOR_CASES, randomImages, testPrior } from './support/fixtures.js';
+import { expectNoLeak } from './support/tfSetup.js';
+
+function relL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return Math.sqrt(num / Math.max(den, 1e-30));
+}
+
+function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i] * b[i];
+    aa += a[i] ** 2;
+    bb += b[i] ** 2;
+  }
+  return ab / Math.sqrt(aa * bb);
+}
+
+/** A restoration task on case i with a weighted-sum + consistency loss (so dL/dy has a direct part). */
+function setup(i: number, T = 10, model?: EpsModel) {
+  const { spec, shape } = OPERATOR_CASES[i];
+  const prior = model ?? testPrior(shape);
+  const operator = createOperator(spec, shape);
+  const x = tf.tidy(() => tf.tanh(randomImages(1, shape, 61))) as tf.Tensor4D;
+  const y = measure(operator, x, 0.05, 62);
+  const xT = randomImages(1, shape, 63) as tf.Tensor4D;
+  const task = prepareRestoration({ model: prior, operator, y, xT, sampling: { T, etw: 0.1 } });
+  const D = shape[0] * shape[1] * shape[2];
+  const lossSpec: LossSpec = {
+    kind: 'sum',
+    terms: [
+      { weight: 1, loss: { kind: 'weighted-sum', weights: gaussianArray(D, 64) } },
+      { weight: 0.1, loss: { kind: 'consistency' } },
+    ],
+  };
+  const loss = restorationLoss(lossSpec, operator, 1);
+  return {
+    task, loss, operator, shape,
+    dispose: () => {
+      loss.dispose();
+      task.dispose();
+      [x, y, xT].forEach((t) => t.dispose());
+      operator.dispose();
+      if (!model) prior.dispose?.();
+    },
+  };
+}
+
+async function grads(task: RestorationTask, loss: ReturnType<typeof restorationLoss>, opts: GradientOptions) {
+  const r = await restorationGradient(task, loss, opts);
+  const out = { dxT: await r.dxT.data(), dy: await r.dy.data(), loss: r.loss, r };
+  [r.x0, r.dxT, r.dy].forEach((t) => t.dispose());
+  return out;
+}
+
+describe.each(OPERATOR_CASES.map((c, i) => ({ ...c, i })))('implicit gradient equals serial back-propagation: $name', ({ i }) => {
+  it('T = 10, Gaussian prior: dL/dxT and dL/dy agree to relative L2 1e-3', async () => {
+    const s = setup(i);
+    const implicit = await grads(s.task, s.loss, { method: 'implicit' });
+    const serial = await grads(s.task, s.loss, { method: 'serial' });
+    s.dispose();
+    expect(relL2(implicit.dxT, serial.dxT)).toBeLessThanOrEqual(1e-3);
+    expect(relL2(implicit.dy, serial.dy)).toBeLessThanOrEqual(1e-3);
+    expect(implicit.loss).toBeCloseTo(serial.loss, 3);
+    expect(implicit.r.adjointIterations).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('gradients are true derivatives', () => {
+  it.each([0, 4, 8, 12])('finite differences along random directions agree (operator case %i)', async (i) => {
+    const s = setup(i);
+    const { dxT, dy } = await grads(s.task, s.loss, { method: 'implicit' });
+    const { xT, y } = s.task.inputs;
+    const lossAt = async (xTp: tf.Tensor4D, yp: tf.Tensor) => {
+      const t = prepareRestoration({ ...s.task.inputs, xT: xTp, y: yp });
+      const r = await serialChain(t);
+      const v = tf.tidy(() => s.loss.value(r.x0, yp).dataSync()[0]);
+      r.x0.dispose();
+      t.dispose();
+      return v;
+    };
+    for (const [which, grad, base] of [['xT', dxT, xT], ['y', dy, y]] as const) {
+      const v = randomImages(1, base.shape.slice(1), which === 'xT' ? 71 : 72);
+      const h = 1e-2;
+      const plus = tf.tidy(() => tf.add(base, tf.mul(v, h)));
+      const minus = tf.tidy(() => tf.sub(base, tf.mul(v, h)));
+      const fd =
+        which === 'xT'
+          ? ((await lossAt(plus as tf.Tensor4D, y)) - (await lossAt(minus as tf.Tensor4D, y))) / (2 * h)
+          : ((await lossAt(xT, plus)) - (await lossAt(xT, minus))) / (2 * h);
+      const vd = v.dataSync();
+      const analytic = Array.from(grad).reduce((a, g, k) => a + g * vd[k], 0);
+      [v, plus, minus].forEach((t) => t.dispose());
+      expect(Math.abs(fd - analytic) / Math.max(Math.abs(analytic), 1e-3)).toBeLessThanOrEqual(1e-2);
+    }
+    s.dispose();
+  });
+
+  it('the phantom gradient with tau = 1 and k = T steps is the exact gradient (nilpotent Jacobian)', async () => {
+    const s = setup(0);
+    const implicit = await grads(s.task, s.loss, { method: 'implicit' });
+    const phantom = await grads(s.task, s.loss, { method: 'phantom', phantomSteps: 10, phantomTau: 1 });
+    s.dispose();
+    expect(relL2(phantom.dxT, implicit.dxT)).toBeLessThanOrEqual(1e-3);
+    expect(relL2(phantom.dy, implicit.dy)).toBeLessThanOrEqual(1e-3);
+  });
+
+  it('a one-step phantom gradient (tau = 0.1) points roughly the right way but is not exact', async () => {
+    const s = setup(4);
+    const implicit = await grads(s.task, s.loss, { method: 'implicit' });
+    const phantom = await grads(s.task, s.loss, { method: 'phantom', phantomSteps: 1, phantomTau: 0.1 });
+    s.dispose();
+    const c = cosine(phantom.dy, implicit.dy);
+    expect(c).toBeLessThan(0.9999);
+    expect(Number.isFinite(c)).toBe(true);
+  });
+
+  it.each(['implicit', 'phantom', 'serial'] as const)('%s leaves no tensor behind', async (method) => {
+    const s = setup(2);
+    await expectNoLeak(
+      () => restorationGradient(s.task, s.loss, { method }),
+      (r) => [r.x0, r.dxT, r.dy].forEach((t) => t.dispose()),
+    );
+    s.dispose();
+  });
+});
