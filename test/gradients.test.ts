@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { optimizeInit } from '../src/lib/gradients/initOptimization.js';
 import { restorationGradient, type GradientOptions } from '../src/lib/gradients/restorationGradient.js';
 import { restorationLoss, type LossSpec } from '../src/lib/gradients/restorationLoss.js';
 import type { EpsModel } from '../src/lib/models/epsModel.js';
@@ -139,5 +140,64 @@ describe('gradients are true derivatives', () => {
       (r) => [r.x0, r.dxT, r.dy].forEach((t) => t.dispose()),
     );
     s.dispose();
+  });
+});
+
+describe('initialization optimization', () => {
+  it('Adam on xT lowers a guide loss, warm-starting every forward solve, and leaks nothing', async () => {
+    const { spec, shape } = OPERATOR_CASES[4];
+    const model = testPrior(shape);
+    const operator = createOperator(spec, shape);
+    const x = tf.tidy(() => tf.tanh(randomImages(1, shape, 81))) as tf.Tensor4D;
+    const y = operator.A(x);
+    const xT = randomImages(1, shape, 82) as tf.Tensor4D;
+    const guide = restorationLoss({ kind: 'guide', guide: x.dataSync() }, operator, 1);
+    const before = tf.memory().numTensors;
+    const res = await optimizeInit({ model, operator, y, xT, sampling: { T: 10 } }, guide, {
+      lr: 0.05, steps: 15, groundTruth: x, keepImagesEvery: 5,
+    });
+    expect(res.history).toHaveLength(16);
+    expect(res.history.at(-1)!.loss).toBeLessThan(0.8 * res.history[0].loss);
+    expect(res.history.at(-1)!.psnr!).toBeGreaterThan(res.history[0].psnr!);
+    expect(res.history.at(-1)!.forwardIterations).toBeLessThanOrEqual(res.history[0].forwardIterations);
+    expect(res.images.map((i) => i.step)).toEqual([0, 5, 10, 15]);
+    [res.xT, res.x0].forEach((t) => t.dispose());
+    expect(tf.memory().numTensors).toBe(before);
+    guide.dispose();
+    [x, y, xT].forEach((t) => t.dispose());
+    operator.dispose();
+    model.dispose?.();
+  });
+  it('with the reference step size (2e-5) each warm-started forward solve needs far fewer than T iterations', async () => {
+    const { spec, shape } = OPERATOR_CASES[4];
+    const model = testPrior(shape);
+    const operator = createOperator(spec, shape);
+    const x = tf.tidy(() => tf.tanh(randomImages(1, shape, 84))) as tf.Tensor4D;
+    const y = operator.A(x);
+    const xT = randomImages(1, shape, 85) as tf.Tensor4D;
+    const guide = restorationLoss({ kind: 'consistency' }, operator, 1);
+    const res = await optimizeInit({ model, operator, y, xT, sampling: { T: 20 } }, guide, { lr: 2e-5, steps: 3 });
+    expect(res.history[0].forwardIterations).toBeGreaterThanOrEqual(15);
+    res.history.slice(1).forEach((h) => expect(h.forwardIterations).toBeLessThanOrEqual(5));
+    [res.xT, res.x0, x, y, xT].forEach((t) => t.dispose());
+    guide.dispose();
+    operator.dispose();
+    model.dispose?.();
+  });
+  it('stops cleanly, returning the last finite iterate, when the loss becomes NaN', async () => {
+    const { spec, shape } = OPERATOR_CASES[0];
+    const model = testPrior(shape);
+    const operator = createOperator(spec, shape);
+    const xT = randomImages(1, shape, 83) as tf.Tensor4D;
+    const y = operator.A(xT);
+    let calls = 0;
+    const exploding = { readsY: false, value: (x0: tf.Tensor4D) => tf.tidy(() => (calls++ < 3 ? tf.sum(x0) : tf.div(tf.sum(x0), 0).mul(0))) as tf.Scalar, dispose: () => {} };
+    const res = await optimizeInit({ model, operator, y, xT, sampling: { T: 5 } }, exploding, { lr: 1e-2, steps: 10, method: 'phantom' });
+    expect(res.stoppedBy).toBe('nan');
+    expect(res.history.length).toBeGreaterThan(0);
+    expect(res.history.every((h) => Number.isFinite(h.loss))).toBe(true);
+    [res.xT, res.x0, xT, y].forEach((t) => t.dispose());
+    operator.dispose();
+    model.dispose?.();
   });
 });

@@ -15,7 +15,10 @@ export interface GradientOptions {
   method: GradientMethod;
   /** Forward DeqIR solve (implicit, phantom). Default Picard to 1e-6 or T iterations (exact). */
   solver?: SolverSettings;
-  init?: InitKind;
+  /** Forward solve start: a named state or a tensor [T, B, H, W, C] (e.g. the previous solution). */
+  init?: InitKind | tf.Tensor;
+  /** Return the solved state Y* (implicit, phantom) for warm starts; the caller disposes it. */
+  keepState?: boolean;
   /** Adjoint solve (implicit). Default Picard from the loss gradient: exact after T iterations. */
   adjointSolver?: SolverSettings;
   /** Phantom gradient: k damped steps Y <- (1 - tau) Y + tau G(Y) from the fixed point. */
@@ -36,6 +39,7 @@ export interface GradientResult {
   /** Cost in network evaluations per image: an eps forward counts 1, an eps VJP counts 2. */
   nfeEquivalent: number;
   wallMs: number;
+  state?: tf.Tensor;
 }
 
 /**
@@ -67,6 +71,7 @@ export async function restorationGradient(task: RestorationTask, loss: Restorati
     { keepState: true, init: opts.init },
   );
   const Ystar = forward.state!;
+  const state = opts.keepState ? tf.clone(Ystar) : undefined;
   const system = deqSystem(task);
   try {
     const lossOfState = (Y: tf.Tensor, b: tf.Tensor) => loss.value(system.x0Of(Y), b);
@@ -85,14 +90,16 @@ export async function restorationGradient(task: RestorationTask, loss: Restorati
       const { value, grads } = valueAndGrads(f, xT, y);
       return {
         method: 'phantom', loss: value, x0: forward.x0, dxT: grads[0] as tf.Tensor4D, dy: grads[1],
-        forwardIterations: forward.iterations, adjointIterations: k, nfeEquivalent: forward.nfe + 3 * k * T, wallMs: performance.now() - start,
+        forwardIterations: forward.iterations, adjointIterations: k, nfeEquivalent: forward.nfe + 3 * k * T, wallMs: performance.now() - start, state,
       };
     }
     if (opts.method !== 'implicit') throw new ParameterError(`unknown gradient method '${String(opts.method)}' (expected implicit, phantom or serial)`);
     // e = dL/dY and the direct dL/dy (consistency and similar losses read y themselves).
     const owned: tf.Tensor[] = [];
     try {
-      const [e, dyDirect] = tf.grads((Y: tf.Tensor, b: tf.Tensor) => lossOfState(Y, b))([Ystar, y]);
+      const [e, dyDirect] = loss.readsY
+        ? tf.grads((Y: tf.Tensor, b: tf.Tensor) => lossOfState(Y, b))([Ystar, y])
+        : [tf.grad((Y: tf.Tensor) => lossOfState(Y, y))(Ystar), tf.zerosLike(y)];
       owned.push(e, dyDirect);
       const vjpState = tf.grad((Y: tf.Tensor) => system.mapWith(Y, xT, y));
       const adjoint = await solveFixedPoint((g) => tf.tidy(() => tf.add(vjpState(Ystar, g), e)), e, {
@@ -105,13 +112,14 @@ export async function restorationGradient(task: RestorationTask, loss: Restorati
       return {
         method: 'implicit', loss: value, x0: forward.x0, dxT: dxT as tf.Tensor4D, dy: tf.add(dyG, dyDirect),
         forwardIterations: forward.iterations, adjointIterations: adjoint.iterations,
-        nfeEquivalent: forward.nfe + 2 * T * (adjoint.iterations + 1), wallMs: performance.now() - start,
+        nfeEquivalent: forward.nfe + 2 * T * (adjoint.iterations + 1), wallMs: performance.now() - start, state,
       };
     } finally {
       owned.forEach((t) => t.dispose());
     }
   } catch (err) {
     forward.x0.dispose();
+    state?.dispose();
     throw err;
   } finally {
     Ystar.dispose();

@@ -20,6 +20,8 @@ export type LossSpec =
 export interface RestorationLoss {
   /** Scalar loss; differentiable in x0 and y. */
   value(x0: tf.Tensor4D, y: tf.Tensor): tf.Scalar;
+  /** Whether the loss reads y itself (then dL/dy has a direct part besides the path through x0). */
+  readonly readsY: boolean;
   dispose(): void;
 }
 
@@ -34,25 +36,26 @@ export function restorationLoss(spec: LossSpec, op: LinearOperator, batch: numbe
   switch (spec.kind) {
     case 'weighted-sum': {
       const w = image(spec.weights, 'weighted-sum loss: weights');
-      return { value: (x0) => tf.tidy(() => tf.sum(tf.mul(w, x0))), dispose: () => w.dispose() };
+      return { value: (x0) => tf.tidy(() => tf.sum(tf.mul(w, x0))), readsY: false, dispose: () => w.dispose() };
     }
     case 'region': {
       if (spec.mask.length !== H * W) throw new ShapeError(`region loss: mask has ${spec.mask.length} values, expected H*W = ${H * W}`);
       const count = Array.from(spec.mask).reduce((a, b) => a + (b ? 1 : 0), 0);
       if (count === 0) throw new ParameterError('region loss: the region is empty');
       const m = tf.tensor4d(Float32Array.from(spec.mask, (v) => (v ? 1 / (count * C * batch) : 0)), [1, H, W, 1]);
-      return { value: (x0) => tf.tidy(() => tf.sum(tf.mul(m, x0))), dispose: () => m.dispose() };
+      return { value: (x0) => tf.tidy(() => tf.sum(tf.mul(m, x0))), readsY: false, dispose: () => m.dispose() };
     }
     case 'consistency':
-      return { value: (x0, y) => tf.tidy(() => tf.sum(tf.square(tf.sub(op.A(x0), y)))), dispose: () => {} };
+      return { value: (x0, y) => tf.tidy(() => tf.sum(tf.square(tf.sub(op.A(x0), y)))), readsY: true, dispose: () => {} };
     case 'guide': {
       const g = image(spec.guide, 'guide loss: guide');
-      return { value: (x0) => tf.tidy(() => tf.sum(tf.square(tf.sub(x0, g)))), dispose: () => g.dispose() };
+      return { value: (x0) => tf.tidy(() => tf.sum(tf.square(tf.sub(x0, g)))), readsY: false, dispose: () => g.dispose() };
     }
     case 'sum': {
       const parts = spec.terms.map((t) => ({ weight: t.weight, loss: restorationLoss(t.loss, op, batch) }));
       return {
         value: (x0, y) => tf.tidy(() => parts.reduce((acc, p) => tf.add(acc, tf.mul(p.loss.value(x0, y), p.weight)), tf.scalar(0)) as tf.Scalar),
+        readsY: parts.some((p) => p.loss.readsY),
         dispose: () => parts.forEach((p) => p.loss.dispose()),
       };
     }
