@@ -4,12 +4,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { useNodeBackend, type NodeBackendName } from '../src/lib/backend/nodeBackend.js';
 import { DeqirError } from '../src/lib/errors.js';
+import { loadModelFile } from '../src/lib/node/loadModelFile.js';
 import { parseProblem, solveProblem } from '../src/lib/problem/solveProblem.js';
 
 const USAGE = `usage:
   deqir solve PROBLEM.json [--out RESULT.json] [--backend wasm|cpu]
       Solves a deqir-problem/1 file with its solver and with the serial chain; writes
-      deqir-result/1 JSON (x0, x0Serial, iterations, nfe, residuals, ...) to --out or stdout.`;
+      deqir-result/1 JSON (x0, x0Serial, iterations, nfe, residuals, ...) to --out or stdout.
+      With a "grad" section, also the gradients of its loss with respect to y and/or xT.`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -38,6 +40,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const problem = parseProblem(json);
   const result = await solveProblem(problem, {
+    loadModel: loadModelFile,
     onIteration: (r) =>
       process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}iteration ${r.iteration}: relative residual ${r.relResidual.toExponential(2)}${process.stderr.isTTY ? '   ' : '\n'}`),
   });

@@ -109,3 +109,25 @@ describe('the deqir CLI', () => {
     await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('cannot read /nonexistent.json: ENOENT') });
   });
 });
+
+describe('problem files with a grad section', () => {
+  it.each(['implicit', 'serial'] as const)('%s gradients of a region loss come back in the problem layout and agree', async (method) => {
+    const mask = Array.from({ length: H * W }, (_, i) => (i % 5 === 0 ? 1 : 0));
+    const ref = await solveProblem(parseProblem(problem('NCHW', { grad: { loss: { kind: 'region', mask }, method: 'serial' } })));
+    const r = await solveProblem(parseProblem(problem('NCHW', { grad: { loss: { kind: 'region', mask }, method } })));
+    expect(r.grad!.xT).toHaveLength(D);
+    expect(r.grad!.y).toHaveLength(D / 4);
+    expect(maxAbsDiff(r.grad!.xT!, ref.grad!.xT!)).toBeLessThan(1e-4);
+    // The NHWC statement of the same problem gives the same gradient, reordered.
+    const nhwc = await solveProblem(parseProblem(problem('NHWC', { grad: { loss: { kind: 'region', mask }, method } })));
+    expect(maxAbsDiff(nhwc.grad!.xT!, flatToNhwc(r.grad!.xT!, [1, H, W, C], 'NCHW'))).toBeLessThan(1e-5);
+  });
+  it('a unet prior loads the shipped model file and a missing one is named', async () => {
+    const { loadModelFile } = await import('../src/lib/node/loadModelFile.js');
+    const p = { ...problem('NHWC'), prior: { kind: 'unet', path: 'models/missing.safetensors' } };
+    await expect(solveProblem(parseProblem(p), { loadModel: loadModelFile })).rejects.toThrow(/cannot read model file models\/missing.safetensors: ENOENT/);
+    await expect(solveProblem(parseProblem({ ...p, prior: { kind: 'unet', path: 'models/fashion-unet-small.safetensors' } }), { loadModel: loadModelFile })).rejects.toThrow(
+      /works on images \[28, 28, 1\], the problem has \[4, 6, 2\]/,
+    );
+  });
+});

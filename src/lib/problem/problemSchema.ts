@@ -58,6 +58,18 @@ export const solverSchema = z.object({
   init: z.enum(['xT', 'ddim-pinv']).optional(),
 });
 
+export const gradSchema = z.object({
+  loss: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('weighted-sum'), weights: numbers }),
+    z.object({ kind: z.literal('region'), mask: z.union([numbers, matrix]) }),
+    z.object({ kind: z.literal('consistency') }),
+  ]),
+  wrt: z.union([z.enum(['y', 'xT']), z.array(z.enum(['y', 'xT'])).min(1)]).default(['y', 'xT']),
+  method: z.enum(['implicit', 'phantom', 'serial']).default('implicit'),
+  phantomSteps: positiveInt.optional(),
+  phantomTau: finite.positive().max(1).optional(),
+});
+
 export const problemSchema = z
   .object({
     format: z.literal('deqir-problem/1'),
@@ -79,6 +91,8 @@ export const problemSchema = z
     xT: numbers.optional(),
     z: numbers.optional(),
     solver: solverSchema.default({ kind: 'anderson' }),
+    /** Optional: gradients of a loss of x0 with respect to y and/or xT. */
+    grad: gradSchema.optional(),
   })
   .refine((p) => (p.y === undefined) !== (p.xTrue === undefined), { message: 'give exactly one of "y" or "xTrue"', path: ['y'] });
 

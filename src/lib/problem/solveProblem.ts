@@ -9,7 +9,9 @@ import { createOperator, type OperatorSpec } from '../operators/createOperator.j
 import type { LinearOperator } from '../operators/linearOperator.js';
 import { measure } from '../operators/measure.js';
 import { childSeed, gaussianArray } from '../random/prng.js';
-import { prepareRestoration } from '../restoration/restorationTask.js';
+import { restorationGradient } from '../gradients/restorationGradient.js';
+import { restorationLoss, type LossSpec } from '../gradients/restorationLoss.js';
+import { prepareRestoration, type RestorationTask } from '../restoration/restorationTask.js';
 import { serialChain } from '../samplers/serialChain.js';
 import { linearSchedule, type DiffusionSchedule } from '../schedule/linearSchedule.js';
 import { flatToNhwc, nhwcToFlat, toNhwcShape, type Layout } from './layout.js';
@@ -41,6 +43,17 @@ export interface DeqirResultFile {
   residuals: { iteration: number; abs: number; rel: number; rowRel: number[] }[];
   wallMs: { solver: number; serial: number };
   backend: string;
+  /** Present when the problem has a `grad` section: gradients in the problem's layout (y in y's). */
+  grad?: {
+    method: string;
+    loss: number;
+    y?: number[];
+    xT?: number[];
+    forwardIterations: number;
+    adjointIterations: number;
+    nfeEquivalent: number;
+    wallMs: number;
+  };
 }
 
 export interface SolveProblemOptions {
@@ -84,8 +97,10 @@ export async function solveProblem(problem: DeqirProblem, opts: SolveProblemOpti
       x0Serial: nhwcToFlat(serialData, nhwc, problem.layout),
       backend: tf.getBackend(),
     };
+    const grad = problem.grad ? await gradients(problem, task, operator, nhwc, opts.signal) : undefined;
     if (problem.solver.kind === 'serial') {
       return {
+        grad,
         ...base, x0: base.x0Serial, maxAbsDiffToSerial: 0, iterations: problem.T, converged: true,
         nfe: serial.nfe, sequentialDepth: serial.sequentialDepth, residuals: [], wallMs: { solver: serial.wallMs, serial: serial.wallMs },
       };
@@ -98,6 +113,7 @@ export async function solveProblem(problem: DeqirProblem, opts: SolveProblemOpti
     for (let i = 0; i < x0.length; i++) diff = Math.max(diff, Math.abs(x0[i] - serialData[i]));
     return {
       ...base,
+      grad,
       x0: nhwcToFlat(x0, nhwc, problem.layout),
       maxAbsDiffToSerial: diff,
       iterations: deq.iterations,
@@ -109,6 +125,52 @@ export async function solveProblem(problem: DeqirProblem, opts: SolveProblemOpti
     };
   } finally {
     owned.reverse().forEach((o) => o.dispose());
+  }
+}
+
+async function gradients(
+  problem: DeqirProblem,
+  task: RestorationTask,
+  operator: LinearOperator,
+  nhwc: [number, number, number, number],
+  signal?: AbortSignal,
+): Promise<DeqirResultFile['grad']> {
+  const g = problem.grad!;
+  const N = nhwc[0];
+  const l = g.loss;
+  const spec: LossSpec =
+    l.kind === 'weighted-sum' ? { kind: 'weighted-sum', weights: withPath('grad.loss.weights', () => flatToNhwc(l.weights, nhwc, problem.layout)) }
+    : l.kind === 'region' ? { kind: 'region', mask: l.mask.flat() }
+    : { kind: 'consistency' };
+  const loss = withPath('grad.loss', () => restorationLoss(spec, operator, N));
+  try {
+    const { solver } = problem;
+    const r = await withPath('grad', () =>
+      restorationGradient(task, loss, {
+        method: g.method,
+        phantomSteps: g.phantomSteps,
+        phantomTau: g.phantomTau,
+        solver: solver.kind === 'serial' ? undefined : { ...solver, kind: solver.kind },
+        signal,
+      }),
+    );
+    const wrt = Array.isArray(g.wrt) ? g.wrt : [g.wrt];
+    const ms = operator.measurementShape;
+    const yData = await r.dy.data();
+    const out = {
+      method: r.method,
+      loss: r.loss,
+      xT: wrt.includes('xT') ? nhwcToFlat(await r.dxT.data(), nhwc, problem.layout) : undefined,
+      y: wrt.includes('y') ? (ms.length === 3 ? nhwcToFlat(yData, [N, ...ms], problem.layout) : Array.from(yData)) : undefined,
+      forwardIterations: r.forwardIterations,
+      adjointIterations: r.adjointIterations,
+      nfeEquivalent: r.nfeEquivalent,
+      wallMs: r.wallMs,
+    };
+    [r.x0, r.dxT, r.dy].forEach((t) => t.dispose());
+    return out;
+  } finally {
+    loss.dispose();
   }
 }
 
