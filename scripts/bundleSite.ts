@@ -1,0 +1,57 @@
+/**
+ * Prepares src/pages/_deqir/ for Observable Framework (runs before `npm run dev` and `npm run build`):
+ *  - the DeqIR worker (TF.js + webgpu/webgl/wasm/cpu backends + the library) as one ESM file, and
+ *    the page API (no TF.js) as another; Framework's own node_modules bundling of TF.js breaks at
+ *    run time (DESIGN §5), esbuild's does not;
+ *  - the TF.js wasm binaries, the shipped UNet weights, the benchmark images and KaTeX's CSS and
+ *    fonts, copied so the site serves everything itself.
+ * The folder is generated (gitignored); a fresh clone gets it from `npm run build`.
+ */
+import { build } from 'esbuild';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'src/pages/_deqir');
+
+/**
+ * TF.js's error messages and WGSL shader comments quote documentation links (github.com, arxiv.org).
+ * They are never fetched, but a static scan of dist/ cannot tell them from requests, so we drop the
+ * scheme ("see github.com/tensorflow/...") and keep dist/ free of anything that looks like a host URL.
+ */
+function schemeless(code: string): string {
+  return code
+    .replace(/\bhttps?:\/\/(?=[a-z0-9-]+\.[a-z])/gi, '')
+    .replace(/(\n\s*)\/\/(?=[a-z0-9-]+\.[a-z])/gi, '$1// '); // shader line comments: "//www.shadertoy.com/..."
+}
+
+await rm(out, { recursive: true, force: true });
+await mkdir(join(out, 'wasm'), { recursive: true });
+
+const common = {
+  bundle: true,
+  format: 'esm' as const,
+  platform: 'browser' as const,
+  target: 'es2022',
+  minify: true,
+  sourcemap: false,
+  // License texts go to a side file that is not served; the bundles keep no comments.
+  legalComments: 'external' as const,
+  logLevel: 'warning' as const,
+};
+for (const [entry, file] of [['deqirWorker.ts', 'deqir-worker.js'], ['pageApi.ts', 'deqir-client.js']]) {
+  await build({ ...common, entryPoints: [join(root, 'src/lib/browser', entry)], outfile: join(out, file) });
+  await writeFile(join(out, file), schemeless(await readFile(join(out, file), 'utf8')));
+}
+
+const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'])
+  await cp(join(wasmDir, f), join(out, 'wasm', f));
+await cp(join(root, 'models/fashion-unet-small.safetensors'), join(out, 'fashion-unet-small.safetensors'));
+await cp(join(root, 'models/fashion-unet-small.card.json'), join(out, 'fashion-unet-small.card.json'));
+for (const f of ['fashion-mnist-test-256-images-idx3-ubyte', 'fashion-mnist-test-256-labels-idx1-ubyte'])
+  await cp(join(root, 'data', f), join(out, f));
+await cp(join(root, 'node_modules/katex/dist/katex.min.css'), join(out, 'katex/katex.min.css'));
+await cp(join(root, 'node_modules/katex/dist/fonts'), join(out, 'katex/fonts'), { recursive: true });
+console.log(`bundled the worker and page API into ${out}`);

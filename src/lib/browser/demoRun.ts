@@ -1,0 +1,106 @@
+import { deqRestore } from '../deq/deqRestore.js';
+import type { EpsModel } from '../models/epsModel.js';
+import { serialChain } from '../samplers/serialChain.js';
+import type { DemoSettings } from './demoSettings.js';
+import { maxAbsDiff, psnr } from './imageMetrics.js';
+import { yieldToEvents, type ProgressFn } from './progress.js';
+import { restorationProblem } from './restorationProblem.js';
+
+export interface ImageData1 {
+  /** [H, W, C] of one image (y may have another shape than the image). */
+  shape: number[];
+  data: number[];
+}
+
+export interface MethodStats {
+  nfe: number;
+  sequentialDepth: number;
+  wallMs: number;
+  psnr: number;
+}
+
+export interface DemoResult {
+  model: string;
+  task: string;
+  T: number;
+  solver: string;
+  images: { truth: ImageData1; y: ImageData1; Apy: ImageData1; serial: ImageData1; deq: ImageData1 };
+  serial: MethodStats;
+  deq: MethodStats & { iterations: number; converged: boolean; relResidual: number[]; maxAbsDiffToSerial: number };
+  psnrApy: number;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: ProgressFn;
+}
+
+const round = (a: ArrayLike<number>, digits = 4) => Array.from(a, (v) => Math.round(v * 10 ** digits) / 10 ** digits);
+
+/**
+ * The overview demo: restore one image the serial way and the DeqIR way from the same x_T, and
+ * report what each cost on this device (wall time includes reading the result back).
+ */
+export async function runDemo(model: EpsModel, s: DemoSettings, truthPixels: Float32Array, opts: RunOptions = {}): Promise<DemoResult> {
+  const p = restorationProblem(model, s, truthPixels);
+  const img = [...model.imageShape];
+  try {
+    const serial = await serialChain(p.task, {
+      signal: opts.signal,
+      onStep: async ({ k }) => {
+        opts.onProgress?.({ phase: 'serial', step: k + 1, of: s.T });
+        await yieldToEvents();
+      },
+    });
+    const serialX0 = (await serial.x0.data()) as Float32Array;
+    serial.x0.dispose();
+    const deq = await deqRestore(
+      p.task,
+      {
+        kind: s.solver,
+        tol: s.tol,
+        maxIter: s.maxIter,
+        m: s.m,
+        lambda: s.lambda,
+        beta: s.beta,
+        triangular: true,
+        signal: opts.signal,
+        onIteration: async (rec) => {
+          opts.onProgress?.({ phase: 'deq', iteration: rec.iteration, maxIter: s.maxIter, relResidual: rec.relResidual });
+          await yieldToEvents();
+        },
+      },
+      { init: s.init },
+    );
+    const deqX0 = (await deq.x0.data()) as Float32Array;
+    deq.x0.dispose();
+    const [y, Apy] = [await p.y.data(), await p.task.Apy.data()];
+    return {
+      model: model.name,
+      task: p.op.description,
+      T: s.T,
+      solver: s.solver,
+      images: {
+        truth: { shape: img, data: round(truthPixels) },
+        y: { shape: [...p.op.measurementShape], data: round(y) },
+        Apy: { shape: img, data: round(Apy) },
+        serial: { shape: img, data: round(serialX0) },
+        deq: { shape: img, data: round(deqX0) },
+      },
+      serial: { nfe: serial.nfe, sequentialDepth: serial.sequentialDepth, wallMs: serial.wallMs, psnr: psnr(serialX0, truthPixels) },
+      deq: {
+        nfe: deq.nfe,
+        sequentialDepth: deq.sequentialDepth,
+        wallMs: deq.wallMs,
+        psnr: psnr(deqX0, truthPixels),
+        iterations: deq.iterations,
+        converged: deq.converged,
+        relResidual: deq.history.map((h) => h.relResidual),
+        maxAbsDiffToSerial: maxAbsDiff(deqX0, serialX0),
+      },
+      psnrApy: psnr(Apy, truthPixels),
+    };
+  } finally {
+    p.dispose();
+  }
+}

@@ -1,0 +1,105 @@
+/// <reference lib="webworker" />
+/**
+ * The DeqIR Web Worker: owns TF.js (webgpu → webgl → wasm → cpu), the loaded priors, and runs one
+ * job at a time so the page stays responsive. Bundled by scripts/bundleSite.ts into src/pages/_deqir.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgl';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { AbortError } from '../errors.js';
+import { benchStep } from './benchStep.js';
+import { runDemo } from './demoRun.js';
+import type { PriorChoice } from './demoSettings.js';
+import { loadPrior, type LoadedPrior } from './loadPrior.js';
+import type { Progress } from './progress.js';
+import type { FromWorker, InitRequest, Job, JobResult, ToWorker } from './protocol.js';
+import { selectBackend } from './backendSelect.js';
+import { runSolvers } from './solversRun.js';
+import { runToy } from './toy2d.js';
+import { runTrajectory } from './trajectoryRun.js';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (m: FromWorker) => scope.postMessage(m);
+const memory = () => {
+  const m = tf.memory();
+  return { numTensors: m.numTensors, numBytes: m.numBytes };
+};
+
+let init: InitRequest | null = null;
+const priors = new Map<PriorChoice, Promise<LoadedPrior>>();
+const running = new Map<number, AbortController>();
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Priors are loaded once per choice and kept: their weights are part of the memory baseline. */
+function prior(choice: PriorChoice): Promise<LoadedPrior> {
+  if (!priors.has(choice)) {
+    const cfg = init!;
+    const p = loadPrior(choice, {
+      unetBytes: async () => {
+        const r = await fetch(cfg.unetUrl);
+        if (!r.ok) throw new Error(`fetching the weights failed: HTTP ${r.status}`);
+        return new Uint8Array(await r.arrayBuffer());
+      },
+      gaussian: cfg.gaussian,
+    });
+    p.catch(() => priors.delete(choice));
+    priors.set(choice, p);
+  }
+  return priors.get(choice)!;
+}
+
+async function run(id: number, job: Job, signal: AbortSignal): Promise<{ result: JobResult; prior?: string }> {
+  const onProgress = (progress: Progress) => post({ type: 'progress', id, progress });
+  if (job.kind === 'toy') return { result: await runToy(job.request) };
+  const choice = job.kind === 'bench' ? job.prior : job.settings.prior;
+  onProgress({ phase: 'model', message: `loading the ${choice === 'gaussian' ? 'Gaussian' : 'UNet'} prior` });
+  const p = await prior(choice);
+  if (signal.aborted) throw new AbortError();
+  switch (job.kind) {
+    case 'demo':
+      return { result: await runDemo(p.model, job.settings, job.truth, { signal, onProgress }), prior: p.note };
+    case 'trajectory':
+      return { result: await runTrajectory(p.model, job.settings, job.truth, job.solvers, { signal, onProgress }), prior: p.note };
+    case 'solvers':
+      return { result: await runSolvers(p.model, job.settings, job.truth, job.solvers, { signal, onProgress }), prior: p.note };
+    case 'bench': {
+      const out = [];
+      for (const T of job.T) out.push(await benchStep(p.model, T, job.truth, job.reps, onProgress));
+      return { result: out, prior: p.note };
+    }
+  }
+}
+
+scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
+  const msg = ev.data;
+  if (msg.type === 'cancel') return running.get(msg.id)?.abort();
+  if (msg.type === 'memory') return post({ type: 'memory', id: msg.id, memory: memory() });
+  if (msg.type === 'init') {
+    init = msg;
+    try {
+      setWasmPaths(msg.wasmPaths);
+      const choice = await selectBackend(msg.order);
+      post({ type: 'ready', id: msg.id, ...choice });
+    } catch (e) {
+      post({ type: 'error', id: msg.id, name: 'BackendError', message: (e as Error).message });
+    }
+    return;
+  }
+  // One job at a time: a GPU shared by two solves only makes both slower.
+  const ctrl = new AbortController();
+  running.set(msg.id, ctrl);
+  queue = queue.then(async () => {
+    try {
+      if (ctrl.signal.aborted) throw new AbortError();
+      const { result, prior } = await run(msg.id, msg.job, ctrl.signal);
+      post({ type: 'result', id: msg.id, result, prior, memory: memory() });
+    } catch (e) {
+      const err = e as Error;
+      post({ type: 'error', id: msg.id, name: err.name, message: err.message, memory: memory() });
+    } finally {
+      running.delete(msg.id);
+    }
+  });
+};

@@ -1,0 +1,47 @@
+/** Small labelled form controls without Inputs (no implicit imports, nothing fetched). */
+export function select(label, options, value, onChange) {
+  const el = document.createElement("label");
+  el.style.cssText = "display:inline-flex;gap:6px;align-items:center;margin-right:14px";
+  const s = document.createElement("select");
+  s.name = label;
+  for (const [v, text] of options) {
+    const o = document.createElement("option");
+    o.value = v;
+    o.textContent = text;
+    s.append(o);
+  }
+  s.value = String(value);
+  s.onchange = () => onChange(s.value);
+  el.append(label, s);
+  return el;
+}
+
+export function range(label, {min, max, step = 1, value, format = String}, onChange) {
+  const el = document.createElement("label");
+  el.style.cssText = "display:inline-flex;gap:6px;align-items:center;margin-right:14px";
+  const r = document.createElement("input");
+  Object.assign(r, {type: "range", min, max, step, value, name: label});
+  const out = document.createElement("output");
+  out.textContent = format(+value);
+  r.oninput = () => (out.textContent = format(+r.value));
+  r.onchange = () => onChange(+r.value);
+  el.append(label, r, out);
+  return el;
+}
+
+export function button(text, onClick, {role} = {}) {
+  const b = document.createElement("button");
+  b.textContent = text;
+  b.onclick = onClick;
+  if (role) b.dataset.role = role;
+  b.style.marginRight = "8px";
+  return b;
+}
+
+export function line(role, text = "") {
+  const p = document.createElement("div");
+  p.dataset.role = role;
+  p.textContent = text;
+  p.style.cssText = "font-size:13px;margin:4px 0;min-height:1.2em";
+  return p;
+}

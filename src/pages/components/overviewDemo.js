@@ -1,0 +1,187 @@
+import {
+  ACCEPTED_TYPES, DEFAULT_SETTINGS, SOLVERS, TASKS, TASK_LABELS, boxMask, imageFileToPixels, settingsFromParams, settingsToParams
+} from "../_deqir/deqir-client.js";
+import {button, line, range, select} from "./controls.js";
+import {imageCanvas} from "./imageCanvas.js";
+import {imagePanel} from "./imagePanel.js";
+import {maskEditor} from "./maskEditor.js";
+import {residualPlot} from "./residualPlot.js";
+import {PICKER, backendSentence, client, dataset} from "./site.js";
+import {timingTable} from "./timingTable.js";
+import {whenVisible} from "./whenVisible.js";
+
+/**
+ * The overview's live demo. Shows the precomputed result (Node, wasm, build time) at once; when the
+ * reader changes a setting it restores the image in the worker on this device. Settings live in the
+ * URL, so a view can be shared.
+ */
+export function overviewDemo(precomputed) {
+  const root = document.createElement("div");
+  root.className = "deqir-demo";
+  const params = new URLSearchParams(location.search);
+  let s = settingsFromParams(params);
+  let upload = null; // {pixels, notice} of the reader's image
+  let ctrl = null;
+  const controls = document.createElement("div");
+  const picker = document.createElement("div");
+  const maskBox = document.createElement("div");
+  const notice = line("notice");
+  const backendLine = line("backend", "TF.js backend: not started yet (it starts when something is computed on this device).");
+  const status = line("status");
+  const source = line("source");
+  const results = document.createElement("div");
+  results.dataset.role = "results";
+  const cancelBtn = button("Cancel", () => ctrl?.abort(), {role: "cancel"});
+  cancelBtn.disabled = true;
+  const runBtn = button("Run on this device", () => start(), {role: "run"});
+
+  const update = (patch) => {
+    s = {...s, ...patch};
+    const p = settingsToParams(s, new URLSearchParams(location.search));
+    history.replaceState(null, "", `${location.pathname}${p.size ? `?${p}` : ""}${location.hash}`);
+    drawControls();
+    start();
+  };
+
+  const drawControls = () => {
+    controls.replaceChildren(
+      select("task", TASKS.map((t) => [t, TASK_LABELS[t]]), s.task, (v) => update({task: v})),
+      range("T", {min: 2, max: 50, value: s.T}, (v) => update({T: v})),
+      select("solver", SOLVERS.map((v) => [v, v]), s.solver, (v) => update({solver: v})),
+      range("max iterations", {min: 1, max: 50, value: s.maxIter}, (v) => update({maxIter: v})),
+      select("prior", [["auto", "UNet if it loads"], ["unet", "UNet"], ["gaussian", "diagonal Gaussian"]], s.prior, (v) => update({prior: v})),
+      document.createElement("br"),
+      runBtn,
+      cancelBtn
+    );
+    drawMask();
+  };
+
+  const drawPicker = async () => {
+    const ds = await dataset();
+    picker.replaceChildren();
+    picker.style.cssText = "display:flex;flex-wrap:wrap;gap:4px;align-items:center;margin:8px 0";
+    for (const i of PICKER.slice(0, 16)) {
+      const c = imageCanvas(ds.image(i), [28, 28, 1], {scale: 1.3, title: `test image ${i}: ${ds.label(i)}`});
+      c.style.cursor = "pointer";
+      c.style.outline = s.image === i ? "2px solid var(--theme-foreground-focus)" : "none";
+      c.dataset.pick = i;
+      c.onclick = () => update({image: i});
+      picker.append(c);
+    }
+    const file = document.createElement("input");
+    Object.assign(file, {type: "file", accept: ACCEPTED_TYPES.join(","), name: "upload"});
+    file.onchange = async () => {
+      const f = file.files?.[0];
+      if (!f) return;
+      try {
+        upload = await imageFileToPixels(f);
+        notice.textContent = upload.notice;
+        notice.style.color = "";
+        update({image: -1});
+      } catch (e) {
+        notice.textContent = e.message;
+        notice.style.color = "var(--theme-red)";
+      }
+    };
+    const up = document.createElement("label");
+    up.append("or upload a PNG/JPEG: ", file);
+    picker.append(up);
+  };
+
+  const truth = async () => {
+    const ds = await dataset();
+    if (s.image === -1 && upload) return upload.pixels;
+    if (s.image === -1) notice.textContent = "The uploaded image is not part of a shared link; showing test image 0.";
+    return ds.image(Math.max(0, s.image));
+  };
+
+  const drawMask = async () => {
+    maskBox.replaceChildren();
+    if (s.task !== "inpainting") return;
+    const mask = s.mask ? Uint8Array.from(s.mask) : Uint8Array.from(boxMask(28, 28, 0.5));
+    const editor = maskEditor(mask, await truth(), {onChange: (m) => update({mask: Uint8Array.from(m)})});
+    maskBox.append(
+      "Draw the missing region (drag; shift-drag restores pixels):",
+      document.createElement("br"),
+      editor,
+      button("Reset to the centred box", () => update({mask: null}))
+    );
+  };
+
+  const show = (r, how) => {
+    const imgs = r.images;
+    const yNote = r.task;
+    results.replaceChildren(
+      imagePanel([
+        {key: "y", label: "measurement y", note: yNote, ...imgs.y},
+        {key: "Apy", label: `A⁺y (${r.psnrApy.toFixed(1)} dB)`, ...imgs.Apy},
+        {key: "serial", label: `serial chain, T = ${r.T}`, ...imgs.serial},
+        {key: "deq", label: `DeqIR (${r.solver}), ${r.deq.iterations} iterations`, ...imgs.deq},
+        {key: "truth", label: "ground truth", ...imgs.truth}
+      ]),
+      timingTable(
+        [
+          {method: "serial chain", ...r.serial},
+          {
+            method: `DeqIR, ${r.solver}`,
+            ...r.deq,
+            note: `${r.deq.converged ? "converged" : "stopped at max iterations"}; max |x0 − serial x0| = ${r.deq.maxAbsDiffToSerial.toExponential(1)}`
+          }
+        ],
+        {caption: how}
+      ),
+      residualPlot([{solver: r.solver, history: r.deq.relResidual.map((relResidual, i) => ({iteration: i + 1, relResidual}))}], {tol: s.tol, height: 200})
+    );
+  };
+
+  async function start() {
+    ctrl?.abort();
+    const mine = (ctrl = new AbortController());
+    status.textContent = "waiting until the demo is on screen…";
+    await whenVisible(root);
+    if (mine.signal.aborted) return;
+    cancelBtn.disabled = false;
+    runBtn.disabled = true;
+    try {
+      status.textContent = "starting the worker…";
+      const c = await client();
+      backendLine.textContent = backendSentence(c);
+      const t = await truth();
+      const settings = {...s, image: s.image, mask: s.mask ? Uint8Array.from(s.mask) : null};
+      const reply = await c.run({kind: "demo", settings, truth: t}, {
+        signal: mine.signal,
+        onProgress: (p) =>
+          (status.textContent =
+            p.phase === "serial" ? `serial chain: step ${p.step} of ${p.of}`
+            : p.phase === "deq" ? `DeqIR: iteration ${p.iteration} (max ${p.maxIter}), relative residual ${p.relResidual.toExponential(2)}`
+            : p.message)
+      });
+      show(reply.result, `Computed on this device in a Web Worker, TF.js ${c.backend} backend; wall time by performance.now(), reading results back included. Prior: ${reply.prior}.`);
+      source.textContent = `Showing: your settings, computed on this device (${c.backend}).`;
+      status.textContent = `done; worker tensors in memory: ${reply.memory.numTensors}`;
+      status.dataset.numTensors = reply.memory.numTensors;
+    } catch (e) {
+      if (e.name === "AbortError") status.textContent = "cancelled";
+      else {
+        status.textContent = `error: ${e.message}`;
+        status.style.color = "var(--theme-red)";
+      }
+    } finally {
+      if (ctrl === mine) {
+        cancelBtn.disabled = true;
+        runBtn.disabled = false;
+      }
+    }
+  }
+
+  drawControls();
+  drawPicker();
+  const pre = precomputed.result;
+  show(pre, `Precomputed: ${precomputed.measuredOn}. Prior: ${precomputed.prior}.`);
+  source.textContent = "Showing: the precomputed result for the default settings. Change a setting (or press Run) to compute on this device.";
+  root.append(controls, picker, maskBox, notice, backendLine, status, source, results);
+  // A shared link with other settings computes that view as soon as it is on screen.
+  if (settingsToParams(s).toString() !== settingsToParams(DEFAULT_SETTINGS).toString()) start();
+  return root;
+}

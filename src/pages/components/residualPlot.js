@@ -1,0 +1,21 @@
+import * as Plot from "@observablehq/plot";
+
+/**
+ * Relative residual ||F(X) − X|| / ||F(X)|| per iteration on a log scale, one line per solver.
+ * `runs` are {solver, history: [{iteration, relResidual}]}; `tol` draws the stopping threshold.
+ */
+export function residualPlot(runs, {tol, width = 640, height = 280} = {}) {
+  const data = runs.flatMap((r) => r.history.map((h) => ({solver: r.solver, iteration: h.iteration, residual: Math.max(h.relResidual, 1e-9)})));
+  return Plot.plot({
+    width,
+    height,
+    y: {type: "log", label: "relative residual", grid: true},
+    x: {label: "iteration", tickFormat: "d"},
+    color: {legend: true},
+    marks: [
+      tol ? Plot.ruleY([tol], {stroke: "currentColor", strokeDasharray: "4 3"}) : null,
+      Plot.line(data, {x: "iteration", y: "residual", stroke: "solver", marker: "dot"}),
+      Plot.tip(data, Plot.pointer({x: "iteration", y: "residual", stroke: "solver"}))
+    ]
+  });
+}
