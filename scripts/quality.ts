@@ -12,7 +12,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { useNodeBackend } from '../src/lib/backend/nodeBackend.js';
-import { DEFAULT_FASHION_DIR, loadFashionMnist } from '../src/lib/data/fashionMnist.js';
+import { DEFAULT_FASHION_DIR, loadBenchmarkSubset, loadFashionMnist } from '../src/lib/data/fashionMnist.js';
 import { FASHION_CLASSES } from '../src/lib/data/labelledImages.js';
 import { seededSubset } from '../src/lib/data/seededSubset.js';
 import type { Params } from '../src/lib/models/unet/params.js';
@@ -22,6 +22,7 @@ import { batchPixels, CLASSIFIER_SPECS, featuresOf, trainClassifier } from '../s
 import { frechetDistance, gaussianStats } from '../src/lib/quality/frechet.js';
 import { fitDiagonalGaussian, sampleDiagonalGaussian } from '../src/lib/quality/naiveGaussian.js';
 import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
+import { restorationSanity } from '../src/lib/quality/restorationSanity.js';
 import { ddimSample } from '../src/lib/training/ddimSample.js';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -34,6 +35,10 @@ const { values: a } = parseArgs({
     data: { type: 'string', default: DEFAULT_FASHION_DIR },
     seed: { type: 'string', default: '7' },
     'classifier-only': { type: 'boolean', default: false },
+    'skip-fd': { type: 'boolean', default: false },
+    'skip-restoration': { type: 'boolean', default: false },
+    'restoration-images': { type: 'string', default: '256' },
+    'deq-images': { type: 'string', default: '16' },
   },
 });
 setThreadsCount(Number(a.threads));
@@ -45,66 +50,86 @@ const test = loadFashionMnist('test', a.data);
 const t0 = performance.now();
 const log = (m: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${m}`);
 
-// 1. Classifier (cached).
-let clf: Params;
-if (existsSync(a.classifier)) {
-  const { tensors } = await decodeWeights(new Uint8Array(readFileSync(a.classifier)));
-  clf = Object.fromEntries(CLASSIFIER_SPECS.map((s) => [s.name, tf.tensor(tensors.get(s.name)!.data, s.shape)]));
-  log(`loaded classifier ${a.classifier}`);
-} else {
-  clf = trainClassifier(train.pixels, train.labels, train.count, {
-    epochs: 3, batchSize: 64, lr: 1e-3, seed, onEpoch: (e, l) => log(`classifier epoch ${e + 1}: loss ${l.toFixed(4)}`),
-  });
-  const arrays = await Promise.all(CLASSIFIER_SPECS.map(async (s) => ({ name: s.name, shape: s.shape, data: (await clf[s.name].data()) as Float32Array })));
-  writeFileSync(a.classifier, await encodeWeights(arrays, { kind: 'fashion-classifier', epochs: '3', batch: '64', lr: '1e-3', seed: String(seed) }));
-}
-const allTest = Array.from({ length: test.count }, (_, i) => i);
-const testFeat = await featuresOf(clf, batchPixels(test.pixels, allTest), test.count);
-const accuracy = testFeat.predicted.reduce((s, c, i) => s + (c === test.labels[i] ? 1 : 0), 0) / test.count;
-log(`classifier test accuracy ${(100 * accuracy).toFixed(2)} %`);
-if (a['classifier-only']) process.exit(0);
-
-// 2. Reference: N test images; floor: N training images.
-const statsOf = async (images: Float32Array) => {
-  const f = await featuresOf(clf, images, N);
-  return { stats: gaussianStats(f.features, N, 128), predicted: f.predicted };
-};
-const ref = await statsOf(batchPixels(test.pixels, seededSubset(test.count, N, seed)));
-const floor = await statsOf(batchPixels(train.pixels, seededSubset(train.count, N, seed + 1)));
-const naive = await statsOf(sampleDiagonalGaussian(fitDiagonalGaussian(train.pixels, train.count, 784), N, seed + 2));
-log('reference, floor and naive features done; sampling the model');
-
-// 3. Model samples.
 const { model } = await decodeUNet(new Uint8Array(readFileSync(`${a.model}.safetensors`)));
-const ts = performance.now();
-const samples = ddimSample(model, linearSchedule(), { count: N, T: 50, seed: seed + 3, batchSize: 100 });
-const sampleData = (await samples.data()) as Float32Array;
-samples.dispose();
-const sampleSeconds = (performance.now() - ts) / 1000;
-log(`${N} DDIM samples in ${sampleSeconds.toFixed(0)} s`);
-const mod = await statsOf(sampleData);
 
-const fd = {
-  model: frechetDistance(mod.stats, ref.stats),
-  trainFloor: frechetDistance(floor.stats, ref.stats),
-  naiveGaussian: frechetDistance(naive.stats, ref.stats),
-};
-const share = FASHION_CLASSES.map((_, c) => mod.predicted.filter((p) => p === c).length / N);
-const quality = {
-  classifier: { architecture: 'conv32-pool-conv64-pool-fc128-fc10 (ReLU), 3 epochs, batch 64, Adam 1e-3', testAccuracy: accuracy, file: a.classifier },
-  fdCls: { ...fd, ratioModelToNaive: fd.model / fd.naiveGaussian, bar: 'FD(model) <= 0.2 FD(naive)', passes: fd.model <= 0.2 * fd.naiveGaussian },
-  samples: N,
-  sampler: 'DDIM eta = 0, T = 50 uniform',
-  classCoverage: { shares: Object.fromEntries(FASHION_CLASSES.map((c, i) => [c, Number(share[i].toFixed(4))])), minShare: Math.min(...share), passes: Math.min(...share) >= 0.03 },
-  sampleSeconds: Math.round(sampleSeconds),
-  command: `npx tsx scripts/quality.ts --samples ${N} --threads ${a.threads}`,
-  measuredAt: new Date().toISOString(),
-};
-console.log(JSON.stringify(quality, null, 2));
+async function fdAndCoverage() {
+  if (a['skip-fd'] && !a['classifier-only']) return null;
+  // 1. Classifier (cached).
+  let clf: Params;
+  if (existsSync(a.classifier)) {
+    const { tensors } = await decodeWeights(new Uint8Array(readFileSync(a.classifier)));
+    clf = Object.fromEntries(CLASSIFIER_SPECS.map((s) => [s.name, tf.tensor(tensors.get(s.name)!.data, s.shape)]));
+    log(`loaded classifier ${a.classifier}`);
+  } else {
+    clf = trainClassifier(train.pixels, train.labels, train.count, {
+      epochs: 3, batchSize: 64, lr: 1e-3, seed, onEpoch: (e, l) => log(`classifier epoch ${e + 1}: loss ${l.toFixed(4)}`),
+    });
+    const arrays = await Promise.all(CLASSIFIER_SPECS.map(async (s) => ({ name: s.name, shape: s.shape, data: (await clf[s.name].data()) as Float32Array })));
+    writeFileSync(a.classifier, await encodeWeights(arrays, { kind: 'fashion-classifier', epochs: '3', batch: '64', lr: '1e-3', seed: String(seed) }));
+  }
+  const allTest = Array.from({ length: test.count }, (_, i) => i);
+  const testFeat = await featuresOf(clf, batchPixels(test.pixels, allTest), test.count);
+  const accuracy = testFeat.predicted.reduce((s, c, i) => s + (c === test.labels[i] ? 1 : 0), 0) / test.count;
+  log(`classifier test accuracy ${(100 * accuracy).toFixed(2)} %`);
+  if (a['classifier-only']) process.exit(0);
+
+  // 2. Reference: N test images; floor: N training images.
+  const statsOf = async (images: Float32Array) => {
+    const f = await featuresOf(clf, images, N);
+    return { stats: gaussianStats(f.features, N, 128), predicted: f.predicted };
+  };
+  const ref = await statsOf(batchPixels(test.pixels, seededSubset(test.count, N, seed)));
+  const floor = await statsOf(batchPixels(train.pixels, seededSubset(train.count, N, seed + 1)));
+  const naive = await statsOf(sampleDiagonalGaussian(fitDiagonalGaussian(train.pixels, train.count, 784), N, seed + 2));
+  log('reference, floor and naive features done; sampling the model');
+
+  // 3. Model samples.
+  const ts = performance.now();
+  const samples = ddimSample(model, linearSchedule(), { count: N, T: 50, seed: seed + 3, batchSize: 100 });
+  const sampleData = (await samples.data()) as Float32Array;
+  samples.dispose();
+  const sampleSeconds = (performance.now() - ts) / 1000;
+  log(`${N} DDIM samples in ${sampleSeconds.toFixed(0)} s`);
+  const mod = await statsOf(sampleData);
+
+  const fd = {
+    model: frechetDistance(mod.stats, ref.stats),
+    trainFloor: frechetDistance(floor.stats, ref.stats),
+    naiveGaussian: frechetDistance(naive.stats, ref.stats),
+  };
+  const share = FASHION_CLASSES.map((_, c) => mod.predicted.filter((p) => p === c).length / N);
+  const quality = {
+    classifier: { architecture: 'conv32-pool-conv64-pool-fc128-fc10 (ReLU), 3 epochs, batch 64, Adam 1e-3', testAccuracy: accuracy, file: a.classifier },
+    fdCls: { ...fd, ratioModelToNaive: fd.model / fd.naiveGaussian, bar: 'FD(model) <= 0.2 FD(naive)', passes: fd.model <= 0.2 * fd.naiveGaussian },
+    samples: N,
+    sampler: 'DDIM eta = 0, T = 50 uniform',
+    classCoverage: { shares: Object.fromEntries(FASHION_CLASSES.map((c, i) => [c, Number(share[i].toFixed(4))])), minShare: Math.min(...share), passes: Math.min(...share) >= 0.03 },
+    sampleSeconds: Math.round(sampleSeconds),
+    command: `npx tsx scripts/quality.ts --samples ${N} --threads ${a.threads}`,
+    measuredAt: new Date().toISOString(),
+  };
+  console.log(JSON.stringify(quality, null, 2));
+  return quality;
+}
+
+async function restoration() {
+  if (a['skip-restoration']) return null;
+  const r = await restorationSanity(model, loadBenchmarkSubset('data', 256), {
+    count: Number(a['restoration-images']), deqCount: Number(a['deq-images']), T: 20, seed,
+    solver: { kind: 'anderson', m: 5, lambda: 1e-3, beta: 1, tol: 1e-3, maxIter: 40 },
+  });
+  log(`SR x4 T=20: PSNR A+y ${r.psnrApy.toFixed(2)} dB, serial/DeqIR fixed point ${r.psnrSerial.toFixed(2)} dB; ` +
+    `DeqIR (Anderson) on ${r.deq.images}: ${r.deq.psnr.toFixed(2)} dB vs A+y ${r.deq.psnrApySameImages.toFixed(2)} dB, ${r.deq.meanIterations.toFixed(1)} iterations`);
+  return { ...r, passes: r.psnrSerial > r.psnrApy, command: `npx tsx scripts/quality.ts --restoration-images ${a['restoration-images']} --deq-images ${a['deq-images']}` };
+}
+
+const quality = await fdAndCoverage();
+const restorationSanityResult = await restoration();
 const cardPath = `${a.model}.card.json`;
 if (existsSync(cardPath)) {
   const card = JSON.parse(readFileSync(cardPath, 'utf8'));
-  card.quality = { ...quality, restorationSanity: card.quality?.restorationSanity ?? 'not measured (SR x4 DeqIR vs A+y PSNR)' };
+  const old = typeof card.quality === 'object' && card.quality && !('status' in card.quality) ? card.quality : {};
+  card.quality = { ...old, ...(quality ?? {}), restorationSanity: restorationSanityResult ?? old.restorationSanity ?? 'not measured' };
   writeFileSync(cardPath, JSON.stringify(card, null, 2) + '\n');
   log(`updated ${cardPath}`);
 }

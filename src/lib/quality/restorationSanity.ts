@@ -1,0 +1,96 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LabelledImages } from '../data/labelledImages.js';
+import { toSignedUnit } from '../data/labelledImages.js';
+import { deqRestore } from '../deq/deqRestore.js';
+import type { SolverSettings } from '../deq/solvers/solverTypes.js';
+import type { EpsModel } from '../models/epsModel.js';
+import { createOperator } from '../operators/createOperator.js';
+import { gaussianArray } from '../random/prng.js';
+import { prepareRestoration } from '../restoration/restorationTask.js';
+import { serialChain } from '../samplers/serialChain.js';
+
+/** PSNR per image for images in [-1, 1] (peak-to-peak 2), clipping the estimate first. */
+export function psnrPerImage(est: tf.Tensor4D, ref: tf.Tensor4D): number[] {
+  return tf.tidy(() => {
+    const mse = tf.mean(tf.squaredDifference(tf.clipByValue(est, -1, 1), ref), [1, 2, 3]);
+    return Array.from(mse.dataSync(), (m) => 10 * Math.log10(4 / Math.max(m, 1e-12)));
+  });
+}
+
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+
+export interface RestorationSanity {
+  task: string;
+  T: number;
+  images: number;
+  psnrApy: number;
+  /** Serial DDNM chain: the exact fixed point DeqIR solves for. */
+  psnrSerial: number;
+  deq: { images: number; solver: SolverSettings; psnr: number; psnrApySameImages: number; meanIterations: number; converged: number };
+}
+
+/**
+ * Issue 3's restoration sanity: SR x4 (average pooling) on benchmark images, PSNR of A+y against
+ * the restored x0, for the serial chain on `count` images and for DeqIR with `solver` on the first
+ * `deqCount` (DeqIR costs iterations x T evaluations per image). Seeded x_T per image.
+ */
+export async function restorationSanity(
+  model: EpsModel,
+  images: LabelledImages,
+  o: { count: number; deqCount: number; T: number; seed: number; solver: SolverSettings; chunk?: number },
+): Promise<RestorationSanity> {
+  const operator = createOperator({ kind: 'sr-avgpool', factor: 4 }, [28, 28, 1]);
+  const chunk = o.chunk ?? 64;
+  const apy: number[] = [];
+  const serial: number[] = [];
+  const deq: number[] = [];
+  const iters: number[] = [];
+  let converged = 0;
+  try {
+    for (let s = 0; s < o.count; s += chunk) {
+      const n = Math.min(chunk, o.count - s);
+      const idx = Array.from({ length: n }, (_, i) => s + i);
+      const x = tf.tensor4d(toSignedUnit(images, idx), [n, 28, 28, 1]);
+      const y = operator.A(x);
+      const xT = tf.tensor4d(gaussianArray(n * 784, o.seed + s), [n, 28, 28, 1]);
+      const task = prepareRestoration({ model, operator, y, xT, sampling: { T: o.T } });
+      apy.push(...psnrPerImage(task.Apy, x));
+      const r = await serialChain(task);
+      serial.push(...psnrPerImage(r.x0, x));
+      r.x0.dispose();
+      task.dispose();
+      tf.dispose([x, y, xT]);
+    }
+    // DeqIR one image at a time: iteration counts are per restoration.
+    for (let i = 0; i < o.deqCount; i++) {
+      const x = tf.tensor4d(toSignedUnit(images, [i]), [1, 28, 28, 1]);
+      const y = operator.A(x);
+      const xT = tf.tensor4d(gaussianArray(784 * Math.min(chunk, o.count), o.seed + Math.floor(i / chunk) * chunk).subarray((i % chunk) * 784, (i % chunk + 1) * 784), [1, 28, 28, 1]);
+      const task = prepareRestoration({ model, operator, y, xT, sampling: { T: o.T } });
+      const r = await deqRestore(task, o.solver);
+      deq.push(...psnrPerImage(r.x0, x));
+      iters.push(r.iterations);
+      if (r.converged) converged++;
+      r.x0.dispose();
+      task.dispose();
+      tf.dispose([x, y, xT]);
+    }
+  } finally {
+    operator.dispose();
+  }
+  return {
+    task: 'SR x4, average pooling, sigma_y = 0',
+    T: o.T,
+    images: o.count,
+    psnrApy: mean(apy),
+    psnrSerial: mean(serial),
+    deq: {
+      images: o.deqCount,
+      solver: o.solver,
+      psnr: deq.length ? mean(deq) : NaN,
+      psnrApySameImages: mean(apy.slice(0, o.deqCount)),
+      meanIterations: iters.length ? mean(iters) : NaN,
+      converged,
+    },
+  };
+}
