@@ -115,10 +115,11 @@ export async function decodeWeights(bytes: Uint8Array): Promise<DecodedWeights> 
   const data = bytes.subarray(8 + n);
   const entries = Object.entries(header).filter(([k]) => k !== '__metadata__') as [string, HeaderEntry][];
   // Offsets must tile the data section exactly: no gaps, overlaps or trailing bytes.
-  const sorted = [...entries].sort((a, b) => a[1].data_offsets?.[0] - b[1].data_offsets?.[0]);
+  const sorted = [...entries].sort((a, b) => (a[1]?.data_offsets?.[0] ?? 0) - (b[1]?.data_offsets?.[0] ?? 0));
   let expectedBegin = 0;
   const tensors = new Map<string, NamedArray>();
   for (const [name, e] of sorted) {
+    if (typeof e !== 'object' || e === null) fail(`header entry '${name}' is not an object`);
     if (e.dtype !== 'F32') fail(`tensor '${name}' has dtype ${e.dtype}; only F32 is supported`);
     if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0))
       fail(`tensor '${name}' has an invalid shape ${JSON.stringify(e.shape)}`);
