@@ -13,9 +13,9 @@ export interface BackendChoice {
 async function unavailable(name: BrowserBackend): Promise<string | null> {
   const g = globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } }; OffscreenCanvas?: unknown; document?: unknown; WebAssembly?: unknown };
   if (name === 'webgpu') {
+    // Only check presence: an extra adapter requested here and dropped can leave TF.js's device
+    // with a dead instance in Chromium workers ("A valid external Instance reference no longer exists").
     if (!g.navigator?.gpu) return 'this browser exposes no WebGPU (navigator.gpu is missing)';
-    const adapter = await g.navigator.gpu.requestAdapter().catch(() => null);
-    if (!adapter) return 'WebGPU is present but no adapter was granted';
   }
   if (name === 'webgl' && !g.OffscreenCanvas && !g.document) return 'no OffscreenCanvas for WebGL in a worker';
   if (name === 'wasm' && !g.WebAssembly) return 'no WebAssembly';

@@ -23,7 +23,7 @@ const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length
  * untimed warm-up each (shader compilation, wasm start-up). Same problem as the overview default.
  */
 export async function benchStep(model: EpsModel, T: number, truth: Float32Array, reps = { map: 3, step: 5 }, onProgress?: ProgressFn): Promise<StepTiming> {
-  const p = restorationProblem(model, { ...DEFAULT_SETTINGS, T }, truth);
+  const p = await restorationProblem(model, { ...DEFAULT_SETTINGS, T }, truth);
   const system = deqSystem(p.task);
   const Y = system.initialState('ddim-pinv');
   const time = async (f: () => tf.Tensor): Promise<number> => {

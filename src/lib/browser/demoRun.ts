@@ -42,7 +42,7 @@ const round = (a: ArrayLike<number>, digits = 4) => Array.from(a, (v) => Math.ro
  * report what each cost on this device (wall time includes reading the result back).
  */
 export async function runDemo(model: EpsModel, s: DemoSettings, truthPixels: Float32Array, opts: RunOptions = {}): Promise<DemoResult> {
-  const p = restorationProblem(model, s, truthPixels);
+  const p = await restorationProblem(model, s, truthPixels);
   const img = [...model.imageShape];
   try {
     const serial = await serialChain(p.task, {

@@ -16,9 +16,12 @@ import { loadPrior, type LoadedPrior } from './loadPrior.js';
 import type { Progress } from './progress.js';
 import type { FromWorker, InitRequest, Job, JobResult, ToWorker } from './protocol.js';
 import { selectBackend } from './backendSelect.js';
+import { registerWebGPU } from './webgpuBackend.js';
 import { runSolvers } from './solversRun.js';
 import { runToy } from './toy2d.js';
 import { runTrajectory } from './trajectoryRun.js';
+
+registerWebGPU();
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker) => scope.postMessage(m);

@@ -4,6 +4,7 @@ import { decodeUNet } from '../models/weights/unetWeights.js';
 import { linearSchedule } from '../schedule/linearSchedule.js';
 import type { PriorChoice } from './demoSettings.js';
 import type { GaussianStats } from './gaussianStats.js';
+import { onCpu } from './onCpu.js';
 
 export interface PriorSources {
   /** The shipped UNet weight file (safetensors bytes). */
@@ -20,8 +21,8 @@ export interface LoadedPrior {
 
 /** 'auto' uses the UNet when it loads and falls back to the diagonal Gaussian, saying why. */
 export async function loadPrior(choice: PriorChoice, src: PriorSources): Promise<LoadedPrior> {
-  const gaussian = (note: string): LoadedPrior => ({
-    model: gaussianPrior(linearSchedule(), [28, 28, 1], src.gaussian.mean, src.gaussian.variance),
+  const gaussian = async (note: string): Promise<LoadedPrior> => ({
+    model: await onCpu(() => gaussianPrior(linearSchedule(), [28, 28, 1], src.gaussian.mean, src.gaussian.variance)),
     kind: 'gaussian',
     note,
   });

@@ -6,6 +6,7 @@ import { measure } from '../operators/measure.js';
 import { childSeed, gaussianArray } from '../random/prng.js';
 import { prepareRestoration, type RestorationTask } from '../restoration/restorationTask.js';
 import type { DemoSettings } from './demoSettings.js';
+import { onCpu } from './onCpu.js';
 import { taskOperator } from './taskOperator.js';
 
 /** One restoration problem built from page settings; dispose() frees every tensor it made. */
@@ -18,8 +19,12 @@ export interface RestorationProblem {
   dispose(): void;
 }
 
-/** x_T and the measurement noise come from child seeds of settings.seed: identical on every backend. */
-export function restorationProblem(model: EpsModel, s: DemoSettings, truthPixels: Float32Array): RestorationProblem {
+/** Built on the cpu backend (see onCpu). x_T and the measurement noise come from child seeds of settings.seed: identical on every backend. */
+export function restorationProblem(model: EpsModel, s: DemoSettings, truthPixels: Float32Array): Promise<RestorationProblem> {
+  return onCpu(() => build(model, s, truthPixels));
+}
+
+function build(model: EpsModel, s: DemoSettings, truthPixels: Float32Array): RestorationProblem {
   const shape = model.imageShape;
   const { spec, sigmaY } = taskOperator(s.task, s.mask, shape[0], shape[1]);
   const op = createOperator(spec, shape);

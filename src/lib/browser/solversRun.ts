@@ -26,7 +26,7 @@ export interface SolversComparison {
 
 /** The serial chain once, then every solver on the same problem, with residual histories for the plots. */
 export async function runSolvers(model: EpsModel, s: DemoSettings, truth: Float32Array, solvers: Solver[], opts: RunOptions = {}): Promise<SolversComparison> {
-  const p = restorationProblem(model, s, truth);
+  const p = await restorationProblem(model, s, truth);
   try {
     const serial = await serialChain(p.task, {
       signal: opts.signal,

@@ -23,7 +23,7 @@ export interface TrajectoryGrid {
  * (one extra batched network call per iteration, for display only), and the serial chain for reference.
  */
 export async function runTrajectory(model: EpsModel, s: DemoSettings, truth: Float32Array, solvers: Solver[], opts: RunOptions = {}): Promise<TrajectoryGrid> {
-  const p = restorationProblem(model, s, truth);
+  const p = await restorationProblem(model, s, truth);
   const c = p.task.coeffs;
   const D = truth.length;
   const T = s.T;

@@ -1,0 +1,42 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+
+/**
+ * Re-registers TF.js's 'webgpu' backend with a factory that keeps the adapter and device
+ * referenced for the worker's lifetime. With TF.js's own factory the adapter is garbage once the
+ * device exists, and in Chromium workers the next read-back then fails with "A valid external
+ * Instance reference no longer exists" (seen with SwiftShader, headless Debian Chromium).
+ * Same adapter options and limits as TF.js 4.22's factory.
+ */
+const held: { adapter?: GPUAdapter; device?: GPUDevice; lost?: string } = {};
+
+export function registerWebGPU(): void {
+  if (!(globalThis as { navigator?: Navigator }).navigator?.gpu) return;
+  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+  tf.registerBackend(
+    'webgpu',
+    async () => {
+      const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+      if (!adapter) throw new Error('WebGPU is present but no adapter was granted');
+      const l = adapter.limits;
+      const device = await adapter.requestDevice({
+        requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],
+        requiredLimits: {
+          maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+          maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+          maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+          maxBufferSize: l.maxBufferSize,
+          maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
+          maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+        },
+      });
+      device.lost.then((info) => (held.lost = `${info.reason}: ${info.message}`));
+      Object.assign(held, { adapter, device });
+      return new WebGPUBackend(device, (adapter as unknown as { info?: GPUAdapterInfo }).info);
+    },
+    3,
+  );
+}
+
+/** Why the WebGPU device was lost, if it was. */
+export const webgpuLost = (): string | undefined => held.lost;
