@@ -1,0 +1,134 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { toSignedUnit, type LabelledImages } from '../data/labelledImages.js';
+import { deqRestore } from '../deq/deqRestore.js';
+import { optimizeInit } from '../gradients/initOptimization.js';
+import { restorationGradient, type GradientOptions } from '../gradients/restorationGradient.js';
+import { restorationLoss } from '../gradients/restorationLoss.js';
+import { psnr } from '../metrics/psnr.js';
+import type { EpsModel } from '../models/epsModel.js';
+import { createOperator, type OperatorSpec } from '../operators/createOperator.js';
+import { childSeed, gaussianArray } from '../random/prng.js';
+import { prepareRestoration } from '../restoration/restorationTask.js';
+import { cosineSimilarity, relativeL2 } from './vectorStats.js';
+
+const SHAPE = [28, 28, 1] as const;
+
+export interface GradientCostRow {
+  prior: string;
+  T: number;
+  method: string;
+  wallMs: number;
+  nfeEquivalent: number;
+  forwardIterations: number;
+  adjointIterations: number;
+  /** Against serial back-propagation, for dL/dxT and dL/dy. */
+  relL2xT: number;
+  relL2y: number;
+  cosinexT: number;
+  cosiney: number;
+}
+
+/** One centre-pixel loss on SR x4: cost and accuracy of each gradient method, side by side. */
+export async function gradientCosts(
+  priors: { name: string; model: EpsModel }[],
+  Ts: number[],
+  set: LabelledImages,
+  methods: (T: number) => { name: string; opts: GradientOptions }[],
+  onProgress?: (label: string) => void,
+): Promise<GradientCostRow[]> {
+  const rows: GradientCostRow[] = [];
+  const operator = createOperator({ kind: 'sr-avgpool', factor: 4 }, SHAPE);
+  const x = tf.tensor4d(toSignedUnit(set, [200]), [1, ...SHAPE]);
+  const y = operator.A(x);
+  const xT = tf.tensor4d(gaussianArray(784, 5), [1, ...SHAPE]);
+  const weights = new Float32Array(784);
+  weights[14 * 28 + 14] = 1;
+  const loss = restorationLoss({ kind: 'weighted-sum', weights }, operator, 1);
+  try {
+    for (const { name, model } of priors) {
+      for (const T of Ts) {
+        const task = prepareRestoration({ model, operator, y, xT, sampling: { T } });
+        const results = new Map<string, { dxT: Float32Array; dy: Float32Array; r: Awaited<ReturnType<typeof restorationGradient>> }>();
+        for (const m of [{ name: 'serial back-propagation', opts: { method: 'serial' } as GradientOptions }, ...methods(T)]) {
+          onProgress?.(`${name} T=${T} ${m.name}`);
+          const r = await restorationGradient(task, loss, m.opts);
+          results.set(m.name, { dxT: (await r.dxT.data()) as Float32Array, dy: (await r.dy.data()) as Float32Array, r });
+          [r.x0, r.dxT, r.dy].forEach((t) => t.dispose());
+        }
+        const ref = results.get('serial back-propagation')!;
+        for (const [method, v] of results) {
+          rows.push({
+            prior: name, T, method,
+            wallMs: v.r.wallMs, nfeEquivalent: v.r.nfeEquivalent,
+            forwardIterations: v.r.forwardIterations, adjointIterations: v.r.adjointIterations,
+            relL2xT: relativeL2(v.dxT, ref.dxT), relL2y: relativeL2(v.dy, ref.dy),
+            cosinexT: cosineSimilarity(v.dxT, ref.dxT), cosiney: cosineSimilarity(v.dy, ref.dy),
+          });
+        }
+        task.dispose();
+      }
+    }
+  } finally {
+    loss.dispose();
+    [x, y, xT].forEach((t) => t.dispose());
+    operator.dispose();
+  }
+  return rows;
+}
+
+export interface InitOptimizationRow {
+  task: string;
+  guide: string;
+  image: number;
+  psnrBefore: number;
+  psnrAfter: number;
+  /** PSNR of A+y, the trivial restorer, for reference. */
+  psnrPinv: number;
+  steps: number;
+  wallMs: number;
+}
+
+/**
+ * PSNR before/after initialization optimization (Adam on x_T, phantom gradient as the reference)
+ * for a non-oracle guide (A+y) and the oracle (the ground truth itself, an upper bound only).
+ */
+export async function initOptimizationStudy(
+  model: EpsModel,
+  set: LabelledImages,
+  tasks: { name: string; spec: OperatorSpec }[],
+  images: number[],
+  settings: { T: number; steps: number; lr: number },
+  onProgress?: (label: string) => void,
+): Promise<InitOptimizationRow[]> {
+  const rows: InitOptimizationRow[] = [];
+  for (const { name, spec } of tasks) {
+    const operator = createOperator(spec, SHAPE);
+    for (const image of images) {
+      const x = tf.tensor4d(toSignedUnit(set, [image]), [1, ...SHAPE]);
+      const y = operator.A(x);
+      const pinv = operator.Apinv(y);
+      const xT = tf.tensor4d(gaussianArray(784, childSeed(image, 7)), [1, ...SHAPE]);
+      const inputs = { model, operator, y, xT, sampling: { T: settings.T } };
+      const plain = prepareRestoration(inputs);
+      const before = await deqRestore(plain, { kind: 'picard', tol: 1e-5, maxIter: settings.T });
+      const psnrBefore = psnr(before.x0, x);
+      before.x0.dispose();
+      plain.dispose();
+      for (const guide of ['A+y (non-oracle)', 'ground truth (oracle upper bound)']) {
+        onProgress?.(`${name} image ${image} guide ${guide}`);
+        const target = guide.startsWith('A+y') ? pinv : x;
+        const loss = restorationLoss({ kind: 'guide', guide: (await target.data()) as Float32Array }, operator, 1);
+        const res = await optimizeInit(inputs, loss, { lr: settings.lr, steps: settings.steps, method: 'phantom', phantomSteps: 1, phantomTau: 0.1, groundTruth: x });
+        rows.push({
+          task: name, guide, image, psnrBefore, psnrAfter: res.history.at(-1)!.psnr!, psnrPinv: psnr(pinv, x),
+          steps: res.history.length - 1, wallMs: res.history.at(-1)!.wallMs,
+        });
+        [res.xT, res.x0].forEach((t) => t.dispose());
+        loss.dispose();
+      }
+      [x, y, pinv, xT].forEach((t) => t.dispose());
+    }
+    operator.dispose();
+  }
+  return rows;
+}
