@@ -9,30 +9,9 @@ import { measure } from '../src/lib/operators/measure.js';
 import { gaussianArray } from '../src/lib/random/prng.js';
 import { prepareRestoration, type RestorationTask } from '../src/lib/restoration/restorationTask.js';
 import { serialChain } from '../src/lib/samplers/serialChain.js';
+import { cosineSimilarity as cosine, relativeL2 as relL2 } from '../src/lib/bench/vectorStats.js';
 import { OPERATOR_CASES, randomImages, testPrior } from './support/fixtures.js';
 import { expectNoLeak } from './support/tfSetup.js';
-
-function relL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / Math.max(den, 1e-30));
-}
-
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] ** 2;
-    bb += b[i] ** 2;
-  }
-  return ab / Math.sqrt(aa * bb);
-}
 
 /** A restoration task on case i with a weighted-sum + consistency loss (so dL/dy has a direct part). */
 function setup(i: number, T = 10, model?: EpsModel) {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../src/lib/backend/nodeBackend.js';
+import { relativeL2 } from '../src/lib/bench/vectorStats.js';
 import { toSignedUnit } from '../src/lib/data/labelledImages.js';
 import { restorationGradient } from '../src/lib/gradients/restorationGradient.js';
 import { restorationLoss } from '../src/lib/gradients/restorationLoss.js';
@@ -45,10 +46,8 @@ describe('gradients through the trained UNet (wasm backend)', () => {
       [r.x0, r.dxT, r.dy].forEach((t) => t.dispose());
     }
     expect(tf.memory().numTensors).toBe(before);
-    const rel = (a: Float32Array, b: Float32Array) =>
-      Math.sqrt(a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0) / b.reduce((s, v) => s + v * v, 0));
-    expect(rel(out.implicit.dxT, out.serial.dxT)).toBeLessThanOrEqual(1e-3);
-    expect(rel(out.implicit.dy, out.serial.dy)).toBeLessThanOrEqual(1e-3);
+    expect(relativeL2(out.implicit.dxT, out.serial.dxT)).toBeLessThanOrEqual(1e-3);
+    expect(relativeL2(out.implicit.dy, out.serial.dy)).toBeLessThanOrEqual(1e-3);
     loss.dispose();
     task.dispose();
     [x, y, xT].forEach((t) => t.dispose());
