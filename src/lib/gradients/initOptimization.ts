@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ParameterError, throwIfAborted } from '../errors.js';
 import { prepareRestoration, type RestorationInputs } from '../restoration/restorationTask.js';
 import { psnr } from '../metrics/psnr.js';
+import { adamUpdate, createAdamState } from '../training/adam.js';
 import { restorationGradient, type GradientMethod } from './restorationGradient.js';
 import type { RestorationLoss } from './restorationLoss.js';
 
@@ -54,11 +55,10 @@ export async function optimizeInit(
   const steps = opts.steps ?? 100;
   if (!(lr > 0) || !Number.isFinite(lr)) throw new ParameterError(`init optimization: lr must be a positive number, got ${lr}`);
   if (!Number.isInteger(steps) || steps < 1) throw new ParameterError(`init optimization: steps must be an integer >= 1, got ${steps}`);
-  const [b1, b2, eps] = [0.9, 0.999, 1e-8];
   const start = performance.now();
-  let xT = tf.clone(inputs.xT);
-  let m: tf.Tensor = tf.zerosLike(xT);
-  let v: tf.Tensor = tf.zerosLike(xT);
+  // Adam's records own the iterate: params.xT is replaced (and the old one disposed) by each update.
+  const params = { xT: tf.clone(inputs.xT) as tf.Tensor };
+  const adam = createAdamState(params);
   let warm: tf.Tensor | undefined;
   let x0: tf.Tensor4D | undefined;
   const history: InitStepRecord[] = [];
@@ -67,7 +67,7 @@ export async function optimizeInit(
   try {
     for (let step = 0; step <= steps; step++) {
       throwIfAborted(opts.signal);
-      const task = prepareRestoration({ ...inputs, xT });
+      const task = prepareRestoration({ ...inputs, xT: params.xT as tf.Tensor4D });
       let r;
       try {
         r = await restorationGradient(task, loss, {
@@ -103,28 +103,18 @@ export async function optimizeInit(
         r.dxT.dispose();
         break;
       }
-      // Adam (bias-corrected), step counter step + 1.
-      const t = step + 1;
-      const [m2, v2, x2] = tf.tidy(() => {
-        const g = r.dxT;
-        const mN = tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1));
-        const vN = tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2));
-        const update = tf.div(tf.div(mN, 1 - b1 ** t), tf.add(tf.sqrt(tf.div(vN, 1 - b2 ** t)), eps));
-        return [mN, vN, tf.sub(xT, tf.mul(update, lr)) as tf.Tensor4D];
-      });
+      adamUpdate(params, { xT: r.dxT }, adam, { lr });
       r.dxT.dispose();
-      [m, v, xT].forEach((x) => x.dispose());
-      [m, v, xT] = [m2, v2, x2];
     }
   } catch (e) {
-    [xT, x0].forEach((x) => x?.dispose());
+    [params.xT, x0].forEach((x) => x?.dispose());
     throw e;
   } finally {
-    [m, v, warm].forEach((x) => x?.dispose());
+    [adam.m.xT, adam.v.xT, warm].forEach((x) => x?.dispose());
   }
   if (!x0) {
-    xT.dispose();
+    params.xT.dispose();
     throw new ParameterError('init optimization: the loss was not finite at the start');
   }
-  return { xT, x0, history, images, stoppedBy };
+  return { xT: params.xT as tf.Tensor4D, x0, history, images, stoppedBy };
 }
