@@ -8,7 +8,7 @@
  * The folder is generated (gitignored); a fresh clone gets it from `npm run build`.
  */
 import { build } from 'esbuild';
-import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,6 +24,19 @@ function schemeless(code: string): string {
   return code
     .replace(/\bhttps?:\/\/(?=[a-z0-9-]+\.[a-z])/gi, '')
     .replace(/(\n\s*)\/\/(?=[a-z0-9-]+\.[a-z])/gi, '$1// '); // shader line comments: "//www.shadertoy.com/..."
+}
+
+/**
+ * KaTeX's CSS with its woff2 fonts inlined as data: URLs. Framework copies a linked stylesheet but
+ * not the fonts it points to, so we make the stylesheet self-contained (woff/ttf fallbacks dropped:
+ * every browser with WebGPU reads woff2).
+ */
+async function katexCssWithFonts(dist: string): Promise<string> {
+  const css = await readFile(join(dist, 'katex.min.css'), 'utf8');
+  const fonts = new Map<string, string>();
+  for (const m of css.matchAll(/url\(fonts\/([\w-]+\.woff2)\)/g))
+    if (!fonts.has(m[1])) fonts.set(m[1], (await readFile(join(dist, 'fonts', m[1]))).toString('base64'));
+  return css.replace(/src:url\(fonts\/([\w-]+\.woff2)\) format\("woff2"\)[^;}]*/g, (_, f: string) => `src:url(data:font/woff2;base64,${fonts.get(f)}) format("woff2")`);
 }
 
 await rm(out, { recursive: true, force: true });
@@ -52,6 +65,30 @@ await cp(join(root, 'models/fashion-unet-small.safetensors'), join(out, 'fashion
 await cp(join(root, 'models/fashion-unet-small.card.json'), join(out, 'fashion-unet-small.card.json'));
 for (const f of ['fashion-mnist-test-256-images-idx3-ubyte', 'fashion-mnist-test-256-labels-idx1-ubyte'])
   await cp(join(root, 'data', f), join(out, f));
-await cp(join(root, 'node_modules/katex/dist/katex.min.css'), join(out, 'katex/katex.min.css'));
-await cp(join(root, 'node_modules/katex/dist/fonts'), join(out, 'katex/fonts'), { recursive: true });
+await mkdir(join(out, 'katex'));
+await writeFile(join(out, 'katex/katex.css'), await katexCssWithFonts(join(root, 'node_modules/katex/dist')));
 console.log(`bundled the worker and page API into ${out}`);
+
+/**
+ * Framework reuses a cached loader output whenever one exists, even when the library behind the
+ * loader changed. Drop cached outputs older than any library source, loader, model or data file.
+ */
+async function newestMtime(dir: string): Promise<number> {
+  let newest = 0;
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    newest = Math.max(newest, (await stat(join(e.parentPath, e.name))).mtimeMs);
+  }
+  return newest;
+}
+const cacheDir = join(root, 'src/pages/.observablehq/cache/data');
+const inputs = Math.max(
+  ...(await Promise.all(['src/lib', 'src/pages/data'].map((d) => newestMtime(join(root, d))))),
+  ...(await Promise.all(['models/fashion-unet-small.safetensors', 'data/fashion-mnist-test-256-images-idx3-ubyte'].map(async (f) => (await stat(join(root, f))).mtimeMs))),
+);
+for (const f of await readdir(cacheDir).catch(() => [] as string[])) {
+  if ((await stat(join(cacheDir, f))).mtimeMs < inputs) {
+    await rm(join(cacheDir, f));
+    console.log(`stale loader output removed: ${f}`);
+  }
+}

@@ -47,7 +47,9 @@ export async function runDemo(model: EpsModel, s: DemoSettings, truthPixels: Flo
   try {
     const serial = await serialChain(p.task, {
       signal: opts.signal,
-      onStep: async ({ k }) => {
+      onStep: async ({ k, next }) => {
+        // Wait for the step itself: progress then tells the truth on asynchronous backends (webgpu).
+        await next.data();
         opts.onProgress?.({ phase: 'serial', step: k + 1, of: s.T });
         await yieldToEvents();
       },

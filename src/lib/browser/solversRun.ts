@@ -30,7 +30,8 @@ export async function runSolvers(model: EpsModel, s: DemoSettings, truth: Float3
   try {
     const serial = await serialChain(p.task, {
       signal: opts.signal,
-      onStep: async ({ k }) => {
+      onStep: async ({ k, next }) => {
+        await next.data();
         opts.onProgress?.({ phase: 'serial', step: k + 1, of: s.T });
         await yieldToEvents();
       },

@@ -25,6 +25,8 @@ export interface ToyRequest {
 
 export type Point = [number, number];
 
+export const TOY_DEFAULT: ToyRequest = { xT: [1.2, -1.4], observed: 0.5, T: 12, solvers: ['picard', 'anderson'], maxIter: 12 };
+
 export interface ToyResult {
   /** x_T, then the state after each serial step (x_0 last). */
   serial: Point[];

@@ -14,12 +14,13 @@ export interface TrajectoryGrid {
   t: number[];
   serial: { x: string[]; x0Pred: string[] };
   /** Per solver, per iteration, per column: the state after step k and the model's x0|t at step k. */
-  solvers: Record<string, { x: string[][]; x0Pred: string[][]; relResidual: number[] }>;
+  solvers: Record<string, { x: string[][]; x0Pred: string[][]; relResidual: number[]; errToSerial: number[][] }>;
 }
 
 /**
  * Everything the trajectory grid shows: each solver's iterate (all T states) after every iteration,
- * with x0|t = (x_t - sqrt(1-abar_t) eps) / sqrt(abar_t) at the inputs of the next map evaluation
+ * with x0|t = (x_t - sqrt(1-abar_t) eps) / sqrt(abar_t) at the inputs of the next map evaluation, the max
+ * abs difference of every state to the serial one
  * (one extra batched network call per iteration, for display only), and the serial chain for reference.
  */
 export async function runTrajectory(model: EpsModel, s: DemoSettings, truth: Float32Array, solvers: Solver[], opts: RunOptions = {}): Promise<TrajectoryGrid> {
@@ -45,6 +46,14 @@ export async function runTrajectory(model: EpsModel, s: DemoSettings, truth: Flo
     const sx0 = await serial.x0.data();
     serial.x0.dispose();
     const tr = serial.trajectory!;
+    // The serial state after each step, in float: the grid marks iterate states that match it.
+    const serialStates = [...tr.x.slice(1), sx0];
+    const errTo = (flat: ArrayLike<number>) =>
+      serialStates.map((ref, k) => {
+        let m = 0;
+        for (let i = 0; i < D; i++) m = Math.max(m, Math.abs(flat[k * D + i] - ref[i]));
+        return m;
+      });
     const out: TrajectoryGrid = {
       T,
       t: c.t,
@@ -52,7 +61,7 @@ export async function runTrajectory(model: EpsModel, s: DemoSettings, truth: Flo
       solvers: {},
     };
     for (const kind of solvers) {
-      const rec: TrajectoryGrid['solvers'][string] = { x: [], x0Pred: [], relResidual: [] };
+      const rec: TrajectoryGrid['solvers'][string] = { x: [], x0Pred: [], relResidual: [], errToSerial: [] };
       const res = await deqRestore(
         p.task,
         {
@@ -65,7 +74,9 @@ export async function runTrajectory(model: EpsModel, s: DemoSettings, truth: Flo
           triangular: true,
           signal: opts.signal,
           onIteration: async (r, { fx }) => {
-            rec.x.push(split(await fx.data()));
+            const data = await fx.data();
+            rec.x.push(split(data));
+            rec.errToSerial.push(errTo(data));
             rec.x0Pred.push(await x0PredOf(fx));
             rec.relResidual.push(r.relResidual);
             opts.onProgress?.({ phase: 'deq', iteration: r.iteration, maxIter: s.maxIter, relResidual: r.relResidual, solver: kind });

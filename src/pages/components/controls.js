@@ -45,3 +45,21 @@ export function line(role, text = "") {
   p.style.cssText = "font-size:13px;margin:4px 0;min-height:1.2em";
   return p;
 }
+
+/** A range input usable with Framework's view(): its value is the number, "input" events bubble. */
+export function rangeInput(label, {min, max, step = 1, value}) {
+  const el = document.createElement("label");
+  const input = document.createElement("input");
+  Object.assign(input, {type: "range", min, max, step, value, name: label});
+  const out = document.createElement("output");
+  out.textContent = `${label} = ${value}`;
+  el.append(input, " ", out);
+  el.value = value;
+  input.oninput = (ev) => {
+    ev.stopPropagation();
+    el.value = +input.value;
+    out.textContent = `${label} = ${input.value}`;
+    el.dispatchEvent(new Event("input", {bubbles: true}));
+  };
+  return el;
+}

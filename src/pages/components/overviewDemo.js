@@ -162,7 +162,7 @@ export function overviewDemo(precomputed) {
       status.textContent = `done; worker tensors in memory: ${reply.memory.numTensors}`;
       status.dataset.numTensors = reply.memory.numTensors;
     } catch (e) {
-      if (e.name === "AbortError") status.textContent = "cancelled";
+      if (e.name === "AbortError") status.textContent = mine.signal.aborted ? "cancelled" : `stopped: ${e.message}`;
       else {
         status.textContent = `error: ${e.message}`;
         status.style.color = "var(--theme-red)";

@@ -1,4 +1,5 @@
 import * as Plot from "@observablehq/plot";
+import {integerTicks} from "./residualPlot.js";
 
 /**
  * Relative residual per timestep row × iteration for one solver: Picard's triangular front (row k is
@@ -10,7 +11,7 @@ export function residualHeatmap(run, {width = 640, height = 260} = {}) {
     width,
     height,
     padding: 0,
-    x: {label: "iteration", tickFormat: "d"},
+    x: {label: "iteration", ticks: integerTicks(data), tickFormat: "d"},
     y: {label: "step k (1 = first step from x_T)", reverse: true},
     color: {type: "log", scheme: "viridis", label: "relative residual of row k", legend: true},
     marks: [Plot.cell(data, {x: "iteration", y: "step", fill: "residual", tip: true})]

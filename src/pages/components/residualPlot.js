@@ -10,7 +10,7 @@ export function residualPlot(runs, {tol, width = 640, height = 280} = {}) {
     width,
     height,
     y: {type: "log", label: "relative residual", grid: true},
-    x: {label: "iteration", tickFormat: "d"},
+    x: {label: "iteration", ticks: integerTicks(data), tickFormat: "d"},
     color: {legend: true},
     marks: [
       tol ? Plot.ruleY([tol], {stroke: "currentColor", strokeDasharray: "4 3"}) : null,
@@ -18,4 +18,11 @@ export function residualPlot(runs, {tol, width = 640, height = 280} = {}) {
       Plot.tip(data, Plot.pointer({x: "iteration", y: "residual", stroke: "solver"}))
     ]
   });
+}
+
+/** Whole-number iteration ticks, at most about ten of them. */
+export function integerTicks(data) {
+  const n = Math.max(1, ...data.map((d) => d.iteration));
+  const step = Math.ceil(n / 10);
+  return Array.from({length: Math.floor(n / step)}, (_, i) => (i + 1) * step);
 }

@@ -1,0 +1,65 @@
+import {button, line, select} from "./controls.js";
+import {backendSentence, client, dataset} from "./site.js";
+
+/**
+ * Per-iteration cost on this device: one DeqIR map evaluation (T network calls batched) against one
+ * serial step (one call). DeqIR beats the chain in wall time when iterations × map < T × step.
+ * URL: ?T=20,50&prior=unet&reps=3,5&auto=1 runs at once (scripts/benchBrowser.ts uses it).
+ */
+export function benchView(precomputed) {
+  const root = document.createElement("div");
+  const q = new URLSearchParams(location.search);
+  let Ts = (q.get("T") ?? "10,20").split(",").map(Number).filter((t) => t >= 1 && t <= 100);
+  let prior = ["unet", "gaussian", "auto"].includes(q.get("prior")) ? q.get("prior") : "auto";
+  const [mapReps, stepReps] = (q.get("reps") ?? "3,5").split(",").map(Number);
+  const status = line("status", "");
+  const out = document.createElement("div");
+  const json = document.createElement("pre");
+  json.dataset.role = "bench-json";
+  json.style.display = "none";
+  const ms = (v) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`);
+  const table = (timings, caption) => {
+    const t = document.createElement("table");
+    const rows = [["T", "one DeqIR map (T calls batched)", "one serial step", "map / step", "break-even iterations (T × step / map)"]];
+    for (const r of timings) rows.push([r.T, ms(r.mapMs), ms(r.stepMs), (r.mapMs / r.stepMs).toFixed(1), ((r.T * r.stepMs) / r.mapMs).toFixed(1)]);
+    rows.forEach((cells, i) => {
+      const tr = document.createElement("tr");
+      for (const c of cells) {
+        const e = document.createElement(i ? "td" : "th");
+        e.textContent = String(c);
+        tr.append(e);
+      }
+      t.append(tr);
+    });
+    const c = document.createElement("caption");
+    c.style.cssText = "caption-side:bottom;text-align:left;font-size:12px;color:var(--theme-foreground-muted)";
+    c.textContent = caption;
+    t.append(c);
+    return t;
+  };
+  const run = async () => {
+    status.textContent = "starting the worker…";
+    try {
+      const c = await client();
+      const ds = await dataset();
+      const reply = await c.run({kind: "bench", prior, T: Ts, truth: ds.image(0), reps: {map: mapReps, step: stepReps}}, {onProgress: (p) => (status.textContent = p.message ?? p.phase)});
+      const caption = `Measured on this device: median of ${mapReps} map evaluations and ${stepReps} steps after one warm-up each, read-back included. ${backendSentence(c)} Prior: ${reply.prior}.`;
+      out.replaceChildren(table(reply.result, caption));
+      json.textContent = JSON.stringify({backend: c.backend, reasons: c.reasons, prior: reply.prior, userAgent: navigator.userAgent, timings: reply.result});
+      status.textContent = "done";
+    } catch (e) {
+      status.textContent = `error: ${e.message}`;
+    }
+  };
+  root.append(
+    select("T", [["10,20", "10 and 20"], ["20,50", "20 and 50"], ["10", "10"]], Ts.join(","), (v) => (Ts = v.split(",").map(Number))),
+    select("prior", [["auto", "UNet if it loads"], ["gaussian", "diagonal Gaussian"]], prior, (v) => (prior = v)),
+    button("Measure on this device", run, {role: "run"}),
+    status,
+    out,
+    json,
+    table(precomputed.timings, `Precomputed: ${precomputed.measuredOn}; median of 2 map evaluations and 3 steps after a warm-up. Prior: ${precomputed.prior}.`)
+  );
+  if (q.get("auto")) run();
+  return root;
+}

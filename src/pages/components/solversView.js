@@ -1,0 +1,80 @@
+import {DEFAULT_SETTINGS, settingsFromParams, settingsToParams} from "../_deqir/deqir-client.js";
+import {button, line, range, select} from "./controls.js";
+import {residualHeatmap} from "./residualHeatmap.js";
+import {residualPlot} from "./residualPlot.js";
+import {backendSentence, client, dataset} from "./site.js";
+import {solverTable} from "./solverTable.js";
+import {whenVisible} from "./whenVisible.js";
+
+const SOLVERS = ["picard", "anderson", "anderson-per-row"];
+
+/**
+ * Every solver on one restoration: residual curves, a residual heatmap (timestep × iteration) and
+ * a cost table. Precomputed first; changing a slider solves again on this device. The settings
+ * live in the URL (same keys as the overview).
+ */
+export function solversView(precomputed) {
+  const root = document.createElement("div");
+  const fromUrl = new URLSearchParams(location.search);
+  let s = settingsFromParams(fromUrl, {...DEFAULT_SETTINGS, ...precomputed.settings, mask: null});
+  let comparison = precomputed.comparison;
+  let heat = "picard";
+  let caption = `Precomputed: ${precomputed.measuredOn}. Prior: ${precomputed.prior}.`;
+  let ctrl = null;
+  const status = line("status", "");
+  const figures = document.createElement("div");
+  const cancel = button("Cancel", () => ctrl?.abort(), {role: "cancel"});
+  cancel.disabled = true;
+  const draw = () =>
+    figures.replaceChildren(
+      residualPlot(comparison.runs, {tol: s.tol}),
+      select("heatmap of", SOLVERS.map((v) => [v, v]), heat, (v) => ((heat = v), draw())),
+      residualHeatmap(comparison.runs.find((r) => r.solver === heat) ?? comparison.runs[0]),
+      solverTable(comparison, {caption})
+    );
+  const live = async (patch) => {
+    s = {...s, ...patch};
+    const p = settingsToParams(s, new URLSearchParams(location.search));
+    history.replaceState(null, "", `${location.pathname}${p.size ? `?${p}` : ""}`);
+    ctrl?.abort();
+    const mine = (ctrl = new AbortController());
+    await whenVisible(root);
+    if (mine.signal.aborted) return;
+    cancel.disabled = false;
+    try {
+      const c = await client();
+      const ds = await dataset();
+      const reply = await c.run(
+        {kind: "solvers", settings: s, truth: ds.image(Math.max(0, s.image)), solvers: SOLVERS},
+        {
+          signal: mine.signal,
+          onProgress: (p) =>
+            (status.textContent = p.phase === "serial" ? `serial chain: step ${p.step} of ${p.of}` : p.phase === "deq" ? `${p.solver}: iteration ${p.iteration}, residual ${p.relResidual.toExponential(1)}` : p.message)
+        }
+      );
+      comparison = reply.result;
+      caption = `Computed on this device in a Web Worker; wall time by performance.now(), read-back included. ${backendSentence(c)} Prior: ${reply.prior}.`;
+      status.textContent = "done";
+      draw();
+    } catch (e) {
+      status.textContent = e.name === "AbortError" ? "cancelled" : `error: ${e.message}`;
+    } finally {
+      if (ctrl === mine) cancel.disabled = true;
+    }
+  };
+  const fmt = (v) => v.toExponential(0);
+  root.append(
+    range("T", {min: 4, max: 30, value: s.T}, (T) => live({T})),
+    range("max iterations", {min: 2, max: 40, value: s.maxIter}, (maxIter) => live({maxIter})),
+    range("m", {min: 1, max: 10, value: s.m}, (m) => live({m})),
+    range("β", {min: 0.1, max: 1, step: 0.05, value: s.beta, format: (v) => v.toFixed(2)}, (beta) => live({beta})),
+    select("λ", [1e-6, 1e-4, 1e-3, 1e-2, 1e-1].map((v) => [v, fmt(v)]), s.lambda, (v) => live({lambda: +v})),
+    select("tol", [1e-2, 1e-3, 1e-4, 1e-5].map((v) => [v, fmt(v)]), s.tol, (v) => live({tol: +v})),
+    cancel,
+    status,
+    figures
+  );
+  draw();
+  if (settingsToParams(s).toString() !== settingsToParams({...DEFAULT_SETTINGS, ...precomputed.settings, mask: null}).toString()) live({});
+  return root;
+}

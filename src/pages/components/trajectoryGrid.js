@@ -1,0 +1,49 @@
+import {imageCanvas} from "./imageCanvas.js";
+import {player} from "./player.js";
+
+/**
+ * The all-timestep view of one solver: rows are iterations (up to the scrubber), columns are the T
+ * steps (the state after step k, or the model's x0|t at step k), with the serial trajectory on top
+ * as the target. A state is outlined when it matches the serial one to within `tol` (max abs, in
+ * float, measured when the grid was computed; x0|t cells follow their step's state): Picard
+ * fixes one more column per iteration; an accelerated solver gets many columns close at once.
+ */
+export function trajectoryGrid(grid, solver, {show = "x", tol = 1e-3, scale = 1.6} = {}) {
+  const run = grid.solvers[solver];
+  const root = document.createElement("div");
+  root.className = "deqir-trajectory-grid";
+  const table = document.createElement("div");
+  const cols = grid.T;
+  table.style.cssText = `display:grid;grid-template-columns:110px repeat(${cols}, auto);gap:3px;align-items:center;font-size:11px;overflow-x:auto`;
+  const serial = grid.serial[show];
+  const rows = [];
+  const head = document.createElement("div");
+  table.append(head);
+  grid.t.forEach((t, k) => {
+    const h = document.createElement("div");
+    h.textContent = k === cols - 1 && show === "x" ? "x₀" : `step ${k + 1} (t=${t})`;
+    table.append(h);
+  });
+  const addRow = (label, images, err) => {
+    const l = document.createElement("div");
+    l.textContent = label;
+    const cells = images.map((b64, k) => {
+      const c = imageCanvas(b64, [28, 28, 1], {scale: 1, title: `${label}, step ${k + 1}`});
+      c.style.width = c.style.height = `${Math.round(28 * scale)}px`;
+      if (err) {
+        const ok = err[k] <= tol;
+        c.title += ok ? " — equals the serial state" : ` — max |difference to serial| = ${err[k].toExponential(1)}`;
+        c.style.outline = ok ? "2px solid var(--theme-green)" : "none";
+        c.dataset.exact = ok;
+      }
+      return c;
+    });
+    table.append(l, ...cells);
+    return [l, ...cells];
+  };
+  addRow("serial (target)", serial, null);
+  run[show].forEach((images, i) => rows.push(addRow(`iteration ${i + 1} · ${run.relResidual[i].toExponential(1)}`, images, run.errToSerial[i])));
+  const scrub = player(rows.length, (i) => rows.forEach((r, j) => r.forEach((e) => (e.style.visibility = j <= i ? "visible" : "hidden"))));
+  root.append(scrub, table);
+  return root;
+}

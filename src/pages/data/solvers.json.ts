@@ -1,0 +1,10 @@
+// The solver comparison's first view: every solver on the overview problem at T = 10, residual
+// histories and wall times (Node, wasm, build time).
+import { DEFAULT_SETTINGS } from '../../lib/browser/demoSettings.js';
+import { loaderContext } from '../../lib/browser/nodeLoaderContext.js';
+import { runSolvers } from '../../lib/browser/solversRun.js';
+
+const settings = { ...DEFAULT_SETTINGS, T: 10, maxIter: 15 };
+const ctx = await loaderContext('auto');
+const comparison = await runSolvers(ctx.prior.model, settings, ctx.images(settings.image), ['picard', 'anderson', 'anderson-per-row']);
+process.stdout.write(JSON.stringify({ settings: { ...settings, mask: null }, prior: ctx.prior.note, measuredOn: ctx.measuredOn, comparison }));

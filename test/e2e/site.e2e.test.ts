@@ -1,0 +1,141 @@
+import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { PNG } from 'pngjs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './chromium.js';
+import { serveStatic } from './staticServer.js';
+
+/**
+ * The built site in headless Debian Chromium, WebGPU through SwiftShader (~0.5 GFLOP/s: every live
+ * run uses tiny settings and the exact Gaussian prior). Screenshots go to test-artifacts/.
+ */
+const OUT = 'test-artifacts/site-dist';
+const SHOTS = 'test-artifacts/screenshots';
+const PAGES = ['/', '/chain', '/solving', '/bench'];
+const TINY = 'T=5&maxIter=3&prior=gaussian';
+
+let server: Awaited<ReturnType<typeof serveStatic>>;
+let browser: Browser;
+
+/** Opens a page that records console errors, page errors and any request that leaves 127.0.0.1. */
+async function open(b: Browser, path: string): Promise<{ page: Page; errors: string[]; external: string[] }> {
+  const context = await b.newContext({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  const external: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(server.url) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    external.push(url);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
+  page.on('worker', (w) => w.on('console', (m) => m.type() === 'error' && errors.push(`worker: ${m.text()}`)));
+  await page.goto(server.url + path);
+  return { page, errors, external };
+}
+
+const status = (page: Page) => page.locator('[data-role=status]');
+
+async function waitDone(page: Page, timeout = 120_000): Promise<string> {
+  await page.waitForFunction(() => /^(done|error|cancelled|stopped)/.test(document.querySelector('[data-role=status]')?.textContent ?? ''), null, { timeout });
+  return (await status(page).textContent()) ?? '';
+}
+
+describe('the research site in headless Chromium', () => {
+  beforeAll(async () => {
+    await promisify(execFile)('npm', ['run', 'build'], { env: { ...process.env, DEQIR_SITE_OUT: OUT }, maxBuffer: 64 * 1024 * 1024 });
+    await mkdir(SHOTS, { recursive: true });
+    server = await serveStatic(OUT);
+    browser = await launchChromium({ webgpu: true });
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('loads every page without console errors or external requests', async () => {
+    for (const path of PAGES) {
+      const { page, errors, external } = await open(browser, path);
+      await page.waitForLoadState('networkidle');
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: `${SHOTS}/page${path === '/' ? '-index' : path.replace('/', '-')}.png`, fullPage: true });
+      expect({ path, errors, external }).toEqual({ path, errors: [], external: [] });
+      await page.context().close();
+    }
+  }, 120_000);
+
+  it('runs the overview demo on the webgpu backend and shows images and numbers', async () => {
+    const { page, errors, external } = await open(browser, `/?${TINY}`);
+    expect(await waitDone(page)).toMatch(/^done/);
+    expect(await page.locator('[data-role=backend]').textContent()).toContain('backend in the worker: webgpu');
+    expect(await page.locator('[data-role=source]').textContent()).toContain('computed on this device (webgpu)');
+    expect(await page.locator('[data-role=results] canvas').count()).toBe(5);
+    const deqRow = await page.locator('tr[data-method^="DeqIR"]').textContent();
+    expect(deqRow).toMatch(/15\s*3\s*3/); // NFE = T * iterations, depth = iterations = 3
+    expect(await page.locator('tr[data-method="serial chain"]').textContent()).toMatch(/5\s*5/);
+    await page.screenshot({ path: `${SHOTS}/demo-webgpu.png`, fullPage: true });
+    expect(errors).toEqual([]);
+    expect(external).toEqual([]);
+    await page.context().close();
+  }, 180_000);
+
+  it('cancels a long run and leaves the worker memory at its baseline after ten runs', async () => {
+    const { page, errors } = await open(browser, `/?${TINY}`);
+    await waitDone(page);
+    const baseline = Number(await status(page).getAttribute('data-num-tensors'));
+    for (let i = 0; i < 10; i++) {
+      await page.click('[data-role=run]'); // sets the status to "waiting…" at once
+      expect(await waitDone(page)).toMatch(/^done/);
+    }
+    const after = await page.evaluate(async () => (await (await (window as unknown as { __deqir: { client(): Promise<{ memory(): Promise<{ numTensors: number }> }> } }).__deqir.client()).memory()).numTensors);
+    expect(after).toBe(baseline);
+    // A long setting, cancelled while the chain runs.
+    await page.selectOption('select[name=task]', 'deblur');
+    await page.$eval('input[name=T]', (el: HTMLInputElement) => {
+      el.value = '50';
+      el.dispatchEvent(new Event('change'));
+    });
+    await page.waitForFunction(() => /serial chain: step [2-9]/.test(document.querySelector('[data-role=status]')?.textContent ?? ''), null, { timeout: 60_000 });
+    await page.click('[data-role=cancel]');
+    expect(await waitDone(page, 30_000)).toBe('cancelled');
+    expect(page.url()).toContain('task=deblur');
+    expect(page.url()).toContain('T=50');
+    await page.screenshot({ path: `${SHOTS}/demo-cancelled.png`, fullPage: true });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 240_000);
+
+  it('converts an uploaded PNG with a notice and refuses a bad file with a clear message', async () => {
+    const { page, errors } = await open(browser, `/?${TINY}`);
+    const png = new PNG({ width: 40, height: 30 });
+    png.data.fill(255);
+    await page.setInputFiles('input[name=upload]', { name: 'white.png', mimeType: 'image/png', buffer: PNG.sync.write(png) });
+    await expect.poll(() => page.locator('[data-role=notice]').textContent()).toContain('converted to 28×28 grayscale');
+    expect(await waitDone(page)).toMatch(/^done/);
+    await page.setInputFiles('input[name=upload]', { name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('not an image') });
+    await expect.poll(() => page.locator('[data-role=notice]').textContent()).toContain('could not be decoded');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it('falls back from webgpu when the browser has none, and says so', async () => {
+    const plain = await launchChromium({ webgpu: false });
+    try {
+      const { page, errors, external } = await open(plain, `/?T=3&maxIter=2&prior=gaussian`);
+      expect(await waitDone(page)).toMatch(/^done/);
+      const line = (await page.locator('[data-role=backend]').textContent()) ?? '';
+      expect(line).toMatch(/backend in the worker: (webgl|wasm|cpu)/);
+      expect(line).toContain('skipped webgpu:');
+      await page.screenshot({ path: `${SHOTS}/demo-fallback.png`, fullPage: true });
+      expect(errors).toEqual([]);
+      expect(external).toEqual([]);
+    } finally {
+      await plain.close();
+    }
+  }, 120_000);
+});
