@@ -131,3 +131,29 @@ describe('problem files with a grad section', () => {
     );
   });
 });
+
+describe('deqir restore', () => {
+  it('round-trips a PNG: degrade, restore with the shipped model, write a 4-panel PNG', async () => {
+    const { PNG } = await import('pngjs');
+    const dir = await mkdtemp(join(tmpdir(), 'deqir-'));
+    const input = join(dir, 'in.png');
+    const output = join(dir, 'out.png');
+    const png = new PNG({ width: 28, height: 28 });
+    for (let i = 0; i < 784; i++) png.data.set([(i * 7) % 256, (i * 7) % 256, (i * 7) % 256, 255], 4 * i);
+    await writeFile(input, PNG.sync.write(png));
+    const { stderr } = await promisify(execFile)('npx', ['tsx', 'scripts/deqir.ts', 'restore', input, '--task', 'sr4', '--T', '3', '--out', output]);
+    expect(stderr).toMatch(/super-resolution x4.*PSNR [\d.]+ dB/);
+    const out = PNG.sync.read(await readFile(output));
+    expect([out.width, out.height]).toEqual([4 * 28 * 4 + 3 * 2, 28 * 4]);
+  });
+  it('refuses an image of another size and a file that is not a PNG, saying why', async () => {
+    const { PNG } = await import('pngjs');
+    const dir = await mkdtemp(join(tmpdir(), 'deqir-'));
+    const big = join(dir, 'big.png');
+    await writeFile(big, PNG.sync.write(new PNG({ width: 40, height: 30 })));
+    const run = (file: string) => promisify(execFile)('npx', ['tsx', 'scripts/deqir.ts', 'restore', file, '--task', 'sr4', '--out', join(dir, 'o.png')]);
+    await expect(run(big)).rejects.toMatchObject({ stderr: expect.stringContaining('is 40x30; the model restores 28x28 grey images') });
+    await writeFile(join(dir, 'text.png'), 'not a png');
+    await expect(run(join(dir, 'text.png'))).rejects.toMatchObject({ stderr: expect.stringContaining('is not a readable PNG') });
+  });
+});

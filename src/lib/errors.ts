@@ -10,7 +10,8 @@ export type DeqirErrorCode =
   | 'diverged'
   | 'aborted'
   | 'model-file'
-  | 'dataset';
+  | 'dataset'
+  | 'image-file';
 
 export class DeqirError extends Error {
   constructor(
