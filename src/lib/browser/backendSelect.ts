@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { webgpuInitError } from './webgpuBackend.js';
 
 export const BROWSER_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
@@ -35,7 +36,7 @@ export async function selectBackend(order: readonly BrowserBackend[] = BROWSER_B
       continue;
     }
     try {
-      if (!(await tf.setBackend(name))) throw new Error('failed to initialise');
+      if (!(await tf.setBackend(name))) throw new Error((name === 'webgpu' && webgpuInitError()) || 'failed to initialise');
       await tf.ready();
       const two = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)));
       const v = (await two.data())[0];

@@ -8,7 +8,7 @@ import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
  * Instance reference no longer exists" (seen with SwiftShader, headless Debian Chromium).
  * Same adapter options and limits as TF.js 4.22's factory.
  */
-const held: { adapter?: GPUAdapter; device?: GPUDevice; lost?: string } = {};
+const held: { adapter?: GPUAdapter; device?: GPUDevice; lost?: string; error?: string } = {};
 
 export function registerWebGPU(): void {
   if (!(globalThis as { navigator?: Navigator }).navigator?.gpu) return;
@@ -17,7 +17,8 @@ export function registerWebGPU(): void {
     'webgpu',
     async () => {
       const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
-      if (!adapter) throw new Error('WebGPU is present but no adapter was granted');
+      // TF.js swallows factory errors (setBackend just returns false): keep the reason for the page.
+      if (!adapter) throw new Error((held.error = 'navigator.gpu is present but no WebGPU adapter was granted'));
       const l = adapter.limits;
       const device = await adapter.requestDevice({
         requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],
@@ -40,3 +41,6 @@ export function registerWebGPU(): void {
 
 /** Why the WebGPU device was lost, if it was. */
 export const webgpuLost = (): string | undefined => held.lost;
+
+/** Why the WebGPU backend failed to initialise, if we know. */
+export const webgpuInitError = (): string | undefined => held.error;

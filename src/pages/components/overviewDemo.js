@@ -152,6 +152,7 @@ export function overviewDemo(precomputed) {
       const reply = await c.run({kind: "demo", settings, truth: t}, {
         signal: mine.signal,
         onProgress: (p) =>
+          ctrl === mine &&
           (status.textContent =
             p.phase === "serial" ? `serial chain: step ${p.step} of ${p.of}`
             : p.phase === "deq" ? `DeqIR: iteration ${p.iteration} (max ${p.maxIter}), relative residual ${p.relResidual.toExponential(2)}`
@@ -162,6 +163,7 @@ export function overviewDemo(precomputed) {
       status.textContent = `done; worker tensors in memory: ${reply.memory.numTensors}`;
       status.dataset.numTensors = reply.memory.numTensors;
     } catch (e) {
+      if (ctrl !== mine) return; // superseded by a newer run, which owns the status line now
       if (e.name === "AbortError") status.textContent = mine.signal.aborted ? "cancelled" : `stopped: ${e.message}`;
       else {
         status.textContent = `error: ${e.message}`;

@@ -1,0 +1,61 @@
+/**
+ * Per-iteration wall time of the DeqIR map and of one serial step, side by side: Node (wasm), and
+ * headless Chromium (webgpu through SwiftShader, and wasm) running the site's own worker on the
+ * "Speed on this device" page. Needs a built site (npm run build). Usage:
+ *   npx tsx scripts/benchBrowser.ts [--T 20,50] [--prior auto|gaussian] [--reps 2,3] [--only node,webgpu,wasm]
+ * Writes test-artifacts/bench-browser.json and prints a table.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { benchStep, type StepTiming } from '../src/lib/browser/benchStep.js';
+import { loaderContext } from '../src/lib/browser/nodeLoaderContext.js';
+import { launchChromium } from '../test/e2e/chromium.js';
+import { serveStatic } from '../test/e2e/staticServer.js';
+
+const { values } = parseArgs({
+  options: {
+    T: { type: 'string', default: '20,50' },
+    prior: { type: 'string', default: 'auto' },
+    reps: { type: 'string', default: '2,3' },
+    only: { type: 'string', default: 'node,webgpu,wasm' },
+    site: { type: 'string', default: 'dist' },
+  },
+});
+const Ts = values.T.split(',').map(Number);
+const [mapReps, stepReps] = values.reps.split(',').map(Number);
+const only = new Set(values.only.split(','));
+const rows: { where: string; backend: string; timings: StepTiming[]; note: string }[] = [];
+
+if (only.has('node')) {
+  const ctx = await loaderContext(values.prior as 'auto' | 'gaussian');
+  const timings: StepTiming[] = [];
+  for (const T of Ts) timings.push(await benchStep(ctx.prior.model, T, ctx.images(0), { map: mapReps, step: stepReps }));
+  rows.push({ where: 'Node', backend: ctx.backend, timings, note: `${ctx.measuredOn}; ${ctx.prior.note}` });
+  ctx.prior.model.dispose?.();
+}
+
+for (const backend of ['webgpu', 'wasm'].filter((b) => only.has(b))) {
+  const server = await serveStatic(values.site);
+  const browser = await launchChromium({ webgpu: backend === 'webgpu' });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/bench?auto=1&backend=${backend}&prior=${values.prior}&T=${Ts.join(',')}&reps=${mapReps},${stepReps}`);
+    await page.waitForFunction(() => /^(done|error)/.test(document.querySelector('[data-role=status]')?.textContent ?? ''), null, { timeout: 1_800_000 });
+    const status = await page.locator('[data-role=status]').textContent();
+    if (!status?.startsWith('done')) throw new Error(`Chromium ${backend}: ${status}`);
+    const r = JSON.parse((await page.locator('[data-role=bench-json]').textContent()) ?? '{}');
+    if (r.backend !== backend) throw new Error(`asked for ${backend}, the worker ran ${r.backend} (${r.reasons.join('; ')})`);
+    rows.push({ where: 'Chromium (headless)', backend: r.backend, timings: r.timings, note: `${r.userAgent}; ${r.prior}` });
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+await mkdir('test-artifacts', { recursive: true });
+await writeFile('test-artifacts/bench-browser.json', JSON.stringify({ date: new Date().toISOString(), mapReps, stepReps, rows }, null, 2));
+console.log('| where | backend | T | one DeqIR map (ms) | one serial step (ms) | map / step |');
+console.log('|---|---|---|---|---|---|');
+for (const r of rows)
+  for (const t of r.timings) console.log(`| ${r.where} | ${r.backend} | ${t.T} | ${t.mapMs.toFixed(1)} | ${t.stepMs.toFixed(1)} | ${(t.mapMs / t.stepMs).toFixed(1)} |`);
+for (const r of rows) console.log(`- ${r.where} ${r.backend}: ${r.note}`);
