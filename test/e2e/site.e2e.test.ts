@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { PNG } from 'pngjs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSite } from '../site/buildSite.js';
 import { launchChromium } from './chromium.js';
 import { serveStatic } from './staticServer.js';
 
@@ -47,11 +46,11 @@ async function waitDone(page: Page, timeout = 120_000): Promise<string> {
 
 describe('the research site in headless Chromium', () => {
   beforeAll(async () => {
-    await promisify(execFile)('npm', ['run', 'build'], { env: { ...process.env, DEQIR_SITE_OUT: OUT }, maxBuffer: 64 * 1024 * 1024 });
+    await buildSite(OUT);
     await mkdir(SHOTS, { recursive: true });
     server = await serveStatic(OUT);
     browser = await launchChromium({ webgpu: true });
-  }, 300_000);
+  }, 900_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -122,6 +121,22 @@ describe('the research site in headless Chromium', () => {
     expect(errors).toEqual([]);
     await page.context().close();
   }, 120_000);
+
+  it('recomputes the 2-D toy in a cpu worker when x_T is dragged', async () => {
+    const { page, errors } = await open(browser, '/chain');
+    const toy = page.locator('.deqir-toy svg');
+    const before = await toy.locator('path').nth(2).getAttribute('d'); // axes are paths 0 and 1... then the serial path
+    const handle = toy.locator('circle', { has: page.locator('title', { hasText: 'x_T' }) });
+    const box = (await handle.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x - 120, box.y - 80, { steps: 4 });
+    await page.mouse.up();
+    await expect.poll(() => toy.locator('path').nth(2).getAttribute('d'), { timeout: 30_000 }).not.toBe(before);
+    await page.screenshot({ path: `${SHOTS}/toy-dragged.png`, fullPage: false });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 60_000);
 
   it('falls back from webgpu when the browser has none, and says so', async () => {
     const plain = await launchChromium({ webgpu: false });

@@ -57,7 +57,7 @@ export function solversView(precomputed) {
       status.textContent = "done";
       draw();
     } catch (e) {
-      status.textContent = e.name === "AbortError" ? "cancelled" : `error: ${e.message}`;
+      if (ctrl === mine) status.textContent = e.name === "AbortError" ? "cancelled" : `error: ${e.message}`;
     } finally {
       if (ctrl === mine) cancel.disabled = true;
     }

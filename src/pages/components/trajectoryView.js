@@ -1,5 +1,5 @@
 import {DEFAULT_SETTINGS} from "../_deqir/deqir-client.js";
-import {line, range, select} from "./controls.js";
+import {button, line, range, select} from "./controls.js";
 import {backendSentence, client, dataset} from "./site.js";
 import {trajectoryGrid} from "./trajectoryGrid.js";
 import {whenVisible} from "./whenVisible.js";
@@ -17,13 +17,17 @@ export function trajectoryView(precomputed) {
   let ctrl = null;
   const box = document.createElement("div");
   const status = line("trajectory-status", `Precomputed: ${precomputed.measuredOn}. Prior: ${precomputed.prior}.`);
+  const cancel = button("Cancel", () => ctrl?.abort(), {role: "cancel"});
+  cancel.disabled = true;
   const draw = () => box.replaceChildren(trajectoryGrid(grid, solver, {show}));
   const live = async (patch) => {
     settings = {...settings, ...patch};
     ctrl?.abort();
     const mine = (ctrl = new AbortController());
     await whenVisible(root);
+    if (mine.signal.aborted) return;
     status.textContent = "computing on this device…";
+    cancel.disabled = false;
     try {
       const c = await client();
       const [ds] = [await dataset()];
@@ -35,13 +39,16 @@ export function trajectoryView(precomputed) {
       draw();
       status.textContent = `Computed on this device. ${backendSentence(c)} Prior: ${reply.prior}.`;
     } catch (e) {
-      status.textContent = e.name === "AbortError" ? "cancelled" : `error: ${e.message}`;
+      if (ctrl === mine) status.textContent = e.name === "AbortError" ? "cancelled" : `error: ${e.message}`;
+    } finally {
+      if (ctrl === mine) cancel.disabled = true;
     }
   };
   root.append(
     select("solver", [["picard", "Picard"], ["anderson", "Anderson (triangular)"]], solver, (v) => ((solver = v), draw())),
     select("show", [["x", "state after step k"], ["x0Pred", "x0|t, the model's guess of x₀"]], show, (v) => ((show = v), draw())),
     range("T", {min: 3, max: 16, value: settings.T}, (T) => live({T, maxIter: T})),
+    cancel,
     status,
     box
   );
