@@ -16,7 +16,11 @@ export interface StepTiming {
   stepSamples: number[];
 }
 
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+};
 
 /**
  * Per-iteration wall time of the DeqIR map and of one serial step on the current backend, after one

@@ -17,7 +17,7 @@ export function toyFigure(precomputed, {width = 560} = {}) {
   let req = {...precomputed.request};
   let result = precomputed.result;
   let solver = "picard";
-  let frame = result.iterations[solver].paths.length - 1;
+  let frame = 0; // open on the first iterate: the gap to the serial path is the point
   const root = document.createElement("div");
   root.className = "deqir-toy";
   const note = document.createElement("div");
@@ -100,7 +100,7 @@ export function toyFigure(precomputed, {width = 560} = {}) {
   const scrubBox = document.createElement("div");
   const rebuildPlayer = () => {
     scrubBox.querySelector("div")?.stop?.();
-    frame = result.iterations[solver].paths.length - 1;
+    frame = Math.min(frame, result.iterations[solver].paths.length - 1);
     scrubBox.replaceChildren(player(result.iterations[solver].paths.length, (i) => ((frame = i), draw()), {start: frame}));
   };
   const solverSelect = select("solver", [["picard", "Picard"], ["anderson", "Anderson (triangular)"]], solver, (v) => {

@@ -21,7 +21,7 @@ export function trajectoryGrid(grid, solver, {show = "x", tol = 1e-3, scale = 1.
   table.append(head);
   grid.t.forEach((t, k) => {
     const h = document.createElement("div");
-    h.textContent = k === cols - 1 && show === "x" ? "x₀" : `step ${k + 1} (t=${t})`;
+    h.textContent = k === cols - 1 && show === "x" ? "x₀" : `step ${k + 1} (from t=${t})`;
     table.append(h);
   });
   const addRow = (label, images, err) => {
