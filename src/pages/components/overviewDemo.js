@@ -158,7 +158,7 @@ export function overviewDemo(precomputed) {
             : p.phase === "deq" ? `DeqIR: iteration ${p.iteration} (max ${p.maxIter}), relative residual ${p.relResidual.toExponential(2)}`
             : p.message)
       });
-      show(reply.result, `Computed on this device in a Web Worker, TF.js ${c.backend} backend; wall time by performance.now(), reading results back included. Prior: ${reply.prior}.`);
+      show(reply.result, `Computed on this device in a Web Worker, TF.js ${c.backend} backend; wall time by performance.now(), reading results back included; a fresh worker's first run also compiles GPU shaders, so run again for warm numbers. Prior: ${reply.prior}.`);
       source.textContent = `Showing: your settings, computed on this device (${c.backend}).`;
       status.textContent = `done; worker tensors in memory: ${reply.memory.numTensors}`;
       status.dataset.numTensors = reply.memory.numTensors;
