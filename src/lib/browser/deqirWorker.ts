@@ -16,7 +16,7 @@ import { loadPrior, type LoadedPrior } from './loadPrior.js';
 import type { Progress } from './progress.js';
 import type { FromWorker, InitRequest, Job, JobResult, ToWorker } from './protocol.js';
 import { selectBackend } from './backendSelect.js';
-import { registerWebGPU } from './webgpuBackend.js';
+import { registerWebGPU, webgpuLost } from './webgpuBackend.js';
 import { runSolvers } from './solversRun.js';
 import { runToy } from './toy2d.js';
 import { runTrajectory } from './trajectoryRun.js';
@@ -100,7 +100,9 @@ scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
       post({ type: 'result', id: msg.id, result, prior, memory: memory() });
     } catch (e) {
       const err = e as Error;
-      post({ type: 'error', id: msg.id, name: err.name, message: err.message, memory: memory() });
+      const lost = webgpuLost();
+      const message = lost ? `${err.message} (the WebGPU device was lost: ${lost}; reload the page)` : err.message;
+      post({ type: 'error', id: msg.id, name: err.name, message, memory: memory() });
     } finally {
       running.delete(msg.id);
     }
