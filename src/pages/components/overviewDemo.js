@@ -109,7 +109,9 @@ export function overviewDemo(precomputed) {
     );
   };
 
+  let shown = "";
   const show = (r, how) => {
+    shown = `${r.task}, T = ${r.T}, ${r.solver}`;
     const imgs = r.images;
     const yNote = r.task;
     results.replaceChildren(
@@ -143,6 +145,7 @@ export function overviewDemo(precomputed) {
     if (mine.signal.aborted) return;
     cancelBtn.disabled = false;
     runBtn.disabled = true;
+    source.textContent = `Showing: the last completed result (${shown}) until this run finishes.`;
     try {
       status.textContent = "starting the worker…";
       const c = await client();
@@ -164,6 +167,7 @@ export function overviewDemo(precomputed) {
       status.dataset.numTensors = reply.memory.numTensors;
     } catch (e) {
       if (ctrl !== mine) return; // superseded by a newer run, which owns the status line now
+      source.textContent = `Showing: the last completed result (${shown}); the run for the current settings did not finish.`;
       if (e.name === "AbortError") status.textContent = mine.signal.aborted ? "cancelled" : `stopped: ${e.message}`;
       else {
         status.textContent = `error: ${e.message}`;
