@@ -138,6 +138,25 @@ describe('the research site in headless Chromium', () => {
     await page.context().close();
   }, 60_000);
 
+  it('solves again on this device when a setting changes on the chain and solving pages', async () => {
+    const { page, errors } = await open(browser, '/solving?T=4&maxIter=4&prior=gaussian');
+    expect(await waitDone(page)).toBe('done');
+    expect(await page.locator('.deqir-solver-table tr').count()).toBe(5); // header, serial, three solvers
+    expect(await page.locator('.deqir-solver-table caption').textContent()).toContain('Computed on this device');
+    await page.screenshot({ path: `${SHOTS}/solving-live.png`, fullPage: true });
+    await page.goto(`${server.url}/chain?prior=gaussian`);
+    await page.$eval('.deqir-trajectory-view input[name=T]', (el: HTMLInputElement) => {
+      el.value = '4';
+      el.dispatchEvent(new Event('change'));
+    });
+    await expect.poll(() => page.locator('[data-role=trajectory-status]').textContent(), { timeout: 60_000 }).toMatch(/^Computed on this device/);
+    const cells = await page.locator('.deqir-trajectory-grid canvas').count(); // a serial row, then one row per iteration, T = 4 wide
+    expect(cells % 4).toBe(0);
+    expect(cells).toBeGreaterThanOrEqual(8);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
   it('falls back from webgpu when the browser has none, and says so', async () => {
     const plain = await launchChromium({ webgpu: false });
     try {

@@ -17,11 +17,13 @@ import type { Progress } from './progress.js';
 import type { FromWorker, InitRequest, Job, JobResult, ToWorker } from './protocol.js';
 import { selectBackend } from './backendSelect.js';
 import { registerWebGPU, webgpuLost } from './webgpuBackend.js';
+import { patchWebGPUSelect } from './webgpuSelectRank5.js';
 import { runSolvers } from './solversRun.js';
 import { runToy } from './toy2d.js';
 import { runTrajectory } from './trajectoryRun.js';
 
 registerWebGPU();
+patchWebGPUSelect();
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker) => scope.postMessage(m);
