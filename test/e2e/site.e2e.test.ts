@@ -145,6 +145,8 @@ describe('the research site in headless Chromium', () => {
     expect(await page.locator('.deqir-solver-table caption').textContent()).toContain('Computed on this device');
     await page.screenshot({ path: `${SHOTS}/solving-live.png`, fullPage: true });
     await page.goto(`${server.url}/chain?prior=gaussian`);
+    await page.waitForSelector('.deqir-trajectory-view input[name=T]');
+    await page.locator('.deqir-trajectory-view').scrollIntoViewIfNeeded(); // live work starts only on screen
     await page.$eval('.deqir-trajectory-view input[name=T]', (el: HTMLInputElement) => {
       el.value = '4';
       el.dispatchEvent(new Event('change'));
