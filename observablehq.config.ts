@@ -14,4 +14,6 @@ export default {
   globalStylesheets: [],
   footer: 'DeqIR kit — Deep Equilibrium Diffusion Restoration (Cao et al., CVPR 2024), reimplemented in TensorFlow.js.',
   search: false,
+  // No favicon request (a 404 is a console error in the end-to-end test).
+  head: '<link rel="icon" href="data:,">',
 };

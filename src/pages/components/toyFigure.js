@@ -58,7 +58,7 @@ export function toyFigure(precomputed, {width = 560} = {}) {
     iterDots.selectAll("circle").data(p).join("circle").attr("r", 2.5).attr("cx", (q) => x(q[0])).attr("cy", (q) => y(q[1]));
     handle.attr("cx", x(req.xT[0])).attr("cy", y(req.xT[1]));
     const rr = result.iterations[solver].relResidual[frame];
-    note.textContent = `${solver}, iteration ${frame + 1}: relative residual ${rr.toExponential(1)}. Black: the serial chain (T = ${req.T}); blue: the iterate.`;
+    note.textContent = `${solver}, iteration ${frame + 1}: relative residual ${rr.toExponential(1)}. Grey: the serial chain (T = ${req.T}); blue: the iterate.`;
   };
 
   // Latest request wins: while one toy solve runs, only the newest x_T waits behind it.

@@ -1,4 +1,4 @@
-import {DEFAULT_SETTINGS} from "../_deqir/deqir-client.js";
+import {DEFAULT_SETTINGS, settingsFromParams} from "../_deqir/deqir-client.js";
 import {button, line, range, select} from "./controls.js";
 import {backendSentence, client, dataset} from "./site.js";
 import {trajectoryGrid} from "./trajectoryGrid.js";
@@ -11,7 +11,9 @@ import {whenVisible} from "./whenVisible.js";
 export function trajectoryView(precomputed) {
   const root = document.createElement("div");
   let grid = precomputed.grid;
-  let settings = {...DEFAULT_SETTINGS, ...precomputed.settings, mask: null};
+  root.className = "deqir-trajectory-view";
+  // The URL may pick the prior (?prior=gaussian); T and the solver settings start at the precomputed ones.
+  let settings = {...DEFAULT_SETTINGS, ...precomputed.settings, mask: null, prior: settingsFromParams(new URLSearchParams(location.search)).prior};
   let solver = "picard";
   let show = "x";
   let ctrl = null;
