@@ -122,6 +122,22 @@ describe('the research site in headless Chromium', () => {
     await page.context().close();
   }, 120_000);
 
+  it('inpaints a mask the reader draws, and keeps the mask in the URL', async () => {
+    const { page, errors } = await open(browser, `/?${TINY}&task=inpainting`);
+    expect(await waitDone(page)).toMatch(/^done/);
+    const editor = page.locator('[data-role=mask-editor]');
+    const box = (await editor.boundingBox())!;
+    await page.mouse.move(box.x + 10, box.y + 10);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width - 10, box.y + 30, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(() => page.url()).toMatch(/mask=[0-9a-f]{196}/);
+    expect(await waitDone(page)).toMatch(/^done/);
+    await page.screenshot({ path: `${SHOTS}/demo-inpainting-mask.png`, fullPage: true });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
   it('recomputes the 2-D toy in a cpu worker when x_T is dragged', async () => {
     const { page, errors } = await open(browser, '/chain');
     const toy = page.locator('.deqir-toy svg');
