@@ -58,8 +58,10 @@ export async function anderson(
         const combine = (ts: tf.Tensor[]) => tf.sum(tf.mul(a, tf.stack(ts, 1)), 1);
         const mixed = beta === 1 ? combine(fs) : tf.add(tf.mul(combine(fs), beta), tf.mul(combine(xs), 1 - beta));
         if (!settings.triangular) return mixed;
-        const exact = tf.tensor(Array.from({ length: rows }, (_, r) => (r < exactRows ? 1 : 0)), [rows, ...new Array<number>(x.rank - 1).fill(1)], 'bool');
-        return tf.where(tf.broadcastTo(exact, x.shape), fx, mixed);
+        // Select on a [rows, rest] view: WebGPU's Select kernel stops at rank 4.
+        const exact = tf.tensor(Array.from({ length: rows }, (_, r) => (r < exactRows ? 1 : 0)), [rows, 1], 'bool');
+        const flat = (t: tf.Tensor) => tf.reshape(t, [rows, -1]);
+        return tf.reshape(tf.where(tf.broadcastTo(exact, [rows, x.size / rows]), flat(fx), flat(mixed)), x.shape);
       });
     });
   } finally {
