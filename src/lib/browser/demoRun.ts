@@ -1,10 +1,10 @@
 import { deqRestore } from '../deq/deqRestore.js';
 import type { EpsModel } from '../models/epsModel.js';
-import { serialChain } from '../samplers/serialChain.js';
 import type { DemoSettings } from './demoSettings.js';
 import { maxAbsDiff, psnr } from './imageMetrics.js';
 import { yieldToEvents, type ProgressFn } from './progress.js';
 import { restorationProblem } from './restorationProblem.js';
+import { serialWithProgress, solverSettings } from './runSteps.js';
 
 export interface ImageData1 {
   /** [H, W, C] of one image (y may have another shape than the image). */
@@ -45,33 +45,15 @@ export async function runDemo(model: EpsModel, s: DemoSettings, truthPixels: Flo
   const p = await restorationProblem(model, s, truthPixels);
   const img = [...model.imageShape];
   try {
-    const serial = await serialChain(p.task, {
-      signal: opts.signal,
-      onStep: async ({ k, next }) => {
-        // Wait for the step itself: progress then tells the truth on asynchronous backends (webgpu).
-        await next.data();
-        opts.onProgress?.({ phase: 'serial', step: k + 1, of: s.T });
-        await yieldToEvents();
-      },
-    });
+    const serial = await serialWithProgress(p.task, s.T, opts);
     const serialX0 = (await serial.x0.data()) as Float32Array;
     serial.x0.dispose();
     const deq = await deqRestore(
       p.task,
-      {
-        kind: s.solver,
-        tol: s.tol,
-        maxIter: s.maxIter,
-        m: s.m,
-        lambda: s.lambda,
-        beta: s.beta,
-        triangular: true,
-        signal: opts.signal,
-        onIteration: async (rec) => {
-          opts.onProgress?.({ phase: 'deq', iteration: rec.iteration, maxIter: s.maxIter, relResidual: rec.relResidual });
-          await yieldToEvents();
-        },
-      },
+      solverSettings(s, s.solver, true, opts.signal, async (rec) => {
+        opts.onProgress?.({ phase: 'deq', iteration: rec.iteration, maxIter: s.maxIter, relResidual: rec.relResidual });
+        await yieldToEvents();
+      }),
       { init: s.init },
     );
     const deqX0 = (await deq.x0.data()) as Float32Array;

@@ -1,11 +1,11 @@
 import { deqRestore } from '../deq/deqRestore.js';
 import type { EpsModel } from '../models/epsModel.js';
-import { serialChain } from '../samplers/serialChain.js';
 import type { DemoSettings, Solver } from './demoSettings.js';
 import { maxAbsDiff } from './imageMetrics.js';
 import type { RunOptions } from './demoRun.js';
 import { yieldToEvents } from './progress.js';
 import { restorationProblem } from './restorationProblem.js';
+import { serialWithProgress, solverSettings } from './runSteps.js';
 
 export interface SolverRun {
   solver: Solver;
@@ -28,34 +28,17 @@ export interface SolversComparison {
 export async function runSolvers(model: EpsModel, s: DemoSettings, truth: Float32Array, solvers: Solver[], opts: RunOptions = {}): Promise<SolversComparison> {
   const p = await restorationProblem(model, s, truth);
   try {
-    const serial = await serialChain(p.task, {
-      signal: opts.signal,
-      onStep: async ({ k, next }) => {
-        await next.data();
-        opts.onProgress?.({ phase: 'serial', step: k + 1, of: s.T });
-        await yieldToEvents();
-      },
-    });
+    const serial = await serialWithProgress(p.task, s.T, opts);
     const sx0 = await serial.x0.data();
     serial.x0.dispose();
     const runs: SolverRun[] = [];
     for (const kind of solvers) {
       const res = await deqRestore(
         p.task,
-        {
-          kind,
-          tol: s.tol,
-          maxIter: s.maxIter,
-          m: s.m,
-          lambda: s.lambda,
-          beta: s.beta,
-          triangular: kind === 'anderson',
-          signal: opts.signal,
-          onIteration: async (r) => {
-            opts.onProgress?.({ phase: 'deq', iteration: r.iteration, maxIter: s.maxIter, relResidual: r.relResidual, solver: kind });
-            await yieldToEvents();
-          },
-        },
+        solverSettings(s, kind, kind === 'anderson', opts.signal, async (r) => {
+          opts.onProgress?.({ phase: 'deq', iteration: r.iteration, maxIter: s.maxIter, relResidual: r.relResidual, solver: kind });
+          await yieldToEvents();
+        }),
         { init: s.init },
       );
       const x0 = await res.x0.data();

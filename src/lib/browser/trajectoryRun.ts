@@ -7,6 +7,7 @@ import { encodeImage } from './imageCodec.js';
 import type { RunOptions } from './demoRun.js';
 import { yieldToEvents } from './progress.js';
 import { restorationProblem } from './restorationProblem.js';
+import { solverSettings } from './runSteps.js';
 
 export interface TrajectoryGrid {
   T: number;
@@ -64,25 +65,15 @@ export async function runTrajectory(model: EpsModel, s: DemoSettings, truth: Flo
       const rec: TrajectoryGrid['solvers'][string] = { x: [], x0Pred: [], relResidual: [], errToSerial: [] };
       const res = await deqRestore(
         p.task,
-        {
-          kind,
-          tol: s.tol,
-          maxIter: s.maxIter,
-          m: s.m,
-          lambda: s.lambda,
-          beta: s.beta,
-          triangular: true,
-          signal: opts.signal,
-          onIteration: async (r, { fx }) => {
-            const data = await fx.data();
-            rec.x.push(split(data));
-            rec.errToSerial.push(errTo(data));
-            rec.x0Pred.push(await x0PredOf(fx));
-            rec.relResidual.push(r.relResidual);
-            opts.onProgress?.({ phase: 'deq', iteration: r.iteration, maxIter: s.maxIter, relResidual: r.relResidual, solver: kind });
-            await yieldToEvents();
-          },
-        },
+        solverSettings(s, kind, true, opts.signal, async (r, { fx }) => {
+          const data = await fx.data();
+          rec.x.push(split(data));
+          rec.errToSerial.push(errTo(data));
+          rec.x0Pred.push(await x0PredOf(fx));
+          rec.relResidual.push(r.relResidual);
+          opts.onProgress?.({ phase: 'deq', iteration: r.iteration, maxIter: s.maxIter, relResidual: r.relResidual, solver: kind });
+          await yieldToEvents();
+        }),
         { init: s.init },
       );
       res.x0.dispose();

@@ -1,0 +1,29 @@
+import type { IterationCallback, SolverKind, SolverSettings } from '../deq/solvers/solverTypes.js';
+import type { RestorationTask } from '../restoration/restorationTask.js';
+import { serialChain } from '../samplers/serialChain.js';
+import type { DemoSettings } from './demoSettings.js';
+import { yieldToEvents, type ProgressFn } from './progress.js';
+
+/** The serial chain with one progress message per step, each sent after the step has really run. */
+export function serialWithProgress(task: RestorationTask, T: number, opts: { signal?: AbortSignal; onProgress?: ProgressFn }) {
+  return serialChain(task, {
+    signal: opts.signal,
+    onStep: async ({ k, next }) => {
+      // Wait for the step itself: progress then tells the truth on asynchronous backends (webgpu).
+      await next.data();
+      opts.onProgress?.({ phase: 'serial', step: k + 1, of: T });
+      await yieldToEvents();
+    },
+  });
+}
+
+/** Solver settings of a page's settings, for one solver kind. */
+export function solverSettings(
+  st: DemoSettings,
+  kind: SolverKind,
+  triangular: boolean,
+  signal: AbortSignal | undefined,
+  onIteration: IterationCallback,
+): SolverSettings {
+  return { kind, tol: st.tol, maxIter: st.maxIter, m: st.m, lambda: st.lambda, beta: st.beta, triangular, signal, onIteration };
+}
