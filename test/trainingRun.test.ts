@@ -3,7 +3,7 @@ import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../src/lib/backend/nodeBackend.js';
 import { loadBenchmarkSubset } from '../src/lib/data/fashionMnist.js';
-import type { UNetConfig } from '../src/lib/models/unet/config.js';
+import { TINY_TEST, type UNetConfig } from '../src/lib/models/unet/config.js';
 import { unetForward } from '../src/lib/models/unet/unetForward.js';
 import { childSeed, gaussianArray } from '../src/lib/random/prng.js';
 import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
@@ -16,16 +16,7 @@ import { formatDuration, formatProgress } from '../src/lib/training/progress.js'
 import { createTrainState, disposeTrainState, trainStep, type TrainState } from '../src/lib/training/trainer.js';
 
 /** Narrow UNet on the real 28x28 images: fast enough for the cpu backend. */
-const SMALL_28: UNetConfig = {
-  imageShape: [28, 28, 1],
-  channels: [8, 16],
-  resBlocksPerLevel: 1,
-  attentionLevels: [1],
-  groups: 4,
-  timeEmbedDim: 8,
-  dropout: 0,
-  timesteps: 1000,
-};
+const SMALL_28: UNetConfig = { ...TINY_TEST, imageShape: [28, 28, 1] };
 const schedule = linearSchedule();
 const subset = loadBenchmarkSubset('data', 256);
 const data = { count: subset.count, pixels: subset.pixels };

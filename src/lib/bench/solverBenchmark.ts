@@ -10,6 +10,7 @@ import { childSeed, gaussianArray } from '../random/prng.js';
 import { prepareRestoration } from '../restoration/restorationTask.js';
 import { serialChain } from '../samplers/serialChain.js';
 import { linearSchedule } from '../schedule/linearSchedule.js';
+import { maxAbsDiff } from './vectorStats.js';
 
 export interface SolverVariant {
   name: string;
@@ -90,8 +91,7 @@ export async function solverBenchmark(set: LabelledImages, opts: SolverBenchmark
                 const last = tf.slice(fx, [T - 1], [1]);
                 const d = await last.data();
                 last.dispose();
-                let e = 0;
-                for (let i = 0; i < d.length; i++) e = Math.max(e, Math.abs(d[i] - ref[i]));
+                const e = maxAbsDiff(d, ref);
                 x0Error.push(e);
                 return e <= opts.target ? 'stop' : undefined;
               },

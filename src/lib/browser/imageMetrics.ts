@@ -9,8 +9,4 @@ export function psnr(estimate: ArrayLike<number>, truth: ArrayLike<number>): num
   return mse === 0 ? Infinity : 10 * Math.log10(4 / mse);
 }
 
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
+export { maxAbsDiff } from '../bench/vectorStats.js';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { maxAbsDiff } from '../bench/vectorStats.js';
 import { deqRestore } from '../deq/deqRestore.js';
 import type { IterationRecord } from '../deq/solvers/solverTypes.js';
 import { DeqirError, ProblemFileError } from '../errors.js';
@@ -109,13 +110,11 @@ export async function solveProblem(problem: DeqirProblem, opts: SolveProblemOpti
     const deq = await deqRestore(task, { kind, ...settings, signal: opts.signal, onIteration: opts.onIteration && ((r) => opts.onIteration!(r)) }, { chunkSize, init });
     owned.push(deq.x0);
     const x0 = await deq.x0.data();
-    let diff = 0;
-    for (let i = 0; i < x0.length; i++) diff = Math.max(diff, Math.abs(x0[i] - serialData[i]));
     return {
       ...base,
       grad,
       x0: nhwcToFlat(x0, nhwc, problem.layout),
-      maxAbsDiffToSerial: diff,
+      maxAbsDiffToSerial: maxAbsDiff(x0, serialData),
       iterations: deq.iterations,
       converged: deq.converged,
       nfe: deq.nfe,
