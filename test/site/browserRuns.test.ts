@@ -2,7 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/lib/browser/demoRun.js';
 import { DEFAULT_SETTINGS } from '../../src/lib/browser/demoSettings.js';
+import { runGradients } from '../../src/lib/browser/gradientRun.js';
+import { rectRegion } from '../../src/lib/browser/gradientSettings.js';
 import { loadPrior } from '../../src/lib/browser/loadPrior.js';
+import type { Progress } from '../../src/lib/browser/progress.js';
+import { runSteering } from '../../src/lib/browser/steeringRun.js';
 import { runToy, TOY_DEFAULT } from '../../src/lib/browser/toy2d.js';
 import { runTrajectory } from '../../src/lib/browser/trajectoryRun.js';
 
@@ -50,5 +54,46 @@ describe('the worker jobs', () => {
     const last = r.iterations.picard.paths.at(-1)!;
     last.forEach((p, k) => p.forEach((v, d) => expect(v).toBeCloseTo(r.serial[k][d], 3)));
     expect(r.serial.at(-1)![0]).toBeCloseTo(TOY_DEFAULT.observed, 4); // the measured coordinate is kept
+  });
+
+  it('the gradients job: implicit and phantom(k = T, tau = 1) equal serial back-propagation, and the A+ part is the operator alone', async () => {
+    const prior = await loadPrior('gaussian', { unetBytes: () => Promise.reject(new Error('unused')), gaussian: stats });
+    const before = tf.memory().numTensors;
+    const region = rectRegion(28, 28, { x0: 10, y0: 12, x1: 14, y1: 16 });
+    const seen: Progress[] = [];
+    const r = await runGradients(prior.model, { ...settings, task: 'sr' }, truth, { region, methods: ['serial', 'implicit', 'phantom'], phantomSteps: 4, phantomTau: 1 }, { onProgress: (p) => seen.push(p) });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.maps.map((m) => m.method)).toEqual(['serial', 'implicit', 'phantom']);
+    for (const m of r.maps) {
+      expect(m.agreement.reference).toBe('serial');
+      expect(m.agreement.dy.relativeL2).toBeLessThan(1e-3);
+      expect(m.agreement.dxT.relativeL2).toBeLessThan(1e-3);
+      expect(m.dy).toHaveLength(7 * 7);
+      expect(m.dxT).toHaveLength(D);
+    }
+    // A+ of 4x average pooling copies each y pixel into its 4x4 block, so the direct part of dL/dy is
+    // the region's weight inside each block: rows 12..15 x cols 10..13 covers 8 pixels (weight 1/16
+    // each) of blocks (3, 2) and (3, 3), and nothing else.
+    const expected = Array.from({ length: 49 }, (_, i) => (i === 3 * 7 + 2 || i === 3 * 7 + 3 ? 0.5 : 0));
+    r.directDy.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6));
+    expect(seen.filter((p) => p.phase === 'gradient')).toHaveLength(3);
+    prior.model.dispose?.();
+  });
+
+  it('the steering job reports every step with its x0, stops at the step budget and frees its tensors', async () => {
+    const prior = await loadPrior('gaussian', { unetBytes: () => Promise.reject(new Error('unused')), gaussian: stats });
+    const before = tf.memory().numTensors;
+    const steps: number[] = [];
+    const r = await runSteering(prior.model, { ...settings, task: 'inpainting' }, truth, { guide: 'oracle', lr: 0.05, steps: 5, method: 'implicit' }, {
+      onProgress: (p) => p.phase === 'steer' && steps.push(p.step),
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(steps).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(r.frames).toHaveLength(6);
+    expect(r.stoppedBy).toBe('steps');
+    // Pulling x0 towards the truth lowers the loss and raises PSNR.
+    expect(r.history.at(-1)!.loss).toBeLessThan(r.history[0].loss);
+    expect(r.history.at(-1)!.psnr!).toBeGreaterThan(r.history[0].psnr!);
+    prior.model.dispose?.();
   });
 });

@@ -11,6 +11,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { AbortError } from '../errors.js';
 import { benchStep } from './benchStep.js';
 import { runDemo } from './demoRun.js';
+import { runGradients } from './gradientRun.js';
 import type { PriorChoice } from './demoSettings.js';
 import { loadPrior, type LoadedPrior } from './loadPrior.js';
 import type { Progress } from './progress.js';
@@ -19,6 +20,7 @@ import { selectBackend } from './backendSelect.js';
 import { registerWebGPU, webgpuLost } from './webgpuBackend.js';
 import { patchWebGPUSelect } from './webgpuSelectRank5.js';
 import { runSolvers } from './solversRun.js';
+import { runSteering } from './steeringRun.js';
 import { runToy } from './toy2d.js';
 import { runTrajectory } from './trajectoryRun.js';
 
@@ -69,6 +71,10 @@ async function run(id: number, job: Job, signal: AbortSignal): Promise<{ result:
       return { result: await runTrajectory(p.model, job.settings, job.truth, job.solvers, { signal, onProgress }), prior: p.note };
     case 'solvers':
       return { result: await runSolvers(p.model, job.settings, job.truth, job.solvers, { signal, onProgress }), prior: p.note };
+    case 'gradients':
+      return { result: await runGradients(p.model, job.settings, job.truth, job.request, { signal, onProgress }), prior: p.note };
+    case 'steering':
+      return { result: await runSteering(p.model, job.settings, job.truth, job.request, { signal, onProgress }), prior: p.note };
     case 'bench': {
       const out = [];
       for (const T of job.T) out.push(await benchStep(p.model, T, job.truth, job.reps, onProgress));

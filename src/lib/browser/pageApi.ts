@@ -11,3 +11,4 @@ export { labelledFromIdx, toSignedUnit, FASHION_CLASSES } from '../data/labelled
 export { boxMask } from '../operators/masks.js';
 export { TOY_COMPONENTS } from './toyComponents.js';
 export { AbortError } from '../errors.js';
+export * from './gradientSettings.js';

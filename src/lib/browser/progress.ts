@@ -3,6 +3,8 @@ export type Progress =
   | { phase: 'model'; message: string }
   | { phase: 'serial'; step: number; of: number }
   | { phase: 'deq'; iteration: number; maxIter: number; relResidual: number; solver?: string }
+  | { phase: 'gradient'; method: string; index: number; of: number }
+  | { phase: 'steer'; step: number; of: number; loss: number; psnr?: number; forwardIterations: number; wallMs: number; x0: number[] }
   | { phase: 'bench'; message: string };
 
 export type ProgressFn = (p: Progress) => void;

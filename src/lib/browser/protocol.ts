@@ -1,9 +1,12 @@
 import type { DemoResult } from './demoRun.js';
 import type { BrowserBackend } from './backendSelect.js';
 import type { DemoSettings, PriorChoice, Solver } from './demoSettings.js';
+import type { GradientsResult } from './gradientRun.js';
+import type { GradientRequest, SteeringRequest } from './gradientSettings.js';
 import type { StepTiming } from './benchStep.js';
 import type { Progress } from './progress.js';
 import type { SolversComparison } from './solversRun.js';
+import type { SteeringResult } from './steeringRun.js';
 import type { ToyRequest, ToyResult } from './toy2d.js';
 import type { TrajectoryGrid } from './trajectoryRun.js';
 
@@ -23,10 +26,12 @@ export type Job =
   | { kind: 'demo'; settings: DemoSettings; truth: Float32Array }
   | { kind: 'trajectory'; settings: DemoSettings; truth: Float32Array; solvers: Solver[] }
   | { kind: 'solvers'; settings: DemoSettings; truth: Float32Array; solvers: Solver[] }
+  | { kind: 'gradients'; settings: DemoSettings; truth: Float32Array; request: GradientRequest }
+  | { kind: 'steering'; settings: DemoSettings; truth: Float32Array; request: SteeringRequest }
   | { kind: 'toy'; request: ToyRequest }
   | { kind: 'bench'; prior: PriorChoice; T: number[]; truth: Float32Array; reps?: { map: number; step: number } };
 
-export type JobResult = DemoResult | TrajectoryGrid | SolversComparison | ToyResult | StepTiming[];
+export type JobResult = DemoResult | TrajectoryGrid | SolversComparison | GradientsResult | SteeringResult | ToyResult | StepTiming[];
 
 export type ToWorker =
   | InitRequest

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ParameterError, throwIfAborted } from '../errors.js';
-import { prepareRestoration, type RestorationInputs } from '../restoration/restorationTask.js';
-import { psnr } from '../metrics/psnr.js';
+import { prepareRestoration, withInitialNoise, type RestorationInputs, type RestorationTask } from '../restoration/restorationTask.js';
+import { psnrAsync } from '../metrics/psnr.js';
 import { adamUpdate, createAdamState } from '../training/adam.js';
 import { restorationGradient, type GradientMethod } from './restorationGradient.js';
 import type { RestorationLoss } from './restorationLoss.js';
@@ -21,7 +21,8 @@ export interface InitOptimizationOptions {
   /** Read back x0 every this many steps (0: never). */
   keepImagesEvery?: number;
   signal?: AbortSignal;
-  onStep?: (rec: InitStepRecord) => void | Promise<void>;
+  /** Called after every step; x0 is borrowed (valid during the call only). */
+  onStep?: (rec: InitStepRecord, x0: tf.Tensor4D) => void | Promise<void>;
 }
 
 export interface InitStepRecord {
@@ -47,7 +48,7 @@ export interface InitOptimizationResult {
  * from the previous step's equilibrium, which is what makes these gradients cheap.
  */
 export async function optimizeInit(
-  inputs: RestorationInputs,
+  source: RestorationInputs | RestorationTask,
   loss: RestorationLoss,
   opts: InitOptimizationOptions = {},
 ): Promise<InitOptimizationResult> {
@@ -57,7 +58,11 @@ export async function optimizeInit(
   if (!Number.isInteger(steps) || steps < 1) throw new ParameterError(`init optimization: steps must be an integer >= 1, got ${steps}`);
   const start = performance.now();
   // Adam's records own the iterate: params.xT is replaced (and the old one disposed) by each update.
-  const params = { xT: tf.clone(inputs.xT) as tf.Tensor };
+  // Validated once (or prepared by the caller, e.g. on the cpu backend in a WebGPU worker); each
+  // step swaps in the current x_T, and a NaN shows up in the loss instead.
+  const owned = !('coeffs' in source);
+  const base = owned ? prepareRestoration(source) : source;
+  const params = { xT: tf.clone(base.inputs.xT) as tf.Tensor };
   const adam = createAdamState(params);
   let warm: tf.Tensor | undefined;
   let x0: tf.Tensor4D | undefined;
@@ -67,21 +72,16 @@ export async function optimizeInit(
   try {
     for (let step = 0; step <= steps; step++) {
       throwIfAborted(opts.signal);
-      const task = prepareRestoration({ ...inputs, xT: params.xT as tf.Tensor4D });
-      let r;
-      try {
-        r = await restorationGradient(task, loss, {
-          method: opts.method ?? 'implicit',
-          phantomSteps: opts.phantomSteps,
-          phantomTau: opts.phantomTau,
-          solver: { kind: 'picard', tol: 1e-5, maxIter: opts.maxIter ?? task.coeffs.T },
-          init: warm,
-          keepState: true,
-          signal: opts.signal,
-        });
-      } finally {
-        task.dispose();
-      }
+      const task = withInitialNoise(base, params.xT as tf.Tensor4D);
+      const r = await restorationGradient(task, loss, {
+        method: opts.method ?? 'implicit',
+        phantomSteps: opts.phantomSteps,
+        phantomTau: opts.phantomTau,
+        solver: { kind: 'picard', tol: 1e-5, maxIter: opts.maxIter ?? task.coeffs.T },
+        init: warm,
+        keepState: true,
+        signal: opts.signal,
+      });
       warm?.dispose();
       warm = r.state;
       if (!Number.isFinite(r.loss)) {
@@ -94,11 +94,11 @@ export async function optimizeInit(
       r.dy.dispose();
       const rec: InitStepRecord = {
         step, loss: r.loss, forwardIterations: r.forwardIterations, wallMs: performance.now() - start,
-        psnr: opts.groundTruth ? psnr(x0, opts.groundTruth) : undefined,
+        psnr: opts.groundTruth ? await psnrAsync(x0, opts.groundTruth) : undefined,
       };
       history.push(rec);
       if (opts.keepImagesEvery && step % opts.keepImagesEvery === 0) images.push({ step, x0: (await x0.data()) as Float32Array });
-      await opts.onStep?.(rec);
+      await opts.onStep?.(rec, x0);
       if (step === steps) {
         r.dxT.dispose();
         break;
@@ -111,6 +111,7 @@ export async function optimizeInit(
     throw e;
   } finally {
     [adam.m.xT, adam.v.xT, warm].forEach((x) => x?.dispose());
+    if (owned) base.dispose();
   }
   if (!x0) {
     params.xT.dispose();

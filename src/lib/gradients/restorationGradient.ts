@@ -58,7 +58,7 @@ export async function restorationGradient(task: RestorationTask, loss: Restorati
   if (opts.method === 'serial') {
     throwIfAborted(opts.signal);
     const f = (a: tf.Tensor, b: tf.Tensor) => loss.value(serialX0With(task, a as tf.Tensor4D, b), b);
-    const { value, grads } = valueAndGrads(f, xT, y);
+    const { value, grads } = await valueAndGrads(f, xT, y);
     const serial = await serialChain(task);
     return {
       method: 'serial', loss: value, x0: serial.x0, dxT: grads[0] as tf.Tensor4D, dy: grads[1],
@@ -87,7 +87,7 @@ export async function restorationGradient(task: RestorationTask, loss: Restorati
           for (let i = 0; i < k; i++) Y = tf.add(tf.mul(Y, 1 - tau), tf.mul(system.mapWith(Y, a, b), tau));
           return lossOfState(Y, b);
         });
-      const { value, grads } = valueAndGrads(f, xT, y);
+      const { value, grads } = await valueAndGrads(f, xT, y);
       return {
         method: 'phantom', loss: value, x0: forward.x0, dxT: grads[0] as tf.Tensor4D, dy: grads[1],
         forwardIterations: forward.iterations, adjointIterations: k, nfeEquivalent: forward.nfe + 3 * k * T, wallMs: performance.now() - start, state,
@@ -108,7 +108,7 @@ export async function restorationGradient(task: RestorationTask, loss: Restorati
       owned.push(adjoint.solution);
       const [dxT, dyG] = tf.grads((a: tf.Tensor, b: tf.Tensor) => system.mapWith(Ystar, a, b))([xT, y], adjoint.solution);
       owned.push(dyG);
-      const value = tf.tidy(() => lossOfState(Ystar, y).dataSync()[0]);
+      const value = await readScalar(tf.tidy(() => lossOfState(Ystar, y)));
       return {
         method: 'implicit', loss: value, x0: forward.x0, dxT: dxT as tf.Tensor4D, dy: tf.add(dyG, dyDirect),
         forwardIterations: forward.iterations, adjointIterations: adjoint.iterations,
@@ -128,9 +128,16 @@ export async function restorationGradient(task: RestorationTask, loss: Restorati
 }
 
 /** Loss value and gradients with respect to both arguments, in one tape. */
-function valueAndGrads(f: (a: tf.Tensor, b: tf.Tensor) => tf.Scalar, a: tf.Tensor, b: tf.Tensor): { value: number; grads: tf.Tensor[] } {
+async function valueAndGrads(f: (a: tf.Tensor, b: tf.Tensor) => tf.Scalar, a: tf.Tensor, b: tf.Tensor): Promise<{ value: number; grads: tf.Tensor[] }> {
   const { value, grads } = tf.valueAndGrads(f)([a, b]);
-  const v = value.dataSync()[0];
-  value.dispose();
-  return { value: v, grads };
+  return { value: await readScalar(value), grads };
+}
+
+/** Reads and disposes a scalar without a synchronous read-back (fatal on WebGPU in a worker). */
+async function readScalar(t: tf.Tensor): Promise<number> {
+  try {
+    return (await t.data())[0];
+  } finally {
+    t.dispose();
+  }
 }

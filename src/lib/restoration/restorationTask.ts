@@ -69,6 +69,18 @@ export function prepareRestoration(inputs: RestorationInputs): RestorationTask {
   };
 }
 
+/**
+ * The same task started from another x_T (same shape): shares A+y and the coefficients, owns
+ * nothing, and skips the finiteness check, which reads back synchronously (fatal on WebGPU in a
+ * worker). For loops that move x_T (initialization optimization): callers check the loss instead.
+ */
+export function withInitialNoise(task: RestorationTask, xT: tf.Tensor4D): RestorationTask {
+  if (!sameShape(xT.shape, task.inputs.xT.shape)) {
+    throw new ShapeError(`restoration: the new xT has shape [${xT.shape.join(', ')}], expected [${task.inputs.xT.shape.join(', ')}]`);
+  }
+  return { ...task, inputs: { ...task.inputs, xT }, dispose: () => {} };
+}
+
 export function assertFinite(t: tf.Tensor, what: string): void {
   const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(t))).dataSync()[0]);
   if (bad) throw new NonFiniteError(`${what} contains NaN or Inf values`);
