@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ParameterError } from '../errors.js';
 import type { ImageShape } from '../models/epsModel.js';
 import { checkBatch, type LinearOperator } from './linearOperator.js';
+import type { SpectralView } from './spectralView.js';
 
 /** Rows of the Sylvester Hadamard matrix of order b (a power of two), reordered by sequency. */
 export function walshMatrix(b: number): number[][] {
@@ -18,7 +19,7 @@ export function walshMatrix(b: number): number[][] {
  * orthonormal, so A A^T = I and A+ = A^T.
  * y layout: [N, H/b, W/b, C*m], channel index c*m + coefficient index.
  */
-export function csWalshHadamard(imageShape: ImageShape, ratio = 0.25, block?: number): LinearOperator {
+export function csWalshHadamard(imageShape: ImageShape, ratio = 0.25, block?: number): LinearOperator & { spectral(): SpectralView } {
   const [H, W, C] = imageShape;
   const b = block ?? defaultBlock(H, W);
   if (!(b >= 1 && (b & (b - 1)) === 0)) throw new ParameterError(`cs-walsh-hadamard: block must be a power of two, got ${b}`);
@@ -30,8 +31,10 @@ export function csWalshHadamard(imageShape: ImageShape, ratio = 0.25, block?: nu
   const pairs: [number, number][] = [];
   for (let i = 0; i < b; i++) for (let j = 0; j < b; j++) pairs.push([i, j]);
   pairs.sort((p, q) => p[0] + p[1] - (q[0] + q[1]) || p[0] - q[0]);
-  // basis [m, n]: row r is the flattened outer product of Walsh rows (i, j), scaled to unit norm.
-  const basis = pairs.slice(0, m).map(([i, j]) => w[i].flatMap((a) => w[j].map((c) => (a * c) / b)));
+  // full [n, n]: row r is the flattened outer product of Walsh rows (i, j), scaled to unit norm;
+  // an orthogonal matrix whose first m rows are the measured ones (basis).
+  const full = pairs.map(([i, j]) => w[i].flatMap((a) => w[j].map((c) => (a * c) / b)));
+  const basis = full.slice(0, m);
   const k = tf.tidy(() => ({ B: tf.tensor2d(basis), BT: tf.transpose(tf.tensor2d(basis)) as tf.Tensor2D }));
   tf.keep(k.B);
   tf.keep(k.BT);
@@ -53,6 +56,26 @@ export function csWalshHadamard(imageShape: ImageShape, ratio = 0.25, block?: nu
     AT: (y) => (checkBatch(y, yShape, 'cs-walsh-hadamard', 'y'), synth(y)),
     Apinv: (y) => (checkBatch(y, yShape, 'cs-walsh-hadamard', 'y'), synth(y)),
     project: (x) => (checkBatch(x, imageShape, 'cs-walsh-hadamard', 'x'), tf.tidy(() => synth(A(x)))),
+    // V = the full block Walsh basis (spectral layout [H/b, W/b, C*n], coefficient c*n + r),
+    // U = I on the measured coefficients, s = 1 on the first m of each block and 0 elsewhere.
+    spectral: () => {
+      const sShape = [hb, wb, C * n] as const;
+      const v = tf.tidy(() => ({
+        F: tf.tensor2d(full),
+        FT: tf.transpose(tf.tensor2d(full)),
+        s: tf.tensor4d(Array.from({ length: C * n }, (_, i) => (i % n < m ? 1 : 0)), [1, 1, 1, C * n]),
+      }));
+      Object.values(v).forEach((x) => tf.keep(x));
+      return {
+        spectralShape: sShape,
+        singulars: v.s,
+        Vt: (x) => tf.tidy(() => tf.reshape(tf.matMul(toBlocks(x), v.FT), [x.shape[0], ...sShape])),
+        V: (xb) => tf.tidy(() => fromBlocks(tf.matMul(tf.reshape(xb, [-1, n]), v.F), xb.shape[0])),
+        Ut: (y) => tf.tidy(() => tf.reshape(tf.pad(tf.reshape(y, [-1, m]), [[0, 0], [0, n - m]]), [y.shape[0], ...sShape])),
+        U: (yb) => tf.tidy(() => tf.reshape(tf.slice(tf.reshape(yb, [-1, n]), [0, 0], [-1, m]), [yb.shape[0], ...yShape])),
+        dispose: () => Object.values(v).forEach((x) => x.dispose()),
+      };
+    },
     dispose: () => {
       k.B.dispose();
       k.BT.dispose();

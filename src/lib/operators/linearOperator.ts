@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '../errors.js';
 import type { ImageShape } from '../models/epsModel.js';
+import type { SpectralView } from './spectralView.js';
 
 /**
  * A linear degradation y = A x on batches of NHWC images (deepinv's physics contract).
@@ -10,7 +11,8 @@ import type { ImageShape } from '../models/epsModel.js';
  *   AT(y)       the adjoint (transpose)
  *   Apinv(y)    the Moore–Penrose pseudo-inverse A+
  *   project(x)  A+ A x, the orthogonal projector onto the row space (I - project is DDNM's null-space part)
- * Operators that hold constant tensors release them in dispose().
+ * Operators that hold constant tensors release them in dispose(). Separable operators, inpainting,
+ * compressed sensing and denoising also expose their SVD (spectral()).
  */
 export interface LinearOperator {
   readonly kind: string;
@@ -23,6 +25,8 @@ export interface LinearOperator {
   AT(y: tf.Tensor): tf.Tensor4D;
   Apinv(y: tf.Tensor): tf.Tensor4D;
   project(x: tf.Tensor): tf.Tensor4D;
+  /** The SVD in coordinates (DDRM), where it is cheap and exact; the caller disposes the view. */
+  spectral?(): SpectralView;
   dispose(): void;
 }
 

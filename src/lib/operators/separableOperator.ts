@@ -3,7 +3,8 @@ import { Matrix } from 'ml-matrix';
 import { ShapeError } from '../errors.js';
 import type { ImageShape } from '../models/epsModel.js';
 import { checkBatch, type LinearOperator } from './linearOperator.js';
-import { truncatedSvd } from './truncatedSvd.js';
+import type { SpectralView } from './spectralView.js';
+import { spectralFactors, truncatedSvd } from './truncatedSvd.js';
 
 export const DEFAULT_SVD_THRESHOLD = 3e-2;
 
@@ -27,6 +28,7 @@ export function separableOperator(imageShape: ImageShape, spec: SeparableSpec): 
   readonly rank: number;
   /** Largest singular value dropped from either 1-D factor (0 when nothing was truncated). */
   readonly truncationError: number;
+  spectral(): SpectralView;
 } {
   const [H, W, Ch] = imageShape;
   const kind = spec.kind ?? 'separable';
@@ -87,6 +89,27 @@ export function separableOperator(imageShape: ImageShape, spec: SeparableSpec): 
     project(x) {
       checkBatch(x, imageShape, kind, 'x');
       return apply(x, k.PrT, k.PcT);
+    },
+    // A = (L_r ⊗ L_c) diag(s_r ⊗ s_c) (V_r ⊗ V_c)^T: spectral coordinates are image-shaped.
+    spectral() {
+      const fr = spectralFactors(R, threshold);
+      const fc = spectralFactors(C, threshold);
+      const v = tf.tidy(() => ({
+        Vr: t(fr.V), Vc: t(fc.V), VrT: t(fr.V.transpose()), VcT: t(fc.V.transpose()),
+        Lr: t(fr.L), Lc: t(fc.L), LrT: t(fr.L.transpose()), LcT: t(fc.L.transpose()),
+        s: tf.tensor4d(fr.s.flatMap((a) => fc.s.map((b) => a * b)), [1, H, W, 1]),
+        observed: tf.tensor4d(fr.s.flatMap((a) => fc.s.map((b) => (a * b > 0 ? 1 : 0))), [1, H, W, 1]),
+      }));
+      Object.values(v).forEach((x) => tf.keep(x));
+      return {
+        spectralShape: imageShape,
+        singulars: v.s,
+        Vt: (x) => apply(x, v.Vr, v.Vc),
+        V: (xbar) => apply(xbar, v.VrT, v.VcT),
+        Ut: (y) => tf.tidy(() => tf.mul(apply(y, v.Lr, v.Lc), v.observed)),
+        U: (ybar) => tf.tidy(() => apply(tf.mul(ybar, v.observed), v.LrT, v.LcT)),
+        dispose: () => Object.values(v).forEach((x) => x.dispose()),
+      };
     },
     dispose() {
       Object.values(k).forEach((v) => v.dispose());

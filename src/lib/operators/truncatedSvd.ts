@@ -48,3 +48,18 @@ export function truncatedSvd(m: Matrix, threshold: number): TruncatedMatrix {
     truncationError,
   };
 }
+
+/**
+ * The same truncation as a full spectral factorisation M_eff = L diag(s) V^T with V square
+ * (cols x cols, orthogonal: it also spans the null space), L [rows, cols] and s of length cols
+ * (0 for dropped and missing singular values). Wide matrices are padded with zero rows to square
+ * first, so V is complete. For DDRM's spectral view of separable operators.
+ */
+export function spectralFactors(m: Matrix, threshold: number): { L: Matrix; s: number[]; V: Matrix } {
+  const n = m.columns;
+  const square = m.rows < n ? Matrix.zeros(n, n).setSubMatrix(m, 0, 0) : m;
+  const svd = new SingularValueDecomposition(square, { autoTranspose: true });
+  const s = svd.diagonal.map((v) => (v >= threshold && v > 0 ? v : 0));
+  const L = svd.leftSingularVectors.subMatrix(0, m.rows - 1, 0, n - 1);
+  return { L, s, V: svd.rightSingularVectors };
+}
