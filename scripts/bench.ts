@@ -1,18 +1,24 @@
-// npm run bench -- <suite> [--quick] [--out FILE]: benchmarks that print side-by-side numbers and
-// save JSON with provenance under data/benchmarks/. Logic lives in src/lib/bench.
+// npm run bench -- <suite> [--quick] [--out FILE] [--images N]: benchmarks that print side-by-side
+// numbers and save JSON with provenance under data/benchmarks/. Logic lives in src/lib/bench.
+//   solvers    iterations to the serial x0 per solver, T and operator (Gaussian prior)
+//   gradients  cost and accuracy of implicit / phantom / serial gradients; init optimization
+//   quality    every restoration method on every task with the trained UNet (resumable;
+//              --quick recomputes the slice test/benchmarkQuick.test.ts checks; --images N sizes a full run)
 import { parseArgs } from 'node:util';
 import { useNodeBackend } from '../src/lib/backend/nodeBackend.js';
 import { gradientSuite } from './bench/gradients.js';
+import { qualitySuite } from './bench/quality.js';
 import { solverSuite } from './bench/solvers.js';
 
-const SUITES: Record<string, (backend: string, quick: boolean, out?: string) => Promise<void>> = {
+const SUITES: Record<string, (backend: string, quick: boolean, out?: string, opts?: { images?: number }) => Promise<void>> = {
   solvers: solverSuite,
   gradients: gradientSuite,
+  quality: qualitySuite,
 };
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } },
+  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, images: { type: 'string' } },
 });
 const names = positionals.length ? positionals : ['solvers'];
 for (const n of names) {
@@ -22,4 +28,9 @@ for (const n of names) {
   }
 }
 const backend = await useNodeBackend('wasm');
-for (const n of names) await SUITES[n](backend, values.quick ?? false, values.out);
+const images = values.images === undefined ? undefined : Number(values.images);
+if (images !== undefined && !(Number.isInteger(images) && images >= 1)) {
+  console.error(`bench: --images must be a positive integer, got '${values.images}'`);
+  process.exit(2);
+}
+for (const n of names) await SUITES[n](backend, values.quick ?? false, values.out, { images });

@@ -17,7 +17,8 @@ import { FASHION_CLASSES } from '../src/lib/data/labelledImages.js';
 import { seededSubset } from '../src/lib/data/seededSubset.js';
 import type { Params } from '../src/lib/models/unet/params.js';
 import { decodeUNet } from '../src/lib/models/weights/unetWeights.js';
-import { decodeWeights, encodeWeights } from '../src/lib/models/weights/safetensors.js';
+import { encodeWeights } from '../src/lib/models/weights/safetensors.js';
+import { loadClassifierFile } from '../src/lib/node/loadModelFile.js';
 import { batchPixels, CLASSIFIER_SPECS, featuresOf, trainClassifier } from '../src/lib/quality/classifier.js';
 import { frechetDistance, gaussianStats } from '../src/lib/quality/frechet.js';
 import { fitDiagonalGaussian, sampleDiagonalGaussian } from '../src/lib/quality/naiveGaussian.js';
@@ -57,8 +58,7 @@ async function fdAndCoverage() {
   // 1. Classifier (cached).
   let clf: Params;
   if (existsSync(a.classifier)) {
-    const { tensors } = await decodeWeights(new Uint8Array(readFileSync(a.classifier)));
-    clf = Object.fromEntries(CLASSIFIER_SPECS.map((s) => [s.name, tf.tensor(tensors.get(s.name)!.data, s.shape)]));
+    clf = await loadClassifierFile(a.classifier);
     log(`loaded classifier ${a.classifier}`);
   } else {
     clf = trainClassifier(train.pixels, train.labels, train.count, {

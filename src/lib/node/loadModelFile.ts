@@ -1,7 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { DeqirError } from '../errors.js';
 import type { EpsModel, ImageShape } from '../models/epsModel.js';
+import type { Params } from '../models/unet/params.js';
+import { decodeWeights } from '../models/weights/safetensors.js';
 import { decodeUNet } from '../models/weights/unetWeights.js';
+import { CLASSIFIER_SPECS } from '../quality/classifier.js';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Loads a UNet weight file (deqir-weights, safetensors-compatible) and checks its image shape. */
 export async function loadModelFile(path: string, imageShape?: ImageShape): Promise<EpsModel> {
@@ -14,4 +18,19 @@ export async function loadModelFile(path: string, imageShape?: ImageShape): Prom
     throw new DeqirError('model-file', `model ${path} works on images [${model.imageShape.join(', ')}], the problem has [${imageShape.join(', ')}]`);
   }
   return model;
+}
+
+/** Loads the quality bar's classifier (models/fashion-classifier.safetensors, written by scripts/quality.ts). */
+export async function loadClassifierFile(path: string): Promise<Params> {
+  const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
+    throw new DeqirError('model-file', `cannot read classifier file ${path}: ${e.code ?? e.message} (train it with npm run quality -- --classifier-only)`);
+  });
+  const { tensors } = await decodeWeights(new Uint8Array(bytes));
+  return Object.fromEntries(
+    CLASSIFIER_SPECS.map((s) => {
+      const t = tensors.get(s.name);
+      if (!t) throw new DeqirError('model-file', `classifier file ${path} has no tensor '${s.name}'`);
+      return [s.name, tf.tensor(t.data, s.shape)];
+    }),
+  );
 }

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
 /** Where a result came from: written beside every long job's output (Node only). */
@@ -11,9 +13,15 @@ export interface Provenance {
   machine: { cpu: string; cores: number; memoryGiB: number; platform: string };
   backend?: string;
   settings?: unknown;
+  /** sha256 of input files (model weights, data), so readers know exactly what was used. */
+  files?: Record<string, string>;
 }
 
-export function provenance(settings?: unknown, backend?: string): Provenance {
+export function fileSha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+export function provenance(settings?: unknown, backend?: string, files: string[] = []): Provenance {
   const git = (args: string[]) => {
     try {
       return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -35,5 +43,6 @@ export function provenance(settings?: unknown, backend?: string): Provenance {
     },
     backend,
     settings,
+    ...(files.length ? { files: Object.fromEntries(files.map((f) => [f, fileSha256(f)])) } : {}),
   };
 }

@@ -1,0 +1,50 @@
+// Quality suite: every restoration method on every task, PSNR/SSIM/consistency/FD-cls and costs,
+// resumable cell by cell (task x sigma_y x method) from the results file it rewrites as it goes.
+import { writeFileSync } from 'node:fs';
+import { fullQualitySettings, QUICK_QUALITY_SETTINGS } from '../../src/lib/bench/qualitySettings.js';
+import { summarizeCells, summaryCsv, type CellResult } from '../../src/lib/bench/restorationBenchmark.js';
+import { provenance } from '../../src/lib/node/provenance.js';
+import { readResumable, writeFileAtomic } from '../../src/lib/node/resumableResults.js';
+import { runQualityBenchmark } from '../../src/lib/node/runQualityBenchmark.js';
+import { progressPrinter } from './progress.js';
+
+/** Images of the full run: sized so that it takes about 25 minutes on one contended wasm thread. */
+export const FULL_IMAGES = 4;
+
+export async function qualitySuite(backend: string, quick: boolean, outPath?: string, opts: { images?: number } = {}): Promise<void> {
+  const settings = quick ? QUICK_QUALITY_SETTINGS : fullQualitySettings(opts.images ?? FULL_IMAGES);
+  const out = outPath ?? (quick ? 'data/benchmarks/quality-quick.json' : 'data/benchmarks/quality.json');
+  const started = performance.now();
+  const prior = readResumable<CellResult>(out, settings, (f) => (f as { cells?: CellResult[] }).cells);
+  process.stderr.write(`quality: ${prior.note}\n`);
+  const cells = [...prior.units];
+  let fd: { floor: number; referenceImages: number } | null = null;
+  const files = [settings.prior, settings.classifier, 'data/fashion-mnist-test-256-images-idx3-ubyte'];
+  const save = async (complete: boolean) => {
+    const body = { provenance: provenance(settings, backend, files), complete, fdCls: fd && { ...fd, images: settings.images.length }, summary: summarizeCells(cells), cells };
+    await writeFileAtomic(out, JSON.stringify(body, null, 1));
+  };
+  const r = await runQualityBenchmark(settings, {
+    done: new Map(cells.map((c) => [c.key, c])),
+    onCell: async (c) => {
+      cells.push(c);
+      await save(false);
+    },
+    onProgress: progressPrinter(started),
+  });
+  fd = r.fd;
+  // Table order, whatever order the cells were measured in (resumed runs).
+  const order = (c: CellResult) => settings.cells.findIndex((t) => t.preset === c.task && t.sigmaY === c.sigmaY);
+  cells.sort((a, b) => order(a) - order(b));
+  await save(true);
+  const summary = summarizeCells(cells);
+  if (!quick) writeFileSync(out.replace(/\.json$/, '.csv'), summaryCsv(summary));
+  console.log(`\nMean over ${settings.images.length} images (± 95 % CI), ${backend}:\n`);
+  console.log('task | σ_y | method | PSNR dB | SSIM | ||A x0 − y|| | iterations | NFE | wall s/image | FD-cls');
+  for (const s of summary) {
+    console.log([s.task, s.sigmaY, s.method, `${s.psnr.mean.toFixed(2)} ± ${s.psnr.ci95.toFixed(2)}`, s.ssim.mean.toFixed(3), s.consistency.mean.toExponential(1),
+      s.iterations.mean.toFixed(1), s.nfe.mean.toFixed(0), (s.wallMs.mean / 1000).toFixed(2), s.fdCls?.toFixed(1) ?? '—'].join(' | '));
+  }
+  console.log(`\nFD-cls floor (the clean images themselves, n = ${settings.images.length} vs ${r.fd.referenceImages}): ${r.fd.floor.toFixed(1)}`);
+  console.log(`wrote ${out} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+}

@@ -1,0 +1,67 @@
+import { TASK_PRESETS } from '../operators/taskPresets.js';
+import type { BenchmarkCellTask } from './restorationBenchmark.js';
+import type { MethodSettings } from './restorationMethods.js';
+
+/** Everything that fixes a quality run; saved as provenance.settings and compared on resume. */
+export interface QualitySettings {
+  images: number[];
+  seed: number;
+  cells: BenchmarkCellTask[];
+  methods: MethodSettings;
+  prior: string;
+  classifier: string;
+}
+
+const DEQ_T = 20;
+const SOLVERS: MethodSettings['deq'] = [
+  // The recommended default (README "Which solver?"): exact after T iterations.
+  { name: 'Picard (DDIM-pinv start)', solver: { kind: 'picard', tol: 1e-3, maxIter: DEQ_T }, init: 'ddim-pinv' },
+  { name: 'triangular Anderson m=3 (DDIM-pinv start)', solver: { kind: 'anderson', m: 3, lambda: 1e-3, beta: 1, triangular: true, tol: 1e-3, maxIter: DEQ_T }, init: 'ddim-pinv' },
+  // The reference code's settings: per-timestep Anderson, every state started at x_T, 15 iterations.
+  { name: 'reference (per-row Anderson m=5, 15 it.)', solver: { kind: 'anderson-per-row', m: 5, lambda: 1e-3, beta: 1, tol: 1e-3, maxIter: 15 }, init: 'xT' },
+];
+
+/** Each task at its preset noise and at sigma_y = 0.05 (denoising: sigma 0.1 and 0.05). */
+const ALL_CELLS: BenchmarkCellTask[] = ['sr4', 'sr4-bicubic', 'deblur', 'inpaint-random', 'inpaint-box', 'cs25', 'denoise'].flatMap((preset) =>
+  [...new Set([TASK_PRESETS[preset].sigmaY, 0.05])].map((sigmaY) => ({ preset, sigmaY })),
+);
+
+const common = {
+  seed: 0,
+  prior: 'models/fashion-unet-small.safetensors',
+  classifier: 'models/fashion-classifier.safetensors',
+};
+
+/** `npm run bench -- quality`: every task and method (sized for ~25 min on one wasm thread). */
+export function fullQualitySettings(imageCount: number): QualitySettings {
+  return {
+    ...common,
+    images: Array.from({ length: imageCount }, (_, i) => i),
+    cells: ALL_CELLS,
+    methods: {
+      serialTs: [20, 50, 100],
+      serialEtas: [0.85, 0],
+      ddrm: { T: 20, eta: 0.85, etaB: 1 },
+      deqT: DEQ_T,
+      deq: SOLVERS,
+      // Measured on SR x4, 2 images: 10 Adam steps at lr 2e-2 raise the oracle's PSNR by 2.7-4.8 dB.
+      // Each run costs about a minute per image on wasm, so only the paper's showcase task, 2 images.
+      initOpt: { steps: 10, lr: 2e-2, oracle: true, cells: [{ preset: 'sr4', sigmaY: 0 }], images: 2 },
+    },
+  };
+}
+
+/** `npm run bench -- quality --quick`: a deterministic slice the tests recompute (T = 20). */
+export const QUICK_QUALITY_SETTINGS: QualitySettings = {
+  ...common,
+  images: [0, 1],
+  cells: [{ preset: 'sr4', sigmaY: 0 }, { preset: 'inpaint-random', sigmaY: 0.05 }],
+  methods: {
+    serialTs: [20],
+    serialEtas: [0.85, 0],
+    ddrm: { T: 20, eta: 0.85, etaB: 1 },
+    deqT: DEQ_T,
+    deq: [SOLVERS[0], SOLVERS[2]],
+    initOpt: null,
+  },
+};

@@ -1,0 +1,215 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { toSignedUnit, type LabelledImages } from '../data/labelledImages.js';
+import { ssim } from '../metrics/ssim.js';
+import type { EpsModel, ImageShape } from '../models/epsModel.js';
+import type { Params } from '../models/unet/params.js';
+import { createOperator } from '../operators/createOperator.js';
+import { measure } from '../operators/measure.js';
+import { taskPreset } from '../operators/taskPresets.js';
+import { featuresOf } from '../quality/classifier.js';
+import { frechetDistance, gaussianStats, type GaussianStats } from '../quality/frechet.js';
+import { psnrPerImage } from '../quality/restorationSanity.js';
+import { childSeed, gaussianArray } from '../random/prng.js';
+import type { MethodCost, RestorationMethod } from './restorationMethods.js';
+import { groupBy, meanCi } from './summarize.js';
+
+/** One degradation of the benchmark: a named task preset (operators/taskPresets.ts) and its sigma_y. */
+export interface BenchmarkCellTask {
+  preset: string;
+  sigmaY: number;
+}
+
+export interface ImageResult extends MethodCost {
+  image: number;
+  /** PSNR and SSIM of the clipped x0 against the truth; consistency ||A x0 - y|| (L2, unclipped). */
+  psnr: number;
+  ssim: number;
+  consistency: number;
+}
+
+/** One (task, sigma_y, method) cell: the unit a run saves and resumes by. */
+export interface CellResult {
+  key: string;
+  task: string;
+  description: string;
+  sigmaY: number;
+  method: string;
+  family: RestorationMethod['family'];
+  T: number;
+  oracle: boolean;
+  images: ImageResult[];
+  /** The whole method on all images, wall clock, ms. */
+  cellWallMs: number;
+  /** Largest tf.memory() seen during the cell (tensor count and bytes, model weights included). */
+  peakTensors: number;
+  peakBytes: number;
+  /** Fréchet distance of classifier features of the restored set to the reference set (see fdCls). */
+  fdCls: number | null;
+}
+
+export const cellKey = (preset: string, sigmaY: number, method: string) => `${preset}|${sigmaY}|${method}`;
+
+/** Classifier features of a reference image set: FD-cls compares restored sets to it. */
+export interface FdReference {
+  classifier: Params;
+  reference: GaussianStats;
+  /** FD of the clean benchmark images themselves: the floor for this many images. */
+  floor: number;
+  referenceImages: number;
+}
+
+export async function fdReference(classifier: Params, set: LabelledImages, referenceIndices: number[], benchIndices: number[]): Promise<FdReference> {
+  const stats = async (idx: number[]) => gaussianStats((await featuresOf(classifier, toSignedUnit(set, idx), idx.length)).features, idx.length, 128);
+  const reference = await stats(referenceIndices);
+  return { classifier, reference, floor: frechetDistance(await stats(benchIndices), reference), referenceImages: referenceIndices.length };
+}
+
+export interface QualityBenchmarkOptions {
+  model: EpsModel;
+  set: LabelledImages;
+  images: number[];
+  cells: BenchmarkCellTask[];
+  methods: RestorationMethod[];
+  seed: number;
+  fd?: FdReference;
+  /** Cells already measured (a resumed run): skipped. */
+  done?: ReadonlyMap<string, CellResult>;
+  /** Called after every measured cell (save it: the run can stop and resume there). */
+  onCell?: (cell: CellResult) => void | Promise<void>;
+  /** Work units are estimated network evaluations. */
+  onProgress?: (done: number, total: number, label: string) => void;
+}
+
+/**
+ * The quality benchmark: every method on every (task, sigma_y) cell for the same images, the same
+ * x_T, measurement noise and step noise (all seeded per image, so a slice of the images gives the
+ * same numbers as the full run for those images). Returns the cells measured now.
+ */
+export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<CellResult[]> {
+  const shape: ImageShape = [o.set.height, o.set.width, 1];
+  const D = shape[0] * shape[1];
+  const B = o.images.length;
+  const imageSeed = (i: number) => childSeed(o.seed, i);
+  const applies = (c: BenchmarkCellTask, m: RestorationMethod) => !m.restrict || m.restrict.cells.some((r) => r.preset === c.preset && r.sigmaY === c.sigmaY);
+  const imagesOf = (m: RestorationMethod) => Math.min(B, m.restrict?.images ?? B);
+  const todo = o.cells
+    .flatMap((c) => o.methods.map((m) => ({ c, m })))
+    .filter(({ c, m }) => applies(c, m) && !o.done?.has(cellKey(c.preset, c.sigmaY, m.name)));
+  const total = todo.reduce((a, { m }) => a + (m.costEstimate + 1) * imagesOf(m), 0);
+  let progress = 0;
+  const out: CellResult[] = [];
+  const x = tf.tensor4d(toSignedUnit(o.set, o.images), [B, ...shape]);
+  const xT = tf.tensor4d(concat(o.images.map((i) => gaussianArray(D, childSeed(imageSeed(i), 1)))), [B, ...shape]);
+  // [T, B, H, W, C] from per-image streams: image i's noise does not depend on the batch.
+  const noise = (T: number) =>
+    tf.tidy(() => tf.stack(o.images.map((i) => tf.tensor(gaussianArray(T * D, childSeed(imageSeed(i), 1000 + T)), [T, ...shape])), 1));
+  try {
+    for (const c of o.cells) {
+      const mine = todo.filter((t) => t.c === c);
+      if (!mine.length) continue;
+      const preset = taskPreset(c.preset);
+      const operator = createOperator(preset.spec, shape);
+      const y = tf.tidy(() => tf.concat(o.images.map((i, b) => measure(operator, tf.slice(x, [b], [1]), c.sigmaY, childSeed(imageSeed(i), 3))), 0));
+      try {
+        for (const { m } of mine) {
+          o.onProgress?.(progress, total, `${c.preset} σ_y=${c.sigmaY} ${m.name}`);
+          const peak = { tensors: 0, bytes: 0 };
+          const tick = () => {
+            const mem = tf.memory();
+            peak.tensors = Math.max(peak.tensors, mem.numTensors);
+            peak.bytes = Math.max(peak.bytes, mem.numBytes);
+          };
+          // The first n images (all unless the method is restricted).
+          const n = imagesOf(m);
+          const first = (t: tf.Tensor, axis = 0) => (n === B ? tf.clone(t) : tf.slice(t, axis === 0 ? [0] : [0, 0], axis === 0 ? [n] : [-1, n]));
+          const [xs, ys, xTs] = [first(x) as tf.Tensor4D, first(y), first(xT) as tf.Tensor4D];
+          const noiseOf = (T: number) => tf.tidy(() => first(noise(T), 1));
+          tick();
+          const start = performance.now();
+          const r = await m.run({ model: o.model, operator, x: xs, y: ys, sigmaY: c.sigmaY, xT: xTs, noise: noiseOf, tick });
+          const cellWallMs = performance.now() - start;
+          tick();
+          const clipped = tf.clipByValue(r.x0, -1, 1) as tf.Tensor4D;
+          const psnr = psnrPerImage(r.x0, xs);
+          const ssims = ssim(clipped, xs);
+          const consistency = tf.tidy(() => Array.from(tf.sqrt(tf.sum(tf.square(tf.reshape(tf.sub(operator.A(r.x0), ys), [n, -1])), 1)).dataSync()));
+          const fdCls = o.fd && n >= 2 ? await fdOf(o.fd, (await clipped.data()) as Float32Array, n) : null;
+          [r.x0, clipped, xs, ys, xTs].forEach((t) => t.dispose());
+          const cell: CellResult = {
+            key: cellKey(c.preset, c.sigmaY, m.name),
+            task: c.preset,
+            description: preset.description,
+            sigmaY: c.sigmaY,
+            method: m.name,
+            family: m.family,
+            T: m.T,
+            oracle: m.oracle,
+            images: o.images.slice(0, n).map((image, b) => ({ image, psnr: psnr[b], ssim: ssims[b], consistency: consistency[b], ...r.costs[b] })),
+            cellWallMs,
+            peakTensors: peak.tensors,
+            peakBytes: peak.bytes,
+            fdCls,
+          };
+          out.push(cell);
+          await o.onCell?.(cell);
+          progress += (m.costEstimate + 1) * n;
+        }
+      } finally {
+        y.dispose();
+        operator.dispose();
+      }
+    }
+  } finally {
+    [x, xT].forEach((t) => t.dispose());
+  }
+  o.onProgress?.(total, total, 'done');
+  return out;
+}
+
+async function fdOf(fd: FdReference, images: Float32Array, n: number): Promise<number> {
+  const { features } = await featuresOf(fd.classifier, images, n);
+  return frechetDistance(gaussianStats(features, n, 128), fd.reference);
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+const METRICS = ['psnr', 'ssim', 'consistency', 'iterations', 'nfe', 'sequentialDepth', 'wallMs'] as const;
+
+/** Mean ± 95 % CI of every per-image metric, one row per cell, in cell order. */
+export function summarizeCells(cells: readonly CellResult[]) {
+  return [...groupBy(cells, (c) => c.key).values()].map((cs) => {
+    const c = cs[0];
+    const stat = (f: (r: ImageResult) => number | undefined) => meanCi(c.images.map(f).filter((v): v is number => v !== undefined));
+    return {
+      task: c.task, description: c.description, sigmaY: c.sigmaY, method: c.method, family: c.family, T: c.T, oracle: c.oracle,
+      n: c.images.length,
+      ...Object.fromEntries(METRICS.map((k) => [k, stat((r) => r[k])])) as Record<(typeof METRICS)[number], ReturnType<typeof meanCi>>,
+      x0ErrorToSerial: stat((r) => r.x0ErrorToSerial),
+      converged: c.images.some((r) => r.converged !== undefined) ? `${c.images.filter((r) => r.converged).length}/${c.images.length}` : null,
+      fdCls: c.fdCls,
+      cellWallMs: c.cellWallMs,
+      peakTensors: c.peakTensors,
+      peakBytes: c.peakBytes,
+    };
+  });
+}
+
+export type CellSummary = ReturnType<typeof summarizeCells>[number];
+
+/** The summary as CSV: one line per cell, mean and CI half-width per metric. */
+export function summaryCsv(rows: readonly CellSummary[]): string {
+  const head = ['task', 'sigmaY', 'method', 'family', 'T', 'oracle', 'n', ...METRICS.flatMap((k) => [`${k}_mean`, `${k}_ci95`]), 'x0ErrorToSerial_mean', 'converged', 'fdCls', 'cellWallMs', 'peakTensors', 'peakBytes'];
+  const q = (v: unknown) => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? '' : String(v));
+  const lines = rows.map((r) =>
+    [r.task, r.sigmaY, r.method, r.family, r.T, r.oracle, r.n, ...METRICS.flatMap((k) => [r[k].mean, r[k].ci95]), r.x0ErrorToSerial.mean, r.converged, r.fdCls, r.cellWallMs, r.peakTensors, r.peakBytes].map(q).join(','),
+  );
+  return [head.join(','), ...lines].join('\n') + '\n';
+}

@@ -1,0 +1,209 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { deqRestore } from '../deq/deqRestore.js';
+import type { InitKind } from '../deq/deqSystem.js';
+import type { SolverSettings } from '../deq/solvers/solverTypes.js';
+import { optimizeInit } from '../gradients/initOptimization.js';
+import { restorationLoss } from '../gradients/restorationLoss.js';
+import type { EpsModel } from '../models/epsModel.js';
+import type { LinearOperator } from '../operators/linearOperator.js';
+import { prepareRestoration } from '../restoration/restorationTask.js';
+import { ddrm } from '../samplers/ddrm.js';
+import { serialChain } from '../samplers/serialChain.js';
+import { maxAbsDiff } from './vectorStats.js';
+
+/** What one benchmark cell hands a method: B images, their measurements and seeded noise. */
+export interface MethodInputs {
+  model: EpsModel;
+  operator: LinearOperator;
+  /** Ground truth [B, H, W, C]: only the oracle variant and the metrics read it. */
+  x: tf.Tensor4D;
+  y: tf.Tensor;
+  sigmaY: number;
+  /** Initial noise [B, H, W, C]. */
+  xT: tf.Tensor4D;
+  /** Per-step noise [T, B, H, W, C] for the first T steps (seeded per image, shared by methods). */
+  noise(T: number): tf.Tensor;
+  /** Called inside long loops so the caller can sample tf.memory(). */
+  tick(): void;
+}
+
+/** Per image: iterations (sequential steps or solver iterations), NFE, depth, wall time. */
+export interface MethodCost {
+  iterations: number;
+  nfe: number;
+  sequentialDepth: number;
+  wallMs: number;
+  converged?: boolean;
+  /** DeqIR only: max |x0 - serial x0| against the serial chain it solves for. */
+  x0ErrorToSerial?: number;
+}
+
+export interface MethodOutput {
+  x0: tf.Tensor4D;
+  costs: MethodCost[];
+}
+
+export interface RestorationMethod {
+  name: string;
+  family: 'A+y' | 'DDNM' | 'DDRM' | 'DeqIR' | 'DeqIR + init-opt';
+  T: number;
+  /** True when the method reads the ground truth (an upper bound, not a method). */
+  oracle: boolean;
+  /** Rough network evaluations per image, for the progress ETA. */
+  costEstimate: number;
+  /** Run only on these cells and the first `images` images (costly methods in a sized run). */
+  restrict?: { cells: { preset: string; sigmaY: number }[]; images: number };
+  run(inp: MethodInputs): Promise<MethodOutput>;
+}
+
+export interface MethodSettings {
+  /** Steps of the serial DDNM chains. */
+  serialTs: number[];
+  /** eta of serial DDNM (DDNM's default 0.85; 0 is DDIM, the chain DeqIR solves). */
+  serialEtas: number[];
+  ddrm: { T: number; eta: number; etaB: number } | null;
+  deqT: number;
+  /** DeqIR solvers; `init` is the starting state. */
+  deq: { name: string; solver: SolverSettings; init: InitKind }[];
+  /**
+   * Initialization optimization (Adam on x_T, phantom gradient as the reference) on the listed
+   * cells and the first `images` images only (each run costs about 60 serial chains); null: skip.
+   */
+  initOpt: { steps: number; lr: number; oracle: boolean; cells: { preset: string; sigmaY: number }[]; images: number } | null;
+}
+
+const batchCosts = (B: number, T: number, wallMs: number): MethodCost[] =>
+  Array.from({ length: B }, () => ({ iterations: T, nfe: T, sequentialDepth: T, wallMs: wallMs / B }));
+
+/** Image b of a batch, [1, ...]. */
+const pick = (t: tf.Tensor, b: number) => tf.slice(t, [b], [1]);
+
+/** Runs `one` per image (iteration counts are per restoration) and stacks the x0s. */
+async function perImage(inp: MethodInputs, one: (b: number) => Promise<{ x0: tf.Tensor4D; cost: MethodCost }>): Promise<MethodOutput> {
+  const x0s: tf.Tensor4D[] = [];
+  const costs: MethodCost[] = [];
+  try {
+    for (let b = 0; b < inp.x.shape[0]; b++) {
+      const r = await one(b);
+      x0s.push(r.x0);
+      costs.push(r.cost);
+    }
+    return { x0: tf.concat(x0s, 0), costs };
+  } finally {
+    tf.dispose(x0s);
+  }
+}
+
+/** The serial DDNM chain of one image with eta 0, which every DeqIR solver converges to. */
+async function serialReference(inp: MethodInputs, b: number, T: number): Promise<Float32Array> {
+  const [y, xT] = [pick(inp.y, b), pick(inp.xT, b) as tf.Tensor4D];
+  const task = prepareRestoration({ model: inp.model, operator: inp.operator, y, xT, sampling: { T } });
+  const r = await serialChain(task);
+  const data = (await r.x0.data()) as Float32Array;
+  [y, xT, r.x0].forEach((t) => t.dispose());
+  task.dispose();
+  return data;
+}
+
+/** The benchmark's methods, in table order. */
+export function restorationMethods(s: MethodSettings): RestorationMethod[] {
+  const methods: RestorationMethod[] = [
+    {
+      name: 'A+y', family: 'A+y', T: 0, oracle: false, costEstimate: 0,
+      run: async (inp) => {
+        const start = performance.now();
+        const x0 = inp.operator.Apinv(inp.y);
+        await x0.data();
+        return { x0, costs: batchCosts(inp.x.shape[0], 0, performance.now() - start) };
+      },
+    },
+  ];
+  for (const T of s.serialTs) {
+    for (const eta of s.serialEtas) {
+      methods.push({
+        name: `DDNM serial T=${T} η=${eta}`, family: 'DDNM', T, oracle: false, costEstimate: T,
+        run: async (inp) => {
+          const z = eta > 0 ? inp.noise(T) : undefined;
+          const task = prepareRestoration({ model: inp.model, operator: inp.operator, y: inp.y, xT: inp.xT, z, sampling: { T, etw: eta, nw: eta } });
+          try {
+            const r = await serialChain(task, { onStep: inp.tick });
+            return { x0: r.x0, costs: batchCosts(inp.x.shape[0], T, r.wallMs) };
+          } finally {
+            task.dispose();
+            z?.dispose();
+          }
+        },
+      });
+    }
+  }
+  if (s.ddrm) {
+    const { T, eta, etaB } = s.ddrm;
+    methods.push({
+      name: `DDRM serial T=${T} η=${eta} η_b=${etaB}`, family: 'DDRM', T, oracle: false, costEstimate: T,
+      run: async (inp) => {
+        const z = inp.noise(T);
+        try {
+          const r = await ddrm({ model: inp.model, operator: inp.operator, y: inp.y, xT: inp.xT, z, T, sigmaY: inp.sigmaY, eta, etaB });
+          return { x0: r.x0, costs: batchCosts(inp.x.shape[0], T, r.wallMs) };
+        } finally {
+          z.dispose();
+        }
+      },
+    });
+  }
+  const T = s.deqT;
+  for (const d of s.deq) {
+    methods.push({
+      name: `DeqIR ${d.name} T=${T}`, family: 'DeqIR', T, oracle: false, costEstimate: T * (d.solver.maxIter ?? T) * 0.8 + T,
+      run: (inp) =>
+        perImage(inp, async (b) => {
+          const ref = await serialReference(inp, b, T);
+          const [y, xT] = [pick(inp.y, b), pick(inp.xT, b) as tf.Tensor4D];
+          const task = prepareRestoration({ model: inp.model, operator: inp.operator, y, xT, sampling: { T } });
+          try {
+            const r = await deqRestore(task, { ...d.solver, onIteration: () => void inp.tick() }, { init: d.init });
+            const err = maxAbsDiff(await r.x0.data(), ref);
+            return {
+              x0: r.x0,
+              cost: { iterations: r.iterations, nfe: r.nfe, sequentialDepth: r.sequentialDepth, wallMs: r.wallMs, converged: r.converged, x0ErrorToSerial: err },
+            };
+          } finally {
+            task.dispose();
+            [y, xT].forEach((t) => t.dispose());
+          }
+        }),
+    });
+  }
+  if (s.initOpt) {
+    const { steps, lr } = s.initOpt;
+    const guides = s.initOpt.oracle ? (['A+y', 'oracle'] as const) : (['A+y'] as const);
+    for (const guide of guides) {
+      methods.push({
+        name: guide === 'A+y' ? `DeqIR + init-opt (guide A+y) T=${T}` : `DeqIR + init-opt (oracle: ground-truth guide, upper bound) T=${T}`,
+        family: 'DeqIR + init-opt', T, oracle: guide === 'oracle', costEstimate: (steps + 1) * 4 * T * 1.5,
+        restrict: { cells: s.initOpt.cells, images: s.initOpt.images },
+        run: (inp) =>
+          perImage(inp, async (b) => {
+            const [x, y, xT] = [pick(inp.x, b) as tf.Tensor4D, pick(inp.y, b), pick(inp.xT, b) as tf.Tensor4D];
+            const target = guide === 'A+y' ? inp.operator.Apinv(y) : tf.clone(x);
+            const loss = restorationLoss({ kind: 'guide', guide: (await target.data()) as Float32Array }, inp.operator, 1);
+            try {
+              const start = performance.now();
+              const r = await optimizeInit({ model: inp.model, operator: inp.operator, y, xT, sampling: { T } }, loss, {
+                lr, steps, method: 'phantom', phantomSteps: 1, phantomTau: 0.1, onStep: () => void inp.tick(),
+              });
+              r.xT.dispose();
+              // Each step: a warm-started forward solve, then one phantom step (a map and its VJP, 3 T-batches).
+              const fwd = r.history.reduce((a, h) => a + h.forwardIterations, 0);
+              const n = r.history.length;
+              return { x0: r.x0, cost: { iterations: fwd, nfe: fwd * T + 3 * T * n, sequentialDepth: fwd + 2 * n, wallMs: performance.now() - start } };
+            } finally {
+              loss.dispose();
+              [x, y, xT, target].forEach((t) => t.dispose());
+            }
+          }),
+      });
+    }
+  }
+  return methods;
+}

@@ -1,0 +1,29 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/**
+ * A results file a long run rewrites after every unit of work, so an interrupted run continues
+ * where it stopped. Units from a file are reused only when its settings equal this run's
+ * (compared as JSON): changed settings start over instead of mixing two experiments.
+ */
+export function readResumable<U>(path: string, settings: unknown, units: (file: unknown) => U[] | undefined): { units: U[]; note: string } {
+  if (!existsSync(path)) return { units: [], note: `no ${path} yet: starting fresh` };
+  let file: { provenance?: { settings?: unknown } };
+  try {
+    file = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return { units: [], note: `${path} is not valid JSON: starting fresh` };
+  }
+  if (JSON.stringify(file.provenance?.settings) !== JSON.stringify(settings)) return { units: [], note: `${path} was made with other settings: starting fresh` };
+  const found = units(file) ?? [];
+  return { units: found, note: `resuming from ${path}: ${found.length} units already measured` };
+}
+
+/** Writes through a temporary file and a rename, so a killed run never leaves half a file. */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.partial`;
+  await writeFile(tmp, text);
+  await rename(tmp, path);
+}
