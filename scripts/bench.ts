@@ -3,14 +3,15 @@
 //   solvers    iterations to the serial x0 per solver, T and operator (Gaussian prior)
 //   gradients  cost and accuracy of implicit / phantom / serial gradients; init optimization
 //   quality    every restoration method on every task with the trained UNet (resumable;
-//              --quick recomputes the slice test/benchmarkQuick.test.ts checks; --images N sizes a full run)
+//              --quick recomputes the slice test/benchmarkQuick.test.ts checks; --images N sizes a full run;
+//              --model FILE reads the prior's weights from FILE, e.g. the committed ones while training runs)
 import { parseArgs } from 'node:util';
 import { useNodeBackend } from '../src/lib/backend/nodeBackend.js';
 import { gradientSuite } from './bench/gradients.js';
 import { qualitySuite } from './bench/quality.js';
 import { solverSuite } from './bench/solvers.js';
 
-const SUITES: Record<string, (backend: string, quick: boolean, out?: string, opts?: { images?: number }) => Promise<void>> = {
+const SUITES: Record<string, (backend: string, quick: boolean, out?: string, opts?: { images?: number; model?: string }) => Promise<void>> = {
   solvers: solverSuite,
   gradients: gradientSuite,
   quality: qualitySuite,
@@ -18,7 +19,7 @@ const SUITES: Record<string, (backend: string, quick: boolean, out?: string, opt
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, images: { type: 'string' } },
+  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, images: { type: 'string' }, model: { type: 'string' } },
 });
 const names = positionals.length ? positionals : ['solvers'];
 for (const n of names) {
@@ -33,4 +34,4 @@ if (images !== undefined && !(Number.isInteger(images) && images >= 1)) {
   console.error(`bench: --images must be a positive integer, got '${values.images}'`);
   process.exit(2);
 }
-for (const n of names) await SUITES[n](backend, values.quick ?? false, values.out, { images });
+for (const n of names) await SUITES[n](backend, values.quick ?? false, values.out, { images, model: values.model });

@@ -5,13 +5,13 @@ import { fullQualitySettings, QUICK_QUALITY_SETTINGS } from '../../src/lib/bench
 import { summarizeCells, summaryCsv, type CellResult } from '../../src/lib/bench/restorationBenchmark.js';
 import { provenance } from '../../src/lib/node/provenance.js';
 import { readResumable, writeFileAtomic } from '../../src/lib/node/resumableResults.js';
-import { runQualityBenchmark } from '../../src/lib/node/runQualityBenchmark.js';
+import { qualityInputHashes, runQualityBenchmark } from '../../src/lib/node/runQualityBenchmark.js';
 import { progressPrinter } from './progress.js';
 
 /** Images of the full run: sized so that it takes about 25 minutes on one contended wasm thread. */
 export const FULL_IMAGES = 4;
 
-export async function qualitySuite(backend: string, quick: boolean, outPath?: string, opts: { images?: number } = {}): Promise<void> {
+export async function qualitySuite(backend: string, quick: boolean, outPath?: string, opts: { images?: number; model?: string } = {}): Promise<void> {
   const settings = quick ? QUICK_QUALITY_SETTINGS : fullQualitySettings(opts.images ?? FULL_IMAGES);
   const out = outPath ?? (quick ? 'data/benchmarks/quality-quick.json' : 'data/benchmarks/quality.json');
   const started = performance.now();
@@ -19,12 +19,15 @@ export async function qualitySuite(backend: string, quick: boolean, outPath?: st
   process.stderr.write(`quality: ${prior.note}\n`);
   const cells = [...prior.units];
   let fd: { floor: number; referenceImages: number } | null = null;
-  const files = [settings.prior, settings.classifier, 'data/fashion-mnist-test-256-images-idx3-ubyte'];
+  // Hashed once, before loading: a training run may rewrite models/ while this one runs.
+  const files = qualityInputHashes(settings, opts.model);
+  if (opts.model) process.stderr.write(`quality: prior weights read from ${opts.model} (sha256 ${files[settings.prior].slice(0, 12)}…)\n`);
   const save = async (complete: boolean) => {
     const body = { provenance: provenance(settings, backend, files), complete, fdCls: fd && { ...fd, images: settings.images.length }, summary: summarizeCells(cells), cells };
     await writeFileAtomic(out, JSON.stringify(body, null, 1));
   };
   const r = await runQualityBenchmark(settings, {
+    modelFile: opts.model,
     done: new Map(cells.map((c) => [c.key, c])),
     onCell: async (c) => {
       cells.push(c);

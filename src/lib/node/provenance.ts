@@ -21,7 +21,12 @@ export function fileSha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-export function provenance(settings?: unknown, backend?: string, files: string[] = []): Provenance {
+/**
+ * `files`: paths to hash now, or hashes the caller took when it read the files (safer when another
+ * process may rewrite them during a long run).
+ */
+export function provenance(settings?: unknown, backend?: string, files: string[] | Record<string, string> = []): Provenance {
+  const hashes = Array.isArray(files) ? Object.fromEntries(files.map((f) => [f, fileSha256(f)])) : files;
   const git = (args: string[]) => {
     try {
       return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -43,6 +48,6 @@ export function provenance(settings?: unknown, backend?: string, files: string[]
     },
     backend,
     settings,
-    ...(files.length ? { files: Object.fromEntries(files.map((f) => [f, fileSha256(f)])) } : {}),
+    ...(Object.keys(hashes).length ? { files: hashes } : {}),
   };
 }

@@ -3,23 +3,38 @@ import { restorationMethods } from '../bench/restorationMethods.js';
 import type { QualitySettings } from '../bench/qualitySettings.js';
 import { loadBenchmarkSubset } from './benchmarkSubset.js';
 import { loadClassifierFile, loadModelFile } from './loadModelFile.js';
+import { fileSha256 } from './provenance.js';
+
+const SUBSET_IMAGES = 'data/fashion-mnist-test-256-images-idx3-ubyte';
 import * as tf from '@tensorflow/tfjs-core';
+
+/** sha256 of the inputs a run reads, keyed by the paths the settings name. */
+export function qualityInputHashes(settings: QualitySettings, modelFile = settings.prior): Record<string, string> {
+  return {
+    [settings.prior]: fileSha256(modelFile),
+    [settings.classifier]: fileSha256(settings.classifier),
+    [SUBSET_IMAGES]: fileSha256(SUBSET_IMAGES),
+  };
+}
 
 /**
  * Loads the prior, the classifier and the shipped image subset named by `settings` and runs the
  * quality benchmark (Node). FD-cls compares each restored set with all 256 subset images.
+ * `modelFile` reads the prior's weights from another path (e.g. the committed weights extracted
+ * with git show while a training run rewrites models/); hash it with qualityInputHashes.
  */
 export async function runQualityBenchmark(
   settings: QualitySettings,
-  o: Pick<QualityBenchmarkOptions, 'done' | 'onCell' | 'onProgress'> = {},
+  o: Pick<QualityBenchmarkOptions, 'done' | 'onCell' | 'onProgress'> & { modelFile?: string } = {},
 ): Promise<{ cells: CellResult[]; fd: { floor: number; referenceImages: number } }> {
   const set = loadBenchmarkSubset();
-  const model = await loadModelFile(settings.prior, [set.height, set.width, 1]);
+  const model = await loadModelFile(o.modelFile ?? settings.prior, [set.height, set.width, 1]);
   const classifier = await loadClassifierFile(settings.classifier);
   try {
     const fd = await fdReference(classifier, set, Array.from({ length: set.count }, (_, i) => i), settings.images);
     const cells = await qualityBenchmark({
-      model, set, images: settings.images, cells: settings.cells, methods: restorationMethods(settings.methods), seed: settings.seed, fd, ...o,
+      model, set, images: settings.images, cells: settings.cells, methods: restorationMethods(settings.methods), seed: settings.seed, fd,
+      done: o.done, onCell: o.onCell, onProgress: o.onProgress,
     });
     return { cells, fd: { floor: fd.floor, referenceImages: fd.referenceImages } };
   } finally {
