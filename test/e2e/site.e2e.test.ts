@@ -12,7 +12,7 @@ import { serveStatic } from './staticServer.js';
  */
 const OUT = 'test-artifacts/site-dist';
 const SHOTS = 'test-artifacts/screenshots';
-const PAGES = ['/', '/chain', '/solving', '/bench'];
+const PAGES = ['/', '/chain', '/solving', '/gradients', '/steering', '/bench'];
 const TINY = 'T=5&maxIter=3&prior=gaussian';
 
 let server: Awaited<ReturnType<typeof serveStatic>>;
@@ -174,6 +174,48 @@ describe('the research site in headless Chromium', () => {
     expect(errors).toEqual([]);
     await page.context().close();
   }, 120_000);
+
+  it('draws gradient heatmaps on webgpu, the three methods agree, and dragging a region recomputes them', async () => {
+    const { page, errors, external } = await open(browser, '/gradients?T=3&maxIter=3&prior=gaussian&region=10,10,14,14');
+    expect(await waitDone(page)).toBe('done');
+    expect(await page.locator('[data-role=gradient-figures] canvas').count()).toBe(5); // x0 (region picker), y, dL/dy, x_T, dL/dx_T
+    const caption = (await page.locator('[data-role=gradient-figures] caption').textContent()) ?? '';
+    expect(caption).toContain('backend in the worker: webgpu');
+    // Implicit gradients equal serial back-propagation (float32 on the GPU: to 1e-3 relative).
+    const cells = await page.locator('tr[data-key=implicit] td').allTextContents();
+    expect(Number(cells[5])).toBeLessThan(1e-3);
+    expect(Number(cells[7])).toBeLessThan(1e-3);
+    await page.screenshot({ path: `${SHOTS}/gradients-webgpu.png`, fullPage: true });
+    const picker = page.locator('[data-role=region-picker]');
+    const box = (await picker.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.3, { steps: 4 });
+    await page.mouse.up();
+    await expect.poll(() => page.url()).not.toContain('region=10%2C10%2C14%2C14');
+    expect(page.url()).toMatch(/region=5%2C5%2C1[12]%2C[89]/);
+    expect(await waitDone(page)).toBe('done');
+    expect(errors).toEqual([]);
+    expect(external).toEqual([]);
+    await page.context().close();
+  }, 180_000);
+
+  it('steers the noise live on webgpu: loss and PSNR curves and one x0 per step', async () => {
+    const { page, errors, external } = await open(browser, '/steering?T=3&maxIter=3&prior=gaussian&guide=oracle&steps=3&lr=0.1');
+    await page.click('[data-role=run]');
+    expect(await waitDone(page)).toBe('done');
+    expect(await page.locator('[data-role=steering-curves] svg').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('[data-role=steering-frames] canvas').count()).toBe(4); // steps 0..3
+    const summary = (await page.locator('[data-role=steering-summary]').textContent()) ?? '';
+    expect(summary).toMatch(/^Done: step 3/);
+    // Towards the truth, the loss falls.
+    const [from, to] = summary.match(/loss ([\d.e+-]+) → ([\d.e+-]+)/)!.slice(1).map(Number);
+    expect(to).toBeLessThan(from);
+    await page.screenshot({ path: `${SHOTS}/steering-webgpu.png`, fullPage: true });
+    expect(errors).toEqual([]);
+    expect(external).toEqual([]);
+    await page.context().close();
+  }, 180_000);
 
   it('falls back from webgpu when the browser has none, and says so', async () => {
     const plain = await launchChromium({ webgpu: false });

@@ -82,11 +82,16 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
       return tf.reshape(tf.concat(parts, 0), stateShape);
     });
 
+  // Rows of the state through a rank-2 view: TF.js WebGPU's rank-5 slice returns zeros inside a
+  // gradient tape (seen in Chromium, TF.js 4.22); the rank-2 slice is right everywhere.
+  const rows = (Y: tf.Tensor, start: number, count: number) =>
+    tf.reshape(tf.slice(tf.reshape(Y, [T, -1]), [start, 0], [count, -1]), [count, B, ...img]);
+
   const project = (v: tf.Tensor) => tf.reshape(op.project(tf.reshape(v, [T * B, ...img])), stateShape);
 
   const apply = (Y: tf.Tensor, xT5: tf.Tensor, uT: tf.Tensor, Apy: tf.Tensor): tf.Tensor =>
     tf.tidy(() => {
-      const X = T === 1 ? xT5 : tf.concat([xT5, tf.slice(Y, [0], [T - 1])], 0);
+      const X = T === 1 ? xT5 : tf.concat([xT5, rows(Y, 0, T - 1)], 0);
       const eps = epsAll(X);
       let cumTerm = tf.mul(k.wCum, eps);
       let ownTerm = tf.mul(k.wOwn, eps);
@@ -107,13 +112,14 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
       tf.tidy(() => apply(Y, tf.expandDims(xTIn, 0), tf.expandDims(tf.div(xTIn, c.sqrtAbarT[0]), 0), tf.expandDims(op.Apinv(yIn), 0))),
     initialState: (kind = 'xT') =>
       tf.tidy(() => {
-        if (kind === 'xT') return tf.tile(k.xT5, [T, 1, 1, 1, 1]);
+        // Tiled as a rank-2 view: TF.js WebGPU runs rank-5 tile on the CPU with a synchronous read-back.
+        if (kind === 'xT') return tf.reshape(tf.tile(tf.reshape(k.xT5, [1, -1]), [T, 1]), stateShape);
         const a0 = c.sqrtAbarT[0];
         const eps0 = tf.div(tf.sub(k.xT5, tf.mul(k.Apy, a0)), Math.sqrt(1 - a0 * a0));
         const noiseScale = col(Array.from(c.sqrtAbarS, (v) => Math.sqrt(Math.max(0, 1 - v * v))));
         return tf.add(tf.mul(k.sqrtAbarS, k.Apy), tf.mul(noiseScale, eps0));
       }),
-    x0Of: (Y) => tf.tidy(() => tf.reshape(tf.slice(Y, [T - 1], [1]), [B, ...img]) as tf.Tensor4D),
+    x0Of: (Y) => tf.tidy(() => tf.reshape(rows(Y, T - 1, 1), [B, ...img]) as tf.Tensor4D),
     dispose: () => kept.forEach((v) => v.dispose()),
   };
 }

@@ -1,13 +1,13 @@
+import * as d3 from "d3";
 import {decodeImage} from "../_deqir/deqir-client.js";
 
 /**
- * One grey image as a pixelated canvas. `data` is numbers in [-1, 1] (clipped) or a base64 string of
- * 8-bit grey levels; `shape` is [H, W, C]; C > 1 (e.g. compressed-sensing coefficients) is laid out
- * as C tiles side by side.
+ * A pixelated canvas of an [H, W, C] array; C > 1 (e.g. compressed-sensing coefficients) is laid out
+ * as C tiles side by side. `rgb(i)` gives the colour of flat index i. Low-resolution arrays (7x7 for
+ * SR x4) are scaled to the same height as the 28x28 images.
  */
-export function imageCanvas(data, shape, {scale = 4, title} = {}) {
+export function pixelCanvas(shape, rgb, {scale = 4, title} = {}) {
   const [H, W, C = 1] = shape;
-  const bytes = typeof data === "string" ? decodeImage(data) : Uint8Array.from(data, (v) => Math.round((Math.min(1, Math.max(-1, v)) + 1) * 127.5));
   const canvas = document.createElement("canvas");
   canvas.width = W * C;
   canvas.height = H;
@@ -15,17 +15,31 @@ export function imageCanvas(data, shape, {scale = 4, title} = {}) {
   const img = ctx.createImageData(W * C, H);
   for (let y = 0; y < H; y++)
     for (let x = 0; x < W; x++)
-      for (let c = 0; c < C; c++) {
-        const v = bytes[(y * W + x) * C + c];
-        const o = 4 * (y * W * C + c * W + x);
-        img.data.set([v, v, v, 255], o);
-      }
+      for (let c = 0; c < C; c++) img.data.set([...rgb((y * W + x) * C + c), 255], 4 * (y * W * C + c * W + x));
   ctx.putImageData(img, 0, 0);
-  // Scale low-resolution measurements (7x7 for SR x4) to the same height as the images.
   const px = Math.max(1, Math.round((28 * scale) / H));
   canvas.style.width = `${W * C * px}px`;
   canvas.style.height = `${H * px}px`;
   canvas.style.imageRendering = "pixelated";
   if (title) canvas.title = title;
   return canvas;
+}
+
+/** One grey image: `data` is numbers in [-1, 1] (clipped) or a base64 string of 8-bit grey levels. */
+export function imageCanvas(data, shape, opts = {}) {
+  const bytes = typeof data === "string" ? decodeImage(data) : Uint8Array.from(data, (v) => Math.round((Math.min(1, Math.max(-1, v)) + 1) * 127.5));
+  return pixelCanvas(shape, (i) => [bytes[i], bytes[i], bytes[i]], opts);
+}
+
+/**
+ * Signed values (a gradient) on a diverging scale symmetric about 0: red positive, blue negative,
+ * white 0. `max` fixes the scale (default: the largest |value|), so two maps can share one.
+ */
+export function heatmapCanvas(data, shape, {max, ...opts} = {}) {
+  const m = max ?? (d3.max(data, Math.abs) || 1);
+  const color = (v) => {
+    const c = d3.rgb(d3.interpolateRdBu(0.5 - Math.max(-1, Math.min(1, v / m)) / 2));
+    return [c.r, c.g, c.b];
+  };
+  return pixelCanvas(shape, (i) => color(data[i]), opts);
 }

@@ -1,0 +1,151 @@
+import {DEFAULT_SETTINGS, GRADIENT_METHODS, TASKS, TASK_LABELS, rectRegion, settingsFromParams, settingsToParams} from "../_deqir/deqir-client.js";
+import {range, select} from "./controls.js";
+import {heatmapCanvas, imageCanvas} from "./imageCanvas.js";
+import {liveJob} from "./liveJob.js";
+import {regionPicker} from "./regionPicker.js";
+import {backendSentence, PICKER} from "./site.js";
+import {formatMs, table} from "./table.js";
+
+/** Region as "x0,y0,x1,y1" in the URL. */
+const parseRect = (v, d) => {
+  const n = (v ?? "").split(",").map(Number);
+  return n.length === 4 && n.every((x) => Number.isInteger(x) && x >= 0 && x <= 28) && n[0] < n[2] && n[1] < n[3] ? {x0: n[0], y0: n[1], x1: n[2], y1: n[3]} : d;
+};
+
+function figure(el, label, note) {
+  const f = document.createElement("figure");
+  f.style.cssText = "margin:0;text-align:center";
+  f.dataset.image = label;
+  const c = document.createElement("figcaption");
+  c.style.cssText = "font-size:12px;max-width:170px";
+  c.textContent = label;
+  if (note) {
+    const n = document.createElement("div");
+    n.style.color = "var(--theme-foreground-muted)";
+    n.textContent = note;
+    c.append(n);
+  }
+  f.append(el, c);
+  return f;
+}
+
+/**
+ * Attribution through the equilibrium: the reader picks a region of the restored image; the worker
+ * computes d(mean over region)/dy and d(...)/dx_T by implicit, phantom and serial back-propagation.
+ */
+export function gradientsView(precomputed) {
+  const root = document.createElement("div");
+  const base = {...DEFAULT_SETTINGS, ...precomputed.settings, mask: null};
+  const url = new URLSearchParams(location.search);
+  let s = settingsFromParams(url, base);
+  let o = {
+    rect: parseRect(url.get("region"), precomputed.rect),
+    pk: Math.max(1, Math.min(20, +(url.get("pk") ?? precomputed.request.phantomSteps) || 1)),
+    ptau: Math.max(0.05, Math.min(1, +(url.get("ptau") ?? precomputed.request.phantomTau) || 0.1)),
+    show: GRADIENT_METHODS.includes(url.get("show")) ? url.get("show") : "implicit",
+    part: url.get("part") === "prior" ? "prior" : "total"
+  };
+  let result = precomputed.result;
+  let caption = `Precomputed: ${precomputed.measuredOn}. Prior: ${precomputed.prior}.`;
+  const job = liveJob(root);
+  const controls = document.createElement("div");
+  const figures = document.createElement("div");
+  figures.dataset.role = "gradient-figures";
+
+  const writeUrl = () => {
+    const p = settingsToParams(s, new URLSearchParams(location.search));
+    const r = o.rect;
+    p.set("region", `${r.x0},${r.y0},${r.x1},${r.y1}`);
+    p.set("pk", o.pk);
+    p.set("ptau", o.ptau);
+    p.set("show", o.show);
+    p.set("part", o.part);
+    history.replaceState(null, "", `${location.pathname}?${p}`);
+  };
+  const compute = () =>
+    job.run(
+      (ds) => ({
+        kind: "gradients",
+        settings: s,
+        truth: ds.image(s.image),
+        request: {region: rectRegion(28, 28, o.rect), methods: [...GRADIENT_METHODS], phantomSteps: o.pk, phantomTau: o.ptau}
+      }),
+      {
+        onResult: (reply, c) => {
+          result = reply.result;
+          caption = `Computed on this device in a Web Worker; wall time by performance.now(). ${backendSentence(c)} Prior: ${reply.prior}.`;
+          draw();
+        }
+      }
+    );
+  const change = (patch, opts = {}) => {
+    s = {...s, ...(patch.settings ?? {})};
+    o = {...o, ...(patch.view ?? {})};
+    writeUrl();
+    drawControls();
+    if (opts.recompute === false) draw();
+    else compute();
+  };
+
+  const drawControls = () =>
+    controls.replaceChildren(
+      select("task", TASKS.filter((t) => t !== "denoising").map((t) => [t, TASK_LABELS[t]]), s.task, (v) => change({settings: {task: v}})),
+      select("image", PICKER.map((i) => [i, `test image ${i}`]), s.image, (v) => change({settings: {image: +v}})),
+      range("T", {min: 2, max: 20, value: s.T}, (T) => change({settings: {T, maxIter: T}})),
+      range("phantom steps k", {min: 1, max: 20, value: o.pk}, (pk) => change({view: {pk}})),
+      range("phantom τ", {min: 0.05, max: 1, step: 0.05, value: o.ptau, format: (v) => v.toFixed(2)}, (ptau) => change({view: {ptau}})),
+      document.createElement("br"),
+      select("show", GRADIENT_METHODS.map((m) => [m, m === "serial" ? "serial back-propagation" : m]), o.show, (v) => change({view: {show: v}}, {recompute: false})),
+      select("∂/∂y", [["total", "total"], ["prior", "through the prior (minus the A⁺ part)"]], o.part, (v) => change({view: {part: v}}, {recompute: false})),
+      job.cancel
+    );
+
+  const draw = () => {
+    const r = result;
+    const m = r.maps.find((x) => x.method === o.show) ?? r.maps[0];
+    const img = r.imageShape;
+    const dy = o.part === "prior" ? m.dy.map((v, i) => v - r.directDy[i]) : m.dy;
+    const rect = o.rect;
+    const picker = regionPicker(r.images.x0, img, rect, {onChange: (rect) => change({view: {rect}})});
+    const row = document.createElement("div");
+    row.style.cssText = "display:flex;flex-wrap:wrap;gap:14px;align-items:flex-end;margin:10px 0";
+    row.append(
+      figure(picker, "restored x₀ — drag to choose a region", `${rect.x1 - rect.x0}×${rect.y1 - rect.y0} px at (${rect.x0}, ${rect.y0})`),
+      figure(imageCanvas(r.images.y, r.yShape, {scale: 4}), "measurement y"),
+      figure(heatmapCanvas(dy, r.yShape, {scale: 4}), `∂L/∂y (${o.part === "prior" ? "through the prior" : "total"})`, `max |·| = ${Math.max(...dy.map(Math.abs)).toExponential(2)}`),
+      figure(imageCanvas(r.images.xT.map((v) => v / 3), img, {scale: 4}), "initial noise x_T (÷3)"),
+      figure(heatmapCanvas(m.dxT, img, {scale: 4}), "∂L/∂x_T", `max |·| = ${Math.max(...m.dxT.map(Math.abs)).toExponential(2)}`)
+    );
+    const legend = document.createElement("div");
+    legend.style.cssText = "font-size:12px;color:var(--theme-foreground-muted)";
+    legend.textContent = `L = mean of x₀ over the region (loss ${m.loss.toFixed(4)}). Heatmaps: red raises L, blue lowers it, white 0; each map scaled to its own largest value. Method shown: ${m.method}.`;
+    const ref = r.maps[0].agreement.reference;
+    const rows = r.maps.map((x) => [
+      x.method,
+      String(x.forwardIterations),
+      String(x.adjointIterations),
+      String(x.nfeEquivalent),
+      formatMs(x.wallMs),
+      x.agreement.dy.relativeL2.toExponential(1),
+      x.agreement.dy.cosine.toFixed(3),
+      x.agreement.dxT.relativeL2.toExponential(1),
+      x.agreement.dxT.cosine.toFixed(3)
+    ]);
+    figures.replaceChildren(
+      row,
+      legend,
+      table(
+        ["method", "forward iterations", "adjoint iterations / steps", "NFE-equivalent", "wall time", `∂y: rel. L2 to ${ref}`, "∂y: cosine", `∂x_T: rel. L2 to ${ref}`, "∂x_T: cosine"],
+        rows,
+        {caption: `${r.task}, T = ${r.T}, model ${r.model}. ${caption} NFE-equivalent counts a network forward as 1 and a vector-Jacobian product as 2, per image.`}
+      )
+    );
+  };
+  root.append(controls, job.status, figures);
+  drawControls();
+  draw();
+  // A shared link with other settings than the precomputed ones computes them on this device.
+  const key = (st, rect, pk, ptau) => JSON.stringify([settingsToParams(st).toString(), rect, pk, ptau]);
+  if (key(s, o.rect, o.pk, o.ptau) !== key(base, precomputed.rect, precomputed.request.phantomSteps, precomputed.request.phantomTau)) compute();
+  return root;
+}

@@ -1,0 +1,149 @@
+import * as Plot from "@observablehq/plot";
+import {DEFAULT_SETTINGS, GUIDES, TASKS, TASK_LABELS, settingsFromParams, settingsToParams} from "../_deqir/deqir-client.js";
+import {button, range, select} from "./controls.js";
+import {imageCanvas} from "./imageCanvas.js";
+import {imagePanel} from "./imagePanel.js";
+import {liveJob} from "./liveJob.js";
+import {backendSentence, PICKER} from "./site.js";
+
+const GUIDE_LABELS = {apy: "A⁺y (no ground truth)", oracle: "ground truth (oracle: an upper bound, not a method)"};
+const LRS = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2];
+
+/** Loss and PSNR per step, side by side. */
+function curves(history, {psnrGuide, width = 320, height = 200}) {
+  const loss = Plot.plot({
+    width,
+    height,
+    y: {type: "log", label: "loss ‖x₀ − guide‖²", grid: true},
+    x: {label: "step", tickFormat: "d"},
+    marks: [Plot.line(history, {x: "step", y: "loss", marker: "dot"}), Plot.tip(history, Plot.pointerX({x: "step", y: "loss"}))]
+  });
+  const psnr = Plot.plot({
+    width,
+    height,
+    y: {label: "PSNR to ground truth (dB)", grid: true},
+    x: {label: "step", tickFormat: "d"},
+    marks: [
+      // The guide's own PSNR (infinite for the oracle guide, which is the truth).
+      Number.isFinite(psnrGuide) ? Plot.ruleY([psnrGuide], {stroke: "currentColor", strokeDasharray: "4 3"}) : null,
+      Number.isFinite(psnrGuide) ? Plot.text([psnrGuide], {y: (d) => d, x: 0, text: () => "A⁺y itself", dy: -6, textAnchor: "start", fontSize: 10}) : null,
+      Plot.line(history, {x: "step", y: "psnr", marker: "dot", stroke: "var(--theme-foreground-focus)"}),
+      Plot.tip(history, Plot.pointerX({x: "step", y: "psnr"}))
+    ]
+  });
+  const row = document.createElement("div");
+  row.dataset.role = "steering-curves";
+  row.style.cssText = "display:flex;flex-wrap:wrap;gap:20px";
+  row.append(loss, psnr);
+  return row;
+}
+
+/** x0 after every step as a strip of thumbnails. */
+function filmStrip(frames, shape) {
+  const strip = document.createElement("div");
+  strip.dataset.role = "steering-frames";
+  strip.style.cssText = "display:flex;flex-wrap:wrap;gap:3px;margin:8px 0";
+  frames.forEach((f, i) => strip.append(imageCanvas(f, shape, {scale: 1.6, title: `x₀ after step ${i}`})));
+  return strip;
+}
+
+/**
+ * Initialization optimization live: Adam on x_T so that the restored x0 moves towards a guide, with
+ * gradients through the equilibrium; the curves and the film strip grow with each step.
+ */
+export function steeringView(precomputed) {
+  const root = document.createElement("div");
+  const base = {...DEFAULT_SETTINGS, ...precomputed.settings, mask: null};
+  const url = new URLSearchParams(location.search);
+  let s = settingsFromParams(url, base);
+  const req0 = precomputed.results.apy.request;
+  let req = {
+    guide: GUIDES.includes(url.get("guide")) ? url.get("guide") : req0.guide,
+    lr: LRS.includes(+url.get("lr")) ? +url.get("lr") : req0.lr,
+    steps: Math.max(1, Math.min(40, Number.parseInt(url.get("steps") ?? "", 10) || req0.steps)),
+    method: url.get("method") === "implicit" ? "implicit" : url.get("method") === "phantom" ? "phantom" : req0.method
+  };
+  let result = precomputed.results[req.guide] ?? precomputed.results.apy;
+  const precomputedCaption = `Precomputed: ${precomputed.measuredOn}. Prior: ${precomputed.prior}.`;
+  let caption = precomputedCaption;
+  const job = liveJob(root);
+  const controls = document.createElement("div");
+  const figures = document.createElement("div");
+  figures.dataset.role = "steering-figures";
+
+  const change = (patch) => {
+    s = {...s, ...(patch.settings ?? {})};
+    req = {...req, ...(patch.request ?? {})};
+    const p = settingsToParams(s, new URLSearchParams(location.search));
+    for (const [k, v] of Object.entries(req)) p.set(k, v);
+    history.replaceState(null, "", `${location.pathname}?${p}`);
+    drawControls();
+    // Switching the guide shows the other precomputed run while the settings match the precomputed ones.
+    const pre = precomputed.results[req.guide];
+    if (pre && !job.busy() && settingsToParams(s).toString() === settingsToParams(base).toString() && pre.request.lr === req.lr && pre.request.steps === req.steps && pre.request.method === req.method) {
+      [result, caption] = [pre, precomputedCaption];
+      draw(result);
+    }
+  };
+  const start = () => {
+    const live = {history: [], frames: []};
+    job.run((ds) => ({kind: "steering", settings: s, truth: ds.image(s.image), request: req}), {
+      onProgress: (p) => {
+        if (p.phase !== "steer") return;
+        live.history.push({step: p.step, loss: p.loss, psnr: p.psnr, forwardIterations: p.forwardIterations, wallMs: p.wallMs});
+        live.frames.push(p.x0);
+        draw({...result, history: live.history, frames: live.frames, live: true});
+      },
+      onResult: (reply, c) => {
+        result = reply.result;
+        caption = `Computed on this device in a Web Worker. ${backendSentence(c)} Prior: ${reply.prior}.`;
+        draw(result);
+      }
+    });
+  };
+  const drawControls = () =>
+    controls.replaceChildren(
+      select("task", TASKS.filter((t) => t !== "denoising").map((t) => [t, TASK_LABELS[t]]), s.task, (v) => change({settings: {task: v}})),
+      select("image", PICKER.map((i) => [i, `test image ${i}`]), s.image, (v) => change({settings: {image: +v}})),
+      range("T", {min: 2, max: 20, value: s.T}, (T) => change({settings: {T, maxIter: T}})),
+      document.createElement("br"),
+      select("guide", GUIDES.map((g) => [g, GUIDE_LABELS[g]]), req.guide, (guide) => change({request: {guide}})),
+      select("gradient", [["phantom", "phantom (k = 1, τ = 0.1, as the reference)"], ["implicit", "implicit (exact)"]], req.method, (method) => change({request: {method}})),
+      select("Adam lr", LRS.map((v) => [v, String(v)]), req.lr, (v) => change({request: {lr: +v}})),
+      range("steps", {min: 1, max: 40, value: req.steps}, (steps) => change({request: {steps}})),
+      document.createElement("br"),
+      button("Run on this device", start, {role: "run"}),
+      job.cancel
+    );
+
+  const draw = (r) => {
+    const h = r.history;
+    const last = r.frames.at(-1);
+    const shape = r.imageShape;
+    const first = h[0];
+    const now = h.at(-1);
+    const summary = document.createElement("p");
+    summary.dataset.role = "steering-summary";
+    summary.textContent = `${r.live ? "Running" : r.stoppedBy === "nan" ? "Stopped: the loss became NaN" : "Done"}: step ${now.step}; loss ${first.loss.toExponential(2)} → ${now.loss.toExponential(2)}; PSNR ${first.psnr.toFixed(2)} → ${now.psnr.toFixed(2)} dB${Number.isFinite(r.psnrGuide) ? ` (the guide A⁺y itself: ${r.psnrGuide.toFixed(2)} dB)` : ""}; ${(now.wallMs / 1000).toFixed(1)} s.`;
+    figures.replaceChildren(
+      summary,
+      curves(h, {psnrGuide: r.psnrGuide}),
+      imagePanel([
+        {label: "ground truth", shape, data: r.images.truth},
+        {label: "measurement y", shape: r.yShape, data: r.images.y},
+        {label: `guide: ${r.request.guide === "oracle" ? "ground truth (oracle)" : "A⁺y"}`, shape, data: r.images.guide},
+        {label: "x₀ at step 0 (plain DeqIR)", shape, data: r.frames[0], note: `${first.psnr.toFixed(2)} dB`},
+        {label: `x₀ at step ${now.step}`, shape, data: last, note: `${now.psnr.toFixed(2)} dB`}
+      ]),
+      filmStrip(r.frames, shape),
+      Object.assign(document.createElement("div"), {
+        style: "font-size:12px;color:var(--theme-foreground-muted)",
+        textContent: `${r.task}, T = ${r.T}, model ${r.model}; Adam lr ${r.request.lr}, ${r.request.method} gradients, guide ${r.request.guide}. ${caption} PSNR after clipping to [−1, 1].`
+      })
+    );
+  };
+  root.append(controls, job.status, figures);
+  drawControls();
+  draw(result);
+  return root;
+}
