@@ -22,8 +22,10 @@ export async function qualitySuite(backend: string, quick: boolean, outPath?: st
   // Hashed once, before loading: a training run may rewrite models/ while this one runs.
   const files = qualityInputHashes(settings, opts.model);
   if (opts.model) process.stderr.write(`quality: prior weights read from ${opts.model} (sha256 ${files[settings.prior].slice(0, 12)}…)\n`);
+  // Taken at the start: the commit and inputs this run measures, whatever changes while it runs.
+  const prov = provenance(settings, backend, files);
   const save = async (complete: boolean) => {
-    const body = { provenance: provenance(settings, backend, files), complete, fdCls: fd && { ...fd, images: settings.images.length }, summary: summarizeCells(cells), cells };
+    const body = { provenance: prov, complete, fdCls: fd && { ...fd, images: settings.images.length }, summary: summarizeCells(cells), cells };
     await writeFileAtomic(out, JSON.stringify(body, null, 1));
   };
   const r = await runQualityBenchmark(settings, {

@@ -1,0 +1,111 @@
+import * as Plot from "@observablehq/plot";
+import {formatMs, table} from "./table.js";
+
+/**
+ * Figures and tables of the Benchmarks page, all from the committed results
+ * (data/benchmarks/quality.json and solvers.json, trimmed by data/benchmarks.json.ts).
+ * `summary` rows are {task, sigmaY, method, family, T, oracle, n, psnr: {mean, ci95}, ssim, ...}.
+ */
+
+const FAMILY_ORDER = ["A+y", "DDNM", "DDRM", "DeqIR", "DeqIR + init-opt"];
+const taskLabel = (r) => `${r.task}, σ_y = ${r.sigmaY}`;
+const pm = (s, digits) => (s.mean == null ? "—" : `${s.mean.toFixed(digits)}${s.ci95 == null || !Number.isFinite(s.ci95) ? "" : ` ± ${s.ci95.toFixed(digits)}`}`);
+
+/** PSNR (mean ± 95 % CI over images) per method, one panel per task and noise level. */
+export function psnrChart(summary, {width = 900} = {}) {
+  const data = summary.map((r) => ({...r, cell: taskLabel(r), label: `${r.method}${r.oracle ? " ⚑" : ""}`, lo: r.psnr.mean - (r.psnr.ci95 || 0), hi: r.psnr.mean + (r.psnr.ci95 || 0)}));
+  const methods = [...new Set(data.map((d) => d.label))];
+  return Plot.plot({
+    width,
+    height: 40 + 14 * methods.length * Math.ceil(new Set(data.map((d) => d.cell)).size / 2),
+    marginLeft: 330,
+    x: {label: "PSNR (dB), mean ± 95 % CI", grid: true},
+    y: {label: null, domain: methods},
+    fy: {label: null},
+    color: {legend: true, domain: FAMILY_ORDER},
+    facet: {data, y: "cell", marginRight: 150},
+    marks: [
+      Plot.ruleY(data, {y: "label", x1: "lo", x2: "hi", stroke: "family"}),
+      Plot.dot(data, {y: "label", x: (d) => d.psnr.mean, fill: "family", r: 3}),
+      Plot.tip(data, Plot.pointerY({y: "label", x: (d) => d.psnr.mean, title: (d) => `${d.method}\n${d.cell}\nPSNR ${pm(d.psnr, 2)} dB, SSIM ${pm(d.ssim, 3)} (n = ${d.n})`}))
+    ]
+  });
+}
+
+/** One table row per method for the given cells: quality, consistency and cost. */
+export function qualityTable(summary, {caption = ""} = {}) {
+  const header = ["task", "σ_y", "method", "n", "PSNR dB", "SSIM", "‖A x₀ − y‖", "max |x₀ − serial x₀|", "iterations", "NFE", "depth", "wall / image", "peak tensors", "FD-cls"];
+  const rows = summary.map((r) => [
+    r.task, String(r.sigmaY), `${r.method}${r.oracle ? " (oracle)" : ""}`, String(r.n), pm(r.psnr, 2), pm(r.ssim, 3),
+    r.consistency.mean.toExponential(1), r.x0ErrorToSerial.mean == null ? "—" : r.x0ErrorToSerial.mean.toExponential(1),
+    r.iterations.mean.toFixed(1), r.nfe.mean.toFixed(0), r.sequentialDepth.mean.toFixed(1), formatMs(r.wallMs.mean), String(r.peakTensors),
+    r.fdCls == null ? "—" : r.fdCls.toFixed(0)
+  ]);
+  return table(header, rows, {caption, className: "deqir-table deqir-benchmark-table"});
+}
+
+/** max |x0 − serial x0| after each iteration, one thin line per image, one panel per operator and T. */
+export function x0ErrorChart(runs, {target, width = 900} = {}) {
+  const data = runs.flatMap((r) => r.x0Error.map((e, i) => ({...r, run: `${r.T}|${r.operator}|${r.image}|${r.solver}`, iteration: i + 1, error: Math.max(e ?? NaN, 1e-7)})));
+  return Plot.plot({
+    width,
+    height: 520,
+    y: {type: "log", label: "max |x₀ − serial x₀|", grid: true},
+    x: {label: "iteration"},
+    fx: {label: null},
+    fy: {label: "T"},
+    color: {legend: true},
+    facet: {data, x: "operator", y: "T"},
+    marks: [
+      Plot.ruleY([target], {stroke: "currentColor", strokeDasharray: "4 3"}),
+      Plot.line(data, {x: "iteration", y: "error", z: "run", stroke: "solver", strokeWidth: 1, strokeOpacity: 0.7})
+    ]
+  });
+}
+
+/**
+ * Ideal speed-up T / iterations against T: the solver benchmark (fitted Gaussian prior, iterations
+ * to the serial x0 within the target) and this run's DeqIR (trained UNet, stopped at relative residual 1e-3).
+ */
+export function speedupChart(solverSummary, qualitySummary, {width = 900} = {}) {
+  const gaussian = solverSummary.filter((s) => s.iterations.n > 0).map((s) => ({T: s.T, speedup: s.speedup.mean, solver: s.solver, where: `Gaussian prior: ${s.operator}`}));
+  const unet = qualitySummary.filter((r) => r.family === "DeqIR").map((r) => ({T: r.T, speedup: r.T / r.iterations.mean, solver: r.method.replace(/^DeqIR /, "").replace(/ T=\d+$/, ""), where: `UNet: ${taskLabel(r)}`}));
+  const data = [...gaussian, ...unet];
+  return Plot.plot({
+    width,
+    height: 320,
+    x: {type: "log", label: "T (steps)", ticks: [20, 50, 100], tickFormat: "d"},
+    y: {label: "T / iterations (ideal speed-up in sequential depth)", grid: true, zero: true},
+    color: {legend: true},
+    marks: [
+      Plot.ruleY([1], {stroke: "currentColor", strokeDasharray: "4 3"}),
+      Plot.dot(data, {x: "T", y: "speedup", stroke: "solver", r: 3}),
+      Plot.tip(data, Plot.pointer({x: "T", y: "speedup", title: (d) => `${d.solver}\n${d.where}\nT / iterations = ${d.speedup.toFixed(2)}`}))
+    ]
+  });
+}
+
+/** Mean PSNR against mean NFE per image (log), one panel per task at sigma_y = 0. */
+export function qualityVsNfeChart(summary, {width = 900} = {}) {
+  const data = summary.filter((r) => r.nfe.mean > 0).map((r) => ({...r, cell: taskLabel(r), psnrMean: r.psnr.mean, nfeMean: r.nfe.mean}));
+  return Plot.plot({
+    width,
+    height: 460,
+    x: {type: "log", label: "NFE per image (network evaluations)"},
+    y: {label: "PSNR (dB)", grid: true},
+    color: {legend: true, domain: FAMILY_ORDER.slice(1)},
+    facet: {data, x: "sigmaY", y: "task"},
+    fx: {label: "σ_y"},
+    fy: {label: null},
+    marks: [
+      Plot.dot(data, {x: "nfeMean", y: "psnrMean", stroke: "family", symbol: (d) => (d.oracle ? "star" : "circle"), r: 3}),
+      Plot.tip(data, Plot.pointer({x: "nfeMean", y: "psnrMean", title: (d) => `${d.method}\n${d.cell}\nNFE ${d.nfeMean.toFixed(0)}, PSNR ${pm(d.psnr, 2)} dB`}))
+    ]
+  });
+}
+
+/** "commit abc1234 (dirty), 2026-…, wasm, Intel … × 2 cores" */
+export function provenanceLine(p) {
+  const commit = `${String(p.gitCommit).slice(0, 7)}${p.gitDirty ? " + uncommitted changes" : ""}`;
+  return `commit ${commit}, ${String(p.date).slice(0, 16).replace("T", " ")} UTC, backend ${p.backend}, ${p.machine.cpu} (${p.machine.cores} cores), Node ${p.node ?? ""}`.replace(/, Node $/, "");
+}
