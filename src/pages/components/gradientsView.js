@@ -1,6 +1,7 @@
 import {DEFAULT_SETTINGS, GRADIENT_METHODS, TASKS, TASK_LABELS, rectRegion, settingsFromParams, settingsToParams} from "../_deqir/deqir-client.js";
 import {range, select} from "./controls.js";
 import {heatmapCanvas, imageCanvas} from "./imageCanvas.js";
+import {figure, figureRow} from "./imagePanel.js";
 import {liveJob} from "./liveJob.js";
 import {regionPicker} from "./regionPicker.js";
 import {backendSentence, PICKER} from "./site.js";
@@ -11,23 +12,6 @@ const parseRect = (v, d) => {
   const n = (v ?? "").split(",").map(Number);
   return n.length === 4 && n.every((x) => Number.isInteger(x) && x >= 0 && x <= 28) && n[0] < n[2] && n[1] < n[3] ? {x0: n[0], y0: n[1], x1: n[2], y1: n[3]} : d;
 };
-
-function figure(el, label, note) {
-  const f = document.createElement("figure");
-  f.style.cssText = "margin:0;text-align:center";
-  f.dataset.image = label;
-  const c = document.createElement("figcaption");
-  c.style.cssText = "font-size:12px;max-width:170px";
-  c.textContent = label;
-  if (note) {
-    const n = document.createElement("div");
-    n.style.color = "var(--theme-foreground-muted)";
-    n.textContent = note;
-    c.append(n);
-  }
-  f.append(el, c);
-  return f;
-}
 
 /**
  * Attribution through the equilibrium: the reader picks a region of the restored image; the worker
@@ -107,15 +91,14 @@ export function gradientsView(precomputed) {
     const dy = o.part === "prior" ? m.dy.map((v, i) => v - r.directDy[i]) : m.dy;
     const rect = o.rect;
     const picker = regionPicker(r.images.x0, img, rect, {onChange: (rect) => change({view: {rect}})});
-    const row = document.createElement("div");
-    row.style.cssText = "display:flex;flex-wrap:wrap;gap:14px;align-items:flex-end;margin:10px 0";
-    row.append(
-      figure(picker, "restored x₀ — drag to choose a region", `${rect.x1 - rect.x0}×${rect.y1 - rect.y0} px at (${rect.x0}, ${rect.y0})`),
+    const maxAbs = (a) => `max |·| = ${Math.max(...a.map(Math.abs)).toExponential(2)}`;
+    const row = figureRow([
+      figure(picker, "restored x₀ — drag to choose a region", {note: `${rect.x1 - rect.x0}×${rect.y1 - rect.y0} px at (${rect.x0}, ${rect.y0})`}),
       figure(imageCanvas(r.images.y, r.yShape, {scale: 4}), "measurement y"),
-      figure(heatmapCanvas(dy, r.yShape, {scale: 4}), `∂L/∂y (${o.part === "prior" ? "through the prior" : "total"})`, `max |·| = ${Math.max(...dy.map(Math.abs)).toExponential(2)}`),
+      figure(heatmapCanvas(dy, r.yShape, {scale: 4}), `∂L/∂y (${o.part === "prior" ? "through the prior" : "total"})`, {note: maxAbs(dy)}),
       figure(imageCanvas(r.images.xT.map((v) => v / 3), img, {scale: 4}), "initial noise x_T (÷3)"),
-      figure(heatmapCanvas(m.dxT, img, {scale: 4}), "∂L/∂x_T", `max |·| = ${Math.max(...m.dxT.map(Math.abs)).toExponential(2)}`)
-    );
+      figure(heatmapCanvas(m.dxT, img, {scale: 4}), "∂L/∂x_T", {note: maxAbs(m.dxT)})
+    ]);
     const legend = document.createElement("div");
     legend.style.cssText = "font-size:12px;color:var(--theme-foreground-muted)";
     legend.textContent = `L = mean of x₀ over the region (loss ${m.loss.toFixed(4)}). Heatmaps: red raises L, blue lowers it, white 0; each map scaled to its own largest value. Method shown: ${m.method}.`;

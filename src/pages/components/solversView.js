@@ -1,10 +1,10 @@
 import {DEFAULT_SETTINGS, settingsFromParams, settingsToParams} from "../_deqir/deqir-client.js";
-import {button, line, range, select} from "./controls.js";
+import {range, select} from "./controls.js";
+import {liveJob} from "./liveJob.js";
 import {residualHeatmap} from "./residualHeatmap.js";
 import {residualPlot} from "./residualPlot.js";
-import {backendSentence, client, dataset} from "./site.js";
+import {backendSentence} from "./site.js";
 import {solverTable} from "./solverTable.js";
-import {whenVisible} from "./whenVisible.js";
 
 const SOLVERS = ["picard", "anderson", "anderson-per-row"];
 
@@ -20,11 +20,8 @@ export function solversView(precomputed) {
   let comparison = precomputed.comparison;
   let heat = "picard";
   let caption = `Precomputed: ${precomputed.measuredOn}. Prior: ${precomputed.prior}.`;
-  let ctrl = null;
-  const status = line("status", "");
+  const job = liveJob(root);
   const figures = document.createElement("div");
-  const cancel = button("Cancel", () => ctrl?.abort(), {role: "cancel"});
-  cancel.disabled = true;
   const draw = () =>
     figures.replaceChildren(
       residualPlot(comparison.runs, {tol: s.tol}),
@@ -32,35 +29,17 @@ export function solversView(precomputed) {
       residualHeatmap(comparison.runs.find((r) => r.solver === heat) ?? comparison.runs[0]),
       solverTable(comparison, {caption})
     );
-  const live = async (patch) => {
+  const live = (patch) => {
     s = {...s, ...patch};
     const p = settingsToParams(s, new URLSearchParams(location.search));
     history.replaceState(null, "", `${location.pathname}${p.size ? `?${p}` : ""}`);
-    ctrl?.abort();
-    const mine = (ctrl = new AbortController());
-    await whenVisible(root);
-    if (mine.signal.aborted) return;
-    cancel.disabled = false;
-    try {
-      const c = await client();
-      const ds = await dataset();
-      const reply = await c.run(
-        {kind: "solvers", settings: s, truth: ds.image(Math.max(0, s.image)), solvers: SOLVERS},
-        {
-          signal: mine.signal,
-          onProgress: (p) =>
-            (status.textContent = p.phase === "serial" ? `serial chain: step ${p.step} of ${p.of}` : p.phase === "deq" ? `${p.solver}: iteration ${p.iteration}, residual ${p.relResidual.toExponential(1)}` : p.message)
-        }
-      );
-      comparison = reply.result;
-      caption = `Computed on this device in a Web Worker; wall time by performance.now(), read-back included. ${backendSentence(c)} Prior: ${reply.prior}.`;
-      status.textContent = "done";
-      draw();
-    } catch (e) {
-      if (ctrl === mine) status.textContent = e.name === "AbortError" ? "cancelled" : `error: ${e.message}`;
-    } finally {
-      if (ctrl === mine) cancel.disabled = true;
-    }
+    job.run((ds) => ({kind: "solvers", settings: s, truth: ds.image(Math.max(0, s.image)), solvers: SOLVERS}), {
+      onResult: (reply, c) => {
+        comparison = reply.result;
+        caption = `Computed on this device in a Web Worker; wall time by performance.now(), read-back included. ${backendSentence(c)} Prior: ${reply.prior}.`;
+        draw();
+      }
+    });
   };
   const fmt = (v) => v.toExponential(0);
   root.append(
@@ -70,8 +49,8 @@ export function solversView(precomputed) {
     range("β", {min: 0.1, max: 1, step: 0.05, value: s.beta, format: (v) => v.toFixed(2)}, (beta) => live({beta})),
     select("λ", [1e-6, 1e-4, 1e-3, 1e-2, 1e-1].map((v) => [v, fmt(v)]), s.lambda, (v) => live({lambda: +v})),
     select("tol", [1e-2, 1e-3, 1e-4, 1e-5].map((v) => [v, fmt(v)]), s.tol, (v) => live({tol: +v})),
-    cancel,
-    status,
+    job.cancel,
+    job.status,
     figures
   );
   draw();

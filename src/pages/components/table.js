@@ -1,8 +1,8 @@
 /**
  * A plain table: `header` is the first row, `rows` arrays of cell texts. Each row gets
- * data-key = its first cell (tests and styles find rows by it); `caption` says how numbers were made.
+ * data-<key> = its first cell (tests and styles find rows by it); `caption` says how numbers were made.
  */
-export function table(header, rows, {caption = "", className = "deqir-table"} = {}) {
+export function table(header, rows, {caption = "", className = "deqir-table", key = "key"} = {}) {
   const t = document.createElement("table");
   t.className = className;
   const tr = (cells, tag) => {
@@ -17,7 +17,7 @@ export function table(header, rows, {caption = "", className = "deqir-table"} = 
   t.append(tr(header, "th"));
   for (const cells of rows) {
     const r = tr(cells, "td");
-    r.dataset.key = cells[0];
+    r.dataset[key] = cells[0];
     t.append(r);
   }
   if (caption) {
