@@ -6,7 +6,9 @@
  *   npm run train -- --steps 8000 --resume              # continue from the default checkpoint
  *
  * Every --checkpoint-every seconds (and on SIGINT/SIGTERM or --max-minutes) it writes the
- * resumable checkpoint, the EMA weights as the shipped model file, and a training record JSON.
+ * resumable checkpoint, the EMA weights and a training record JSON, all under models/checkpoints/:
+ * training never overwrites the shipped model, whose card, quality figures and benchmarks describe
+ * one set of weights. Ship new weights by copying them (see models/README.md).
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -36,7 +38,7 @@ const { values: a } = parseArgs({
     seed: { type: 'string', default: String(DEFAULT_HYPER.seed) },
     resume: { type: 'boolean', default: false },
     checkpoint: { type: 'string', default: 'models/checkpoints/fashion-unet-small.ckpt.safetensors' },
-    out: { type: 'string', default: 'models/fashion-unet-small' },
+    out: { type: 'string', default: 'models/checkpoints/fashion-unet-small' },
     'checkpoint-every': { type: 'string', default: '300' },
     'max-minutes': { type: 'string', default: '0' },
     data: { type: 'string', default: DEFAULT_FASHION_DIR },
