@@ -15,12 +15,16 @@ export async function qualitySuite(backend: string, quick: boolean, outPath?: st
   const settings = quick ? QUICK_QUALITY_SETTINGS : fullQualitySettings(opts.images ?? FULL_IMAGES);
   const out = outPath ?? (quick ? 'data/benchmarks/quality-quick.json' : 'data/benchmarks/quality.json');
   const started = performance.now();
-  const prior = readResumable<CellResult>(out, settings, (f) => (f as { cells?: CellResult[] }).cells);
+  // Hashed once, before loading: a training run may rewrite models/ while this one runs.
+  const files = qualityInputHashes(settings, opts.model);
+  // Cells measured with other weights, classifier or images are not reused.
+  const prior = readResumable<CellResult>(out, settings, (f) => {
+    const file = f as { cells?: CellResult[]; provenance?: { files?: Record<string, string> } };
+    return JSON.stringify(file.provenance?.files) === JSON.stringify(files) ? file.cells : undefined;
+  });
   process.stderr.write(`quality: ${prior.note}\n`);
   const cells = [...prior.units];
   let fd: { floor: number; referenceImages: number } | null = null;
-  // Hashed once, before loading: a training run may rewrite models/ while this one runs.
-  const files = qualityInputHashes(settings, opts.model);
   if (opts.model) process.stderr.write(`quality: prior weights read from ${opts.model} (sha256 ${files[settings.prior].slice(0, 12)}…)\n`);
   // Taken at the start: the commit and inputs this run measures, whatever changes while it runs.
   const prov = provenance(settings, backend, files);
