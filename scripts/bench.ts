@@ -8,12 +8,14 @@
 import { parseArgs } from 'node:util';
 import { useNodeBackend } from '../src/lib/backend/nodeBackend.js';
 import { gradientSuite } from './bench/gradients.js';
+import { phantomSuite } from './bench/phantom.js';
 import { qualitySuite } from './bench/quality.js';
 import { solverSuite } from './bench/solvers.js';
 
 const SUITES: Record<string, (backend: string, quick: boolean, out?: string, opts?: { images?: number; model?: string }) => Promise<void>> = {
   solvers: solverSuite,
   gradients: gradientSuite,
+  phantom: phantomSuite,
   quality: qualitySuite,
 };
 

@@ -12,7 +12,7 @@ import { serveStatic } from './staticServer.js';
  */
 const OUT = 'test-artifacts/site-dist';
 const SHOTS = 'test-artifacts/screenshots';
-const PAGES = ['/', '/chain', '/solving', '/gradients', '/steering', '/bench'];
+const PAGES = ['/', '/chain', '/solving', '/gradients', '/steering', '/bench', '/benchmarks'];
 const TINY = 'T=5&maxIter=3&prior=gaussian';
 
 let server: Awaited<ReturnType<typeof serveStatic>>;
