@@ -104,6 +104,26 @@ export function qualityVsNfeChart(summary, {width = 900} = {}) {
   });
 }
 
+/** Cosine of the phantom gradient to the exact one against the number of damped steps k, per tau. */
+export function phantomChart(points, {T, width = 900} = {}) {
+  return Plot.plot({
+    width,
+    height: 300,
+    x: {label: "k (damped steps back-propagated from the fixed point)", ticks: [...new Set(points.map((d) => d.k))]},
+    y: {label: "cosine to the exact gradient", domain: [-1, 1], grid: true},
+    fx: {label: null},
+    color: {legend: true, type: "ordinal", label: "τ"},
+    facet: {data: points, x: "wrt"},
+    marks: [
+      Plot.ruleY([0], {stroke: "currentColor", strokeOpacity: 0.4}),
+      T ? Plot.ruleX([T], {stroke: "currentColor", strokeDasharray: "4 3"}) : null,
+      Plot.line(points, {x: "k", y: "cosine", stroke: "tau", z: "tau"}),
+      Plot.dot(points, {x: "k", y: "cosine", fill: "tau", r: 3}),
+      Plot.tip(points, Plot.pointer({x: "k", y: "cosine", title: (d) => `${d.wrt}, k = ${d.k}, τ = ${d.tau}\ncosine ${d.cosine.toFixed(4)}, relative L2 error ${d.relL2.toPrecision(3)}\n${formatMs(d.wallMs)}, ${d.nfe} NFE-equivalents`}))
+    ]
+  });
+}
+
 /** "commit abc1234 (dirty), 2026-…, wasm, Intel … × 2 cores" */
 export function provenanceLine(p) {
   const commit = `${String(p.gitCommit).slice(0, 7)}${p.gitDirty ? " + uncommitted changes" : ""}`;

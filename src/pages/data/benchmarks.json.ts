@@ -1,11 +1,12 @@
 // The committed benchmark results for the Benchmarks page: read, trimmed, never recomputed (builds
-// stay fast and offline). Regenerate them with `npm run bench -- quality` and `npm run bench -- solvers`.
+// stay fast and offline). Regenerate them with `npm run bench -- quality`, `-- solvers` and `-- phantom`.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const read = (f: string) => JSON.parse(readFileSync(join(root, 'data/benchmarks', f), 'utf8'));
+type PhantomRow = { method: string; wallMs: number; nfeEquivalent: number; cosiney: number; cosinexT: number; relL2y: number; relL2xT: number };
 const round = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)) : null);
 const trimProvenance = (p: Record<string, unknown>) => ({
   gitCommit: p.gitCommit, gitDirty: p.gitDirty, date: p.date, command: p.command, backend: p.backend, machine: p.machine, files: p.files,
@@ -13,6 +14,7 @@ const trimProvenance = (p: Record<string, unknown>) => ({
 
 const quality = read('quality.json');
 const solvers = read('solvers.json');
+const phantom = read('phantom.json');
 const settings = quality.provenance.settings;
 
 process.stdout.write(
@@ -34,6 +36,20 @@ process.stdout.write(
       runs: solvers.runs.map((r: { T: number; operator: string; image: number; solver: string; x0Error: number[] }) => ({
         T: r.T, operator: r.operator, image: r.image, solver: r.solver, x0Error: r.x0Error.map(round),
       })),
+    },
+    phantom: {
+      provenance: trimProvenance(phantom.provenance),
+      settings: phantom.provenance.settings,
+      // One point per (k, tau) and gradient: cosine and relative L2 error to the exact gradient.
+      points: phantom.rows.flatMap((r: PhantomRow) => {
+        const m = /k=(\d+) tau=([\d.]+)/.exec(r.method);
+        if (!m) return [];
+        const at = { k: Number(m[1]), tau: Number(m[2]), wallMs: round(r.wallMs), nfe: r.nfeEquivalent };
+        return [
+          { ...at, wrt: 'dL/dy', cosine: round(r.cosiney), relL2: round(r.relL2y) },
+          { ...at, wrt: 'dL/dx_T', cosine: round(r.cosinexT), relL2: round(r.relL2xT) },
+        ];
+      }),
     },
   }),
 );
