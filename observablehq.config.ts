@@ -13,6 +13,7 @@ export default {
     { name: 'Steering the noise', path: '/steering' },
     { name: 'Speed on this device', path: '/bench' },
     { name: 'Benchmarks', path: '/benchmarks' },
+    { name: 'The prior', path: '/model' },
   ],
   globalStylesheets: [],
   footer: 'DeqIR kit — Deep Equilibrium Diffusion Restoration (Cao et al., CVPR 2024), reimplemented in TensorFlow.js.',

@@ -3,8 +3,8 @@
  *  - the DeqIR worker (TF.js + webgpu/webgl/wasm/cpu backends + the library) as one ESM file, and
  *    the page API (no TF.js) as another; Framework's own node_modules bundling of TF.js breaks at
  *    run time (DESIGN §5), esbuild's does not;
- *  - the TF.js wasm binaries, the shipped UNet weights, the benchmark images and KaTeX's CSS and
- *    fonts, copied so the site serves everything itself.
+ *  - the TF.js wasm binaries, the shipped UNet weights with its model card and sample grid, the
+ *    benchmark images and KaTeX's CSS and fonts, copied so the site serves everything itself.
  * The folder is generated (gitignored); a fresh clone gets it from `npm run build`.
  */
 import { build } from 'esbuild';
@@ -65,7 +65,7 @@ const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'])
   await cp(join(wasmDir, f), join(out, 'wasm', f));
 await cp(join(root, 'models/fashion-unet-small.safetensors'), join(out, 'fashion-unet-small.safetensors'));
-await cp(join(root, 'models/fashion-unet-small.card.json'), join(out, 'fashion-unet-small.card.json'));
+for (const f of ['fashion-unet-small.card.json', 'fashion-unet-small.samples.png']) await cp(join(root, 'models', f), join(out, f));
 for (const f of ['fashion-mnist-test-256-images-idx3-ubyte', 'fashion-mnist-test-256-labels-idx1-ubyte'])
   await cp(join(root, 'data', f), join(out, f));
 await mkdir(join(out, 'katex'));

@@ -14,6 +14,7 @@ import { PNG } from 'pngjs';
 import { useNodeBackend } from '../src/lib/backend/nodeBackend.js';
 import { unetComplexity } from '../src/lib/models/unet/complexity.js';
 import { decodeUNet } from '../src/lib/models/weights/unetWeights.js';
+import { fileSha256 } from '../src/lib/node/provenance.js';
 import { gaussianArray } from '../src/lib/random/prng.js';
 import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
 import { ddimSample } from '../src/lib/training/ddimSample.js';
@@ -89,6 +90,7 @@ if (!a['no-timing']) {
   console.table(rows);
 }
 
+const weightsSha256 = fileSha256(`${a.model}.safetensors`);
 const cx = unetComplexity(model.config, model.params);
 const commit = (() => {
   try {
@@ -100,6 +102,7 @@ const commit = (() => {
 const card = {
   name: metadata.name ?? 'fashion-unet-small',
   weights: `${a.model.split('/').pop()}.safetensors`,
+  weightsSha256,
   kind: 'DDPM-style UNet eps-model (TF.js), EpsModel contract of src/lib/models/epsModel.ts',
   pixelRange: '[-1, 1], NHWC [B, 28, 28, 1]',
   config: model.config,
@@ -126,7 +129,10 @@ const card = {
   },
   sampleGrid: { file: `${a.model.split('/').pop()}.samples.png`, sampler: 'DDIM eta = 0, T = 50 uniform, x0 clipped to [-1,1]', count, seed: Number(a.seed) },
   timing,
-  quality: prev.quality ?? { status: 'not measured yet (issue 3 quality bar: FD-cls vs naive Gaussian, class coverage, SR x4 PSNR)' },
+  // A quality record measured on other weights is dropped, never carried over.
+  quality: prev.quality?.weightsSha256 === weightsSha256
+    ? prev.quality
+    : { status: 'not measured for these weights yet: npm run quality (FD-cls vs naive Gaussian, class coverage, SR x4 PSNR)' },
   cardGitCommit: commit,
   cardWrittenAt: new Date().toISOString(),
 };

@@ -19,6 +19,7 @@ import type { Params } from '../src/lib/models/unet/params.js';
 import { decodeUNet } from '../src/lib/models/weights/unetWeights.js';
 import { encodeWeights } from '../src/lib/models/weights/safetensors.js';
 import { loadClassifierFile } from '../src/lib/node/loadModelFile.js';
+import { fileSha256 } from '../src/lib/node/provenance.js';
 import { batchPixels, CLASSIFIER_SPECS, featuresOf, trainClassifier } from '../src/lib/quality/classifier.js';
 import { frechetDistance, gaussianStats } from '../src/lib/quality/frechet.js';
 import { fitDiagonalGaussian, sampleDiagonalGaussian } from '../src/lib/quality/naiveGaussian.js';
@@ -52,6 +53,8 @@ const t0 = performance.now();
 const log = (m: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${m}`);
 
 const { model } = await decodeUNet(new Uint8Array(readFileSync(`${a.model}.safetensors`)));
+// Quality figures belong to one set of weights: recorded with the file's sha256 so a card never mixes runs.
+const weightsSha256 = fileSha256(`${a.model}.safetensors`);
 
 async function fdAndCoverage() {
   if (a['skip-fd'] && !a['classifier-only']) return null;
@@ -105,7 +108,8 @@ async function fdAndCoverage() {
     sampler: 'DDIM eta = 0, T = 50 uniform',
     classCoverage: { shares: Object.fromEntries(FASHION_CLASSES.map((c, i) => [c, Number(share[i].toFixed(4))])), minShare: Math.min(...share), passes: Math.min(...share) >= 0.03 },
     sampleSeconds: Math.round(sampleSeconds),
-    command: `npx tsx scripts/quality.ts --samples ${N} --threads ${a.threads}`,
+    weightsSha256,
+    command: `npx tsx scripts/quality.ts --model ${a.model} --samples ${N} --threads ${a.threads}`,
     measuredAt: new Date().toISOString(),
   };
   console.log(JSON.stringify(quality, null, 2));
@@ -120,7 +124,12 @@ async function restoration() {
   });
   log(`SR x4 T=20: PSNR A+y ${r.psnrApy.toFixed(2)} dB, serial/DeqIR fixed point ${r.psnrSerial.toFixed(2)} dB; ` +
     `DeqIR (Anderson) on ${r.deq.images}: ${r.deq.psnr.toFixed(2)} dB vs A+y ${r.deq.psnrApySameImages.toFixed(2)} dB, ${r.deq.meanIterations.toFixed(1)} iterations`);
-  return { ...r, passes: r.psnrSerial > r.psnrApy, command: `npx tsx scripts/quality.ts --restoration-images ${a['restoration-images']} --deq-images ${a['deq-images']}` };
+  return { ...r, passes: r.psnrSerial > r.psnrApy, weightsSha256, command: `npx tsx scripts/quality.ts --model ${a.model} --restoration-images ${a['restoration-images']} --deq-images ${a['deq-images']}` };
+}
+
+/** Whether an earlier quality record was measured on these very weights. */
+function sameWeights(q: unknown): q is Record<string, unknown> {
+  return typeof q === 'object' && q !== null && (q as { weightsSha256?: string }).weightsSha256 === weightsSha256;
 }
 
 const quality = await fdAndCoverage();
@@ -128,8 +137,9 @@ const restorationSanityResult = await restoration();
 const cardPath = `${a.model}.card.json`;
 if (existsSync(cardPath)) {
   const card = JSON.parse(readFileSync(cardPath, 'utf8'));
-  const old = typeof card.quality === 'object' && card.quality && !('status' in card.quality) ? card.quality : {};
-  card.quality = { ...old, ...(quality ?? {}), restorationSanity: restorationSanityResult ?? old.restorationSanity ?? 'not measured' };
+  const old = sameWeights(card.quality) ? card.quality : {};
+  const oldRestoration = sameWeights(old.restorationSanity) ? old.restorationSanity : 'not measured';
+  card.quality = { ...old, ...(quality ?? {}), restorationSanity: restorationSanityResult ?? oldRestoration };
   writeFileSync(cardPath, JSON.stringify(card, null, 2) + '\n');
   log(`updated ${cardPath}`);
 }

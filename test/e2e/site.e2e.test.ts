@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { PNG } from 'pngjs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { serveStatic } from './staticServer.js';
  */
 const OUT = 'test-artifacts/site-dist';
 const SHOTS = 'test-artifacts/screenshots';
-const PAGES = ['/', '/chain', '/solving', '/gradients', '/steering', '/bench', '/benchmarks'];
+const PAGES = ['/', '/chain', '/solving', '/gradients', '/steering', '/bench', '/benchmarks', '/model'];
 const TINY = 'T=5&maxIter=3&prior=gaussian';
 
 let server: Awaited<ReturnType<typeof serveStatic>>;
@@ -67,6 +67,19 @@ describe('the research site in headless Chromium', () => {
       await page.context().close();
     }
   }, 120_000);
+
+  it('shows the shipped model card: parameters, quality bar and sample grid', async () => {
+    const card = JSON.parse(await readFile('models/fashion-unet-small.card.json', 'utf8'));
+    const { page, errors } = await open(browser, '/model');
+    await page.waitForSelector('table.deqir-card');
+    expect(await page.locator('tr[data-field=parameters]').textContent()).toContain(card.params.toLocaleString('en-US'));
+    const bar = await page.locator('tr[data-key^="FD-cls (model"]').textContent();
+    expect(bar).toContain(card.quality.fdCls.model.toFixed(2));
+    expect(bar).toContain(card.quality.fdCls.passes ? 'passes' : 'fails');
+    await page.waitForFunction(() => ((document.querySelector('img[alt^="grid of sampled"]') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0, null, { timeout: 10_000 });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 60_000);
 
   it('runs the overview demo on the webgpu backend and shows images and numbers', async () => {
     const { page, errors, external } = await open(browser, `/?${TINY}`);
