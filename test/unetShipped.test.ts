@@ -9,6 +9,7 @@ import { deqRestore } from '../src/lib/deq/deqRestore.js';
 import { FASHION_SMALL } from '../src/lib/models/unet/config.js';
 import type { UNetEpsModel } from '../src/lib/models/unet/unetModel.js';
 import { decodeUNet } from '../src/lib/models/weights/unetWeights.js';
+import { fileSha256 } from '../src/lib/node/provenance.js';
 import { createOperator } from '../src/lib/operators/createOperator.js';
 import { gaussianArray } from '../src/lib/random/prng.js';
 import { prepareRestoration } from '../src/lib/restoration/restorationTask.js';
@@ -32,6 +33,16 @@ describe('shipped Fashion-MNIST UNet', () => {
     expect(Number(metadata.steps)).toBeGreaterThan(0);
     const card = JSON.parse(readFileSync('models/fashion-unet-small.card.json', 'utf8'));
     expect(card.params).toBe(Object.values(model.params).reduce((a, t) => a + t.size, 0));
+  });
+
+  it('has a model card that describes these weights: steps, sha256 and every quality record', () => {
+    const card = JSON.parse(readFileSync('models/fashion-unet-small.card.json', 'utf8'));
+    const sha = fileSha256('models/fashion-unet-small.safetensors');
+    expect(card.weightsSha256).toBe(sha);
+    expect(card.training.steps).toBe(Number(metadata.steps));
+    // Quality figures measured on other weights must never sit on this card.
+    if (card.quality?.fdCls) expect(card.quality.weightsSha256).toBe(sha);
+    if (typeof card.quality?.restorationSanity === 'object') expect(card.quality.restorationSanity.weightsSha256).toBe(sha);
   });
 
   it('predicts noise: on x_t of a test image its eps error beats predicting zero', () => {
