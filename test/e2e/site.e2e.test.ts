@@ -74,7 +74,7 @@ describe('the research site in headless Chromium', () => {
     await page.waitForSelector('table.deqir-card');
     expect(await page.locator('tr[data-field=parameters]').textContent()).toContain(card.params.toLocaleString('en-US'));
     const bar = await page.locator('tr[data-key^="FD-cls (model"]').textContent();
-    expect(bar).toContain(card.quality.fdCls.model.toFixed(2));
+    expect(bar).toContain(card.quality.fdCls.model.toLocaleString('en-US', { maximumFractionDigits: 2 }));
     expect(bar).toContain(card.quality.fdCls.passes ? 'passes' : 'fails');
     await page.waitForFunction(() => ((document.querySelector('img[alt^="grid of sampled"]') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0, null, { timeout: 10_000 });
     expect(errors).toEqual([]);
