@@ -61,42 +61,14 @@ describe("hand-written fast gradients equal TF.js's own (cpu backend)", () => {
     expect(err).toBeLessThan(1e-4);
   });
 
-  it('dense: value, dx, dW, db', () => {
+  it.each([
+    ['dense: value, dx, dW, db', [[5, 7], [7, 3], [3]], (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D), (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b)],
+    ['batchMatMul: value, da, db', [[3, 4, 6], [3, 6, 5]], (a: tf.Tensor, b: tf.Tensor) => batchMatMul(a as tf.Tensor3D, b as tf.Tensor3D), (a: tf.Tensor, b: tf.Tensor) => tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D)],
+    ['concatChannels: value and the split of the gradient', [[2, 3, 4, 2], [2, 3, 4, 5]], (a: tf.Tensor, b: tf.Tensor) => concatChannels(a as tf.Tensor4D, b as tf.Tensor4D), (a: tf.Tensor, b: tf.Tensor) => tf.concat([a, b], 3)],
+  ] as [string, number[][], (...xs: tf.Tensor[]) => tf.Tensor, (...xs: tf.Tensor[]) => tf.Tensor][])('%s', (_, shapes, fast, plain) => {
     const err = leakless(() => {
-      const ins = [rand([5, 7]), rand([7, 3]), rand([3])];
-      const e = compare(
-        (x, w, b) => dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D),
-        (x, w, b) => tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b),
-        ins,
-      );
-      tf.dispose(ins);
-      return e;
-    });
-    expect(err).toBeLessThan(1e-4);
-  });
-
-  it('batchMatMul: value, da, db', () => {
-    const err = leakless(() => {
-      const ins = [rand([3, 4, 6]), rand([3, 6, 5])];
-      const e = compare(
-        (a, b) => batchMatMul(a as tf.Tensor3D, b as tf.Tensor3D),
-        (a, b) => tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D),
-        ins,
-      );
-      tf.dispose(ins);
-      return e;
-    });
-    expect(err).toBeLessThan(1e-4);
-  });
-
-  it('concatChannels: value and the split of the gradient', () => {
-    const err = leakless(() => {
-      const ins = [rand([2, 3, 4, 2]), rand([2, 3, 4, 5])];
-      const e = compare(
-        (a, b) => concatChannels(a as tf.Tensor4D, b as tf.Tensor4D),
-        (a, b) => tf.concat([a, b], 3),
-        ins,
-      );
+      const ins = shapes.map(rand);
+      const e = compare(fast, plain, ins);
       tf.dispose(ins);
       return e;
     });
