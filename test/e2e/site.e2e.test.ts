@@ -39,9 +39,17 @@ async function open(b: Browser, path: string): Promise<{ page: Page; errors: str
 
 const status = (page: Page) => page.locator('[data-role=status]');
 
+/** The first final status the page shows; read in the same check, so a later run cannot change it. */
 async function waitDone(page: Page, timeout = 120_000): Promise<string> {
-  await page.waitForFunction(() => /^(done|error|cancelled|stopped)/.test(document.querySelector('[data-role=status]')?.textContent ?? ''), null, { timeout });
-  return (await status(page).textContent()) ?? '';
+  const handle = await page.waitForFunction(
+    () => {
+      const text = document.querySelector('[data-role=status]')?.textContent ?? '';
+      return /^(done|error|cancelled|stopped)/.test(text) ? text : null;
+    },
+    null,
+    { timeout },
+  );
+  return (await handle.jsonValue()) ?? '';
 }
 
 describe('the research site in headless Chromium', () => {

@@ -31,6 +31,8 @@ export function liveJob(root) {
   const run = async (makeJob, {onProgress, onResult} = {}) => {
     ctrl?.abort();
     const mine = (ctrl = new AbortController());
+    // Said at once, so a finished run's "done" never stands for the run just asked for.
+    status.textContent = "waiting…";
     await whenVisible(root);
     if (mine.signal.aborted) return;
     cancel.disabled = false;
