@@ -64,8 +64,8 @@ for (const [entry, file] of [['deqirWorker.ts', 'deqir-worker.js'], ['pageApi.ts
 const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'])
   await cp(join(wasmDir, f), join(out, 'wasm', f));
-await cp(join(root, 'models/fashion-unet-small.safetensors'), join(out, 'fashion-unet-small.safetensors'));
-for (const f of ['fashion-unet-small.card.json', 'fashion-unet-small.samples.png']) await cp(join(root, 'models', f), join(out, f));
+for (const f of ['fashion-unet-small.safetensors', 'fashion-unet-small.card.json', 'fashion-unet-small.samples.png'])
+  await cp(join(root, 'models', f), join(out, f));
 for (const f of ['fashion-mnist-test-256-images-idx3-ubyte', 'fashion-mnist-test-256-labels-idx1-ubyte'])
   await cp(join(root, 'data', f), join(out, f));
 await mkdir(join(out, 'katex'));

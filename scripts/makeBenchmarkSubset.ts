@@ -5,13 +5,13 @@
  *   fashion-mnist-test-256.provenance.json     (source, seed, indices, hashes, license)
  *   npx tsx scripts/makeBenchmarkSubset.ts [--data DIR] [--count 256] [--seed 20240]
  */
-import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_FASHION_DIR, FASHION_CLASSES, loadFashionMnist } from '../src/lib/data/fashionMnist.js';
 import { encodeIdx } from '../src/lib/data/idx.js';
 import { seededSubset } from '../src/lib/data/seededSubset.js';
+import { bytesSha256, fileSha256 } from '../src/lib/node/provenance.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -32,7 +32,6 @@ indices.forEach((idx, i) => {
   pixels.set(test.pixels.subarray(idx * px, (idx + 1) * px), i * px);
   labels[i] = test.labels[idx];
 });
-const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const base = `fashion-mnist-test-${k}`;
 const imgFile = `${base}-images-idx3-ubyte`;
 const labFile = `${base}-labels-idx1-ubyte`;
@@ -48,13 +47,13 @@ const provenance = {
   license: 'MIT (Copyright (c) 2017 Zalando SE); see LICENSE-fashion-mnist.txt',
   obtainedFrom: `Debian package dataset-fashion-mnist, ${a.data}`,
   sourceFiles: Object.fromEntries(
-    ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'].map((f) => [f, { sha256: sha(readFileSync(join(a.data, f))) }]),
+    ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'].map((f) => [f, { sha256: fileSha256(join(a.data, f)) }]),
   ),
   selection: `seededSubset(10000, ${k}, seed ${seed}): partial Fisher-Yates shuffle with the mulberry32 PRNG of src/lib/random/prng.ts, indices sorted ascending`,
   seed,
   count: k,
   format: 'IDX (uncompressed), uint8 pixels 0..255 with 0 = background; the model uses x / 127.5 - 1',
-  files: { [imgFile]: { sha256: sha(imgBytes) }, [labFile]: { sha256: sha(labBytes) } },
+  files: { [imgFile]: { sha256: bytesSha256(imgBytes) }, [labFile]: { sha256: bytesSha256(labBytes) } },
   classNames: FASHION_CLASSES,
   classCounts,
   indices,

@@ -14,7 +14,8 @@ import { PNG } from 'pngjs';
 import { useNodeBackend } from '../src/lib/backend/nodeBackend.js';
 import { unetComplexity } from '../src/lib/models/unet/complexity.js';
 import { decodeUNet } from '../src/lib/models/weights/unetWeights.js';
-import { fileSha256 } from '../src/lib/node/provenance.js';
+import { bytesSha256 } from '../src/lib/node/provenance.js';
+import { measuredOnWeights } from '../src/lib/quality/weightsRecord.js';
 import { gaussianArray } from '../src/lib/random/prng.js';
 import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
 import { ddimSample } from '../src/lib/training/ddimSample.js';
@@ -31,7 +32,9 @@ const { values: a } = parseArgs({
 });
 setThreadsCount(Number(a.threads));
 await useNodeBackend('wasm');
-const { model, metadata } = await decodeUNet(new Uint8Array(readFileSync(`${a.model}.safetensors`)));
+const weightBytes = new Uint8Array(readFileSync(`${a.model}.safetensors`));
+const { model, metadata } = await decodeUNet(weightBytes);
+const weightsSha256 = bytesSha256(weightBytes);
 const train = existsSync(`${a.model}.train.json`) ? JSON.parse(readFileSync(`${a.model}.train.json`, 'utf8')) : {};
 const prev = existsSync(`${a.model}.card.json`) ? JSON.parse(readFileSync(`${a.model}.card.json`, 'utf8')) : {};
 const schedule = linearSchedule();
@@ -90,7 +93,6 @@ if (!a['no-timing']) {
   console.table(rows);
 }
 
-const weightsSha256 = fileSha256(`${a.model}.safetensors`);
 const cx = unetComplexity(model.config, model.params);
 const commit = (() => {
   try {
@@ -130,7 +132,7 @@ const card = {
   sampleGrid: { file: `${a.model.split('/').pop()}.samples.png`, sampler: 'DDIM eta = 0, T = 50 uniform, x0 clipped to [-1,1]', count, seed: Number(a.seed) },
   timing,
   // A quality record measured on other weights is dropped, never carried over.
-  quality: prev.quality?.weightsSha256 === weightsSha256
+  quality: measuredOnWeights(prev.quality, weightsSha256)
     ? prev.quality
     : { status: 'not measured for these weights yet: npm run quality (FD-cls vs naive Gaussian, class coverage, SR x4 PSNR)' },
   cardGitCommit: commit,

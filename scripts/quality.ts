@@ -19,12 +19,13 @@ import type { Params } from '../src/lib/models/unet/params.js';
 import { decodeUNet } from '../src/lib/models/weights/unetWeights.js';
 import { encodeWeights } from '../src/lib/models/weights/safetensors.js';
 import { loadClassifierFile } from '../src/lib/node/loadModelFile.js';
-import { fileSha256 } from '../src/lib/node/provenance.js';
+import { bytesSha256 } from '../src/lib/node/provenance.js';
 import { batchPixels, CLASSIFIER_SPECS, featuresOf, trainClassifier } from '../src/lib/quality/classifier.js';
 import { frechetDistance, gaussianStats } from '../src/lib/quality/frechet.js';
 import { fitDiagonalGaussian, sampleDiagonalGaussian } from '../src/lib/quality/naiveGaussian.js';
 import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
 import { restorationSanity } from '../src/lib/quality/restorationSanity.js';
+import { measuredOnWeights } from '../src/lib/quality/weightsRecord.js';
 import { ddimSample } from '../src/lib/training/ddimSample.js';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -52,9 +53,10 @@ const test = loadFashionMnist('test', a.data);
 const t0 = performance.now();
 const log = (m: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${m}`);
 
-const { model } = await decodeUNet(new Uint8Array(readFileSync(`${a.model}.safetensors`)));
-// Quality figures belong to one set of weights: recorded with the file's sha256 so a card never mixes runs.
-const weightsSha256 = fileSha256(`${a.model}.safetensors`);
+const weightBytes = new Uint8Array(readFileSync(`${a.model}.safetensors`));
+const { model } = await decodeUNet(weightBytes);
+// Hash the bytes the model was decoded from, so the record names exactly the weights measured.
+const weightsSha256 = bytesSha256(weightBytes);
 
 async function fdAndCoverage() {
   if (a['skip-fd'] && !a['classifier-only']) return null;
@@ -127,18 +129,13 @@ async function restoration() {
   return { ...r, passes: r.psnrSerial > r.psnrApy, weightsSha256, command: `npx tsx scripts/quality.ts --model ${a.model} --restoration-images ${a['restoration-images']} --deq-images ${a['deq-images']}` };
 }
 
-/** Whether an earlier quality record was measured on these very weights. */
-function sameWeights(q: unknown): q is Record<string, unknown> {
-  return typeof q === 'object' && q !== null && (q as { weightsSha256?: string }).weightsSha256 === weightsSha256;
-}
-
 const quality = await fdAndCoverage();
 const restorationSanityResult = await restoration();
 const cardPath = `${a.model}.card.json`;
 if (existsSync(cardPath)) {
   const card = JSON.parse(readFileSync(cardPath, 'utf8'));
-  const old = sameWeights(card.quality) ? card.quality : {};
-  const oldRestoration = sameWeights(old.restorationSanity) ? old.restorationSanity : 'not measured';
+  const old = measuredOnWeights(card.quality, weightsSha256) ? card.quality : {};
+  const oldRestoration = measuredOnWeights(old.restorationSanity, weightsSha256) ? old.restorationSanity : 'not measured';
   card.quality = { ...old, ...(quality ?? {}), restorationSanity: restorationSanityResult ?? oldRestoration };
   writeFileSync(cardPath, JSON.stringify(card, null, 2) + '\n');
   log(`updated ${cardPath}`);

@@ -17,8 +17,12 @@ export interface Provenance {
   files?: Record<string, string>;
 }
 
+export function bytesSha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 export function fileSha256(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+  return bytesSha256(readFileSync(path));
 }
 
 /**
