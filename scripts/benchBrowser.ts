@@ -7,8 +7,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { benchStep, type StepTiming } from '../src/lib/browser/benchStep.js';
-import { loaderContext } from '../src/lib/browser/nodeLoaderContext.js';
+import { benchStep, type StepTiming } from '../src/lib/site/worker/jobs/speedStep.js';
+import { loaderContext } from '../src/lib/node/loaderContext.js';
 import { launchChromium } from '../test/e2e/chromium.js';
 import { serveStatic } from '../test/e2e/staticServer.js';
 

@@ -56,8 +56,8 @@ const common = {
 // The library registers op gradients by importing the union package (see registerGradients.ts);
 // in the browser tfjs-core's own registration is enough and keeps layers/converter out of the bundle.
 const alias = { '@tensorflow/tfjs': '@tensorflow/tfjs-core/dist/register_all_gradients' };
-for (const [entry, file] of [['deqirWorker.ts', 'deqir-worker.js'], ['pageApi.ts', 'deqir-client.js']]) {
-  await build({ ...common, alias, entryPoints: [join(root, 'src/lib/browser', entry)], outfile: join(out, file) });
+for (const [entry, file] of [['worker/deqirWorker.ts', 'deqir-worker.js'], ['page/pageApi.ts', 'deqir-client.js']]) {
+  await build({ ...common, alias, entryPoints: [join(root, 'src/lib/site', entry)], outfile: join(out, file) });
   await writeFile(join(out, file), schemeless(await readFile(join(out, file), 'utf8')));
 }
 

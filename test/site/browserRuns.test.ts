@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { runDemo } from '../../src/lib/browser/demoRun.js';
-import { DEFAULT_SETTINGS } from '../../src/lib/browser/demoSettings.js';
-import { runGradients } from '../../src/lib/browser/gradientRun.js';
-import { rectRegion } from '../../src/lib/browser/gradientSettings.js';
-import { loadPrior } from '../../src/lib/browser/loadPrior.js';
-import type { Progress } from '../../src/lib/browser/progress.js';
-import { runSteering } from '../../src/lib/browser/steeringRun.js';
-import { runToy, TOY_DEFAULT } from '../../src/lib/browser/toy2d.js';
-import { runTrajectory } from '../../src/lib/browser/trajectoryRun.js';
+import { runDemo } from '../../src/lib/site/worker/jobs/demo.js';
+import { DEFAULT_SETTINGS } from '../../src/lib/site/jobSettings.js';
+import { runGradients } from '../../src/lib/site/worker/jobs/gradients.js';
+import { rectRegion } from '../../src/lib/site/gradientSettings.js';
+import { loadPrior } from '../../src/lib/site/worker/loadPrior.js';
+import type { Progress } from '../../src/lib/site/progress.js';
+import { runSteering } from '../../src/lib/site/worker/jobs/steering.js';
+import { runToy, TOY_DEFAULT } from '../../src/lib/site/worker/jobs/toy.js';
+import { runTrajectory } from '../../src/lib/site/worker/jobs/trajectory.js';
 
 /** The jobs the worker runs, here in Node on the test backend with the exact Gaussian prior. */
 const D = 28 * 28;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, maskFromHex, maskToHex, settingsFromParams, settingsToParams } from '../../src/lib/browser/demoSettings.js';
-import { decodeImage, encodeImage } from '../../src/lib/browser/imageCodec.js';
+import { DEFAULT_SETTINGS, maskFromHex, maskToHex, settingsFromParams, settingsToParams } from '../../src/lib/site/jobSettings.js';
+import { decodeImage, encodeImage } from '../../src/lib/site/imageCodec.js';
 
 describe('the demo view state in the URL', () => {
   it('round-trips every setting, the drawn mask included', () => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ImageShape } from '../../src/lib/models/epsModel.js';
+import type { ImageShape } from '../../src/lib/image/imageShape.js';
 import { gaussianPrior } from '../../src/lib/models/gaussianPrior.js';
 import type { OperatorSpec } from '../../src/lib/operators/createOperator.js';
 import { gaussianArray, uniformStream } from '../../src/lib/random/prng.js';

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { toSignedUnit, type LabelledImages } from '../data/labelledImages.js';
 import { ssim } from '../metrics/ssim.js';
-import type { EpsModel, ImageShape } from '../models/epsModel.js';
+import type { EpsModel } from '../models/epsModel.js';
+import type { ImageShape } from '../image/imageShape.js';
 import type { Params } from '../models/unet/params.js';
 import { createOperator } from '../operators/createOperator.js';
 import { measure } from '../operators/measure.js';

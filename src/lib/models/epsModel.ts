@@ -1,7 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-
-/** Image shape without the batch axis: [height, width, channels]. */
-export type ImageShape = readonly [number, number, number];
+import type { ImageShape } from '../image/imageShape.js';
 
 /**
  * The one model contract of the kit: a noise predictor eps_theta(x_t, t).

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ParameterError } from '../errors.js';
 import type { DiffusionSchedule } from '../schedule/linearSchedule.js';
-import type { EpsModel, ImageShape } from './epsModel.js';
+import type { ImageShape } from '../image/imageShape.js';
+import type { EpsModel } from './epsModel.js';
 import { checkModelInput } from './gaussianPrior.js';
 
 export interface MixtureComponent {

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ParameterError, ShapeError } from '../errors.js';
 import type { DiffusionSchedule } from '../schedule/linearSchedule.js';
-import type { EpsModel, ImageShape } from './epsModel.js';
+import type { ImageShape } from '../image/imageShape.js';
+import type { EpsModel } from './epsModel.js';
 
 /**
  * Exact eps for data x_0 ~ N(mu, diag(var)): since x_t = sqrt(a) x_0 + sqrt(1-a) eps is Gaussian,

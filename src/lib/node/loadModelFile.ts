@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { DeqirError } from '../errors.js';
-import type { EpsModel, ImageShape } from '../models/epsModel.js';
+import type { EpsModel } from '../models/epsModel.js';
+import type { ImageShape } from '../image/imageShape.js';
 import type { Params } from '../models/unet/params.js';
 import { decodeWeights } from '../models/weights/safetensors.js';
 import { decodeUNet } from '../models/weights/unetWeights.js';

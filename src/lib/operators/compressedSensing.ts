@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ParameterError } from '../errors.js';
-import type { ImageShape } from '../models/epsModel.js';
+import type { ImageShape } from '../image/imageShape.js';
 import { checkBatch, type LinearOperator } from './linearOperator.js';
 import type { SpectralView } from './spectralView.js';
 

@@ -1,5 +1,5 @@
 import { ParameterError } from '../errors.js';
-import type { ImageShape } from '../models/epsModel.js';
+import type { ImageShape } from '../image/imageShape.js';
 import { colorization } from './colorization.js';
 import { csWalshHadamard } from './compressedSensing.js';
 import { deblurAnisotropic, deblurGaussian, deblurUniform } from './deblur.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ImageShape } from '../models/epsModel.js';
+import type { ImageShape } from '../image/imageShape.js';
 import { checkBatch, type LinearOperator } from './linearOperator.js';
 import type { SpectralView } from './spectralView.js';
 

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '../errors.js';
-import type { ImageShape } from '../models/epsModel.js';
+import type { ImageShape } from '../image/imageShape.js';
 import type { SpectralView } from './spectralView.js';
 
 /**

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Matrix } from 'ml-matrix';
 import { ShapeError } from '../errors.js';
-import type { ImageShape } from '../models/epsModel.js';
+import type { ImageShape } from '../image/imageShape.js';
 import { checkBatch, type LinearOperator } from './linearOperator.js';
 import { truncatedSvd } from './truncatedSvd.js';
 

@@ -1,4 +1,4 @@
-import type { ImageShape } from '../models/epsModel.js';
+import type { ImageShape } from '../image/imageShape.js';
 import { bicubicDownMatrix, blockMeanMatrix } from './matrices1d.js';
 import { separableOperator } from './separableOperator.js';
 

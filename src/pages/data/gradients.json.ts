@@ -1,9 +1,9 @@
 // The Gradients page's first view: d(mean of x0 over a region)/dy and /dx_T by implicit, phantom
 // (the reference's k = 1, tau = 0.1) and serial back-propagation, SR x4 at T = 10 (Node, wasm, build time).
-import { DEFAULT_SETTINGS } from '../../lib/browser/demoSettings.js';
-import { runGradients } from '../../lib/browser/gradientRun.js';
-import { rectRegion } from '../../lib/browser/gradientSettings.js';
-import { loaderContext } from '../../lib/browser/nodeLoaderContext.js';
+import { DEFAULT_SETTINGS } from '../../lib/site/jobSettings.js';
+import { runGradients } from '../../lib/site/worker/jobs/gradients.js';
+import { rectRegion } from '../../lib/site/gradientSettings.js';
+import { loaderContext } from '../../lib/node/loaderContext.js';
 
 const settings = { ...DEFAULT_SETTINGS, T: 10, maxIter: 10 };
 // Not aligned to SR's 4x4 blocks: a region made of whole blocks has a mean fixed by y alone (dL/dx_T = 0).

@@ -1,8 +1,8 @@
 // The overview's precomputed result: the default demo settings restored by the same library in
 // Node on the wasm backend at build time (the page shows it at once, before any live compute).
-import { runDemo } from '../../lib/browser/demoRun.js';
-import { DEFAULT_SETTINGS } from '../../lib/browser/demoSettings.js';
-import { loaderContext } from '../../lib/browser/nodeLoaderContext.js';
+import { runDemo } from '../../lib/site/worker/jobs/demo.js';
+import { DEFAULT_SETTINGS } from '../../lib/site/jobSettings.js';
+import { loaderContext } from '../../lib/node/loaderContext.js';
 
 const ctx = await loaderContext('auto');
 const result = await runDemo(ctx.prior.model, DEFAULT_SETTINGS, ctx.images(DEFAULT_SETTINGS.image));

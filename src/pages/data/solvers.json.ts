@@ -1,8 +1,8 @@
 // The solver comparison's first view: every solver on the overview problem at T = 10, residual
 // histories and wall times (Node, wasm, build time).
-import { DEFAULT_SETTINGS } from '../../lib/browser/demoSettings.js';
-import { loaderContext } from '../../lib/browser/nodeLoaderContext.js';
-import { runSolvers } from '../../lib/browser/solversRun.js';
+import { DEFAULT_SETTINGS } from '../../lib/site/jobSettings.js';
+import { loaderContext } from '../../lib/node/loaderContext.js';
+import { runSolvers } from '../../lib/site/worker/jobs/solvers.js';
 
 const settings = { ...DEFAULT_SETTINGS, T: 10, maxIter: 15 };
 const ctx = await loaderContext('auto');

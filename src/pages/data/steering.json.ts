@@ -1,10 +1,10 @@
 // The Steering page's first view: initialization optimization on SR x4 at T = 10, 10 Adam steps with
 // the reference's phantom gradient, once towards A+y and once towards the ground truth (the oracle).
 // Node, wasm, build time.
-import { DEFAULT_SETTINGS } from '../../lib/browser/demoSettings.js';
-import type { SteeringRequest } from '../../lib/browser/gradientSettings.js';
-import { loaderContext } from '../../lib/browser/nodeLoaderContext.js';
-import { runSteering } from '../../lib/browser/steeringRun.js';
+import { DEFAULT_SETTINGS } from '../../lib/site/jobSettings.js';
+import type { SteeringRequest } from '../../lib/site/gradientSettings.js';
+import { loaderContext } from '../../lib/node/loaderContext.js';
+import { runSteering } from '../../lib/site/worker/jobs/steering.js';
 
 const settings = { ...DEFAULT_SETTINGS, T: 10, maxIter: 10 };
 const ctx = await loaderContext('auto');

@@ -1,8 +1,8 @@
 // The trajectory grid's first view: Picard and Anderson on the overview problem at T = 8, every
 // iterate kept (Node, wasm, build time).
-import { DEFAULT_SETTINGS } from '../../lib/browser/demoSettings.js';
-import { loaderContext } from '../../lib/browser/nodeLoaderContext.js';
-import { runTrajectory } from '../../lib/browser/trajectoryRun.js';
+import { DEFAULT_SETTINGS } from '../../lib/site/jobSettings.js';
+import { loaderContext } from '../../lib/node/loaderContext.js';
+import { runTrajectory } from '../../lib/site/worker/jobs/trajectory.js';
 
 export const SETTINGS = { ...DEFAULT_SETTINGS, T: 8, maxIter: 8, tol: 1e-4 };
 const ctx = await loaderContext('auto');

@@ -1,5 +1,5 @@
 import { ParameterError } from '../../errors.js';
-import type { ImageShape } from '../epsModel.js';
+import type { ImageShape } from '../../image/imageShape.js';
 
 /**
  * Architecture of the DDPM-style UNet. Level i works at resolution H / 2^i with

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { EpsModel, ImageShape } from '../epsModel.js';
+import type { ImageShape } from '../../image/imageShape.js';
+import type { EpsModel } from '../epsModel.js';
 import { validateUNetConfig, type UNetConfig } from './config.js';
 import { disposeParams, type Params } from './params.js';
 import { unetForward } from './unetForward.js';

@@ -1,11 +1,11 @@
-import { deqRestore } from '../deq/deqRestore.js';
-import type { EpsModel } from '../models/epsModel.js';
-import type { DemoSettings, Solver } from './demoSettings.js';
-import { maxAbsDiff } from './imageMetrics.js';
-import type { RunOptions } from './demoRun.js';
-import { yieldToEvents } from './progress.js';
-import { restorationProblem } from './restorationProblem.js';
-import { serialWithProgress, solverSettings } from './runSteps.js';
+import { deqRestore } from '../../../deq/deqRestore.js';
+import type { EpsModel } from '../../../models/epsModel.js';
+import type { DemoSettings, Solver } from '../../jobSettings.js';
+import { maxAbsDiff } from '../../imageMetrics.js';
+import type { RunOptions } from './demo.js';
+import { yieldToEvents } from '../../progress.js';
+import { restorationProblem } from '../restorationProblem.js';
+import { serialWithProgress, solverSettings } from '../serialWithProgress.js';
 
 export interface SolverRun {
   solver: Solver;

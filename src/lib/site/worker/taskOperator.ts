@@ -1,6 +1,6 @@
-import type { OperatorSpec } from '../operators/createOperator.js';
-import { boxMask } from '../operators/masks.js';
-import type { Task } from './demoSettings.js';
+import type { OperatorSpec } from '../../operators/createOperator.js';
+import { boxMask } from '../../operators/masks.js';
+import type { Task } from '../jobSettings.js';
 
 /** The operator and measurement noise each demo task stands for (28x28 images). */
 export function taskOperator(task: Task, mask: Uint8Array | null, H = 28, W = 28): { spec: OperatorSpec; sigmaY: number } {

@@ -1,7 +1,7 @@
-import { AbortError } from '../errors.js';
-import type { BrowserBackend } from './backendSelect.js';
-import type { Progress } from './progress.js';
-import type { FromWorker, Job, JobResult, Memory, ToWorker } from './protocol.js';
+import { AbortError } from '../../errors.js';
+import type { BrowserBackend } from '../../backend/backendSelect.js';
+import type { Progress } from '../progress.js';
+import type { FromWorker, Job, JobResult, Memory, ToWorker } from '../protocol.js';
 
 export interface ClientOptions {
   workerUrl: string;

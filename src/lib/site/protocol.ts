@@ -1,14 +1,14 @@
-import type { DemoResult } from './demoRun.js';
-import type { BrowserBackend } from './backendSelect.js';
-import type { DemoSettings, PriorChoice, Solver } from './demoSettings.js';
-import type { GradientsResult } from './gradientRun.js';
+import type { DemoResult } from './worker/jobs/demo.js';
+import type { BrowserBackend } from '../backend/backendSelect.js';
+import type { DemoSettings, PriorChoice, Solver } from './jobSettings.js';
+import type { GradientsResult } from './worker/jobs/gradients.js';
 import type { GradientRequest, SteeringRequest } from './gradientSettings.js';
-import type { StepTiming } from './benchStep.js';
+import type { StepTiming } from './worker/jobs/speedStep.js';
 import type { Progress } from './progress.js';
-import type { SolversComparison } from './solversRun.js';
-import type { SteeringResult } from './steeringRun.js';
-import type { ToyRequest, ToyResult } from './toy2d.js';
-import type { TrajectoryGrid } from './trajectoryRun.js';
+import type { SolversComparison } from './worker/jobs/solvers.js';
+import type { SteeringResult } from './worker/jobs/steering.js';
+import type { ToyRequest, ToyResult } from './worker/jobs/toy.js';
+import type { TrajectoryGrid } from './worker/jobs/trajectory.js';
 
 /** Messages between a page and the DeqIR worker. Every request carries an id; replies echo it. */
 export interface InitRequest {

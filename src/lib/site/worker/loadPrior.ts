@@ -1,10 +1,10 @@
-import type { EpsModel } from '../models/epsModel.js';
-import { gaussianPrior } from '../models/gaussianPrior.js';
-import { decodeUNet } from '../models/weights/unetWeights.js';
-import { linearSchedule } from '../schedule/linearSchedule.js';
-import type { PriorChoice } from './demoSettings.js';
-import type { GaussianStats } from './gaussianStats.js';
-import { onCpu } from './onCpu.js';
+import type { EpsModel } from '../../models/epsModel.js';
+import { gaussianPrior } from '../../models/gaussianPrior.js';
+import { decodeUNet } from '../../models/weights/unetWeights.js';
+import { linearSchedule } from '../../schedule/linearSchedule.js';
+import type { PriorChoice } from '../jobSettings.js';
+import type { GaussianStats } from '../../data/pixelGaussian.js';
+import { onCpu } from '../../backend/onCpu.js';
 
 export interface PriorSources {
   /** The shipped UNet weight file (safetensors bytes). */

@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { cosineSimilarity, relativeL2 } from '../bench/vectorStats.js';
-import { ParameterError } from '../errors.js';
-import { restorationGradient, type GradientMethod } from '../gradients/restorationGradient.js';
-import { restorationLoss } from '../gradients/restorationLoss.js';
-import type { EpsModel } from '../models/epsModel.js';
-import type { DemoSettings } from './demoSettings.js';
-import type { GradientRequest } from './gradientSettings.js';
-import type { RunOptions } from './demoRun.js';
-import { yieldToEvents } from './progress.js';
-import { restorationProblem } from './restorationProblem.js';
+import { cosineSimilarity, relativeL2 } from '../../../bench/vectorStats.js';
+import { ParameterError } from '../../../errors.js';
+import { restorationGradient, type GradientMethod } from '../../../gradients/restorationGradient.js';
+import { restorationLoss } from '../../../gradients/restorationLoss.js';
+import type { EpsModel } from '../../../models/epsModel.js';
+import type { DemoSettings } from '../../jobSettings.js';
+import type { GradientRequest } from '../../gradientSettings.js';
+import type { RunOptions } from './demo.js';
+import { yieldToEvents } from '../../progress.js';
+import { restorationProblem } from '../restorationProblem.js';
 
 export interface Agreement {
   relativeL2: number;

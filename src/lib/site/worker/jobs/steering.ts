@@ -1,13 +1,13 @@
-import { ParameterError } from '../errors.js';
-import { optimizeInit, type InitStepRecord } from '../gradients/initOptimization.js';
-import { restorationLoss } from '../gradients/restorationLoss.js';
-import type { EpsModel } from '../models/epsModel.js';
-import type { DemoSettings } from './demoSettings.js';
-import type { SteeringRequest } from './gradientSettings.js';
-import type { RunOptions } from './demoRun.js';
-import { psnr } from './imageMetrics.js';
-import { yieldToEvents } from './progress.js';
-import { restorationProblem } from './restorationProblem.js';
+import { ParameterError } from '../../../errors.js';
+import { optimizeInit, type InitStepRecord } from '../../../gradients/initOptimization.js';
+import { restorationLoss } from '../../../gradients/restorationLoss.js';
+import type { EpsModel } from '../../../models/epsModel.js';
+import type { DemoSettings } from '../../jobSettings.js';
+import type { SteeringRequest } from '../../gradientSettings.js';
+import type { RunOptions } from './demo.js';
+import { psnr } from '../../imageMetrics.js';
+import { yieldToEvents } from '../../progress.js';
+import { restorationProblem } from '../restorationProblem.js';
 
 export interface SteeringResult {
   model: string;

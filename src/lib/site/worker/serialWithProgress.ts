@@ -1,8 +1,8 @@
-import type { IterationCallback, SolverKind, SolverSettings } from '../deq/solvers/solverTypes.js';
-import type { RestorationTask } from '../restoration/restorationTask.js';
-import { serialChain } from '../samplers/serialChain.js';
-import type { DemoSettings } from './demoSettings.js';
-import { yieldToEvents, type ProgressFn } from './progress.js';
+import type { IterationCallback, SolverKind, SolverSettings } from '../../deq/solvers/solverTypes.js';
+import type { RestorationTask } from '../../restoration/restorationTask.js';
+import { serialChain } from '../../samplers/serialChain.js';
+import type { DemoSettings } from '../jobSettings.js';
+import { yieldToEvents, type ProgressFn } from '../progress.js';
 
 /** The serial chain with one progress message per step, each sent after the step has really run. */
 export function serialWithProgress(task: RestorationTask, T: number, opts: { signal?: AbortSignal; onProgress?: ProgressFn }) {

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { deqRestore } from '../deq/deqRestore.js';
-import type { EpsModel } from '../models/epsModel.js';
-import { serialChain } from '../samplers/serialChain.js';
-import type { DemoSettings, Solver } from './demoSettings.js';
-import { encodeImage } from './imageCodec.js';
-import type { RunOptions } from './demoRun.js';
-import { yieldToEvents } from './progress.js';
-import { restorationProblem } from './restorationProblem.js';
-import { solverSettings } from './runSteps.js';
+import { deqRestore } from '../../../deq/deqRestore.js';
+import type { EpsModel } from '../../../models/epsModel.js';
+import { serialChain } from '../../../samplers/serialChain.js';
+import type { DemoSettings, Solver } from '../../jobSettings.js';
+import { encodeImage } from '../../imageCodec.js';
+import type { RunOptions } from './demo.js';
+import { yieldToEvents } from '../../progress.js';
+import { restorationProblem } from '../restorationProblem.js';
+import { solverSettings } from '../serialWithProgress.js';
 
 export interface TrajectoryGrid {
   T: number;

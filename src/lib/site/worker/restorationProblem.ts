@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { EpsModel } from '../models/epsModel.js';
-import { createOperator } from '../operators/createOperator.js';
-import type { LinearOperator } from '../operators/linearOperator.js';
-import { measure } from '../operators/measure.js';
-import { childSeed, gaussianArray } from '../random/prng.js';
-import { prepareRestoration, type RestorationTask } from '../restoration/restorationTask.js';
-import type { DemoSettings } from './demoSettings.js';
-import { onCpu } from './onCpu.js';
+import type { EpsModel } from '../../models/epsModel.js';
+import { createOperator } from '../../operators/createOperator.js';
+import type { LinearOperator } from '../../operators/linearOperator.js';
+import { measure } from '../../operators/measure.js';
+import { childSeed, gaussianArray } from '../../random/prng.js';
+import { prepareRestoration, type RestorationTask } from '../../restoration/restorationTask.js';
+import type { DemoSettings } from '../jobSettings.js';
+import { onCpu } from '../../backend/onCpu.js';
 import { taskOperator } from './taskOperator.js';
 
 /** One restoration problem built from page settings; dispose() frees every tensor it made. */

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { deqSystem } from '../deq/deqSystem.js';
-import type { EpsModel } from '../models/epsModel.js';
-import { serialStep } from '../samplers/serialChain.js';
-import { DEFAULT_SETTINGS } from './demoSettings.js';
-import type { ProgressFn } from './progress.js';
-import { restorationProblem } from './restorationProblem.js';
+import { deqSystem } from '../../../deq/deqSystem.js';
+import type { EpsModel } from '../../../models/epsModel.js';
+import { serialStep } from '../../../samplers/serialChain.js';
+import { DEFAULT_SETTINGS } from '../../jobSettings.js';
+import type { ProgressFn } from '../../progress.js';
+import { restorationProblem } from '../restorationProblem.js';
 
 export interface StepTiming {
   T: number;

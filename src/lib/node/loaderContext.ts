@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { useNodeBackend } from '../backend/nodeBackend.js';
 import { labelledFromIdx, toSignedUnit } from '../data/labelledImages.js';
-import type { PriorChoice } from './demoSettings.js';
-import { gaussianStats } from './gaussianStats.js';
-import { loadPrior, type LoadedPrior } from './loadPrior.js';
+import type { PriorChoice } from '../site/jobSettings.js';
+import { gaussianStats } from '../data/pixelGaussian.js';
+import { loadPrior, type LoadedPrior } from '../site/worker/loadPrior.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 

@@ -1,10 +1,10 @@
-import { deqRestore } from '../deq/deqRestore.js';
-import type { EpsModel } from '../models/epsModel.js';
-import type { DemoSettings } from './demoSettings.js';
-import { maxAbsDiff, psnr } from './imageMetrics.js';
-import { yieldToEvents, type ProgressFn } from './progress.js';
-import { restorationProblem } from './restorationProblem.js';
-import { serialWithProgress, solverSettings } from './runSteps.js';
+import { deqRestore } from '../../../deq/deqRestore.js';
+import type { EpsModel } from '../../../models/epsModel.js';
+import type { DemoSettings } from '../../jobSettings.js';
+import { maxAbsDiff, psnr } from '../../imageMetrics.js';
+import { yieldToEvents, type ProgressFn } from '../../progress.js';
+import { restorationProblem } from '../restorationProblem.js';
+import { serialWithProgress, solverSettings } from '../serialWithProgress.js';
 
 export interface ImageData1 {
   /** [H, W, C] of one image (y may have another shape than the image). */

@@ -1,0 +1,14 @@
+/**
+ * What the pages import (bundled to src/pages/_deqir/deqir-client.js). It holds no TF.js: the
+ * numerics run in the worker, so pages load fast and stay responsive.
+ */
+export { DeqirClient, type ClientOptions, type JobReply } from './deqirClient.js';
+export * from '../jobSettings.js';
+export { gaussianStats } from '../../data/pixelGaussian.js';
+export { decodeImage, encodeImage } from '../imageCodec.js';
+export { imageFileToPixels, ACCEPTED_TYPES } from './uploadImage.js';
+export { labelledFromIdx, toSignedUnit, FASHION_CLASSES } from '../../data/labelledImages.js';
+export { boxMask } from '../../operators/masks.js';
+export { TOY_COMPONENTS } from '../toyComponents.js';
+export { AbortError } from '../../errors.js';
+export * from '../gradientSettings.js';
