@@ -11,6 +11,7 @@ import { build } from 'esbuild';
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SUBSET_FILES } from '../src/lib/data/shippedSubset.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'src/pages/_deqir');
@@ -66,7 +67,7 @@ for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-
   await cp(join(wasmDir, f), join(out, 'wasm', f));
 for (const f of ['fashion-unet-small.safetensors', 'fashion-unet-small.card.json', 'fashion-unet-small.samples.png'])
   await cp(join(root, 'models', f), join(out, f));
-for (const f of ['fashion-mnist-test-256-images-idx3-ubyte', 'fashion-mnist-test-256-labels-idx1-ubyte'])
+for (const f of [SUBSET_FILES.images, SUBSET_FILES.labels])
   await cp(join(root, 'data', f), join(out, f));
 await mkdir(join(out, 'katex'));
 await writeFile(join(out, 'katex/katex.css'), await katexCssWithFonts(join(root, 'node_modules/katex/dist')));

@@ -12,8 +12,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { useNodeBackend } from '../src/lib/backend/nodeBackend.js';
-import { DEFAULT_FASHION_DIR, loadBenchmarkSubset, loadFashionMnist } from '../src/lib/data/fashionMnist.js';
-import { FASHION_CLASSES } from '../src/lib/data/labelledImages.js';
+import { DEFAULT_FASHION_DIR, loadFashionMnist } from '../src/lib/data/fashionMnist.js';
+import { loadBenchmarkSubset } from '../src/lib/node/benchmarkSubset.js';
+import { FASHION_CLASSES, toSignedUnit } from '../src/lib/data/labelledImages.js';
 import { seededSubset } from '../src/lib/data/seededSubset.js';
 import type { Params } from '../src/lib/models/unet/params.js';
 import { decodeUNet } from '../src/lib/models/weights/unetWeights.js';
@@ -22,7 +23,8 @@ import { loadClassifierFile } from '../src/lib/node/loadModelFile.js';
 import { bytesSha256 } from '../src/lib/node/provenance.js';
 import { batchPixels, CLASSIFIER_SPECS, featuresOf, trainClassifier } from '../src/lib/quality/classifier.js';
 import { frechetDistance, gaussianStats } from '../src/lib/quality/frechet.js';
-import { fitDiagonalGaussian, sampleDiagonalGaussian } from '../src/lib/quality/naiveGaussian.js';
+import { fitPixelGaussian } from '../src/lib/data/pixelGaussian.js';
+import { sampleDiagonalGaussian } from '../src/lib/quality/naiveGaussian.js';
 import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
 import { restorationSanity } from '../src/lib/quality/restorationSanity.js';
 import { measuredOnWeights } from '../src/lib/quality/weightsRecord.js';
@@ -85,7 +87,7 @@ async function fdAndCoverage() {
   };
   const ref = await statsOf(batchPixels(test.pixels, seededSubset(test.count, N, seed)));
   const floor = await statsOf(batchPixels(train.pixels, seededSubset(train.count, N, seed + 1)));
-  const naive = await statsOf(sampleDiagonalGaussian(fitDiagonalGaussian(train.pixels, train.count, 784), N, seed + 2));
+  const naive = await statsOf(sampleDiagonalGaussian(fitPixelGaussian(toSignedUnit(train, allIndices(train.count)), train.count), N, seed + 2));
   log('reference, floor and naive features done; sampling the model');
 
   // 3. Model samples.
@@ -120,7 +122,7 @@ async function fdAndCoverage() {
 
 async function restoration() {
   if (a['skip-restoration']) return null;
-  const r = await restorationSanity(model, loadBenchmarkSubset('data', 256), {
+  const r = await restorationSanity(model, loadBenchmarkSubset(), {
     count: Number(a['restoration-images']), deqCount: Number(a['deq-images']), T: 20, seed,
     solver: { kind: 'anderson', m: 5, lambda: 1e-3, beta: 1, tol: 1e-3, maxIter: 40 },
   });
@@ -139,4 +141,8 @@ if (existsSync(cardPath)) {
   card.quality = { ...old, ...(quality ?? {}), restorationSanity: restorationSanityResult ?? oldRestoration };
   writeFileSync(cardPath, JSON.stringify(card, null, 2) + '\n');
   log(`updated ${cardPath}`);
+}
+
+function allIndices(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
 }

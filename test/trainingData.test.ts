@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadBenchmarkSubset, loadFashionMnist } from '../src/lib/data/fashionMnist.js';
+import { loadFashionMnist } from '../src/lib/data/fashionMnist.js';
+import { loadBenchmarkSubset } from '../src/lib/node/benchmarkSubset.js';
 import { encodeIdx, parseIdx } from '../src/lib/data/idx.js';
 import { FASHION_CLASSES, toSignedUnit } from '../src/lib/data/labelledImages.js';
 import { seededSubset } from '../src/lib/data/seededSubset.js';
@@ -25,7 +26,7 @@ describe('datasets', () => {
     const prov = JSON.parse(readFileSync('data/fashion-mnist-test-256.provenance.json', 'utf8'));
     for (const [f, { sha256 }] of Object.entries(prov.files) as [string, { sha256: string }][])
       expect(createHash('sha256').update(readFileSync(`data/${f}`)).digest('hex')).toBe(sha256);
-    const s = loadBenchmarkSubset('data', 256);
+    const s = loadBenchmarkSubset();
     expect([s.count, s.height, s.width]).toEqual([256, 28, 28]);
     expect(prov.indices).toEqual(seededSubset(10000, 256, prov.seed));
     const counts = FASHION_CLASSES.map((_, c) => s.labels.filter((l) => l === c).length);

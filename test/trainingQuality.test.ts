@@ -3,7 +3,8 @@ import { Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { classify, initClassifier } from '../src/lib/quality/classifier.js';
 import { frechetDistance, gaussianStats } from '../src/lib/quality/frechet.js';
-import { fitDiagonalGaussian, sampleDiagonalGaussian } from '../src/lib/quality/naiveGaussian.js';
+import { fitPixelGaussian } from '../src/lib/data/pixelGaussian.js';
+import { sampleDiagonalGaussian } from '../src/lib/quality/naiveGaussian.js';
 import { gaussianArray } from '../src/lib/random/prng.js';
 
 describe('quality-bar tools', () => {
@@ -39,10 +40,11 @@ describe('quality-bar tools', () => {
   });
 
   it('the diagonal Gaussian prior fits per-pixel moments and samples inside [-1, 1]', () => {
-    const pixels = Uint8Array.from([0, 255, 255, 255]); // 2 images x 2 pixels
-    const g = fitDiagonalGaussian(pixels, 2, 2);
+    const pixels = Float32Array.from([-1, 1, 1, 1]); // 2 images x 2 pixels
+    const g = fitPixelGaussian(pixels, 2);
     expect(Array.from(g.mean)).toEqual([0, 1]);
-    expect(Array.from(g.std)).toEqual([1, 0]);
+    expect(Array.from(g.variance)).toEqual([1, 0]);
+    expect(Array.from(fitPixelGaussian(pixels, 2, 0.01).variance)).toEqual([1, Math.fround(0.01)]);
     const s = sampleDiagonalGaussian(g, 50, 1);
     expect(Math.min(...s)).toBeGreaterThanOrEqual(-1);
     expect(Math.max(...s)).toBeLessThanOrEqual(1);

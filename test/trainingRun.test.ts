@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../src/lib/backend/nodeBackend.js';
-import { loadBenchmarkSubset } from '../src/lib/data/fashionMnist.js';
+import { loadBenchmarkSubset } from '../src/lib/node/benchmarkSubset.js';
 import { TINY_TEST, type UNetConfig } from '../src/lib/models/unet/config.js';
 import { unetForward } from '../src/lib/models/unet/unetForward.js';
 import { childSeed, gaussianArray } from '../src/lib/random/prng.js';
@@ -18,7 +18,7 @@ import { createTrainState, disposeTrainState, trainStep, type TrainState } from 
 /** Narrow UNet on the real 28x28 images: fast enough for the cpu backend. */
 const SMALL_28: UNetConfig = { ...TINY_TEST, imageShape: [28, 28, 1] };
 const schedule = linearSchedule();
-const subset = loadBenchmarkSubset('data', 256);
+const subset = loadBenchmarkSubset();
 const data = { count: subset.count, pixels: subset.pixels };
 const hyper = { batchSize: 8, lr: 3e-3, warmupSteps: 1, emaDecay: 0.99, gradClip: 1, seed: 11 };
 

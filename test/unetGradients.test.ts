@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../src/lib/backend/nodeBackend.js';
-import { relativeL2 } from '../src/lib/bench/vectorStats.js';
+import { relativeL2 } from '../src/lib/metrics/vectorStats.js';
 import { toSignedUnit } from '../src/lib/data/labelledImages.js';
 import { restorationGradient } from '../src/lib/gradients/restorationGradient.js';
 import { restorationLoss } from '../src/lib/gradients/restorationLoss.js';

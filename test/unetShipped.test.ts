@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../src/lib/backend/nodeBackend.js';
-import { loadBenchmarkSubset } from '../src/lib/data/fashionMnist.js';
+import { loadBenchmarkSubset } from '../src/lib/node/benchmarkSubset.js';
 import { toSignedUnit } from '../src/lib/data/labelledImages.js';
 import { deqRestore } from '../src/lib/deq/deqRestore.js';
 import { FASHION_SMALL } from '../src/lib/models/unet/config.js';
@@ -46,7 +46,7 @@ describe('shipped Fashion-MNIST UNet', () => {
   });
 
   it('predicts noise: on x_t of a test image its eps error beats predicting zero', () => {
-    const sub = loadBenchmarkSubset('data', 256);
+    const sub = loadBenchmarkSubset();
     const t = 500;
     const abar = linearSchedule().abar(t);
     const [err, base] = tf.tidy(() => {
@@ -60,7 +60,7 @@ describe('shipped Fashion-MNIST UNet', () => {
   });
 
   it('runs DeqIR (Picard, T = 5) on SR x4 and reproduces the serial chain', async () => {
-    const sub = loadBenchmarkSubset('data', 256);
+    const sub = loadBenchmarkSubset();
     const operator = createOperator({ kind: 'sr-avgpool', factor: 4 }, [28, 28, 1]);
     const x = tf.tensor4d(toSignedUnit(sub, [7]), [1, 28, 28, 1]);
     const y = operator.A(x);

@@ -1,7 +1,7 @@
 // Gradient suite: cost and accuracy of implicit / phantom / serial gradients, phantom cosine as
 // k grows, and PSNR before/after initialization optimization.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { fitGaussianPrior } from '../../src/lib/bench/solverBenchmark.js';
+import { fittedGaussianPrior } from '../../src/lib/models/gaussianPrior.js';
 import { gradientCosts, initOptimizationStudy } from '../../src/lib/bench/gradientBenchmark.js';
 import { toSignedUnit } from '../../src/lib/data/labelledImages.js';
 import type { GradientOptions } from '../../src/lib/gradients/restorationGradient.js';
@@ -13,7 +13,7 @@ export async function gradientSuite(backend: string, quick: boolean, outPath?: s
   const started = performance.now();
   const log = (label: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${label}\n`);
   const set = loadBenchmarkSubset();
-  const gaussian = fitGaussianPrior(toSignedUnit(set, Array.from({ length: 128 }, (_, i) => i)), 128, [28, 28, 1]);
+  const gaussian = fittedGaussianPrior(toSignedUnit(set, Array.from({ length: 128 }, (_, i) => i)), 128, [28, 28, 1]);
   const unet = await loadModelFile('models/fashion-unet-small.safetensors', [28, 28, 1]);
   const methods: { name: string; opts: GradientOptions }[] = [
     { name: 'implicit', opts: { method: 'implicit' } },

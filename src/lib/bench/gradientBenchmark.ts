@@ -9,7 +9,7 @@ import type { EpsModel } from '../models/epsModel.js';
 import { createOperator, type OperatorSpec } from '../operators/createOperator.js';
 import { childSeed, gaussianArray } from '../random/prng.js';
 import { prepareRestoration } from '../restoration/restorationTask.js';
-import { cosineSimilarity, relativeL2 } from './vectorStats.js';
+import { cosineSimilarity, relativeL2 } from '../metrics/vectorStats.js';
 
 const SHAPE = [28, 28, 1] as const;
 

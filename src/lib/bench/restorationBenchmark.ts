@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { toSignedUnit, type LabelledImages } from '../data/labelledImages.js';
+import { psnrPerImage } from '../metrics/psnr.js';
 import { ssim } from '../metrics/ssim.js';
 import type { EpsModel } from '../models/epsModel.js';
 import type { ImageShape } from '../image/imageShape.js';
@@ -9,7 +10,6 @@ import { measure } from '../operators/measure.js';
 import { taskPreset } from '../operators/taskPresets.js';
 import { featuresOf } from '../quality/classifier.js';
 import { frechetDistance, gaussianStats, type GaussianStats } from '../quality/frechet.js';
-import { psnrPerImage } from '../quality/restorationSanity.js';
 import { childSeed, gaussianArray } from '../random/prng.js';
 import type { MethodCost, RestorationMethod } from './restorationMethods.js';
 import { groupBy, meanCi } from './summarize.js';
@@ -132,7 +132,7 @@ export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<Cell
           tick();
           const clipped = tf.clipByValue(r.x0, -1, 1) as tf.Tensor4D;
           const psnr = psnrPerImage(r.x0, xs);
-          const ssims = ssim(clipped, xs);
+          const ssims = ssim(r.x0, xs);
           const consistency = tf.tidy(() => Array.from(tf.sqrt(tf.sum(tf.square(tf.reshape(tf.sub(operator.A(r.x0), ys), [n, -1])), 1)).dataSync()));
           const fdCls = o.fd && n >= 2 ? await fdOf(o.fd, (await clipped.data()) as Float32Array, n) : null;
           [r.x0, clipped, xs, ys, xTs].forEach((t) => t.dispose());

@@ -9,7 +9,7 @@ import type { LinearOperator } from '../operators/linearOperator.js';
 import { prepareRestoration } from '../restoration/restorationTask.js';
 import { ddrm } from '../samplers/ddrm.js';
 import { serialChain } from '../samplers/serialChain.js';
-import { maxAbsDiff } from './vectorStats.js';
+import { maxAbsDiff } from '../metrics/vectorStats.js';
 
 /** What one benchmark cell hands a method: B images, their measurements and seeded noise. */
 export interface MethodInputs {

@@ -5,13 +5,13 @@ import type { InitKind } from '../deq/deqSystem.js';
 import type { SolverSettings } from '../deq/solvers/solverTypes.js';
 import type { EpsModel } from '../models/epsModel.js';
 import type { ImageShape } from '../image/imageShape.js';
-import { gaussianPrior } from '../models/gaussianPrior.js';
+import { fittedGaussianPrior } from '../models/gaussianPrior.js';
 import { createOperator, type OperatorSpec } from '../operators/createOperator.js';
 import { childSeed, gaussianArray } from '../random/prng.js';
 import { prepareRestoration } from '../restoration/restorationTask.js';
 import { serialChain } from '../samplers/serialChain.js';
 import { linearSchedule } from '../schedule/linearSchedule.js';
-import { maxAbsDiff } from './vectorStats.js';
+import { maxAbsDiff } from '../metrics/vectorStats.js';
 
 export interface SolverVariant {
   name: string;
@@ -47,16 +47,6 @@ export interface SolverRun {
   msPerIteration: number;
 }
 
-/** Diagonal Gaussian fitted per pixel to images [n, H*W] (variance floored at 1e-3). */
-export function fitGaussianPrior(images: Float32Array, n: number, shape: ImageShape): EpsModel {
-  const D = shape[0] * shape[1] * shape[2];
-  const mean = new Float64Array(D);
-  const variance = new Float64Array(D);
-  for (let i = 0; i < n; i++) for (let d = 0; d < D; d++) mean[d] += images[i * D + d] / n;
-  for (let i = 0; i < n; i++) for (let d = 0; d < D; d++) variance[d] += (images[i * D + d] - mean[d]) ** 2 / n;
-  return gaussianPrior(linearSchedule(), shape, mean, variance.map((v) => Math.max(v, 1e-3)));
-}
-
 /**
  * For each T, operator, image and solver: iterations until DeqIR's x0 is within `target` of the
  * serial chain's, and wall time of both measured side by side. The prior is a diagonal Gaussian
@@ -66,7 +56,7 @@ export async function solverBenchmark(set: LabelledImages, opts: SolverBenchmark
   const shape: ImageShape = [set.height, set.width, 1];
   const half = Math.floor(set.count / 2);
   const fit = toSignedUnit(set, Array.from({ length: half }, (_, i) => i));
-  const model = fitGaussianPrior(fit, half, shape);
+  const model = fittedGaussianPrior(fit, half, shape);
   const runs: SolverRun[] = [];
   const total = opts.Ts.length * opts.operators.length * opts.images.length;
   let done = 0;

@@ -38,15 +38,3 @@ export function loadFashionMnist(split: Split, dir = DEFAULT_FASHION_DIR): Label
     `Fashion-MNIST ${split}`,
   );
 }
-
-/** The shipped benchmark subset of the test split (data/fashion-mnist-test-256-*), Node only. */
-export function loadBenchmarkSubset(dir = 'data', count = 256): LabelledImages {
-  const base = join(dir, `fashion-mnist-test-${count}`);
-  for (const f of [`${base}-images-idx3-ubyte`, `${base}-labels-idx1-ubyte`])
-    if (!existsSync(f)) throw new DeqirError('dataset', `benchmark subset file ${f} not found (run scripts/makeBenchmarkSubset.ts)`);
-  return labelledFromIdx(
-    new Uint8Array(readFileSync(`${base}-images-idx3-ubyte`)),
-    new Uint8Array(readFileSync(`${base}-labels-idx1-ubyte`)),
-    'benchmark subset',
-  );
-}

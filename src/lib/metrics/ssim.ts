@@ -5,7 +5,8 @@ import { gaussianKernel } from '../operators/matrices1d.js';
 /**
  * SSIM as Wang et al. 2004 (their ssim.m): 11x11 Gaussian window with sigma 1.5, 'valid' filtering,
  * K1 = 0.01, K2 = 0.03, on images mapped from [-1, 1] to [0, 1] (dynamic range L = 1); channels are
- * averaged. Returns one value per image of the batch [N, H, W, C] (H, W >= 11).
+ * averaged. Returns one value per image of the batch [N, H, W, C] (H, W >= 11). The estimate `a` is
+ * clipped to [-1, 1] first: the same rule as PSNR (metrics/psnr.ts).
  */
 export function ssim(a: tf.Tensor4D, b: tf.Tensor4D): number[] {
   if (a.shape.join() !== b.shape.join()) throw new ShapeError(`ssim: shapes [${a.shape}] and [${b.shape}] differ`);
@@ -17,7 +18,7 @@ export function ssim(a: tf.Tensor4D, b: tf.Tensor4D): number[] {
     const w = tf.tensor4d(k.flatMap((p) => k.map((q) => p * q)), [11, 11, 1, 1]);
     // Channels become batch entries so one depthwise-free conv serves them all.
     const toUnit = (x: tf.Tensor4D) => tf.reshape(tf.transpose(tf.div(tf.add(x, 1), 2), [0, 3, 1, 2]), [N * C, H, W, 1]) as tf.Tensor4D;
-    const x = toUnit(a);
+    const x = toUnit(tf.clipByValue(a, -1, 1));
     const y = toUnit(b);
     const f = (t: tf.Tensor) => tf.conv2d(t as tf.Tensor4D, w, 1, 'valid');
     const mx = f(x);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ParameterError, ShapeError } from '../errors.js';
-import type { DiffusionSchedule } from '../schedule/linearSchedule.js';
+import { fitPixelGaussian, PRIOR_VARIANCE_FLOOR } from '../data/pixelGaussian.js';
+import { linearSchedule, type DiffusionSchedule } from '../schedule/linearSchedule.js';
 import type { ImageShape } from '../image/imageShape.js';
 import type { EpsModel } from './epsModel.js';
 
@@ -58,4 +59,10 @@ export function checkModelInput(x: tf.Tensor, t: readonly number[], shape: Image
     throw new ShapeError(`${who}: x must have shape [B, ${shape.join(', ')}], got [${x.shape.join(', ')}]`);
   }
   if (t.length !== x.shape[0]) throw new ShapeError(`${who}: got ${t.length} timesteps for a batch of ${x.shape[0]}`);
+}
+
+/** The diagonal Gaussian prior fitted per pixel to `count` images in [-1, 1] (data/pixelGaussian.ts). */
+export function fittedGaussianPrior(images: ArrayLike<number>, count: number, imageShape: ImageShape): EpsModel {
+  const fit = fitPixelGaussian(images, count, PRIOR_VARIANCE_FLOOR);
+  return gaussianPrior(linearSchedule(), imageShape, fit.mean, fit.variance);
 }

@@ -1,14 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labelledFromIdx, type LabelledImages } from '../data/labelledImages.js';
+import { SUBSET_FILES } from '../data/shippedSubset.js';
+import { DeqirError } from '../errors.js';
 
-/** The shipped benchmark subset: 256 Fashion-MNIST test images (data/, with provenance). */
+/** The shipped benchmark subset (data/, with provenance): 256 Fashion-MNIST test images. */
 export function loadBenchmarkSubset(dataDir = 'data'): LabelledImages {
-  const read = (f: string) => new Uint8Array(readFileSync(join(dataDir, f)));
-  return labelledFromIdx(
-    read('fashion-mnist-test-256-images-idx3-ubyte'),
-    read('fashion-mnist-test-256-labels-idx1-ubyte'),
-    'benchmark subset',
-  );
+  const path = (f: string) => join(dataDir, f);
+  for (const f of [SUBSET_FILES.images, SUBSET_FILES.labels])
+    if (!existsSync(path(f))) throw new DeqirError('dataset', `benchmark subset file ${path(f)} not found (run scripts/makeBenchmarkSubset.ts)`);
+  return labelledFromIdx(new Uint8Array(readFileSync(path(SUBSET_FILES.images))), new Uint8Array(readFileSync(path(SUBSET_FILES.labels))), 'benchmark subset');
 }
-

@@ -7,15 +7,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { useNodeBackend } from '../backend/nodeBackend.js';
-import { labelledFromIdx, toSignedUnit } from '../data/labelledImages.js';
+import { toSignedUnit } from '../data/labelledImages.js';
+import { PRIOR_FIT_IMAGES } from '../data/shippedSubset.js';
+import { loadBenchmarkSubset } from './benchmarkSubset.js';
 import type { PriorChoice } from '../site/jobSettings.js';
-import { gaussianStats } from '../data/pixelGaussian.js';
+import { fitPixelGaussian, PRIOR_VARIANCE_FLOOR } from '../data/pixelGaussian.js';
 import { loadPrior, type LoadedPrior } from '../site/worker/loadPrior.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** Images 128..255 of the benchmark subset fit the Gaussian prior; the pickers show images from 0..127. */
-export const PRIOR_FIT_RANGE = [128, 256] as const;
 
 export interface LoaderContext {
   backend: string;
@@ -27,15 +27,10 @@ export interface LoaderContext {
 
 export async function loaderContext(choice: PriorChoice = 'auto'): Promise<LoaderContext> {
   const backend = await useNodeBackend('wasm');
-  const read = (f: string) => readFile(join(REPO_ROOT, f)).then((b) => new Uint8Array(b));
-  const set = labelledFromIdx(
-    await read('data/fashion-mnist-test-256-images-idx3-ubyte'),
-    await read('data/fashion-mnist-test-256-labels-idx1-ubyte'),
-    'benchmark subset',
-  );
-  const fitIdx = Array.from({ length: PRIOR_FIT_RANGE[1] - PRIOR_FIT_RANGE[0] }, (_, i) => PRIOR_FIT_RANGE[0] + i);
-  const gaussian = gaussianStats(toSignedUnit(set, fitIdx), fitIdx.length);
-  const prior = await loadPrior(choice, { unetBytes: () => read('models/fashion-unet-small.safetensors'), gaussian });
+  const set = loadBenchmarkSubset(join(REPO_ROOT, 'data'));
+  const gaussian = fitPixelGaussian(toSignedUnit(set, PRIOR_FIT_IMAGES), PRIOR_FIT_IMAGES.length, PRIOR_VARIANCE_FLOOR);
+  const unetBytes = () => readFile(join(REPO_ROOT, 'models/fashion-unet-small.safetensors')).then((b) => new Uint8Array(b));
+  const prior = await loadPrior(choice, { unetBytes, gaussian });
   return {
     backend,
     images: (i) => toSignedUnit(set, [i]),

@@ -4,9 +4,10 @@ import type { QualitySettings } from '../bench/qualitySettings.js';
 import { loadBenchmarkSubset } from './benchmarkSubset.js';
 import { loadClassifierFile, loadModelFile } from './loadModelFile.js';
 import { fileSha256 } from './provenance.js';
-
-const SUBSET_IMAGES = 'data/fashion-mnist-test-256-images-idx3-ubyte';
 import * as tf from '@tensorflow/tfjs-core';
+import { SUBSET_FILES } from '../data/shippedSubset.js';
+
+const SUBSET_IMAGES = `data/${SUBSET_FILES.images}`;
 
 /** sha256 of the inputs a run reads, keyed by the paths the settings name. */
 export function qualityInputHashes(settings: QualitySettings, modelFile = settings.prior): Record<string, string> {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { maxAbsDiff } from '../bench/vectorStats.js';
+import { maxAbsDiff } from '../metrics/vectorStats.js';
 import { deqRestore } from '../deq/deqRestore.js';
 import type { IterationRecord } from '../deq/solvers/solverTypes.js';
 import { DeqirError, ProblemFileError } from '../errors.js';

@@ -8,14 +8,7 @@ import { createOperator } from '../operators/createOperator.js';
 import { gaussianArray } from '../random/prng.js';
 import { prepareRestoration } from '../restoration/restorationTask.js';
 import { serialChain } from '../samplers/serialChain.js';
-
-/** PSNR per image for images in [-1, 1] (peak-to-peak 2), clipping the estimate first. */
-export function psnrPerImage(est: tf.Tensor4D, ref: tf.Tensor4D): number[] {
-  return tf.tidy(() => {
-    const mse = tf.mean(tf.squaredDifference(tf.clipByValue(est, -1, 1), ref), [1, 2, 3]);
-    return Array.from(mse.dataSync(), (m) => 10 * Math.log10(4 / Math.max(m, 1e-12)));
-  });
-}
+import { psnrPerImage } from '../metrics/psnr.js';
 
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 

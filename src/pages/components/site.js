@@ -1,7 +1,7 @@
 // Shared set-up for every page: the files the site serves itself, the benchmark images, and one
 // lazily started DeqIR worker per backend order (started on first use, never at page load).
 import {FileAttachment} from "observablehq:stdlib";
-import {DeqirClient, gaussianStats, labelledFromIdx, toSignedUnit, FASHION_CLASSES} from "../_deqir/deqir-client.js";
+import {DeqirClient, fitPixelGaussian, PRIOR_FIT_IMAGES, PRIOR_VARIANCE_FLOOR, labelledFromIdx, toSignedUnit, FASHION_CLASSES} from "../_deqir/deqir-client.js";
 
 const files = {
   worker: FileAttachment("../_deqir/deqir-worker.js"),
@@ -23,12 +23,11 @@ export function dataset() {
   return (datasetPromise ??= (async () => {
     const [img, lab] = await Promise.all([files.images.arrayBuffer(), files.labels.arrayBuffer()]);
     const set = labelledFromIdx(new Uint8Array(img), new Uint8Array(lab), "benchmark subset");
-    const fit = Array.from({length: 128}, (_, i) => 128 + i);
     return {
       set,
       image: (i) => toSignedUnit(set, [i]),
       label: (i) => FASHION_CLASSES[set.labels[i]],
-      gaussian: gaussianStats(toSignedUnit(set, fit), fit.length)
+      gaussian: fitPixelGaussian(toSignedUnit(set, PRIOR_FIT_IMAGES), PRIOR_FIT_IMAGES.length, PRIOR_VARIANCE_FLOOR)
     };
   })());
 }

@@ -4,7 +4,8 @@
  */
 export { DeqirClient, type ClientOptions, type JobReply } from './deqirClient.js';
 export * from '../jobSettings.js';
-export { gaussianStats } from '../../data/pixelGaussian.js';
+export { fitPixelGaussian, PRIOR_VARIANCE_FLOOR } from '../../data/pixelGaussian.js';
+export { PICKER_IMAGES, PRIOR_FIT_IMAGES } from '../../data/shippedSubset.js';
 export { decodeImage, encodeImage } from '../imageCodec.js';
 export { imageFileToPixels, ACCEPTED_TYPES } from './uploadImage.js';
 export { labelledFromIdx, toSignedUnit, FASHION_CLASSES } from '../../data/labelledImages.js';

@@ -3,13 +3,13 @@ import { gaussianPrior } from '../../models/gaussianPrior.js';
 import { decodeUNet } from '../../models/weights/unetWeights.js';
 import { linearSchedule } from '../../schedule/linearSchedule.js';
 import type { PriorChoice } from '../jobSettings.js';
-import type { GaussianStats } from '../../data/pixelGaussian.js';
+import type { PixelGaussian } from '../../data/pixelGaussian.js';
 import { onCpu } from '../../backend/onCpu.js';
 
 export interface PriorSources {
   /** The shipped UNet weight file (safetensors bytes). */
   unetBytes: () => Promise<Uint8Array>;
-  gaussian: GaussianStats;
+  gaussian: PixelGaussian;
 }
 
 export interface LoadedPrior {

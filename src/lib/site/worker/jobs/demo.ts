@@ -1,7 +1,8 @@
 import { deqRestore } from '../../../deq/deqRestore.js';
 import type { EpsModel } from '../../../models/epsModel.js';
 import type { DemoSettings } from '../../jobSettings.js';
-import { maxAbsDiff, psnr } from '../../imageMetrics.js';
+import { maxAbsDiff } from '../../../metrics/vectorStats.js';
+import { psnrOfArrays } from '../../../metrics/psnr.js';
 import { yieldToEvents, type ProgressFn } from '../../progress.js';
 import { restorationProblem } from '../restorationProblem.js';
 import { serialWithProgress, solverSettings } from '../serialWithProgress.js';
@@ -71,18 +72,18 @@ export async function runDemo(model: EpsModel, s: DemoSettings, truthPixels: Flo
         serial: { shape: img, data: round(serialX0) },
         deq: { shape: img, data: round(deqX0) },
       },
-      serial: { nfe: serial.nfe, sequentialDepth: serial.sequentialDepth, wallMs: serial.wallMs, psnr: psnr(serialX0, truthPixels) },
+      serial: { nfe: serial.nfe, sequentialDepth: serial.sequentialDepth, wallMs: serial.wallMs, psnr: psnrOfArrays(serialX0, truthPixels) },
       deq: {
         nfe: deq.nfe,
         sequentialDepth: deq.sequentialDepth,
         wallMs: deq.wallMs,
-        psnr: psnr(deqX0, truthPixels),
+        psnr: psnrOfArrays(deqX0, truthPixels),
         iterations: deq.iterations,
         converged: deq.converged,
         relResidual: deq.history.map((h) => h.relResidual),
         maxAbsDiffToSerial: maxAbsDiff(deqX0, serialX0),
       },
-      psnrApy: psnr(Apy, truthPixels),
+      psnrApy: psnrOfArrays(Apy, truthPixels),
     };
   } finally {
     p.dispose();

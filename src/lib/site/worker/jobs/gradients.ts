@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { cosineSimilarity, relativeL2 } from '../../../bench/vectorStats.js';
+import { cosineSimilarity, relativeL2 } from '../../../metrics/vectorStats.js';
 import { ParameterError } from '../../../errors.js';
 import { restorationGradient, type GradientMethod } from '../../../gradients/restorationGradient.js';
 import { restorationLoss } from '../../../gradients/restorationLoss.js';

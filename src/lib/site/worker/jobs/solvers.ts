@@ -1,7 +1,7 @@
 import { deqRestore } from '../../../deq/deqRestore.js';
 import type { EpsModel } from '../../../models/epsModel.js';
 import type { DemoSettings, Solver } from '../../jobSettings.js';
-import { maxAbsDiff } from '../../imageMetrics.js';
+import { maxAbsDiff } from '../../../metrics/vectorStats.js';
 import type { RunOptions } from './demo.js';
 import { yieldToEvents } from '../../progress.js';
 import { restorationProblem } from '../restorationProblem.js';

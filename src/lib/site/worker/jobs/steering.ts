@@ -5,7 +5,7 @@ import type { EpsModel } from '../../../models/epsModel.js';
 import type { DemoSettings } from '../../jobSettings.js';
 import type { SteeringRequest } from '../../gradientSettings.js';
 import type { RunOptions } from './demo.js';
-import { psnr } from '../../imageMetrics.js';
+import { psnrOfArrays } from '../../../metrics/psnr.js';
 import { yieldToEvents } from '../../progress.js';
 import { restorationProblem } from '../restorationProblem.js';
 
@@ -47,7 +47,7 @@ export async function runSteering(model: EpsModel, s: DemoSettings, truth: Float
       onStep: async (rec, x0) => {
         const frame = Array.from(await x0.data());
         frames.push(frame);
-        opts.onProgress?.({ phase: 'steer', step: rec.step, of: req.steps, loss: rec.loss, psnr: psnr(frame, truth), forwardIterations: rec.forwardIterations, wallMs: rec.wallMs, x0: frame });
+        opts.onProgress?.({ phase: 'steer', step: rec.step, of: req.steps, loss: rec.loss, psnr: psnrOfArrays(frame, truth), forwardIterations: rec.forwardIterations, wallMs: rec.wallMs, x0: frame });
         await yieldToEvents();
       },
     });
@@ -60,9 +60,9 @@ export async function runSteering(model: EpsModel, s: DemoSettings, truth: Float
       imageShape: [...model.imageShape],
       yShape: [...p.op.measurementShape],
       images: { truth: Array.from(truth), y: Array.from(await p.y.data()), guide },
-      psnrGuide: psnr(guide, truth),
+      psnrGuide: psnrOfArrays(guide, truth),
       // PSNR after clipping to [-1, 1], as on every page.
-      history: res.history.map((h, i) => ({ ...h, psnr: psnr(frames[i], truth) })),
+      history: res.history.map((h, i) => ({ ...h, psnr: psnrOfArrays(frames[i], truth) })),
       frames,
       stoppedBy: res.stoppedBy,
       wallMs: res.history.at(-1)?.wallMs ?? 0,
