@@ -9,7 +9,7 @@ import { measure } from '../src/lib/operators/measure.js';
 import { gaussianArray } from '../src/lib/random/prng.js';
 import { prepareRestoration, type RestorationTask } from '../src/lib/restoration/restorationTask.js';
 import { serialChain } from '../src/lib/samplers/serialChain.js';
-import { cosineSimilarity as cosine, relativeL2 as relL2 } from '../src/lib/bench/vectorStats.js';
+import { cosineSimilarity as cosine, relativeL2 as relL2 } from '../src/lib/metrics/vectorStats.js';
 import { OPERATOR_CASES, randomImages, testPrior } from './support/fixtures.js';
 import { expectNoLeak } from './support/tfSetup.js';
 
@@ -102,14 +102,16 @@ describe('gradients are true derivatives', () => {
     expect(relL2(phantom.dy, implicit.dy)).toBeLessThanOrEqual(1e-3);
   });
 
-  it('a one-step phantom gradient (tau = 0.1) points roughly the right way but is not exact', async () => {
+  it('a one-step phantom gradient (tau = 0.1) points the right way (cosine to the exact gradient above 0.99 for dL/dy, 0.95 for dL/dxT) but is far from exact (relative error above 0.5)', async () => {
     const s = setup(4);
     const implicit = await grads(s.task, s.loss, { method: 'implicit' });
     const phantom = await grads(s.task, s.loss, { method: 'phantom', phantomSteps: 1, phantomTau: 0.1 });
     s.dispose();
-    const c = cosine(phantom.dy, implicit.dy);
-    expect(c).toBeLessThan(0.9999);
-    expect(Number.isFinite(c)).toBe(true);
+    // Measured (cpu): cosines 0.9966 (dy) and 0.9777 (dxT); relative L2 errors 0.89 (dy) and 9.3 (dxT).
+    expect(cosine(phantom.dy, implicit.dy)).toBeGreaterThan(0.99);
+    expect(cosine(phantom.dxT, implicit.dxT)).toBeGreaterThan(0.95);
+    expect(relL2(phantom.dy, implicit.dy)).toBeGreaterThan(0.5);
+    expect(relL2(phantom.dxT, implicit.dxT)).toBeGreaterThan(0.5);
   });
 
   it.each(['implicit', 'phantom', 'serial'] as const)('%s leaves no tensor behind', async (method) => {
