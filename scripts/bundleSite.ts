@@ -2,7 +2,7 @@
  * Prepares src/pages/_deqir/ for Observable Framework (runs before `npm run dev` and `npm run build`):
  *  - the DeqIR worker (TF.js + webgpu/webgl/wasm/cpu backends + the library) as one ESM file, and
  *    the page API (no TF.js) as another; Framework's own node_modules bundling of TF.js breaks at
- *    run time (DESIGN §5), esbuild's does not;
+ *    run time (docs/design.md §6), esbuild's does not;
  *  - the TF.js wasm binaries, the shipped UNet weights with its model card and sample grid, the
  *    benchmark images and KaTeX's CSS and fonts, copied so the site serves everything itself.
  * The folder is generated (gitignored); a fresh clone gets it from `npm run build`.

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { batchMatMul, concatChannels, conv2dSame, convFilterGrad, dense } from '../src/lib/models/unet/fastGrads.js';
 import { gaussianArray } from '../src/lib/random/prng.js';
 
-// The UNet trains on gradients we wrote by hand (fast forward kernels, DESIGN §5). Each one must
+// The UNet trains on gradients we wrote by hand (fast forward kernels, docs/design.md §6). Each one must
 // equal TF.js's own autodiff of the plain op, on the reference cpu backend, to 1e-4 max abs.
 
 let seed = 1;

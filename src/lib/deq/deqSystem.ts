@@ -2,29 +2,29 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { RestorationTask } from '../restoration/restorationTask.js';
 
 /**
- * The joint fixed-point system of DESIGN.md §2, state Y = [x_{s_1}, ..., x_{s_T} = x_0] stacked as
+ * The joint map F of docs/design.md §2.3, state X = [x_{s_1}, ..., x_{s_T} = x_0] stacked as
  * [T, B, H, W, C] (row k is the state after step k; x_0 is the last row).
  *
- * One application G(Y):
- *  1. network inputs X = [x_T, Y_1..Y_{T-1}], ALL T eps in one batched call (optionally in chunks);
+ * One application F(X):
+ *  1. network inputs [x_T, X_1..X_{T-1}], ALL T eps in one batched call (optionally in chunks);
  *  2. every next state by the unrolled closed form, in u = x / sqrt(abar) scale:
  *       u_{s_k} = A+y + P (u_T + S_k) + (A+A)(e2_k eps_k + n_k z_k),
  *       S_k = sum_{j<=k} (e2_j - e1_j) eps_j + n_j z_j        (a cumulative sum over rows)
  *     computed as A+y + base + (A+A)(R_k - base) with base = u_T + S_k, since P = I - A+A;
- *  3. Y'_k = sqrt(abar_{s_k}) u_{s_k}.
- * Row k of G depends only on rows < k of Y: the system is lower-triangular, so Picard iteration is
+ *  3. F(X)_k = sqrt(abar_{s_k}) u_{s_k}.
+ * Row k of F depends only on rows < k of X: the system is lower-triangular, so Picard iteration is
  * exact after T applications, and its fixed point is exactly the serial trajectory.
  */
 export interface DeqSystem {
   readonly rows: number;
   readonly stateShape: number[];
-  /** G(Y); does not dispose Y. */
-  map(Y: tf.Tensor): tf.Tensor;
+  /** F(X); does not dispose X. */
+  map(X: tf.Tensor): tf.Tensor;
   /**
-   * G(Y; xT, y) with the initial noise and the measurement as explicit, differentiable inputs
-   * (for vector-Jacobian products with respect to xT and y). map(Y) = mapWith(Y, task xT, task y).
+   * F(X; xT, y) with the initial noise and the measurement as explicit, differentiable inputs
+   * (for vector-Jacobian products with respect to xT and y). map(X) = mapWith(X, task xT, task y).
    */
-  mapWith(Y: tf.Tensor, xT: tf.Tensor, y: tf.Tensor): tf.Tensor;
+  mapWith(X: tf.Tensor, xT: tf.Tensor, y: tf.Tensor): tf.Tensor;
   /**
    * A starting state. 'xT': every row x_T (the reference). 'ddim-pinv': the deterministic DDIM path
    * from x_T towards A+y with constant noise, x_{s_k} = sqrt(abar) A+y + sqrt(1-abar) eps_0 where
@@ -32,7 +32,7 @@ export interface DeqSystem {
    */
   initialState(kind?: InitKind): tf.Tensor;
   /** The x_0 row of a state, [B, H, W, C]. */
-  x0Of(Y: tf.Tensor): tf.Tensor4D;
+  x0Of(X: tf.Tensor): tf.Tensor4D;
   dispose(): void;
 }
 
@@ -70,9 +70,9 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
   const kept: tf.Tensor[] = [...Object.values(k), ...(noiseW ? [noiseW] : [])];
   const chunk = Math.max(1, Math.floor(options.chunkSize ?? T * B));
 
-  const epsAll = (X: tf.Tensor): tf.Tensor =>
+  const epsAll = (inputs: tf.Tensor): tf.Tensor =>
     tf.tidy(() => {
-      const flat = tf.reshape(X, [T * B, ...img]) as tf.Tensor4D;
+      const flat = tf.reshape(inputs, [T * B, ...img]) as tf.Tensor4D;
       if (chunk >= T * B) return tf.reshape(model.eps(flat, tRows), stateShape);
       const parts: tf.Tensor[] = [];
       for (let i = 0; i < T * B; i += chunk) {
@@ -84,15 +84,15 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
 
   // Rows of the state through a rank-2 view: TF.js WebGPU's rank-5 slice returns zeros inside a
   // gradient tape (seen in Chromium, TF.js 4.22); the rank-2 slice is right everywhere.
-  const rows = (Y: tf.Tensor, start: number, count: number) =>
-    tf.reshape(tf.slice(tf.reshape(Y, [T, -1]), [start, 0], [count, -1]), [count, B, ...img]);
+  const rows = (X: tf.Tensor, start: number, count: number) =>
+    tf.reshape(tf.slice(tf.reshape(X, [T, -1]), [start, 0], [count, -1]), [count, B, ...img]);
 
   const project = (v: tf.Tensor) => tf.reshape(op.project(tf.reshape(v, [T * B, ...img])), stateShape);
 
-  const apply = (Y: tf.Tensor, xT5: tf.Tensor, uT: tf.Tensor, Apy: tf.Tensor): tf.Tensor =>
+  const apply = (X: tf.Tensor, xT5: tf.Tensor, uT: tf.Tensor, Apy: tf.Tensor): tf.Tensor =>
     tf.tidy(() => {
-      const X = T === 1 ? xT5 : tf.concat([xT5, rows(Y, 0, T - 1)], 0);
-      const eps = epsAll(X);
+      const inputs = T === 1 ? xT5 : tf.concat([xT5, rows(X, 0, T - 1)], 0);
+      const eps = epsAll(inputs);
       let cumTerm = tf.mul(k.wCum, eps);
       let ownTerm = tf.mul(k.wOwn, eps);
       if (noiseW) {
@@ -107,9 +107,9 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
   return {
     rows: T,
     stateShape,
-    map: (Y) => apply(Y, k.xT5, k.uT, k.Apy),
-    mapWith: (Y, xTIn, yIn) =>
-      tf.tidy(() => apply(Y, tf.expandDims(xTIn, 0), tf.expandDims(tf.div(xTIn, c.sqrtAbarT[0]), 0), tf.expandDims(op.Apinv(yIn), 0))),
+    map: (X) => apply(X, k.xT5, k.uT, k.Apy),
+    mapWith: (X, xTIn, yIn) =>
+      tf.tidy(() => apply(X, tf.expandDims(xTIn, 0), tf.expandDims(tf.div(xTIn, c.sqrtAbarT[0]), 0), tf.expandDims(op.Apinv(yIn), 0))),
     initialState: (kind = 'xT') =>
       tf.tidy(() => {
         // Tiled as a rank-2 view: TF.js WebGPU runs rank-5 tile on the CPU with a synchronous read-back.
@@ -119,7 +119,7 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
         const noiseScale = col(Array.from(c.sqrtAbarS, (v) => Math.sqrt(Math.max(0, 1 - v * v))));
         return tf.add(tf.mul(k.sqrtAbarS, k.Apy), tf.mul(noiseScale, eps0));
       }),
-    x0Of: (Y) => tf.tidy(() => tf.reshape(rows(Y, T - 1, 1), [B, ...img]) as tf.Tensor4D),
+    x0Of: (X) => tf.tidy(() => tf.reshape(rows(X, T - 1, 1), [B, ...img]) as tf.Tensor4D),
     dispose: () => kept.forEach((v) => v.dispose()),
   };
 }

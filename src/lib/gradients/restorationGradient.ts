@@ -17,11 +17,11 @@ export interface GradientOptions {
   solver?: SolverSettings;
   /** Forward solve start: a named state or a tensor [T, B, H, W, C] (e.g. the previous solution). */
   init?: InitKind | tf.Tensor;
-  /** Return the solved state Y* (implicit, phantom) for warm starts; the caller disposes it. */
+  /** Return the solved state X* (implicit, phantom) for warm starts; the caller disposes it. */
   keepState?: boolean;
   /** Adjoint solve (implicit). Default Picard from the loss gradient: exact after T iterations. */
   adjointSolver?: SolverSettings;
-  /** Phantom gradient: k damped steps Y <- (1 - tau) Y + tau G(Y) from the fixed point. */
+  /** Phantom gradient: k damped steps X <- (1 - tau) X + tau F(X) from the fixed point. */
   phantomSteps?: number;
   phantomTau?: number;
   signal?: AbortSignal;
@@ -45,10 +45,11 @@ export interface GradientResult {
 /**
  * Gradients of a loss of the restored x0 with respect to the initial noise xT and the measurement y.
  *
- * implicit  at the fixed point Y* = G(Y*; xT, y), with e = dL/dY (nonzero in the x0 row):
- *           g = (dG/dY)^T g + e, solved with the same fixed-point solvers (the system is upper-
- *           triangular, so Picard is exact after T iterations); then dL/dp = (dG/dp)^T g + dL/dp|direct.
- * phantom   back-propagation through k damped steps from Y* (an approximation; cheap for small k).
+ * implicit  at the fixed point X* = F(X*; xT, y), with e = dL/dX (nonzero in the x0 row):
+ *           g = (dF/dX)^T g + e, solved with the same fixed-point solvers (the system is upper-
+ *           triangular, so Picard is exact after T iterations); then dL/dp = (dF/dp)^T g + dL/dp|direct.
+ *           (docs/design.md §2.5)
+ * phantom   back-propagation through k damped steps from X* (an approximation; cheap for small k).
  * serial    back-propagation through the serial chain (the reference the others must equal).
  */
 export async function restorationGradient(task: RestorationTask, loss: RestorationLoss, opts: GradientOptions): Promise<GradientResult> {
@@ -70,11 +71,11 @@ export async function restorationGradient(task: RestorationTask, loss: Restorati
     { kind: 'picard', tol: 1e-6, maxIter: T, ...opts.solver, signal: opts.signal },
     { keepState: true, init: opts.init },
   );
-  const Ystar = forward.state!;
-  const state = opts.keepState ? tf.clone(Ystar) : undefined;
+  const Xstar = forward.state!;
+  const state = opts.keepState ? tf.clone(Xstar) : undefined;
   const system = deqSystem(task);
   try {
-    const lossOfState = (Y: tf.Tensor, b: tf.Tensor) => loss.value(system.x0Of(Y), b);
+    const lossOfState = (X: tf.Tensor, b: tf.Tensor) => loss.value(system.x0Of(X), b);
     if (opts.method === 'phantom') {
       const k = opts.phantomSteps ?? 1;
       const tau = opts.phantomTau ?? 0.1;
@@ -83,9 +84,9 @@ export async function restorationGradient(task: RestorationTask, loss: Restorati
       throwIfAborted(opts.signal);
       const f = (a: tf.Tensor, b: tf.Tensor) =>
         tf.tidy(() => {
-          let Y: tf.Tensor = Ystar;
-          for (let i = 0; i < k; i++) Y = tf.add(tf.mul(Y, 1 - tau), tf.mul(system.mapWith(Y, a, b), tau));
-          return lossOfState(Y, b);
+          let X: tf.Tensor = Xstar;
+          for (let i = 0; i < k; i++) X = tf.add(tf.mul(X, 1 - tau), tf.mul(system.mapWith(X, a, b), tau));
+          return lossOfState(X, b);
         });
       const { value, grads } = await valueAndGrads(f, xT, y);
       return {
@@ -94,21 +95,21 @@ export async function restorationGradient(task: RestorationTask, loss: Restorati
       };
     }
     if (opts.method !== 'implicit') throw new ParameterError(`unknown gradient method '${String(opts.method)}' (expected implicit, phantom or serial)`);
-    // e = dL/dY and the direct dL/dy (consistency and similar losses read y themselves).
+    // e = dL/dX and the direct dL/dy (consistency and similar losses read y themselves).
     const owned: tf.Tensor[] = [];
     try {
       const [e, dyDirect] = loss.readsY
-        ? tf.grads((Y: tf.Tensor, b: tf.Tensor) => lossOfState(Y, b))([Ystar, y])
-        : [tf.grad((Y: tf.Tensor) => lossOfState(Y, y))(Ystar), tf.zerosLike(y)];
+        ? tf.grads((X: tf.Tensor, b: tf.Tensor) => lossOfState(X, b))([Xstar, y])
+        : [tf.grad((X: tf.Tensor) => lossOfState(X, y))(Xstar), tf.zerosLike(y)];
       owned.push(e, dyDirect);
-      const vjpState = tf.grad((Y: tf.Tensor) => system.mapWith(Y, xT, y));
-      const adjoint = await solveFixedPoint((g) => tf.tidy(() => tf.add(vjpState(Ystar, g), e)), e, {
+      const vjpState = tf.grad((X: tf.Tensor) => system.mapWith(X, xT, y));
+      const adjoint = await solveFixedPoint((g) => tf.tidy(() => tf.add(vjpState(Xstar, g), e)), e, {
         kind: 'picard', tol: 1e-6, maxIter: T, ...opts.adjointSolver, signal: opts.signal,
       });
       owned.push(adjoint.solution);
-      const [dxT, dyG] = tf.grads((a: tf.Tensor, b: tf.Tensor) => system.mapWith(Ystar, a, b))([xT, y], adjoint.solution);
+      const [dxT, dyG] = tf.grads((a: tf.Tensor, b: tf.Tensor) => system.mapWith(Xstar, a, b))([xT, y], adjoint.solution);
       owned.push(dyG);
-      const value = await readScalar(tf.tidy(() => lossOfState(Ystar, y)));
+      const value = await readScalar(tf.tidy(() => lossOfState(Xstar, y)));
       return {
         method: 'implicit', loss: value, x0: forward.x0, dxT: dxT as tf.Tensor4D, dy: tf.add(dyG, dyDirect),
         forwardIterations: forward.iterations, adjointIterations: adjoint.iterations,
@@ -122,7 +123,7 @@ export async function restorationGradient(task: RestorationTask, loss: Restorati
     state?.dispose();
     throw err;
   } finally {
-    Ystar.dispose();
+    Xstar.dispose();
     system.dispose();
   }
 }

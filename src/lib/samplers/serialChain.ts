@@ -57,7 +57,7 @@ export function serialX0With(task: RestorationTask, xT: tf.Tensor4D, y: tf.Tenso
 
 /**
  * The classic sampler: T network calls in a row, each a DDNM null-space step inside DDIM
- * (DESIGN.md §2 "One serial step"):
+ * (docs/design.md §2.1 "One serial step"):
  *   x0|t = (x_t - sqrt(1-abar_t) eps) / sqrt(abar_t)
  *   x0^  = A+ y + (I - A+A) x0|t
  *   x_s  = sqrt(abar_s) x0^ + c2 eps + c1 z

@@ -1,7 +1,7 @@
 /**
  * The DDPM noise schedule (Ho et al. 2020): betas linear from betaStart to betaEnd over N steps.
  *
- * Notation map to DESIGN.md §2: `betas[i]` = beta_{i+1}, `abar(t)` = abar_t = prod_{i<=t} (1 - beta_i)
+ * Notation map to docs/design.md §2: `betas[i]` = beta_{i+1}, `abar(t)` = abar_t = prod_{i<=t} (1 - beta_i)
  * for t in 0..N-1, and abar(-1) = 1 (the step after the smallest timestep lands on clean data).
  * Kept in float64: the closed form divides by sqrt(abar_T) ~ 6e-3.
  */

@@ -4,7 +4,7 @@ import { timestepSubsequence, type SkipType } from './timesteps.js';
 
 /**
  * Per-step scalars of the DDNM step inside DDIM, in sampling order k = 0..T-1 (k = 0 starts at x_T).
- * Notation map to DESIGN.md §2 (0-based k here, 1-based there):
+ * Notation map to docs/design.md §2 (0-based k here, 1-based there):
  *   t[k], s[k]      start / next timestep (s = -1 after the last step)
  *   sqrtAbarT/S     sqrt(abar_t), sqrt(abar_s)
  *   c1, c2          noise and eps weights: c2 = sqrt(1-abar_s) sqrt(1-etw^2), c1 = sqrt(1-abar_s) nw

@@ -8,7 +8,7 @@ import { restorationProblem } from '../restorationProblem.js';
 
 export interface StepTiming {
   T: number;
-  /** Median ms of one DeqIR map evaluation G(Y) (all T network calls batched), read-back included. */
+  /** Median ms of one DeqIR map evaluation F(X) (all T network calls batched), read-back included. */
   mapMs: number;
   /** Median ms of one serial step (one network call), read-back included. */
   stepMs: number;
@@ -29,7 +29,7 @@ const median = (v: number[]) => {
 export async function benchStep(model: EpsModel, T: number, truth: Float32Array, reps = { map: 3, step: 5 }, onProgress?: ProgressFn): Promise<StepTiming> {
   const p = await restorationProblem(model, { ...DEFAULT_SETTINGS, T }, truth);
   const system = deqSystem(p.task);
-  const Y = system.initialState('ddim-pinv');
+  const X = system.initialState('ddim-pinv');
   const time = async (f: () => tf.Tensor): Promise<number> => {
     const t0 = performance.now();
     const out = f();
@@ -38,7 +38,7 @@ export async function benchStep(model: EpsModel, T: number, truth: Float32Array,
     out.dispose();
     return ms;
   };
-  const mapOnce = () => system.map(Y);
+  const mapOnce = () => system.map(X);
   const stepOnce = () => tf.tidy(() => serialStep(p.task, 0, p.xT, p.task.Apy).next);
   try {
     await time(mapOnce);
@@ -52,7 +52,7 @@ export async function benchStep(model: EpsModel, T: number, truth: Float32Array,
     for (let i = 0; i < reps.step; i++) stepSamples.push(await time(stepOnce));
     return { T, mapMs: median(mapSamples), stepMs: median(stepSamples), mapSamples, stepSamples };
   } finally {
-    Y.dispose();
+    X.dispose();
     system.dispose();
     p.dispose();
   }
