@@ -3,29 +3,29 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { useNodeBackend, type NodeBackendName } from '../src/lib/backend/nodeBackend.js';
+import { SOLVER_KINDS, type SolverKind } from '../src/lib/deq/solvers/solverTypes.js';
 import { DeqirError } from '../src/lib/errors.js';
 import { loadModelFile } from '../src/lib/node/loadModelFile.js';
+import { writePngGrey } from '../src/lib/node/pngImage.js';
+import { restoreImage } from '../src/lib/node/restoreImage.js';
+import { TASK_NAMES, taskDefinition, type TaskName } from '../src/lib/operators/taskRegistry.js';
 import { parseProblem, solveProblem } from '../src/lib/problem/solveProblem.js';
-import * as tf from '@tensorflow/tfjs-core';
-import { deqRestore } from '../src/lib/deq/deqRestore.js';
-import { psnr } from '../src/lib/metrics/psnr.js';
-import { readPngGrey, writePngGrey } from '../src/lib/node/pngImage.js';
-import { createOperator } from '../src/lib/operators/createOperator.js';
-import { measure } from '../src/lib/operators/measure.js';
-import { TASK_PRESETS, taskPreset } from '../src/lib/operators/taskPresets.js';
-import { childSeed, gaussianArray } from '../src/lib/random/prng.js';
-import { prepareRestoration } from '../src/lib/restoration/restorationTask.js';
-import { serialChain } from '../src/lib/samplers/serialChain.js';
+import { checkSeed } from '../src/lib/problem/seedRule.js';
+import { checkT, DEFAULT_INIT, DEFAULT_SOLVER, DEFAULT_T, DEFAULT_TOL, T_RANGE } from '../src/lib/restoration/defaults.js';
 
 const USAGE = `usage:
   deqir solve PROBLEM.json [--out RESULT.json] [--backend wasm|cpu]
       Solves a deqir-problem/1 file with its solver and with the serial chain; writes
       deqir-result/1 JSON (x0, x0Serial, iterations, nfe, residuals, ...) to --out or stdout.
       With a "grad" section, also the gradients of its loss with respect to y and/or xT.
-  deqir restore IMAGE.png --task TASK --out OUT.png [--method deqir|serial] [--T 20]
-                [--seed 0] [--model models/fashion-unet-small.safetensors] [--backend wasm|cpu]
-      Degrades a clean 28x28 image with TASK (${Object.keys(TASK_PRESETS).join(', ')}),
-      restores it with the model, and writes [A^T y | A+y | restored | original], 4x enlarged, to OUT.png.`;
+  deqir restore (IMAGE.png | --image N) --task TASK --out OUT.png [--method deqir|serial] [--T ${DEFAULT_T}]
+                [--seed 0] [--solver ${SOLVER_KINDS.join('|')}] [--tol ${DEFAULT_TOL}] [--max-iter T]
+                [--model models/fashion-unet-small.safetensors] [--backend wasm|cpu]
+      Degrades a clean 28x28 image (or image N of the shipped benchmark subset) with TASK
+      (${TASK_NAMES.join(', ')}), restores it with the model, and writes
+      [A^T y | A+y | restored | original], 4x enlarged, to OUT.png. T from ${T_RANGE.min} to ${T_RANGE.max};
+      DeqIR defaults: ${DEFAULT_SOLVER} from the ${DEFAULT_INIT} start, stopping at relative residual ${DEFAULT_TOL}
+      or after T iterations (exact for Picard: the system is triangular).`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -41,13 +41,17 @@ async function main(argv: string[]): Promise<void> {
       backend: { type: 'string', default: 'wasm' },
       task: { type: 'string' },
       method: { type: 'string', default: 'deqir' },
-      T: { type: 'string', default: '20' },
+      T: { type: 'string', default: String(DEFAULT_T) },
       seed: { type: 'string', default: '0' },
       model: { type: 'string', default: 'models/fashion-unet-small.safetensors' },
+      image: { type: 'string' },
+      solver: { type: 'string' },
+      tol: { type: 'string' },
+      'max-iter': { type: 'string' },
     },
   });
   if (command !== 'solve' && command !== 'restore') throw new UsageError(`unknown command '${command}'`);
-  if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one input file`);
+  if (positionals.length > 1 || (command === 'solve' && positionals.length !== 1)) throw new UsageError(`${command} takes exactly one input file`);
   const backend = values.backend as NodeBackendName;
   if (backend !== 'wasm' && backend !== 'cpu') throw new UsageError(`--backend must be wasm or cpu, got '${backend}'`);
   await useNodeBackend(backend);
@@ -76,49 +80,73 @@ async function main(argv: string[]): Promise<void> {
 }
 
 /** deqir restore: synthetic degradation of a clean image, then restoration; a picture of all four. */
-async function restore(input: string, o: { task?: string; out?: string; method?: string; T?: string; seed?: string; model?: string }): Promise<void> {
+async function restore(input: string | undefined, o: RestoreFlags): Promise<void> {
   if (!o.task) throw new UsageError('restore needs --task');
   if (!o.out) throw new UsageError('restore needs --out OUT.png');
   if (o.method !== 'deqir' && o.method !== 'serial') throw new UsageError(`--method must be deqir or serial, got '${o.method}'`);
-  const T = Number(o.T);
-  const seed = Number(o.seed);
-  if (!Number.isInteger(T) || T < 1) throw new UsageError(`--T must be a positive integer, got '${o.T}'`);
-  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be an integer >= 0, got '${o.seed}'`);
-  const preset = taskPreset(o.task);
-  const image = await readPngGrey(input);
+  if (o.solver !== undefined && !(SOLVER_KINDS as readonly string[]).includes(o.solver))
+    throw new UsageError(`--solver must be one of ${SOLVER_KINDS.join(', ')}, got '${o.solver}'`);
+  if ((input === undefined) === (o.image === undefined)) throw new UsageError('restore takes either IMAGE.png or --image N (an image of the shipped subset)');
+  const T = checkT(intFlag('T', o.T ?? String(DEFAULT_T)), '--T');
+  const seed = checkSeed(intFlag('seed', o.seed ?? '0'), '--seed');
+  const tol = o.tol === undefined ? undefined : numberFlag('tol', o.tol);
+  const maxIter = o['max-iter'] === undefined ? undefined : intFlag('max-iter', o['max-iter']);
+  const task = taskDefinition(o.task) && (o.task as TaskName);
   const model = await loadModelFile(o.model!);
-  const [H, W, C] = model.imageShape;
-  if (image.width !== W || image.height !== H || C !== 1) {
+  try {
+    const r = await restoreImage({
+      model,
+      input: input === undefined ? { subsetImage: intFlag('image', o.image!) } : { png: input },
+      task,
+      method: o.method,
+      T,
+      seed,
+      solver: { kind: o.solver as SolverKind | undefined, tol, maxIter },
+    });
+    const how = o.method === 'serial' ? 'serial chain' : `DeqIR ${o.solver ?? DEFAULT_SOLVER}, ${r.iterations} iterations${r.converged ? '' : ' (not converged)'}`;
+    process.stderr.write(
+      `${taskDefinition(task).description}, ${how}, T = ${T}: PSNR ${r.psnr.toFixed(2)} dB (A+y: ${r.psnrApy.toFixed(2)} dB), ` +
+        `NFE ${r.nfe}, sequential depth ${r.sequentialDepth}, ${(r.wallMs / 1000).toFixed(1)} s\n`,
+    );
+    await writePngGrey(o.out!, [r.ATy, r.Apy, r.x0, r.truth], r.width, r.height, 4);
+  } finally {
     model.dispose?.();
-    throw new UsageError(`${input} is ${image.width}x${image.height}; the model restores ${W}x${H} grey images — resize it first (e.g. convert ${input} -resize ${W}x${H}! small.png)`);
   }
-  const operator = createOperator(preset.spec, model.imageShape);
-  const x = tf.tensor4d(image.pixels, [1, H, W, 1]);
-  const y = measure(operator, x, preset.sigmaY, childSeed(seed, 3));
-  const xT = tf.tensor4d(gaussianArray(H * W, childSeed(seed, 1)), [1, H, W, 1]);
-  const task = prepareRestoration({ model, operator, y, xT, sampling: { T } });
-  const res =
-    o.method === 'serial'
-      ? await serialChain(task)
-      : await deqRestore(task, { kind: 'picard', tol: 1e-3, maxIter: T }, { init: 'ddim-pinv' });
-  const pinv = operator.Apinv(y);
-  const yImage = tf.tidy(() => operator.AT(y));
-  process.stderr.write(
-    `${preset.description}, ${o.method}, T = ${T}: PSNR ${psnr(res.x0, x).toFixed(2)} dB (A+y: ${psnr(pinv, x).toFixed(2)} dB), ` +
-      `NFE ${res.nfe}, sequential depth ${res.sequentialDepth}, ${(res.wallMs / 1000).toFixed(1)} s\n`,
-  );
-  await writePngGrey(o.out!, [await yImage.data(), await pinv.data(), await res.x0.data(), image.pixels], W, H, 4);
-  [x, y, xT, res.x0, pinv, yImage].forEach((t) => t.dispose());
-  task.dispose();
-  operator.dispose();
-  model.dispose?.();
+}
+
+interface RestoreFlags {
+  task?: string;
+  out?: string;
+  method?: string;
+  T?: string;
+  seed?: string;
+  model?: string;
+  image?: string;
+  solver?: string;
+  tol?: string;
+  'max-iter'?: string;
+}
+
+function intFlag(name: string, v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isInteger(n)) throw new UsageError(`--${name} must be an integer, got '${v}'`);
+  return n;
+}
+
+function numberFlag(name: string, v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${v}'`);
+  return n;
 }
 
 class UsageError extends Error {}
+
+/** Library errors that mean "your input is wrong" exit with 2, like usage errors; others are runtime failures (1). */
+const BAD_INPUT = new Set(['shape', 'parameter', 'problem-file', 'image-file', 'dataset']);
 
 main(process.argv.slice(2)).catch((e: unknown) => {
   if (e instanceof UsageError) console.error(`deqir: ${e.message}\n${USAGE}`);
   else if (e instanceof DeqirError) console.error(`deqir: ${e.message}`);
   else console.error(e);
-  process.exit(e instanceof UsageError ? 2 : 1);
+  process.exit(e instanceof UsageError || (e instanceof DeqirError && BAD_INPUT.has(e.code)) ? 2 : 1);
 });

@@ -30,6 +30,7 @@ import { restorationSanity } from '../src/lib/quality/restorationSanity.js';
 import { measuredOnWeights } from '../src/lib/quality/weightsRecord.js';
 import { ddimSample } from '../src/lib/training/ddimSample.js';
 import * as tf from '@tensorflow/tfjs-core';
+import { ANDERSON_DEFAULTS, DEFAULT_TOL } from '../src/lib/restoration/defaults.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -124,7 +125,7 @@ async function restoration() {
   if (a['skip-restoration']) return null;
   const r = await restorationSanity(model, loadBenchmarkSubset(), {
     count: Number(a['restoration-images']), deqCount: Number(a['deq-images']), T: 20, seed,
-    solver: { kind: 'anderson', m: 5, lambda: 1e-3, beta: 1, tol: 1e-3, maxIter: 40 },
+    solver: { kind: 'anderson', ...ANDERSON_DEFAULTS, tol: DEFAULT_TOL, maxIter: 40 },
   });
   log(`SR x4 T=20: PSNR A+y ${r.psnrApy.toFixed(2)} dB, serial/DeqIR fixed point ${r.psnrSerial.toFixed(2)} dB; ` +
     `DeqIR (Anderson) on ${r.deq.images}: ${r.deq.psnr.toFixed(2)} dB vs A+y ${r.deq.psnrApySameImages.toFixed(2)} dB, ${r.deq.meanIterations.toFixed(1)} iterations`);

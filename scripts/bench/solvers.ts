@@ -4,7 +4,8 @@ import { solverBenchmark, type SolverRun, type SolverVariant } from '../../src/l
 import { groupBy, meanCi } from '../../src/lib/bench/summarize.js';
 import { loadBenchmarkSubset } from '../../src/lib/node/benchmarkSubset.js';
 import { provenance } from '../../src/lib/node/provenance.js';
-import type { OperatorSpec } from '../../src/lib/operators/createOperator.js';
+import type { TaskName } from '../../src/lib/operators/taskRegistry.js';
+import { ANDERSON_DEFAULTS } from '../../src/lib/restoration/defaults.js';
 import { progressPrinter } from './progress.js';
 
 export async function solverSuite(backend: string, quick: boolean, outPath?: string): Promise<void> {
@@ -14,17 +15,13 @@ export async function solverSuite(backend: string, quick: boolean, outPath?: str
     target: 1e-3,
     maxIterRule: '2T + 5',
     prior: 'diagonal Gaussian fitted per pixel to images 0..127 of the benchmark subset; restored images from 128..',
-    operators: [
-      { name: 'SR x4 (avg-pool)', spec: { kind: 'sr-avgpool', factor: 4 } },
-      { name: 'deblur (Gaussian σ=1)', spec: { kind: 'deblur-gaussian', sigma: 1 } },
-      { name: 'inpainting (random 50 %)', spec: { kind: 'inpainting', pattern: 'random', p: 0.5, seed: 1 } },
-      { name: 'CS (Walsh–Hadamard 25 %)', spec: { kind: 'cs-walsh-hadamard', ratio: 0.25 } },
-    ] as { name: string; spec: OperatorSpec }[],
+    seed: 0,
+    tasks: ['sr4', 'deblur', 'inpaint-random', 'cs25'] as TaskName[],
     variants: [
       { name: 'Picard', settings: { kind: 'picard' } },
       { name: 'Picard, DDIM-pinv init', settings: { kind: 'picard' }, init: 'ddim-pinv' },
-      { name: 'Anderson (stacked, m=5)', settings: { kind: 'anderson', m: 5, lambda: 1e-3, beta: 1 } },
-      { name: 'Anderson per row (reference, m=5)', settings: { kind: 'anderson-per-row', m: 5, lambda: 1e-3, beta: 1 } },
+      { name: 'Anderson (stacked, m=5)', settings: { kind: 'anderson', ...ANDERSON_DEFAULTS } },
+      { name: 'Anderson per row (reference, m=5)', settings: { kind: 'anderson-per-row', ...ANDERSON_DEFAULTS } },
       { name: 'Anderson triangular (m=3), DDIM-pinv init', settings: { kind: 'anderson', m: 3, triangular: true }, init: 'ddim-pinv' },
     ] as SolverVariant[],
   };

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/lib/site/worker/jobs/demo.js';
-import { DEFAULT_SETTINGS } from '../../src/lib/site/jobSettings.js';
+import { DEFAULT_SETTINGS, SITE_TASKS } from '../../src/lib/site/jobSettings.js';
 import { runGradients } from '../../src/lib/site/worker/jobs/gradients.js';
 import { rectRegion } from '../../src/lib/site/gradientSettings.js';
 import { loadPrior } from '../../src/lib/site/worker/loadPrior.js';
@@ -20,7 +20,7 @@ describe('the worker jobs', () => {
   it('the demo agrees with the serial chain, counts NFE and depth, and frees its tensors', async () => {
     const prior = await loadPrior('gaussian', { unetBytes: () => Promise.reject(new Error('unused')), gaussian: stats });
     const before = tf.memory().numTensors;
-    for (const task of ['sr', 'deblur', 'inpainting', 'cs', 'denoising'] as const) {
+    for (const task of SITE_TASKS) {
       const r = await runDemo(prior.model, { ...settings, task }, truth);
       expect(r.deq.maxAbsDiffToSerial).toBeLessThan(1e-3);
       expect(r.deq.nfe).toBe(4 * r.deq.iterations);
@@ -61,7 +61,7 @@ describe('the worker jobs', () => {
     const before = tf.memory().numTensors;
     const region = rectRegion(28, 28, { x0: 10, y0: 12, x1: 14, y1: 16 });
     const seen: Progress[] = [];
-    const r = await runGradients(prior.model, { ...settings, task: 'sr' }, truth, { region, methods: ['serial', 'implicit', 'phantom'], phantomSteps: 4, phantomTau: 1 }, { onProgress: (p) => seen.push(p) });
+    const r = await runGradients(prior.model, { ...settings, task: 'sr4' }, truth, { region, methods: ['serial', 'implicit', 'phantom'], phantomSteps: 4, phantomTau: 1 }, { onProgress: (p) => seen.push(p) });
     expect(tf.memory().numTensors).toBe(before);
     expect(r.maps.map((m) => m.method)).toEqual(['serial', 'implicit', 'phantom']);
     for (const m of r.maps) {
@@ -84,7 +84,7 @@ describe('the worker jobs', () => {
     const prior = await loadPrior('gaussian', { unetBytes: () => Promise.reject(new Error('unused')), gaussian: stats });
     const before = tf.memory().numTensors;
     const steps: number[] = [];
-    const r = await runSteering(prior.model, { ...settings, task: 'inpainting' }, truth, { guide: 'oracle', lr: 0.05, steps: 5, method: 'implicit' }, {
+    const r = await runSteering(prior.model, { ...settings, task: 'inpaint-box' }, truth, { guide: 'oracle', lr: 0.05, steps: 5, method: 'implicit' }, {
       onProgress: (p) => p.phase === 'steer' && steps.push(p.step),
     });
     expect(tf.memory().numTensors).toBe(before);

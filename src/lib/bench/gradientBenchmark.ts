@@ -10,6 +10,7 @@ import { createOperator, type OperatorSpec } from '../operators/createOperator.j
 import { childSeed, gaussianArray } from '../random/prng.js';
 import { prepareRestoration } from '../restoration/restorationTask.js';
 import { cosineSimilarity, relativeL2 } from '../metrics/vectorStats.js';
+import { WARM_START_TOL, defaultMaxIter } from '../restoration/defaults.js';
 
 const SHAPE = [28, 28, 1] as const;
 
@@ -110,7 +111,7 @@ export async function initOptimizationStudy(
       const xT = tf.tensor4d(gaussianArray(784, childSeed(image, 7)), [1, ...SHAPE]);
       const inputs = { model, operator, y, xT, sampling: { T: settings.T } };
       const plain = prepareRestoration(inputs);
-      const before = await deqRestore(plain, { kind: 'picard', tol: 1e-5, maxIter: settings.T });
+      const before = await deqRestore(plain, { kind: 'picard', tol: WARM_START_TOL, maxIter: defaultMaxIter(settings.T) });
       const psnrBefore = psnr(before.x0, x);
       before.x0.dispose();
       plain.dispose();

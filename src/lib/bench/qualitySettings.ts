@@ -1,4 +1,5 @@
-import { TASK_PRESETS } from '../operators/taskPresets.js';
+import { ANDERSON_DEFAULTS, DEFAULT_INIT, DEFAULT_TOL, defaultMaxIter } from '../restoration/defaults.js';
+import { taskDefinition, type TaskName } from '../operators/taskRegistry.js';
 import type { BenchmarkCellTask } from './restorationBenchmark.js';
 import type { MethodSettings } from './restorationMethods.js';
 
@@ -15,15 +16,16 @@ export interface QualitySettings {
 const DEQ_T = 20;
 const SOLVERS: MethodSettings['deq'] = [
   // The recommended default (README "Which solver?"): exact after T iterations.
-  { name: 'Picard (DDIM-pinv start)', solver: { kind: 'picard', tol: 1e-3, maxIter: DEQ_T }, init: 'ddim-pinv' },
-  { name: 'triangular Anderson m=3 (DDIM-pinv start)', solver: { kind: 'anderson', m: 3, lambda: 1e-3, beta: 1, triangular: true, tol: 1e-3, maxIter: DEQ_T }, init: 'ddim-pinv' },
+  { name: 'Picard (DDIM-pinv start)', solver: { kind: 'picard', tol: DEFAULT_TOL, maxIter: defaultMaxIter(DEQ_T) }, init: DEFAULT_INIT },
+  { name: 'triangular Anderson m=3 (DDIM-pinv start)', solver: { kind: 'anderson', ...ANDERSON_DEFAULTS, m: 3, triangular: true, tol: DEFAULT_TOL, maxIter: defaultMaxIter(DEQ_T) }, init: DEFAULT_INIT },
   // The reference code's settings: per-timestep Anderson, every state started at x_T, 15 iterations.
-  { name: 'reference (per-row Anderson m=5, 15 it.)', solver: { kind: 'anderson-per-row', m: 5, lambda: 1e-3, beta: 1, tol: 1e-3, maxIter: 15 }, init: 'xT' },
+  { name: 'reference (per-row Anderson m=5, 15 it.)', solver: { kind: 'anderson-per-row', ...ANDERSON_DEFAULTS, tol: DEFAULT_TOL, maxIter: 15 }, init: 'xT' },
 ];
 
 /** Each task at its preset noise and at sigma_y = 0.05 (denoising: sigma 0.1 and 0.05). */
-const ALL_CELLS: BenchmarkCellTask[] = ['sr4', 'sr4-bicubic', 'deblur', 'inpaint-random', 'inpaint-box', 'cs25', 'denoise'].flatMap((preset) =>
-  [...new Set([TASK_PRESETS[preset].sigmaY, 0.05])].map((sigmaY) => ({ preset, sigmaY })),
+const BENCHMARK_TASKS: TaskName[] = ['sr4', 'sr4-bicubic', 'deblur', 'inpaint-random', 'inpaint-box', 'cs25', 'denoise'];
+const ALL_CELLS: BenchmarkCellTask[] = BENCHMARK_TASKS.flatMap((preset) =>
+  [...new Set([taskDefinition(preset).sigmaY, 0.05])].map((sigmaY) => ({ preset, sigmaY })),
 );
 
 const common = {

@@ -6,15 +6,14 @@ import type { EpsModel } from '../models/epsModel.js';
 import type { ImageShape } from '../image/imageShape.js';
 import type { Params } from '../models/unet/params.js';
 import { createOperator } from '../operators/createOperator.js';
-import { measure } from '../operators/measure.js';
-import { taskPreset } from '../operators/taskPresets.js';
+import { taskDefinition } from '../operators/taskRegistry.js';
+import { measuredBatch, stepNoiseBatch } from '../problem/restorationProblem.js';
 import { featuresOf } from '../quality/classifier.js';
 import { frechetDistance, gaussianStats, type GaussianStats } from '../quality/frechet.js';
-import { childSeed, gaussianArray } from '../random/prng.js';
 import type { MethodCost, RestorationMethod } from './restorationMethods.js';
 import { groupBy, meanCi } from './summarize.js';
 
-/** One degradation of the benchmark: a named task preset (operators/taskPresets.ts) and its sigma_y. */
+/** One degradation of the benchmark: a task of the registry (operators/taskRegistry.ts) and its sigma_y. */
 export interface BenchmarkCellTask {
   preset: string;
   sigmaY: number;
@@ -77,6 +76,8 @@ export interface QualityBenchmarkOptions {
   done?: ReadonlyMap<string, CellResult>;
   /** Called after every measured cell (save it: the run can stop and resume there). */
   onCell?: (cell: CellResult) => void | Promise<void>;
+  /** Sees each cell's problem and restored x0 before they are freed (tests check one problem is one problem everywhere). */
+  onRestored?: (r: { key: string; images: number[]; y: tf.Tensor; xT: tf.Tensor4D; x0: tf.Tensor4D }) => void | Promise<void>;
   /** Work units are estimated network evaluations. */
   onProgress?: (done: number, total: number, label: string) => void;
 }
@@ -88,9 +89,9 @@ export interface QualityBenchmarkOptions {
  */
 export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<CellResult[]> {
   const shape: ImageShape = [o.set.height, o.set.width, 1];
-  const D = shape[0] * shape[1];
   const B = o.images.length;
-  const imageSeed = (i: number) => childSeed(o.seed, i);
+  // The shipped subset's index is each image's key in the seed rule (problem/seedRule.ts).
+  const images = o.images.map((key) => ({ key, pixels: toSignedUnit(o.set, [key]) }));
   const applies = (c: BenchmarkCellTask, m: RestorationMethod) => !m.restrict || m.restrict.cells.some((r) => r.preset === c.preset && r.sigmaY === c.sigmaY);
   const imagesOf = (m: RestorationMethod) => Math.min(B, m.restrict?.images ?? B);
   const todo = o.cells
@@ -99,69 +100,61 @@ export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<Cell
   const total = todo.reduce((a, { m }) => a + (m.costEstimate + 1) * imagesOf(m), 0);
   let progress = 0;
   const out: CellResult[] = [];
-  const x = tf.tensor4d(toSignedUnit(o.set, o.images), [B, ...shape]);
-  const xT = tf.tensor4d(concat(o.images.map((i) => gaussianArray(D, childSeed(imageSeed(i), 1)))), [B, ...shape]);
-  // [T, B, H, W, C] from per-image streams: image i's noise does not depend on the batch.
-  const noise = (T: number) =>
-    tf.tidy(() => tf.stack(o.images.map((i) => tf.tensor(gaussianArray(T * D, childSeed(imageSeed(i), 1000 + T)), [T, ...shape])), 1));
-  try {
-    for (const c of o.cells) {
-      const mine = todo.filter((t) => t.c === c);
-      if (!mine.length) continue;
-      const preset = taskPreset(c.preset);
-      const operator = createOperator(preset.spec, shape);
-      const y = tf.tidy(() => tf.concat(o.images.map((i, b) => measure(operator, tf.slice(x, [b], [1]), c.sigmaY, childSeed(imageSeed(i), 3))), 0));
-      try {
-        for (const { m } of mine) {
-          o.onProgress?.(progress, total, `${c.preset} σ_y=${c.sigmaY} ${m.name}`);
-          const peak = { tensors: 0, bytes: 0 };
-          const tick = () => {
-            const mem = tf.memory();
-            peak.tensors = Math.max(peak.tensors, mem.numTensors);
-            peak.bytes = Math.max(peak.bytes, mem.numBytes);
-          };
-          // The first n images (all unless the method is restricted).
-          const n = imagesOf(m);
-          const first = (t: tf.Tensor, axis = 0) => (n === B ? tf.clone(t) : tf.slice(t, axis === 0 ? [0] : [0, 0], axis === 0 ? [n] : [-1, n]));
-          const [xs, ys, xTs] = [first(x) as tf.Tensor4D, first(y), first(xT) as tf.Tensor4D];
-          const noiseOf = (T: number) => tf.tidy(() => first(noise(T), 1));
-          tick();
-          const start = performance.now();
-          const r = await m.run({ model: o.model, operator, x: xs, y: ys, sigmaY: c.sigmaY, xT: xTs, noise: noiseOf, tick });
-          const cellWallMs = performance.now() - start;
-          tick();
-          const clipped = tf.clipByValue(r.x0, -1, 1) as tf.Tensor4D;
-          const psnr = psnrPerImage(r.x0, xs);
-          const ssims = ssim(r.x0, xs);
-          const consistency = tf.tidy(() => Array.from(tf.sqrt(tf.sum(tf.square(tf.reshape(tf.sub(operator.A(r.x0), ys), [n, -1])), 1)).dataSync()));
-          const fdCls = o.fd && n >= 2 ? await fdOf(o.fd, (await clipped.data()) as Float32Array, n) : null;
-          [r.x0, clipped, xs, ys, xTs].forEach((t) => t.dispose());
-          const cell: CellResult = {
-            key: cellKey(c.preset, c.sigmaY, m.name),
-            task: c.preset,
-            description: preset.description,
-            sigmaY: c.sigmaY,
-            method: m.name,
-            family: m.family,
-            T: m.T,
-            oracle: m.oracle,
-            images: o.images.slice(0, n).map((image, b) => ({ image, psnr: psnr[b], ssim: ssims[b], consistency: consistency[b], ...r.costs[b] })),
-            cellWallMs,
-            peakTensors: peak.tensors,
-            peakBytes: peak.bytes,
-            fdCls,
-          };
-          out.push(cell);
-          await o.onCell?.(cell);
-          progress += (m.costEstimate + 1) * n;
-        }
-      } finally {
-        y.dispose();
-        operator.dispose();
+  const noise = (T: number) => stepNoiseBatch(o.images, o.seed, shape, 'per-step', T);
+  for (const c of o.cells) {
+    const mine = todo.filter((t) => t.c === c);
+    if (!mine.length) continue;
+    const task = taskDefinition(c.preset);
+    const operator = createOperator(task.spec, shape);
+    const { truth: x, y, xT } = measuredBatch(operator, images, o.seed, c.sigmaY);
+    try {
+      for (const { m } of mine) {
+        o.onProgress?.(progress, total, `${c.preset} σ_y=${c.sigmaY} ${m.name}`);
+        const peak = { tensors: 0, bytes: 0 };
+        const tick = () => {
+          const mem = tf.memory();
+          peak.tensors = Math.max(peak.tensors, mem.numTensors);
+          peak.bytes = Math.max(peak.bytes, mem.numBytes);
+        };
+        // The first n images (all unless the method is restricted).
+        const n = imagesOf(m);
+        const first = (t: tf.Tensor, axis = 0) => (n === B ? tf.clone(t) : tf.slice(t, axis === 0 ? [0] : [0, 0], axis === 0 ? [n] : [-1, n]));
+        const [xs, ys, xTs] = [first(x) as tf.Tensor4D, first(y), first(xT) as tf.Tensor4D];
+        const noiseOf = (T: number) => tf.tidy(() => first(noise(T), 1));
+        tick();
+        const start = performance.now();
+        const r = await m.run({ model: o.model, operator, x: xs, y: ys, sigmaY: c.sigmaY, xT: xTs, noise: noiseOf, tick });
+        const cellWallMs = performance.now() - start;
+        tick();
+        const clipped = tf.clipByValue(r.x0, -1, 1) as tf.Tensor4D;
+        const psnr = psnrPerImage(r.x0, xs);
+        const ssims = ssim(r.x0, xs);
+        const consistency = tf.tidy(() => Array.from(tf.sqrt(tf.sum(tf.square(tf.reshape(tf.sub(operator.A(r.x0), ys), [n, -1])), 1)).dataSync()));
+        await o.onRestored?.({ key: cellKey(c.preset, c.sigmaY, m.name), images: o.images.slice(0, n), y: ys, xT: xTs, x0: r.x0 });
+        const fdCls = o.fd && n >= 2 ? await fdOf(o.fd, (await clipped.data()) as Float32Array, n) : null;
+        [r.x0, clipped, xs, ys, xTs].forEach((t) => t.dispose());
+        const cell: CellResult = {
+          key: cellKey(c.preset, c.sigmaY, m.name),
+          task: c.preset,
+          description: task.description,
+          sigmaY: c.sigmaY,
+          method: m.name,
+          family: m.family,
+          T: m.T,
+          oracle: m.oracle,
+          images: o.images.slice(0, n).map((image, b) => ({ image, psnr: psnr[b], ssim: ssims[b], consistency: consistency[b], ...r.costs[b] })),
+          cellWallMs,
+          peakTensors: peak.tensors,
+          peakBytes: peak.bytes,
+          fdCls,
+        };
+        out.push(cell);
+        await o.onCell?.(cell);
+        progress += (m.costEstimate + 1) * n;
       }
+    } finally {
+      [x, y, xT, operator].forEach((t) => t.dispose());
     }
-  } finally {
-    [x, xT].forEach((t) => t.dispose());
   }
   o.onProgress?.(total, total, 'done');
   return out;
@@ -170,16 +163,6 @@ export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<Cell
 async function fdOf(fd: FdReference, images: Float32Array, n: number): Promise<number> {
   const { features } = await featuresOf(fd.classifier, images, n);
   return frechetDistance(gaussianStats(features, n, 128), fd.reference);
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 const METRICS = ['psnr', 'ssim', 'consistency', 'iterations', 'nfe', 'sequentialDepth', 'wallMs'] as const;

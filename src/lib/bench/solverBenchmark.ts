@@ -6,8 +6,9 @@ import type { SolverSettings } from '../deq/solvers/solverTypes.js';
 import type { EpsModel } from '../models/epsModel.js';
 import type { ImageShape } from '../image/imageShape.js';
 import { fittedGaussianPrior } from '../models/gaussianPrior.js';
-import { createOperator, type OperatorSpec } from '../operators/createOperator.js';
-import { childSeed, gaussianArray } from '../random/prng.js';
+import { createOperator } from '../operators/createOperator.js';
+import { taskDefinition, type TaskName } from '../operators/taskRegistry.js';
+import { measuredBatch } from '../problem/restorationProblem.js';
 import { prepareRestoration } from '../restoration/restorationTask.js';
 import { serialChain } from '../samplers/serialChain.js';
 import { linearSchedule } from '../schedule/linearSchedule.js';
@@ -21,7 +22,10 @@ export interface SolverVariant {
 
 export interface SolverBenchmarkOptions {
   Ts: number[];
-  operators: { name: string; spec: OperatorSpec }[];
+  /** Tasks of the registry (their own sigma_y is ignored: the measurement is noiseless). */
+  tasks: TaskName[];
+  /** Seed of x_T (problem/seedRule.ts; each image's key is its index in the set). */
+  seed: number;
   variants: SolverVariant[];
   /** Indices into the image set restored one at a time. */
   images: number[];
@@ -58,17 +62,17 @@ export async function solverBenchmark(set: LabelledImages, opts: SolverBenchmark
   const fit = toSignedUnit(set, Array.from({ length: half }, (_, i) => i));
   const model = fittedGaussianPrior(fit, half, shape);
   const runs: SolverRun[] = [];
-  const total = opts.Ts.length * opts.operators.length * opts.images.length;
+  const total = opts.Ts.length * opts.tasks.length * opts.images.length;
   let done = 0;
   try {
     for (const T of opts.Ts) {
-      for (const { name: opName, spec } of opts.operators) {
-        const operator = createOperator(spec, shape);
+      for (const taskName of opts.tasks) {
+        const opName = taskDefinition(taskName).label;
+        const operator = createOperator(taskDefinition(taskName).spec, shape);
         for (const image of opts.images) {
           opts.onProgress?.(done++, total, `T=${T} ${opName} image ${image}`);
-          const x = tf.tensor4d(toSignedUnit(set, [half + image]), [1, ...shape]);
-          const xT = tf.tensor4d(gaussianArray(shape[0] * shape[1], childSeed(image, 1)), [1, ...shape]);
-          const y = operator.A(x);
+          const key = half + image;
+          const { truth: x, y, xT } = measuredBatch(operator, [{ key, pixels: toSignedUnit(set, [key]) }], opts.seed, 0);
           const task = prepareRestoration({ model, operator, y, xT, sampling: { T } });
           const serial = await serialChain(task);
           const ref = await serial.x0.data();

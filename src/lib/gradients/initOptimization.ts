@@ -5,6 +5,7 @@ import { psnrAsync } from '../metrics/psnr.js';
 import { adamUpdate, createAdamState } from '../training/adam.js';
 import { restorationGradient, type GradientMethod } from './restorationGradient.js';
 import type { RestorationLoss } from './restorationLoss.js';
+import { WARM_START_TOL, defaultMaxIter } from '../restoration/defaults.js';
 
 export interface InitOptimizationOptions {
   /** Adam step size on x_T (the reference uses 2e-5 over up to 2000 steps). */
@@ -77,7 +78,7 @@ export async function optimizeInit(
         method: opts.method ?? 'implicit',
         phantomSteps: opts.phantomSteps,
         phantomTau: opts.phantomTau,
-        solver: { kind: 'picard', tol: 1e-5, maxIter: opts.maxIter ?? task.coeffs.T },
+        solver: { kind: 'picard', tol: WARM_START_TOL, maxIter: opts.maxIter ?? defaultMaxIter(task.coeffs.T) },
         init: warm,
         keepState: true,
         signal: opts.signal,

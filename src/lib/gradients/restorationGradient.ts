@@ -8,12 +8,13 @@ import { ParameterError, throwIfAborted } from '../errors.js';
 import type { RestorationTask } from '../restoration/restorationTask.js';
 import { serialChain, serialX0With } from '../samplers/serialChain.js';
 import type { RestorationLoss } from './restorationLoss.js';
+import { GRADIENT_TOL, defaultMaxIter } from '../restoration/defaults.js';
 
 export type GradientMethod = 'implicit' | 'phantom' | 'serial';
 
 export interface GradientOptions {
   method: GradientMethod;
-  /** Forward DeqIR solve (implicit, phantom). Default Picard to 1e-6 or T iterations (exact). */
+  /** Forward DeqIR solve (implicit, phantom). Default Picard to GRADIENT_TOL or T iterations (exact). */
   solver?: SolverSettings;
   /** Forward solve start: a named state or a tensor [T, B, H, W, C] (e.g. the previous solution). */
   init?: InitKind | tf.Tensor;
@@ -68,7 +69,7 @@ export async function restorationGradient(task: RestorationTask, loss: Restorati
   }
   const forward = await deqRestore(
     task,
-    { kind: 'picard', tol: 1e-6, maxIter: T, ...opts.solver, signal: opts.signal },
+    { kind: 'picard', tol: GRADIENT_TOL, maxIter: defaultMaxIter(T), ...opts.solver, signal: opts.signal },
     { keepState: true, init: opts.init },
   );
   const Xstar = forward.state!;
@@ -104,7 +105,7 @@ export async function restorationGradient(task: RestorationTask, loss: Restorati
       owned.push(e, dyDirect);
       const vjpState = tf.grad((X: tf.Tensor) => system.mapWith(X, xT, y));
       const adjoint = await solveFixedPoint((g) => tf.tidy(() => tf.add(vjpState(Xstar, g), e)), e, {
-        kind: 'picard', tol: 1e-6, maxIter: T, ...opts.adjointSolver, signal: opts.signal,
+        kind: 'picard', tol: GRADIENT_TOL, maxIter: defaultMaxIter(T), ...opts.adjointSolver, signal: opts.signal,
       });
       owned.push(adjoint.solution);
       const [dxT, dyG] = tf.grads((a: tf.Tensor, b: tf.Tensor) => system.mapWith(Xstar, a, b))([xT, y], adjoint.solution);

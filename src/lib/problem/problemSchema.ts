@@ -83,7 +83,7 @@ export const problemSchema = z
     etw: finite.min(0).max(1).default(0),
     nw: finite.min(0).max(1).default(0),
     noise: z.enum(['fixed', 'per-step']).default('fixed'),
-    seed: z.number().int().nonnegative().default(0),
+    seed: z.number().int().nonnegative().max(2 ** 32 - 1).default(0),
     prior: priorSchema,
     operator: operatorSchema.and(z.object({ sigmaY: finite.nonnegative().default(0) })),
     y: numbers.optional(),

@@ -9,8 +9,8 @@ import { gaussianMixturePrior } from '../models/gaussianMixturePrior.js';
 import { gaussianPrior } from '../models/gaussianPrior.js';
 import { createOperator, type OperatorSpec } from '../operators/createOperator.js';
 import type { LinearOperator } from '../operators/linearOperator.js';
-import { measure } from '../operators/measure.js';
-import { childSeed, gaussianArray } from '../random/prng.js';
+import { measuredBatch, stepNoiseBatch } from './restorationProblem.js';
+import { initialNoise } from './seedRule.js';
 import { restorationGradient } from '../gradients/restorationGradient.js';
 import { restorationLoss, type LossSpec } from '../gradients/restorationLoss.js';
 import { prepareRestoration, type RestorationTask } from '../restoration/restorationTask.js';
@@ -77,13 +77,21 @@ export async function solveProblem(problem: DeqirProblem, opts: SolveProblemOpti
     owned.push({ dispose: () => model.dispose?.() });
     const operator = withPath('operator', () => createOperator(operatorSpec(problem, imageShape), imageShape));
     owned.push(operator);
-    const img = (name: string, data: number[] | undefined, seedStream: number, batch = nhwc) =>
-      tf.tensor4d(data ? withPath(name, () => flatToNhwc(data, batch, problem.layout)) : gaussianArray(size(batch), childSeed(problem.seed, seedStream)), batch);
-    const xT = img('xT', problem.xT, 1);
+    // Omitted arrays follow the one seed rule (seedRule.ts): image b of the batch has key b.
+    const keys = Array.from({ length: N }, (_, b) => b);
+    const D = H * W * C;
+    const xT = problem.xT
+      ? tf.tensor4d(withPath('xT', () => flatToNhwc(problem.xT!, nhwc, problem.layout)), nhwc)
+      : tf.tensor4d(Float32Array.from(keys.flatMap((b) => Array.from(initialNoise(problem.seed, b, D)))), nhwc);
     owned.push(xT);
-    const y = problem.y
-      ? withPath('y', () => measurementFromFile(problem.y!, operator, N, problem.layout))
-      : measure(operator, keep(owned, img('xTrue', problem.xTrue, 99)), problem.operator.sigmaY, childSeed(problem.seed, 3));
+    let y: tf.Tensor;
+    if (problem.y) y = withPath('y', () => measurementFromFile(problem.y!, operator, N, problem.layout));
+    else {
+      const truth = withPath('xTrue', () => flatToNhwc(problem.xTrue!, nhwc, problem.layout));
+      const batch = measuredBatch(operator, keys.map((key) => ({ key, pixels: truth.subarray(key * D, (key + 1) * D) })), problem.seed, problem.operator.sigmaY);
+      [batch.truth, batch.xT].forEach((t) => t.dispose());
+      y = batch.y;
+    }
     owned.push(y);
     const z = problem.nw > 0 ? keep(owned, noise(problem, nhwc)) : undefined;
     const task = prepareRestoration({ model, operator, y, xT, z, schedule, sampling: { T: problem.T, skip: problem.skip, etw: problem.etw, nw: problem.nw } });
@@ -210,7 +218,7 @@ function measurementFromFile(y: number[], op: LinearOperator, N: number, layout:
 
 function noise(problem: DeqirProblem, nhwc: [number, number, number, number]): tf.Tensor {
   const shape = problem.noise === 'per-step' ? [problem.T, ...nhwc] : nhwc;
-  if (!problem.z) return tf.tensor(gaussianArray(size(shape), childSeed(problem.seed, 2)), shape);
+  if (!problem.z) return stepNoiseBatch(Array.from({ length: nhwc[0] }, (_, b) => b), problem.seed, [nhwc[1], nhwc[2], nhwc[3]], problem.noise, problem.T);
   if (problem.noise === 'fixed') return tf.tensor(withPath('z', () => flatToNhwc(problem.z!, nhwc, problem.layout)), nhwc);
   const per = size(nhwc);
   if (problem.z.length !== problem.T * per) throw new ProblemFileError(`problem.z: per-step noise needs T * N*H*W*C = ${problem.T * per} values, got ${problem.z.length}`);

@@ -1,56 +1,69 @@
+import { PICKER_IMAGES } from '../data/shippedSubset.js';
+import type { SolverKind } from '../deq/solvers/solverTypes.js';
+import { TASK_NAMES, TASKS, type TaskName } from '../operators/taskRegistry.js';
+import {
+  ANDERSON_DEFAULTS, DEFAULT_INIT, DEFAULT_SOLVER, DEFAULT_T, DEFAULT_TOL, MAX_ITER_RANGE, T_RANGE, TOL_RANGE, defaultMaxIter,
+} from '../restoration/defaults.js';
+
 /**
- * The overview demo's settings and their URL form, so that a view can be shared. Parsing clamps
- * every value to what the page offers; unknown keys are ignored.
+ * The settings of one restoration job, shared by every page and every worker job, and their URL
+ * form so that a view can be shared. Tasks come from the one registry (operators/taskRegistry.ts),
+ * defaults and bounds from restoration/defaults.ts. Parsing clamps every value to those bounds;
+ * unknown keys are ignored. Browser-safe (no TF.js).
  */
-export const TASKS = ['sr', 'deblur', 'inpainting', 'cs', 'denoising'] as const;
-export type Task = (typeof TASKS)[number];
-export const TASK_LABELS: Record<Task, string> = {
-  sr: 'super-resolution ×4 (average pooling)',
-  deblur: 'deblurring (Gaussian, σ = 1.5)',
-  inpainting: 'inpainting (mask)',
-  cs: 'compressed sensing (Walsh–Hadamard, 25%)',
-  denoising: 'denoising (σ_y = 0.2)',
-};
-export const SOLVERS = ['picard', 'anderson', 'anderson-per-row'] as const;
+
+/** The registry's tasks the site offers (its 28x28 grey prior; inpainting takes the reader's mask). */
+export const SITE_TASKS = ['sr4', 'deblur', 'inpaint-box', 'cs25', 'denoise'] as const satisfies readonly TaskName[];
+export type SiteTask = (typeof SITE_TASKS)[number];
+/** Menu labels, read from the registry. */
+export const TASK_LABELS = Object.fromEntries(SITE_TASKS.map((t) => [t, TASKS[t].label])) as Record<SiteTask, string>;
+/** Tasks whose operator leaves a null space (the gradient and steering pages explain that part). */
+export const NULL_SPACE_TASKS = SITE_TASKS.filter((t) => TASKS[t].hasNullSpace);
+export const isInpainting = (t: TaskName) => TASKS[t].spec.kind === 'inpainting';
+
+export const SOLVERS = ['picard', 'anderson', 'anderson-per-row'] as const satisfies readonly SolverKind[];
 export type Solver = (typeof SOLVERS)[number];
 export const PRIORS = ['auto', 'unet', 'gaussian'] as const;
 export type PriorChoice = (typeof PRIORS)[number];
 export const INITS = ['ddim-pinv', 'xT'] as const;
 export type Init = (typeof INITS)[number];
 
-export interface DemoSettings {
-  task: Task;
+export interface JobSettings {
+  /** Any task of the registry (a shared link may name one); the menus offer SITE_TASKS. */
+  task: TaskName;
   T: number;
   /** Index into the shipped picker images; -1 means the reader's upload. */
   image: number;
   solver: Solver;
   init: Init;
-  maxIter: number;
+  /** Iteration cap; null follows T (restoration/defaults.ts: defaultMaxIter). */
+  maxIter: number | null;
   tol: number;
   m: number;
   lambda: number;
   beta: number;
   seed: number;
   prior: PriorChoice;
-  /** Inpainting mask, H*W, 1 = observed; null = the default centred box. */
+  /** Inpainting mask, H*W, 1 = observed; null = the task's centred box. */
   mask: Uint8Array | null;
 }
 
-export const DEFAULT_SETTINGS: DemoSettings = {
-  task: 'sr',
-  T: 20,
+export const DEFAULT_SETTINGS: JobSettings = {
+  task: 'sr4',
+  T: DEFAULT_T,
   image: 0,
-  solver: 'picard',
-  init: 'ddim-pinv',
-  maxIter: 20,
-  tol: 1e-3,
-  m: 5,
-  lambda: 1e-3,
-  beta: 1,
+  solver: DEFAULT_SOLVER,
+  init: DEFAULT_INIT,
+  maxIter: null,
+  tol: DEFAULT_TOL,
+  ...ANDERSON_DEFAULTS,
   seed: 0,
   prior: 'auto',
   mask: null,
 };
+
+/** The iteration cap a job runs with. */
+export const maxIterOf = (s: Pick<JobSettings, 'maxIter' | 'T'>) => s.maxIter ?? defaultMaxIter(s.T);
 
 const clampInt = (v: string | null, lo: number, hi: number, d: number) => {
   const n = Number.parseInt(v ?? '', 10);
@@ -62,27 +75,27 @@ const clampNum = (v: string | null, lo: number, hi: number, d: number) => {
 };
 const oneOf = <T extends string>(v: string | null, all: readonly T[], d: T): T => (all.includes(v as T) ? (v as T) : d);
 
-export function settingsFromParams(p: URLSearchParams, base: DemoSettings = DEFAULT_SETTINGS): DemoSettings {
+export function settingsFromParams(p: URLSearchParams, base: JobSettings = DEFAULT_SETTINGS): JobSettings {
   return {
-    task: oneOf(p.get('task'), TASKS, base.task),
-    T: clampInt(p.get('T'), 2, 100, base.T),
-    image: clampInt(p.get('image'), -1, 255, base.image),
+    task: oneOf(p.get('task'), TASK_NAMES, base.task),
+    T: clampInt(p.get('T'), T_RANGE.min, T_RANGE.max, base.T),
+    image: clampInt(p.get('image'), -1, PICKER_IMAGES - 1, base.image),
     solver: oneOf(p.get('solver'), SOLVERS, base.solver),
     init: oneOf(p.get('init'), INITS, base.init),
-    maxIter: clampInt(p.get('maxIter'), 1, 100, base.maxIter),
-    tol: clampNum(p.get('tol'), 1e-6, 0.5, base.tol),
+    maxIter: p.get('maxIter') === null ? base.maxIter : clampInt(p.get('maxIter'), MAX_ITER_RANGE.min, MAX_ITER_RANGE.max, base.maxIter ?? 0) || null,
+    tol: clampNum(p.get('tol'), TOL_RANGE.min, TOL_RANGE.max, base.tol),
     m: clampInt(p.get('m'), 1, 20, base.m),
     lambda: clampNum(p.get('lambda'), 0, 1, base.lambda),
     beta: clampNum(p.get('beta'), 0.05, 1, base.beta),
-    seed: clampInt(p.get('seed'), 0, 2 ** 31 - 1, base.seed),
+    seed: clampInt(p.get('seed'), 0, 2 ** 32 - 1, base.seed),
     prior: oneOf(p.get('prior'), PRIORS, base.prior),
     mask: p.get('mask') ? maskFromHex(p.get('mask')!, 28 * 28) : base.mask,
   };
 }
 
 /** Writes only the values that differ from the defaults, so shared links stay short. */
-export function settingsToParams(s: DemoSettings, into = new URLSearchParams()): URLSearchParams {
-  for (const k of Object.keys(DEFAULT_SETTINGS) as (keyof DemoSettings)[]) {
+export function settingsToParams(s: JobSettings, into = new URLSearchParams()): URLSearchParams {
+  for (const k of Object.keys(DEFAULT_SETTINGS) as (keyof JobSettings)[]) {
     if (k === 'mask') continue;
     if (s[k] !== DEFAULT_SETTINGS[k]) into.set(k, String(s[k]));
     else into.delete(k);

@@ -1,6 +1,6 @@
 import type { DemoResult } from './worker/jobs/demo.js';
 import type { BrowserBackend } from '../backend/backendSelect.js';
-import type { DemoSettings, PriorChoice, Solver } from './jobSettings.js';
+import type { JobSettings, PriorChoice, Solver } from './jobSettings.js';
 import type { GradientsResult } from './worker/jobs/gradients.js';
 import type { GradientRequest, SteeringRequest } from './gradientSettings.js';
 import type { StepTiming } from './worker/jobs/speedStep.js';
@@ -23,11 +23,11 @@ export interface InitRequest {
 }
 
 export type Job =
-  | { kind: 'demo'; settings: DemoSettings; truth: Float32Array }
-  | { kind: 'trajectory'; settings: DemoSettings; truth: Float32Array; solvers: Solver[] }
-  | { kind: 'solvers'; settings: DemoSettings; truth: Float32Array; solvers: Solver[] }
-  | { kind: 'gradients'; settings: DemoSettings; truth: Float32Array; request: GradientRequest }
-  | { kind: 'steering'; settings: DemoSettings; truth: Float32Array; request: SteeringRequest }
+  | { kind: 'demo'; settings: JobSettings; truth: Float32Array }
+  | { kind: 'trajectory'; settings: JobSettings; truth: Float32Array; solvers: Solver[] }
+  | { kind: 'solvers'; settings: JobSettings; truth: Float32Array; solvers: Solver[] }
+  | { kind: 'gradients'; settings: JobSettings; truth: Float32Array; request: GradientRequest }
+  | { kind: 'steering'; settings: JobSettings; truth: Float32Array; request: SteeringRequest }
   | { kind: 'toy'; request: ToyRequest }
   | { kind: 'bench'; prior: PriorChoice; T: number[]; truth: Float32Array; reps?: { map: number; step: number } };
 

@@ -2,12 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { EpsModel } from '../models/epsModel.js';
 import { gaussianArray } from '../random/prng.js';
 import type { DiffusionSchedule } from '../schedule/linearSchedule.js';
-import { timestepSubsequence } from '../schedule/timesteps.js';
+import { stepCoefficients } from '../schedule/stepCoefficients.js';
 
 /**
  * Unconditional deterministic DDIM (eta = 0) from seeded x_T, for model cards, sample grids and
- * the quality script. (Restoration goes through src/lib/samplers; this needs no operator.)
- *   x0|t = (x_t - sqrt(1-abar_t) eps) / sqrt(abar_t),  x_s = sqrt(abar_s) x0|t + sqrt(1-abar_s) eps
+ * the quality script. (Restoration goes through src/lib/samplers; this needs no operator.) The step
+ * constants are the samplers' own (schedule/stepCoefficients.ts with etw = nw = 0):
+ *   x0|t = (x_t - sqrt(1-abar_t) eps) / sqrt(abar_t),  x_s = sqrt(abar_s) x0|t + c2 eps,  c2 = sqrt(1-abar_s)
  * x0|t is clipped to [-1, 1] as in DDPM/DDIM sampling of images. Returns [count, H, W, C].
  */
 export function ddimSample(
@@ -16,22 +17,18 @@ export function ddimSample(
   opts: { count: number; T: number; seed: number; batchSize?: number },
 ): tf.Tensor4D {
   const [h, w, c] = model.imageShape;
-  const seq = timestepSubsequence(opts.T, schedule.N, 'uniform');
+  const steps = stepCoefficients(schedule, { T: opts.T });
   const bs = opts.batchSize ?? 64;
   const parts: tf.Tensor4D[] = [];
   const all = gaussianArray(opts.count * h * w * c, opts.seed);
   for (let start = 0; start < opts.count; start += bs) {
     const n = Math.min(bs, opts.count - start);
     let x = tf.tensor4d(all.subarray(start * h * w * c, (start + n) * h * w * c), [n, h, w, c]);
-    for (let k = seq.length - 1; k >= 0; k--) {
-      const t = seq[k];
-      const s = k > 0 ? seq[k - 1] : -1;
+    for (let k = 0; k < steps.T; k++) {
       const next = tf.tidy(() => {
-        const eps = model.eps(x, new Array<number>(n).fill(t));
-        const at = schedule.abar(t);
-        const as = schedule.abar(s);
-        const x0 = tf.clipByValue(tf.div(tf.sub(x, tf.mul(eps, Math.sqrt(1 - at))), Math.sqrt(at)), -1, 1);
-        return tf.add(tf.mul(x0, Math.sqrt(as)), tf.mul(eps, Math.sqrt(1 - as))) as tf.Tensor4D;
+        const eps = model.eps(x, new Array<number>(n).fill(steps.t[k]));
+        const x0 = tf.clipByValue(tf.div(tf.sub(x, tf.mul(eps, steps.sqrtOneMinusAbarT[k])), steps.sqrtAbarT[k]), -1, 1);
+        return tf.add(tf.mul(x0, steps.sqrtAbarS[k]), tf.mul(eps, steps.c2[k])) as tf.Tensor4D;
       });
       x.dispose();
       x = next;

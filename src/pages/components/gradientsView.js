@@ -1,4 +1,4 @@
-import {DEFAULT_SETTINGS, GRADIENT_METHODS, TASKS, TASK_LABELS, rectRegion, settingsFromParams, settingsToParams} from "../_deqir/deqir-client.js";
+import {DEFAULT_SETTINGS, GRADIENT_METHODS, NULL_SPACE_TASKS, PAGE_T_MAX, TASK_LABELS, T_RANGE, rectRegion, settingsFromParams, settingsToParams} from "../_deqir/deqir-client.js";
 import {range, select} from "./controls.js";
 import {heatmapCanvas, imageCanvas} from "./imageCanvas.js";
 import {figure, figureRow} from "./imagePanel.js";
@@ -73,9 +73,9 @@ export function gradientsView(precomputed) {
 
   const drawControls = () =>
     controls.replaceChildren(
-      select("task", TASKS.filter((t) => t !== "denoising").map((t) => [t, TASK_LABELS[t]]), s.task, (v) => change({settings: {task: v}})),
+      select("task", NULL_SPACE_TASKS.map((t) => [t, TASK_LABELS[t]]), s.task, (v) => change({settings: {task: v}})),
       select("image", PICKER.map((i) => [i, `test image ${i}`]), s.image, (v) => change({settings: {image: +v}})),
-      range("T", {min: 2, max: 20, value: s.T}, (T) => change({settings: {T, maxIter: T}})),
+      range("T", {min: T_RANGE.min, max: PAGE_T_MAX.gradients, value: s.T}, (T) => change({settings: {T}})),
       range("phantom steps k", {min: 1, max: 20, value: o.pk}, (pk) => change({view: {pk}})),
       range("phantom τ", {min: 0.05, max: 1, step: 0.05, value: o.ptau, format: (v) => v.toFixed(2)}, (ptau) => change({view: {ptau}})),
       document.createElement("br"),

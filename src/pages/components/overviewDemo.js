@@ -1,5 +1,5 @@
 import {
-  ACCEPTED_TYPES, DEFAULT_SETTINGS, SOLVERS, TASKS, TASK_LABELS, boxMask, imageFileToPixels, settingsFromParams, settingsToParams
+  ACCEPTED_TYPES, DEFAULT_SETTINGS, MAX_ITER_RANGE, PAGE_T_MAX, SITE_TASKS, SOLVERS, TASK_LABELS, T_RANGE, isInpainting, maxIterOf, boxMask, imageFileToPixels, settingsFromParams, settingsToParams
 } from "../_deqir/deqir-client.js";
 import {button, line, range, select} from "./controls.js";
 import {imageCanvas} from "./imageCanvas.js";
@@ -45,10 +45,10 @@ export function overviewDemo(precomputed) {
 
   const drawControls = () => {
     controls.replaceChildren(
-      select("task", TASKS.map((t) => [t, TASK_LABELS[t]]), s.task, (v) => update({task: v})),
-      range("T", {min: 2, max: 50, value: s.T}, (v) => update({T: v})),
+      select("task", SITE_TASKS.map((t) => [t, TASK_LABELS[t]]), s.task, (v) => update({task: v})),
+      range("T", {min: T_RANGE.min, max: PAGE_T_MAX.overview, value: s.T}, (v) => update({T: v})),
       select("solver", SOLVERS.map((v) => [v, v]), s.solver, (v) => update({solver: v})),
-      range("max iterations", {min: 1, max: 50, value: s.maxIter}, (v) => update({maxIter: v})),
+      range("max iterations", {min: MAX_ITER_RANGE.min, max: 2 * PAGE_T_MAX.overview, value: maxIterOf(s)}, (v) => update({maxIter: v})),
       select("prior", [["auto", "UNet if it loads"], ["unet", "UNet"], ["gaussian", "diagonal Gaussian"]], s.prior, (v) => update({prior: v})),
       document.createElement("br"),
       runBtn,
@@ -98,7 +98,7 @@ export function overviewDemo(precomputed) {
 
   const drawMask = async () => {
     maskBox.replaceChildren();
-    if (s.task !== "inpainting") return;
+    if (!isInpainting(s.task)) return;
     const mask = s.mask ? Uint8Array.from(s.mask) : Uint8Array.from(boxMask(28, 28, 0.5));
     const editor = maskEditor(mask, await truth(), {onChange: (m) => update({mask: Uint8Array.from(m)})});
     maskBox.append(

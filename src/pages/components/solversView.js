@@ -1,4 +1,4 @@
-import {DEFAULT_SETTINGS, settingsFromParams, settingsToParams} from "../_deqir/deqir-client.js";
+import {DEFAULT_SETTINGS, MAX_ITER_RANGE, PAGE_T_MAX, T_RANGE, maxIterOf, settingsFromParams, settingsToParams} from "../_deqir/deqir-client.js";
 import {range, select} from "./controls.js";
 import {liveJob} from "./liveJob.js";
 import {residualHeatmap} from "./residualHeatmap.js";
@@ -43,8 +43,8 @@ export function solversView(precomputed) {
   };
   const fmt = (v) => v.toExponential(0);
   root.append(
-    range("T", {min: 4, max: 30, value: s.T}, (T) => live({T})),
-    range("max iterations", {min: 2, max: 40, value: s.maxIter}, (maxIter) => live({maxIter})),
+    range("T", {min: T_RANGE.min, max: PAGE_T_MAX.solving, value: s.T}, (T) => live({T})),
+    range("max iterations", {min: MAX_ITER_RANGE.min, max: 2 * PAGE_T_MAX.solving, value: maxIterOf(s)}, (maxIter) => live({maxIter})),
     range("m", {min: 1, max: 10, value: s.m}, (m) => live({m})),
     range("β", {min: 0.1, max: 1, step: 0.05, value: s.beta, format: (v) => v.toFixed(2)}, (beta) => live({beta})),
     select("λ", [1e-6, 1e-4, 1e-3, 1e-2, 1e-1].map((v) => [v, fmt(v)]), s.lambda, (v) => live({lambda: +v})),

@@ -1,5 +1,5 @@
 import * as Plot from "@observablehq/plot";
-import {DEFAULT_SETTINGS, GUIDES, TASKS, TASK_LABELS, settingsFromParams, settingsToParams} from "../_deqir/deqir-client.js";
+import {DEFAULT_SETTINGS, GUIDES, NULL_SPACE_TASKS, PAGE_T_MAX, TASK_LABELS, T_RANGE, settingsFromParams, settingsToParams} from "../_deqir/deqir-client.js";
 import {button, range, select} from "./controls.js";
 import {imageCanvas} from "./imageCanvas.js";
 import {imagePanel} from "./imagePanel.js";
@@ -103,9 +103,9 @@ export function steeringView(precomputed) {
   };
   const drawControls = () =>
     controls.replaceChildren(
-      select("task", TASKS.filter((t) => t !== "denoising").map((t) => [t, TASK_LABELS[t]]), s.task, (v) => change({settings: {task: v}})),
+      select("task", NULL_SPACE_TASKS.map((t) => [t, TASK_LABELS[t]]), s.task, (v) => change({settings: {task: v}})),
       select("image", PICKER.map((i) => [i, `test image ${i}`]), s.image, (v) => change({settings: {image: +v}})),
-      range("T", {min: 2, max: 20, value: s.T}, (T) => change({settings: {T, maxIter: T}})),
+      range("T", {min: T_RANGE.min, max: PAGE_T_MAX.steering, value: s.T}, (T) => change({settings: {T}})),
       document.createElement("br"),
       select("guide", GUIDES.map((g) => [g, GUIDE_LABELS[g]]), req.guide, (guide) => change({request: {guide}})),
       select("gradient", [["phantom", "phantom (k = 1, τ = 0.1, as the reference)"], ["implicit", "implicit (exact)"]], req.method, (method) => change({request: {method}})),

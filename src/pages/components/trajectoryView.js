@@ -1,4 +1,4 @@
-import {DEFAULT_SETTINGS, settingsFromParams} from "../_deqir/deqir-client.js";
+import {DEFAULT_SETTINGS, PAGE_T_MAX, T_RANGE, settingsFromParams} from "../_deqir/deqir-client.js";
 import {button, line, range, select} from "./controls.js";
 import {backendSentence, client, dataset} from "./site.js";
 import {trajectoryGrid} from "./trajectoryGrid.js";
@@ -49,7 +49,7 @@ export function trajectoryView(precomputed) {
   root.append(
     select("solver", [["picard", "Picard"], ["anderson", "Anderson (triangular)"]], solver, (v) => ((solver = v), draw())),
     select("show", [["x", "state after step k"], ["x0Pred", "x0|t, the model's guess of x₀"]], show, (v) => ((show = v), draw())),
-    range("T", {min: 3, max: 16, value: settings.T}, (T) => live({T, maxIter: T})),
+    range("T", {min: T_RANGE.min, max: PAGE_T_MAX.trajectory, value: settings.T}, (T) => live({T, maxIter: null})),
     cancel,
     status,
     box

@@ -5,7 +5,7 @@ import { runGradients } from '../../lib/site/worker/jobs/gradients.js';
 import { rectRegion } from '../../lib/site/gradientSettings.js';
 import { loaderContext } from '../../lib/node/loaderContext.js';
 
-const settings = { ...DEFAULT_SETTINGS, T: 10, maxIter: 10 };
+const settings = { ...DEFAULT_SETTINGS, T: 10 };
 // Not aligned to SR's 4x4 blocks: a region made of whole blocks has a mean fixed by y alone (dL/dx_T = 0).
 const rect = { x0: 13, y0: 13, x1: 16, y1: 16 };
 const request = { region: rectRegion(28, 28, rect), methods: ['implicit', 'phantom', 'serial'] as const, phantomSteps: 1, phantomTau: 0.1 };

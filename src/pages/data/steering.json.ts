@@ -6,7 +6,7 @@ import type { SteeringRequest } from '../../lib/site/gradientSettings.js';
 import { loaderContext } from '../../lib/node/loaderContext.js';
 import { runSteering } from '../../lib/site/worker/jobs/steering.js';
 
-const settings = { ...DEFAULT_SETTINGS, T: 10, maxIter: 10 };
+const settings = { ...DEFAULT_SETTINGS, T: 10 };
 const ctx = await loaderContext('auto');
 const results: Record<string, unknown> = {};
 for (const guide of ['apy', 'oracle'] as const) {

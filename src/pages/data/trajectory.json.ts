@@ -4,7 +4,7 @@ import { DEFAULT_SETTINGS } from '../../lib/site/jobSettings.js';
 import { loaderContext } from '../../lib/node/loaderContext.js';
 import { runTrajectory } from '../../lib/site/worker/jobs/trajectory.js';
 
-export const SETTINGS = { ...DEFAULT_SETTINGS, T: 8, maxIter: 8, tol: 1e-4 };
+export const SETTINGS = { ...DEFAULT_SETTINGS, T: 8, tol: 1e-4 };
 const ctx = await loaderContext('auto');
 const grid = await runTrajectory(ctx.prior.model, SETTINGS, ctx.images(SETTINGS.image), ['picard', 'anderson']);
 process.stdout.write(JSON.stringify({ settings: { ...SETTINGS, mask: null }, prior: ctx.prior.note, measuredOn: ctx.measuredOn, grid }));

@@ -3,6 +3,7 @@ import { Matrix, solve } from 'ml-matrix';
 import { ParameterError } from '../../errors.js';
 import { iterate } from './iterationLoop.js';
 import type { AndersonSettings, FixedPointMap, SolveOptions, SolveResult } from './solverTypes.js';
+import { ANDERSON_DEFAULTS } from '../../restoration/defaults.js';
 
 /**
  * Anderson acceleration (type II, as in the DEQ reference code): keep the last m iterates X_i and
@@ -17,9 +18,9 @@ export async function anderson(
   x0: tf.Tensor,
   settings: Omit<AndersonSettings, 'kind'> & SolveOptions & { perRow?: boolean } = {},
 ): Promise<SolveResult> {
-  const m = settings.m ?? 5;
-  const lambda = settings.lambda ?? 1e-3;
-  const beta = settings.beta ?? 1;
+  const m = settings.m ?? ANDERSON_DEFAULTS.m;
+  const lambda = settings.lambda ?? ANDERSON_DEFAULTS.lambda;
+  const beta = settings.beta ?? ANDERSON_DEFAULTS.beta;
   if (!Number.isInteger(m) || m < 1) throw new ParameterError(`anderson: history m must be an integer >= 1, got ${m}`);
   if (!(lambda >= 0)) throw new ParameterError(`anderson: lambda must be >= 0, got ${lambda}`);
   if (!(beta > 0 && beta <= 1)) throw new ParameterError(`anderson: beta must lie in (0, 1], got ${beta}`);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SolverDivergedError, throwIfAborted } from '../../errors.js';
 import type { FixedPointMap, IterationRecord, SolveOptions, SolveResult } from './solverTypes.js';
+import { DEFAULT_TOL } from '../../restoration/defaults.js';
 
 /**
  * The loop every solver shares: evaluate F, measure residuals (one read-back per iteration),
@@ -14,7 +15,7 @@ export async function iterate(
   opts: SolveOptions,
   next: (x: tf.Tensor, fx: tf.Tensor, iteration: number) => tf.Tensor | Promise<tf.Tensor>,
 ): Promise<SolveResult> {
-  const tol = opts.tol ?? 1e-3;
+  const tol = opts.tol ?? DEFAULT_TOL;
   const maxIter = opts.maxIter ?? 50;
   const divergenceFactor = opts.divergenceFactor ?? 1e6;
   const start = performance.now();

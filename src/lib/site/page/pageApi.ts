@@ -4,6 +4,7 @@
  */
 export { DeqirClient, type ClientOptions, type JobReply } from './deqirClient.js';
 export * from '../jobSettings.js';
+export { DEFAULT_TOL, MAX_ITER_RANGE, PAGE_T_MAX, T_RANGE, defaultMaxIter } from '../../restoration/defaults.js';
 export { fitPixelGaussian, PRIOR_VARIANCE_FLOOR } from '../../data/pixelGaussian.js';
 export { PICKER_IMAGES, PRIOR_FIT_IMAGES } from '../../data/shippedSubset.js';
 export { decodeImage, encodeImage } from '../imageCodec.js';

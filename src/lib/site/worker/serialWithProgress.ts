@@ -1,7 +1,8 @@
 import type { IterationCallback, SolverKind, SolverSettings } from '../../deq/solvers/solverTypes.js';
 import type { RestorationTask } from '../../restoration/restorationTask.js';
+import { solverSettingsFor } from '../../restoration/defaults.js';
 import { serialChain } from '../../samplers/serialChain.js';
-import type { DemoSettings } from '../jobSettings.js';
+import type { JobSettings } from '../jobSettings.js';
 import { yieldToEvents, type ProgressFn } from '../progress.js';
 
 /** The serial chain with one progress message per step, each sent after the step has really run. */
@@ -17,13 +18,13 @@ export function serialWithProgress(task: RestorationTask, T: number, opts: { sig
   });
 }
 
-/** Solver settings of a page's settings, for one solver kind. */
-export function solverSettings(
-  st: DemoSettings,
+/** Solver settings of a job's settings, for one solver kind (defaults from restoration/defaults.ts). */
+export function jobSolverSettings(
+  st: JobSettings,
   kind: SolverKind,
   triangular: boolean,
   signal: AbortSignal | undefined,
   onIteration: IterationCallback,
 ): SolverSettings {
-  return { kind, tol: st.tol, maxIter: st.maxIter, m: st.m, lambda: st.lambda, beta: st.beta, triangular, signal, onIteration };
+  return { ...solverSettingsFor(st.T, { kind, tol: st.tol, maxIter: st.maxIter, m: st.m, lambda: st.lambda, beta: st.beta, triangular }), signal, onIteration };
 }

@@ -1,11 +1,11 @@
 import { deqRestore } from '../../../deq/deqRestore.js';
 import type { EpsModel } from '../../../models/epsModel.js';
-import type { DemoSettings } from '../../jobSettings.js';
+import { maxIterOf, type JobSettings } from '../../jobSettings.js';
 import { maxAbsDiff } from '../../../metrics/vectorStats.js';
 import { psnrOfArrays } from '../../../metrics/psnr.js';
 import { yieldToEvents, type ProgressFn } from '../../progress.js';
-import { restorationProblem } from '../restorationProblem.js';
-import { serialWithProgress, solverSettings } from '../serialWithProgress.js';
+import { jobProblem } from '../restorationProblem.js';
+import { serialWithProgress, jobSolverSettings } from '../serialWithProgress.js';
 
 export interface ImageData1 {
   /** [H, W, C] of one image (y may have another shape than the image). */
@@ -42,8 +42,8 @@ const round = (a: ArrayLike<number>, digits = 4) => Array.from(a, (v) => Math.ro
  * The overview demo: restore one image the serial way and the DeqIR way from the same x_T, and
  * report what each cost on this device (wall time includes reading the result back).
  */
-export async function runDemo(model: EpsModel, s: DemoSettings, truthPixels: Float32Array, opts: RunOptions = {}): Promise<DemoResult> {
-  const p = await restorationProblem(model, s, truthPixels);
+export async function runDemo(model: EpsModel, s: JobSettings, truthPixels: Float32Array, opts: RunOptions = {}): Promise<DemoResult> {
+  const p = await jobProblem(model, s, truthPixels);
   const img = [...model.imageShape];
   try {
     const serial = await serialWithProgress(p.task, s.T, opts);
@@ -51,8 +51,8 @@ export async function runDemo(model: EpsModel, s: DemoSettings, truthPixels: Flo
     serial.x0.dispose();
     const deq = await deqRestore(
       p.task,
-      solverSettings(s, s.solver, true, opts.signal, async (rec) => {
-        opts.onProgress?.({ phase: 'deq', iteration: rec.iteration, maxIter: s.maxIter, relResidual: rec.relResidual });
+      jobSolverSettings(s, s.solver, true, opts.signal, async (rec) => {
+        opts.onProgress?.({ phase: 'deq', iteration: rec.iteration, maxIter: maxIterOf(s), relResidual: rec.relResidual });
         await yieldToEvents();
       }),
       { init: s.init },
@@ -62,12 +62,12 @@ export async function runDemo(model: EpsModel, s: DemoSettings, truthPixels: Flo
     const [y, Apy] = [await p.y.data(), await p.task.Apy.data()];
     return {
       model: model.name,
-      task: p.op.description,
+      task: p.operator.description,
       T: s.T,
       solver: s.solver,
       images: {
         truth: { shape: img, data: round(truthPixels) },
-        y: { shape: [...p.op.measurementShape], data: round(y) },
+        y: { shape: [...p.operator.measurementShape], data: round(y) },
         Apy: { shape: img, data: round(Apy) },
         serial: { shape: img, data: round(serialX0) },
         deq: { shape: img, data: round(deqX0) },

@@ -4,11 +4,12 @@ import { ParameterError } from '../../../errors.js';
 import { restorationGradient, type GradientMethod } from '../../../gradients/restorationGradient.js';
 import { restorationLoss } from '../../../gradients/restorationLoss.js';
 import type { EpsModel } from '../../../models/epsModel.js';
-import type { DemoSettings } from '../../jobSettings.js';
+import type { JobSettings } from '../../jobSettings.js';
 import type { GradientRequest } from '../../gradientSettings.js';
 import type { RunOptions } from './demo.js';
 import { yieldToEvents } from '../../progress.js';
-import { restorationProblem } from '../restorationProblem.js';
+import { jobProblem } from '../restorationProblem.js';
+import { GRADIENT_TOL, defaultMaxIter } from '../../../restoration/defaults.js';
 
 export interface Agreement {
   relativeL2: number;
@@ -50,10 +51,10 @@ export interface GradientsResult {
  * Gradients of "mean of the restored image over a region" with respect to the measurement y and the
  * initial noise x_T, by each requested method, on one problem built from page settings.
  */
-export async function runGradients(model: EpsModel, s: DemoSettings, truth: Float32Array, req: GradientRequest, opts: RunOptions = {}): Promise<GradientsResult> {
+export async function runGradients(model: EpsModel, s: JobSettings, truth: Float32Array, req: GradientRequest, opts: RunOptions = {}): Promise<GradientsResult> {
   if (req.methods.length === 0) throw new ParameterError('gradients: choose at least one method');
-  const p = await restorationProblem(model, s, truth);
-  const loss = restorationLoss({ kind: 'region', mask: req.region }, p.op, 1);
+  const p = await jobProblem(model, s, truth);
+  const loss = restorationLoss({ kind: 'region', mask: req.region }, p.operator, 1);
   try {
     const raw: (Omit<GradientMap, 'agreement'> & { x0: Float32Array })[] = [];
     for (const [i, method] of req.methods.entries()) {
@@ -63,7 +64,7 @@ export async function runGradients(model: EpsModel, s: DemoSettings, truth: Floa
         method,
         phantomSteps: req.phantomSteps,
         phantomTau: req.phantomTau,
-        solver: { kind: 'picard', tol: 1e-6, maxIter: s.T },
+        solver: { kind: 'picard', tol: GRADIENT_TOL, maxIter: defaultMaxIter(s.T) },
         init: s.init,
         signal: opts.signal,
       });
@@ -76,16 +77,16 @@ export async function runGradients(model: EpsModel, s: DemoSettings, truth: Floa
     }
     const ref = raw.find((m) => m.method === 'serial') ?? raw[0];
     const agree = (a: number[], b: number[]): Agreement => ({ relativeL2: relativeL2(a, b), cosine: cosineSimilarity(a, b) });
-    const direct = tf.tidy(() => tf.grad((y: tf.Tensor) => loss.value(p.op.Apinv(y) as tf.Tensor4D, y))(p.y));
+    const direct = tf.tidy(() => tf.grad((y: tf.Tensor) => loss.value(p.operator.Apinv(y) as tf.Tensor4D, y))(p.y));
     const [y, xT, directDy] = await Promise.all([p.y.data(), p.xT.data(), direct.data()]);
     direct.dispose();
     return {
       model: model.name,
-      task: p.op.description,
+      task: p.operator.description,
       T: s.T,
       region: Array.from(req.region),
       imageShape: [...model.imageShape],
-      yShape: [...p.op.measurementShape],
+      yShape: [...p.operator.measurementShape],
       images: { truth: Array.from(truth), y: Array.from(y), xT: Array.from(xT), x0: Array.from(ref?.x0 ?? []) },
       directDy: Array.from(directDy),
       maps: raw.map(({ x0: _, ...m }) => ({ ...m, agreement: { reference: ref.method, dy: agree(m.dy, ref.dy), dxT: agree(m.dxT, ref.dxT) } })),

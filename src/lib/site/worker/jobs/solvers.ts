@@ -1,11 +1,11 @@
 import { deqRestore } from '../../../deq/deqRestore.js';
 import type { EpsModel } from '../../../models/epsModel.js';
-import type { DemoSettings, Solver } from '../../jobSettings.js';
+import { maxIterOf, type JobSettings, type Solver } from '../../jobSettings.js';
 import { maxAbsDiff } from '../../../metrics/vectorStats.js';
 import type { RunOptions } from './demo.js';
 import { yieldToEvents } from '../../progress.js';
-import { restorationProblem } from '../restorationProblem.js';
-import { serialWithProgress, solverSettings } from '../serialWithProgress.js';
+import { jobProblem } from '../restorationProblem.js';
+import { serialWithProgress, jobSolverSettings } from '../serialWithProgress.js';
 
 export interface SolverRun {
   solver: Solver;
@@ -25,8 +25,8 @@ export interface SolversComparison {
 }
 
 /** The serial chain once, then every solver on the same problem, with residual histories for the plots. */
-export async function runSolvers(model: EpsModel, s: DemoSettings, truth: Float32Array, solvers: Solver[], opts: RunOptions = {}): Promise<SolversComparison> {
-  const p = await restorationProblem(model, s, truth);
+export async function runSolvers(model: EpsModel, s: JobSettings, truth: Float32Array, solvers: Solver[], opts: RunOptions = {}): Promise<SolversComparison> {
+  const p = await jobProblem(model, s, truth);
   try {
     const serial = await serialWithProgress(p.task, s.T, opts);
     const sx0 = await serial.x0.data();
@@ -35,8 +35,8 @@ export async function runSolvers(model: EpsModel, s: DemoSettings, truth: Float3
     for (const kind of solvers) {
       const res = await deqRestore(
         p.task,
-        solverSettings(s, kind, kind === 'anderson', opts.signal, async (r) => {
-          opts.onProgress?.({ phase: 'deq', iteration: r.iteration, maxIter: s.maxIter, relResidual: r.relResidual, solver: kind });
+        jobSolverSettings(s, kind, kind === 'anderson', opts.signal, async (r) => {
+          opts.onProgress?.({ phase: 'deq', iteration: r.iteration, maxIter: maxIterOf(s), relResidual: r.relResidual, solver: kind });
           await yieldToEvents();
         }),
         { init: s.init },

@@ -4,7 +4,7 @@ import type { EpsModel } from '../../../models/epsModel.js';
 import { serialStep } from '../../../samplers/serialChain.js';
 import { DEFAULT_SETTINGS } from '../../jobSettings.js';
 import type { ProgressFn } from '../../progress.js';
-import { restorationProblem } from '../restorationProblem.js';
+import { jobProblem } from '../restorationProblem.js';
 
 export interface StepTiming {
   T: number;
@@ -27,7 +27,7 @@ const median = (v: number[]) => {
  * untimed warm-up each (shader compilation, wasm start-up). Same problem as the overview default.
  */
 export async function benchStep(model: EpsModel, T: number, truth: Float32Array, reps = { map: 3, step: 5 }, onProgress?: ProgressFn): Promise<StepTiming> {
-  const p = await restorationProblem(model, { ...DEFAULT_SETTINGS, T }, truth);
+  const p = await jobProblem(model, { ...DEFAULT_SETTINGS, T }, truth);
   const system = deqSystem(p.task);
   const X = system.initialState('ddim-pinv');
   const time = async (f: () => tf.Tensor): Promise<number> => {

@@ -2,12 +2,12 @@ import { ParameterError } from '../../../errors.js';
 import { optimizeInit, type InitStepRecord } from '../../../gradients/initOptimization.js';
 import { restorationLoss } from '../../../gradients/restorationLoss.js';
 import type { EpsModel } from '../../../models/epsModel.js';
-import type { DemoSettings } from '../../jobSettings.js';
+import type { JobSettings } from '../../jobSettings.js';
 import type { SteeringRequest } from '../../gradientSettings.js';
 import type { RunOptions } from './demo.js';
 import { psnrOfArrays } from '../../../metrics/psnr.js';
 import { yieldToEvents } from '../../progress.js';
-import { restorationProblem } from '../restorationProblem.js';
+import { jobProblem } from '../restorationProblem.js';
 
 export interface SteeringResult {
   model: string;
@@ -29,11 +29,11 @@ export interface SteeringResult {
  * Initialization optimization live: Adam on x_T for ||x0 - guide||^2, gradients through the
  * equilibrium, one progress message (loss, PSNR, x0) per step.
  */
-export async function runSteering(model: EpsModel, s: DemoSettings, truth: Float32Array, req: SteeringRequest, opts: RunOptions = {}): Promise<SteeringResult> {
+export async function runSteering(model: EpsModel, s: JobSettings, truth: Float32Array, req: SteeringRequest, opts: RunOptions = {}): Promise<SteeringResult> {
   if (!(req.lr > 0) || !Number.isInteger(req.steps) || req.steps < 1) throw new ParameterError(`steering: lr must be > 0 and steps an integer >= 1 (got ${req.lr}, ${req.steps})`);
-  const p = await restorationProblem(model, s, truth);
+  const p = await jobProblem(model, s, truth);
   const guide = req.guide === 'oracle' ? Array.from(truth) : Array.from(await p.task.Apy.data());
-  const loss = restorationLoss({ kind: 'guide', guide }, p.op, 1);
+  const loss = restorationLoss({ kind: 'guide', guide }, p.operator, 1);
   const frames: number[][] = [];
   try {
     const res = await optimizeInit(p.task, loss, {
@@ -54,11 +54,11 @@ export async function runSteering(model: EpsModel, s: DemoSettings, truth: Float
     [res.xT, res.x0].forEach((t) => t.dispose());
     return {
       model: model.name,
-      task: p.op.description,
+      task: p.operator.description,
       T: s.T,
       request: req,
       imageShape: [...model.imageShape],
-      yShape: [...p.op.measurementShape],
+      yShape: [...p.operator.measurementShape],
       images: { truth: Array.from(truth), y: Array.from(await p.y.data()), guide },
       psnrGuide: psnrOfArrays(guide, truth),
       // PSNR after clipping to [-1, 1], as on every page.

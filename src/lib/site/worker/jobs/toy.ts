@@ -7,6 +7,7 @@ import { prepareRestoration } from '../../../restoration/restorationTask.js';
 import { serialChain } from '../../../samplers/serialChain.js';
 import { linearSchedule } from '../../../schedule/linearSchedule.js';
 import type { Solver } from '../../jobSettings.js';
+import { WARM_START_TOL } from '../../../restoration/defaults.js';
 
 /**
  * The 2-D toy of the "chain to a fixed point" page: data from a 2-D Gaussian mixture (exact eps, no
@@ -58,7 +59,7 @@ export async function runToy(req: ToyRequest): Promise<ToyResult> {
         task,
         {
           kind,
-          tol: 1e-5,
+          tol: WARM_START_TOL,
           maxIter: req.maxIter,
           triangular: kind === 'anderson',
           onIteration: async (_rec, { fx }) => {

@@ -2,12 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { deqRestore } from '../../../deq/deqRestore.js';
 import type { EpsModel } from '../../../models/epsModel.js';
 import { serialChain } from '../../../samplers/serialChain.js';
-import type { DemoSettings, Solver } from '../../jobSettings.js';
+import { maxIterOf, type JobSettings, type Solver } from '../../jobSettings.js';
 import { encodeImage } from '../../imageCodec.js';
 import type { RunOptions } from './demo.js';
 import { yieldToEvents } from '../../progress.js';
-import { restorationProblem } from '../restorationProblem.js';
-import { solverSettings } from '../serialWithProgress.js';
+import { jobProblem } from '../restorationProblem.js';
+import { jobSolverSettings } from '../serialWithProgress.js';
 
 export interface TrajectoryGrid {
   T: number;
@@ -24,8 +24,8 @@ export interface TrajectoryGrid {
  * abs difference of every state to the serial one
  * (one extra batched network call per iteration, for display only), and the serial chain for reference.
  */
-export async function runTrajectory(model: EpsModel, s: DemoSettings, truth: Float32Array, solvers: Solver[], opts: RunOptions = {}): Promise<TrajectoryGrid> {
-  const p = await restorationProblem(model, s, truth);
+export async function runTrajectory(model: EpsModel, s: JobSettings, truth: Float32Array, solvers: Solver[], opts: RunOptions = {}): Promise<TrajectoryGrid> {
+  const p = await jobProblem(model, s, truth);
   const c = p.task.coeffs;
   const D = truth.length;
   const T = s.T;
@@ -65,13 +65,13 @@ export async function runTrajectory(model: EpsModel, s: DemoSettings, truth: Flo
       const rec: TrajectoryGrid['solvers'][string] = { x: [], x0Pred: [], relResidual: [], errToSerial: [] };
       const res = await deqRestore(
         p.task,
-        solverSettings(s, kind, true, opts.signal, async (r, { fx }) => {
+        jobSolverSettings(s, kind, true, opts.signal, async (r, { fx }) => {
           const data = await fx.data();
           rec.x.push(split(data));
           rec.errToSerial.push(errTo(data));
           rec.x0Pred.push(await x0PredOf(fx));
           rec.relResidual.push(r.relResidual);
-          opts.onProgress?.({ phase: 'deq', iteration: r.iteration, maxIter: s.maxIter, relResidual: r.relResidual, solver: kind });
+          opts.onProgress?.({ phase: 'deq', iteration: r.iteration, maxIter: maxIterOf(s), relResidual: r.relResidual, solver: kind });
           await yieldToEvents();
         }),
         { init: s.init },

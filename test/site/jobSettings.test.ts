@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, maskFromHex, maskToHex, settingsFromParams, settingsToParams } from '../../src/lib/site/jobSettings.js';
+import { TASKS } from '../../src/lib/operators/taskRegistry.js';
+import { defaultMaxIter, T_RANGE } from '../../src/lib/restoration/defaults.js';
+import { DEFAULT_SETTINGS, SITE_TASKS, TASK_LABELS, maskFromHex, maskToHex, maxIterOf, settingsFromParams, settingsToParams } from '../../src/lib/site/jobSettings.js';
 import { decodeImage, encodeImage } from '../../src/lib/site/imageCodec.js';
 
-describe('the demo view state in the URL', () => {
+describe('job settings in the URL', () => {
   it('round-trips every setting, the drawn mask included', () => {
     const mask = Uint8Array.from({ length: 784 }, (_, i) => (i % 3 === 0 ? 1 : 0));
-    const s = { ...DEFAULT_SETTINGS, task: 'inpainting' as const, T: 7, image: 12, solver: 'anderson' as const, maxIter: 9, tol: 1e-4, m: 3, lambda: 0.01, beta: 0.5, seed: 42, prior: 'gaussian' as const, mask };
+    const s = { ...DEFAULT_SETTINGS, task: 'inpaint-box' as const, T: 7, image: 12, solver: 'anderson' as const, maxIter: 9, tol: 1e-4, m: 3, lambda: 0.01, beta: 0.5, seed: 42, prior: 'gaussian' as const, mask };
     const back = settingsFromParams(new URLSearchParams(settingsToParams(s).toString()));
     expect(back).toEqual(s);
   });
@@ -16,11 +18,21 @@ describe('the demo view state in the URL', () => {
 
   it('clamps out-of-range values and ignores unknown ones', () => {
     const s = settingsFromParams(new URLSearchParams('T=100000&task=nonsense&beta=-3&maxIter=abc&mask=zz'));
-    expect(s.T).toBe(100);
+    expect(s.T).toBe(T_RANGE.max);
     expect(s.task).toBe(DEFAULT_SETTINGS.task);
     expect(s.beta).toBe(0.05);
     expect(s.maxIter).toBe(DEFAULT_SETTINGS.maxIter);
     expect(s.mask).toBeNull();
+  });
+
+  it('follows T with the iteration cap unless the reader sets one', () => {
+    expect(maxIterOf(settingsFromParams(new URLSearchParams('T=37')))).toBe(defaultMaxIter(37));
+    expect(maxIterOf(settingsFromParams(new URLSearchParams('T=37&maxIter=5')))).toBe(5);
+  });
+
+  it('offers only tasks of the one registry, labelled as the registry labels them', () => {
+    for (const t of SITE_TASKS) expect(TASK_LABELS[t]).toBe(TASKS[t].label);
+    expect(settingsFromParams(new URLSearchParams('task=__proto__')).task).toBe(DEFAULT_SETTINGS.task);
   });
 
   it('packs a 28x28 mask into 196 hex digits', () => {
