@@ -7,7 +7,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { benchStep, type StepTiming } from '../src/lib/site/worker/jobs/speedStep.js';
+import { speedStep, type StepTiming } from '../src/lib/site/worker/jobs/speedStep.js';
 import { loaderContext } from '../src/lib/node/loaderContext.js';
 import { launchChromium } from '../test/e2e/chromium.js';
 import { serveStatic } from '../test/e2e/staticServer.js';
@@ -29,7 +29,7 @@ const rows: { where: string; backend: string; timings: StepTiming[]; note: strin
 if (only.has('node')) {
   const ctx = await loaderContext(values.prior as 'auto' | 'gaussian');
   const timings: StepTiming[] = [];
-  for (const T of Ts) timings.push(await benchStep(ctx.prior.model, T, ctx.images(0), { map: mapReps, step: stepReps }));
+  for (const T of Ts) timings.push(await speedStep(ctx.prior.model, T, ctx.images(0), { map: mapReps, step: stepReps }));
   rows.push({ where: 'Node', backend: ctx.backend, timings, note: `${ctx.measuredOn}; ${ctx.prior.note}` });
   ctx.prior.model.dispose?.();
 }

@@ -125,6 +125,7 @@ describe('stochastic settings keep a fixed point', () => {
     const shape = OPERATOR_CASES[2].shape;
     const z = randomImages(perStep ? T : 1, perStep ? [1, ...shape] : shape, 31);
     const p = problem(2, 0.05, { z });
+    const before = tf.memory().numTensors;
     const { err } = await (async () => {
       const task = prepareRestoration({ ...p.inputs, sampling: { T, etw: 0.85, nw: 0.85 } });
       const s = await serialChain(task);
@@ -134,6 +135,7 @@ describe('stochastic settings keep a fixed point', () => {
       task.dispose();
       return { err: e };
     })();
+    expect(tf.memory().numTensors).toBe(before); // per-step noise once leaked an image per deqSystem
     z.dispose();
     p.dispose();
     expect(err).toBeLessThanOrEqual(1e-4);

@@ -144,7 +144,7 @@ describe('the research site in headless Chromium', () => {
   }, 120_000);
 
   it('inpaints a mask the reader draws, and keeps the mask in the URL', async () => {
-    const { page, errors } = await open(browser, `/?${TINY}&task=inpainting`);
+    const { page, errors } = await open(browser, `/?${TINY}&task=inpaint-box`);
     expect(await waitDone(page)).toMatch(/^done/);
     const editor = page.locator('[data-role=mask-editor]');
     const box = (await editor.boundingBox())!;

@@ -53,10 +53,10 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
   const col = (v: ArrayLike<number>) => tf.tensor(Float32Array.from(v), [T, 1, 1, 1, 1]);
   const tRows = c.t.flatMap((t) => new Array<number>(B).fill(t));
   // Constants, built once; tf.tidy keeps only each returned tensor.
-  const noiseW = task.noiseAt(0)
+  const noiseW = task.hasStepNoise
     ? tf.tidy(() => tf.mul(col(c.n), tf.stack(c.t.map((_, j) => tf.broadcastTo(task.noiseAt(j)!, [B, ...img]))))) // n_j z_j
     : null;
-  const k = {
+  const constants = {
     xT5: tf.expandDims(xT, 0),
     uT: tf.tidy(() => tf.expandDims(tf.div(xT, c.sqrtAbarT[0]), 0)),
     Apy: tf.expandDims(task.Apy, 0),
@@ -67,7 +67,7 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
     // gradient is wrong for axis 0 of rank > 2 tensors in TF.js 4.22, and the product is as fast.
     lowerOnes: tf.tidy(() => tf.linalg.bandPart(tf.ones([T, T]), -1, 0)),
   };
-  const kept: tf.Tensor[] = [...Object.values(k), ...(noiseW ? [noiseW] : [])];
+  const kept: tf.Tensor[] = [...Object.values(constants), ...(noiseW ? [noiseW] : [])];
   const chunk = Math.max(1, Math.floor(options.chunkSize ?? T * B));
 
   const epsAll = (inputs: tf.Tensor): tf.Tensor =>
@@ -93,31 +93,31 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
     tf.tidy(() => {
       const inputs = T === 1 ? xT5 : tf.concat([xT5, rows(X, 0, T - 1)], 0);
       const eps = epsAll(inputs);
-      let cumTerm = tf.mul(k.wCum, eps);
-      let ownTerm = tf.mul(k.wOwn, eps);
+      let cumTerm = tf.mul(constants.wCum, eps);
+      let ownTerm = tf.mul(constants.wOwn, eps);
       if (noiseW) {
         cumTerm = tf.add(cumTerm, noiseW);
         ownTerm = tf.add(ownTerm, noiseW);
       }
-      const base = tf.add(uT, tf.reshape(tf.matMul(k.lowerOnes, tf.reshape(cumTerm, [T, -1])), stateShape));
+      const base = tf.add(uT, tf.reshape(tf.matMul(constants.lowerOnes, tf.reshape(cumTerm, [T, -1])), stateShape));
       const u = tf.add(tf.add(Apy, base), project(tf.sub(ownTerm, base)));
-      return tf.mul(k.sqrtAbarS, u);
+      return tf.mul(constants.sqrtAbarS, u);
     });
 
   return {
     rows: T,
     stateShape,
-    map: (X) => apply(X, k.xT5, k.uT, k.Apy),
+    map: (X) => apply(X, constants.xT5, constants.uT, constants.Apy),
     mapWith: (X, xTIn, yIn) =>
       tf.tidy(() => apply(X, tf.expandDims(xTIn, 0), tf.expandDims(tf.div(xTIn, c.sqrtAbarT[0]), 0), tf.expandDims(op.Apinv(yIn), 0))),
     initialState: (kind = 'xT') =>
       tf.tidy(() => {
         // Tiled as a rank-2 view: TF.js WebGPU runs rank-5 tile on the CPU with a synchronous read-back.
-        if (kind === 'xT') return tf.reshape(tf.tile(tf.reshape(k.xT5, [1, -1]), [T, 1]), stateShape);
+        if (kind === 'xT') return tf.reshape(tf.tile(tf.reshape(constants.xT5, [1, -1]), [T, 1]), stateShape);
         const a0 = c.sqrtAbarT[0];
-        const eps0 = tf.div(tf.sub(k.xT5, tf.mul(k.Apy, a0)), Math.sqrt(1 - a0 * a0));
+        const eps0 = tf.div(tf.sub(constants.xT5, tf.mul(constants.Apy, a0)), Math.sqrt(1 - a0 * a0));
         const noiseScale = col(Array.from(c.sqrtAbarS, (v) => Math.sqrt(Math.max(0, 1 - v * v))));
-        return tf.add(tf.mul(k.sqrtAbarS, k.Apy), tf.mul(noiseScale, eps0));
+        return tf.add(tf.mul(constants.sqrtAbarS, constants.Apy), tf.mul(noiseScale, eps0));
       }),
     x0Of: (X) => tf.tidy(() => tf.reshape(rows(X, T - 1, 1), [B, ...img]) as tf.Tensor4D),
     dispose: () => kept.forEach((v) => v.dispose()),

@@ -31,7 +31,9 @@ export interface RestorationTask {
   readonly coeffs: StepCoefficients;
   readonly batch: number;
   readonly Apy: tf.Tensor4D;
-  /** Noise of step k as a tensor broadcastable to [B, H, W, C], or null when nw = 0. */
+  /** True when the chain adds step noise (nw > 0): then noiseAt(k) gives it. */
+  readonly hasStepNoise: boolean;
+  /** Noise of step k as a tensor broadcastable to [B, H, W, C] (a new tensor for per-step noise), or null when nw = 0. */
   noiseAt(k: number): tf.Tensor | null;
   dispose(): void;
 }
@@ -64,6 +66,7 @@ export function prepareRestoration(inputs: RestorationInputs): RestorationTask {
     coeffs,
     batch: B,
     Apy,
+    hasStepNoise: needsNoise && !!z,
     noiseAt: (k) => (!needsNoise || !z ? null : perStep ? tf.gather(z, k) : z),
     dispose: () => Apy.dispose(),
   };

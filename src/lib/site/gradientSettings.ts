@@ -1,6 +1,6 @@
 /**
  * Choices of the Gradients and Steering pages, with no TF.js in sight: the page bundle imports
- * these, the worker runs them (gradientRun.ts, steeringRun.ts).
+ * these, the worker runs them (worker/jobs/gradients.ts, worker/jobs/steering.ts).
  */
 export const GRADIENT_METHODS = ['implicit', 'phantom', 'serial'] as const;
 export type GradientMethodChoice = (typeof GRADIENT_METHODS)[number];

@@ -9,7 +9,7 @@ import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { AbortError } from '../../errors.js';
-import { benchStep } from './jobs/speedStep.js';
+import { speedStep } from './jobs/speedStep.js';
 import { runDemo } from './jobs/demo.js';
 import { runGradients } from './jobs/gradients.js';
 import type { PriorChoice } from '../jobSettings.js';
@@ -77,7 +77,7 @@ async function run(id: number, job: Job, signal: AbortSignal): Promise<{ result:
       return { result: await runSteering(p.model, job.settings, job.truth, job.request, { signal, onProgress }), prior: p.note };
     case 'bench': {
       const out = [];
-      for (const T of job.T) out.push(await benchStep(p.model, T, job.truth, job.reps, onProgress));
+      for (const T of job.T) out.push(await speedStep(p.model, T, job.truth, job.reps, onProgress));
       return { result: out, prior: p.note };
     }
   }

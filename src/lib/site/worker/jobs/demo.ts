@@ -7,7 +7,7 @@ import { yieldToEvents, type ProgressFn } from '../../progress.js';
 import { jobProblem } from '../restorationProblem.js';
 import { serialWithProgress, jobSolverSettings } from '../serialWithProgress.js';
 
-export interface ImageData1 {
+export interface FigureImage {
   /** [H, W, C] of one image (y may have another shape than the image). */
   shape: number[];
   data: number[];
@@ -25,7 +25,7 @@ export interface DemoResult {
   task: string;
   T: number;
   solver: string;
-  images: { truth: ImageData1; y: ImageData1; Apy: ImageData1; serial: ImageData1; deq: ImageData1 };
+  images: { truth: FigureImage; y: FigureImage; Apy: FigureImage; serial: FigureImage; deq: FigureImage };
   serial: MethodStats;
   deq: MethodStats & { iterations: number; converged: boolean; relResidual: number[]; maxAbsDiffToSerial: number };
   psnrApy: number;

@@ -26,7 +26,7 @@ const median = (v: number[]) => {
  * Per-iteration wall time of the DeqIR map and of one serial step on the current backend, after one
  * untimed warm-up each (shader compilation, wasm start-up). Same problem as the overview default.
  */
-export async function benchStep(model: EpsModel, T: number, truth: Float32Array, reps = { map: 3, step: 5 }, onProgress?: ProgressFn): Promise<StepTiming> {
+export async function speedStep(model: EpsModel, T: number, truth: Float32Array, reps = { map: 3, step: 5 }, onProgress?: ProgressFn): Promise<StepTiming> {
   const p = await jobProblem(model, { ...DEFAULT_SETTINGS, T }, truth);
   const system = deqSystem(p.task);
   const X = system.initialState('ddim-pinv');
