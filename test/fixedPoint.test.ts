@@ -42,7 +42,7 @@ async function compare(inputs: RestorationInputs, T: number, etw: number) {
   serial.x0.dispose();
   deq.x0.dispose();
   task.dispose();
-  return { err, consistency, iterations: deq.iterations };
+  return { err, consistency, iterations: deq.iterations, stoppedBy: deq.stoppedBy, converged: deq.converged };
 }
 
 describe.each(OPERATOR_CASES.map((c, i) => ({ ...c, i })))('fixed point equals serial chain: $name', ({ i }) => {
@@ -55,13 +55,15 @@ describe.each(OPERATOR_CASES.map((c, i) => ({ ...c, i })))('fixed point equals s
     { T: 50, etw: 0.1, sigmaY: 0 },
     { T: 50, etw: 0, sigmaY: 0.05 },
     { T: 50, etw: 0.1, sigmaY: 0.05 },
-  ])('T = $T, etw = $etw, sigma_y = $sigmaY: Picard after T iterations matches to 1e-4', async ({ T, etw, sigmaY }) => {
+  ])('T = $T, etw = $etw, sigma_y = $sigmaY: Picard after T iterations matches to 1e-4 and reports itself exact', async ({ T, etw, sigmaY }) => {
     const p = problem(i, sigmaY);
     const before = tf.memory().numTensors;
-    const { err, consistency, iterations } = await compare(p.inputs, T, etw);
+    const { err, consistency, iterations, stoppedBy, converged } = await compare(p.inputs, T, etw);
     expect(tf.memory().numTensors).toBe(before);
     p.dispose();
     expect(iterations).toBe(T);
+    // tol 0 is never met: the run ends because Picard is exact after T iterations, and says so.
+    expect({ stoppedBy, converged }).toEqual({ stoppedBy: 'exact', converged: true });
     expect(err).toBeLessThanOrEqual(1e-4);
     // A x0 = y holds at float precision when y is noise-free (the last step returns x0^ = A+y + P(.)).
     if (sigmaY === 0) expect(consistency).toBeLessThan(2e-5);
@@ -94,6 +96,21 @@ describe('the joint system is lower-triangular', () => {
     serial.x0.dispose();
     task.dispose();
     p.dispose();
+  });
+
+  it.each([
+    { name: 'damped Picard (beta = 0.5)', solver: { kind: 'picard', beta: 0.5 } },
+    { name: 'plain (non-triangular) Anderson', solver: { kind: 'anderson', m: 3 } },
+    { name: 'per-row Anderson', solver: { kind: 'anderson-per-row', m: 3 } },
+  ] as const)('$name makes no exactness claim: with tol 0 it stops at maxIter, unconverged', async ({ solver }) => {
+    const p = problem(0, 0);
+    const T = 6;
+    const task = prepareRestoration({ ...p.inputs, sampling: { T } });
+    const r = await deqRestore(task, { ...solver, tol: 0, maxIter: T + 2 });
+    r.x0.dispose();
+    task.dispose();
+    p.dispose();
+    expect({ stoppedBy: r.stoppedBy, converged: r.converged, iterations: r.iterations }).toEqual({ stoppedBy: 'maxIter', converged: false, iterations: T + 2 });
   });
 });
 

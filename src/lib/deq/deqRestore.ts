@@ -45,7 +45,9 @@ export async function deqRestore(
       }
     : solver.onIteration;
   try {
-    const res = await solveFixedPoint(system.map, init, { ...solver, onIteration });
+    // The system is lower-triangular over its T rows: plain Picard and triangular Anderson are exact after T iterations.
+    const exact = (solver.kind === 'picard' && (solver.beta ?? 1) === 1) || (solver.kind === 'anderson' && solver.triangular === true);
+    const res = await solveFixedPoint(system.map, init, { ...solver, onIteration, exactAfter: exact ? task.coeffs.T : undefined });
     const x0 = system.x0Of(res.solution);
     await x0.data();
     const state = opts.keepState ? res.solution : undefined;

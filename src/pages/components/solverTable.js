@@ -3,7 +3,8 @@ import {formatMs, table} from "./table.js";
 /**
  * What each solver cost, next to what parallel hardware would gain: T / iterations is the ideal
  * speed-up when a batch of T images costs one network call; the measured one divides the serial
- * chain's wall time by the solver's, on the device that ran them.
+ * chain's wall time by the solver's, on the device that ran them. An unconverged run has no
+ * speed-up: it did not reach the serial result, so its error is what the row shows instead.
  */
 export function solverTable(comparison, {caption = ""} = {}) {
   const {T, serialWallMs, runs} = comparison;
@@ -15,9 +16,9 @@ export function solverTable(comparison, {caption = ""} = {}) {
         r.solver,
         String(r.iterations),
         r.converged ? "yes" : "no",
-        (T / r.iterations).toFixed(2),
+        r.converged ? (T / r.iterations).toFixed(2) : "— (not converged)",
         formatMs(r.wallMs),
-        (serialWallMs / r.wallMs).toFixed(2),
+        r.converged ? (serialWallMs / r.wallMs).toFixed(2) : "—",
         r.maxAbsDiffToSerial.toExponential(1)
       ])
     ],

@@ -38,10 +38,15 @@ export async function iterate(
         );
       }
       const verdict = opts.onIteration ? await opts.onIteration(rec, { x, fx }) : undefined;
-      const stoppedBy = verdict === 'stop' ? 'callback' : rec.relResidual < tol ? 'tol' : i >= maxIter ? 'maxIter' : null;
+      const stoppedBy =
+        verdict === 'stop' ? 'callback'
+        : rec.relResidual < tol ? 'tol'
+        : opts.exactAfter !== undefined && i >= opts.exactAfter ? 'exact'
+        : i >= maxIter ? 'maxIter'
+        : null;
       if (stoppedBy) {
         x.dispose();
-        return { solution: fx, iterations: i, converged: stoppedBy === 'tol', stoppedBy, history };
+        return { solution: fx, iterations: i, converged: stoppedBy === 'tol' || stoppedBy === 'exact', stoppedBy, history };
       }
       const nx = await next(x, fx, i);
       if (nx !== x) x.dispose();

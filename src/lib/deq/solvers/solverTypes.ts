@@ -34,6 +34,12 @@ export interface SolveOptions {
   onIteration?: IterationCallback;
   /** The run fails when the residual grows beyond this factor of the first one (default 1e6). */
   divergenceFactor?: number;
+  /**
+   * The caller's guarantee that the solver's estimate is exact after this many iterations (plain
+   * Picard or triangular Anderson on a lower-triangular map with that many rows). The run then
+   * stops there as converged ('exact'), whatever the residual of the last iterate says.
+   */
+  exactAfter?: number;
 }
 
 export interface SolveResult {
@@ -41,7 +47,7 @@ export interface SolveResult {
   solution: tf.Tensor;
   iterations: number;
   converged: boolean;
-  stoppedBy: 'tol' | 'maxIter' | 'callback';
+  stoppedBy: 'tol' | 'exact' | 'maxIter' | 'callback';
   history: IterationRecord[];
 }
 
