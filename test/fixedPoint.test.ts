@@ -30,8 +30,9 @@ function problem(caseIndex: number, sigmaY: number, extra: Partial<RestorationIn
   };
 }
 
-async function compare(inputs: RestorationInputs, T: number, etw: number) {
-  const task = prepareRestoration({ ...inputs, sampling: { T, etw } });
+async function compare(inputs: RestorationInputs, T: number, etw: number, noiseAwareSigmaY = 0) {
+  const task = prepareRestoration({ ...inputs, sampling: { T, etw }, sigmaY: noiseAwareSigmaY });
+  expect(task.noiseAware !== null).toBe(noiseAwareSigmaY > 0);
   const serial = await serialChain(task);
   const deq = await deqRestore(task, { kind: 'picard', tol: 0, maxIter: T });
   const err = maxAbsDiff(await serial.x0.data(), await deq.x0.data());
@@ -47,18 +48,23 @@ async function compare(inputs: RestorationInputs, T: number, etw: number) {
 
 describe.each(OPERATOR_CASES.map((c, i) => ({ ...c, i })))('fixed point equals serial chain: $name', ({ i }) => {
   it.each([
-    { T: 10, etw: 0, sigmaY: 0 },
-    { T: 10, etw: 0.1, sigmaY: 0 },
-    { T: 10, etw: 0, sigmaY: 0.05 },
-    { T: 10, etw: 0.1, sigmaY: 0.05 },
-    { T: 50, etw: 0, sigmaY: 0 },
-    { T: 50, etw: 0.1, sigmaY: 0 },
-    { T: 50, etw: 0, sigmaY: 0.05 },
-    { T: 50, etw: 0.1, sigmaY: 0.05 },
-  ])('T = $T, etw = $etw, sigma_y = $sigmaY: Picard after T iterations matches to 1e-4 and reports itself exact', async ({ T, etw, sigmaY }) => {
+    { T: 10, etw: 0, sigmaY: 0, ddnmPlus: false },
+    { T: 10, etw: 0.1, sigmaY: 0, ddnmPlus: false },
+    { T: 10, etw: 0, sigmaY: 0.05, ddnmPlus: false },
+    { T: 10, etw: 0.1, sigmaY: 0.05, ddnmPlus: false },
+    { T: 50, etw: 0, sigmaY: 0, ddnmPlus: false },
+    { T: 50, etw: 0.1, sigmaY: 0, ddnmPlus: false },
+    { T: 50, etw: 0, sigmaY: 0.05, ddnmPlus: false },
+    { T: 50, etw: 0.1, sigmaY: 0.05, ddnmPlus: false },
+    // DDNM+ (the task knows sigma_y): the noise-aware step, lambda_t < 1 in the late steps.
+    { T: 10, etw: 0, sigmaY: 0.05, ddnmPlus: true },
+    { T: 10, etw: 0.1, sigmaY: 0.1, ddnmPlus: true },
+    { T: 50, etw: 0, sigmaY: 0.1, ddnmPlus: true },
+    { T: 50, etw: 0.1, sigmaY: 0.05, ddnmPlus: true },
+  ])('T = $T, etw = $etw, sigma_y = $sigmaY, DDNM+ $ddnmPlus: Picard after T iterations matches to 1e-4 and reports itself exact', async ({ T, etw, sigmaY, ddnmPlus }) => {
     const p = problem(i, sigmaY);
     const before = tf.memory().numTensors;
-    const { err, consistency, iterations, stoppedBy, converged } = await compare(p.inputs, T, etw);
+    const { err, consistency, iterations, stoppedBy, converged } = await compare(p.inputs, T, etw, ddnmPlus ? sigmaY : 0);
     expect(tf.memory().numTensors).toBe(before);
     p.dispose();
     expect(iterations).toBe(T);

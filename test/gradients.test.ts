@@ -14,14 +14,14 @@ import { OPERATOR_CASES, randomImages, testPrior } from './support/fixtures.js';
 import { expectNoLeak } from './support/tfSetup.js';
 
 /** A restoration task on case i with a weighted-sum + consistency loss (so dL/dy has a direct part). */
-function setup(i: number, T = 10, model?: EpsModel) {
+function setup(i: number, T = 10, model?: EpsModel, noiseAwareSigmaY = 0) {
   const { spec, shape } = OPERATOR_CASES[i];
   const prior = model ?? testPrior(shape);
   const operator = createOperator(spec, shape);
   const x = tf.tidy(() => tf.tanh(randomImages(1, shape, 61))) as tf.Tensor4D;
   const y = measure(operator, x, 0.05, 62);
   const xT = randomImages(1, shape, 63) as tf.Tensor4D;
-  const task = prepareRestoration({ model: prior, operator, y, xT, sampling: { T, etw: 0.1 } });
+  const task = prepareRestoration({ model: prior, operator, y, xT, sampling: { T, etw: 0.1 }, sigmaY: noiseAwareSigmaY });
   const D = shape[0] * shape[1] * shape[2];
   const lossSpec: LossSpec = {
     kind: 'sum',
@@ -53,6 +53,16 @@ async function grads(task: RestorationTask, loss: ReturnType<typeof restorationL
 describe.each(OPERATOR_CASES.map((c, i) => ({ ...c, i })))('implicit gradient equals serial back-propagation: $name', ({ i }) => {
   it('T = 10, Gaussian prior: dL/dxT and dL/dy agree to relative L2 1e-3', async () => {
     const s = setup(i);
+    const implicit = await grads(s.task, s.loss, { method: 'implicit' });
+    const serial = await grads(s.task, s.loss, { method: 'serial' });
+    s.dispose();
+    expect(relL2(implicit.dxT, serial.dxT)).toBeLessThanOrEqual(1e-3);
+    expect(relL2(implicit.dy, serial.dy)).toBeLessThanOrEqual(1e-3);
+  });
+
+  it('T = 10, DDNM+ at sigma_y = 0.05 (the noise-aware step, lambda_t < 1 late): dL/dxT and dL/dy agree to relative L2 1e-3', async () => {
+    const s = setup(i, 10, undefined, 0.05);
+    expect(s.task.noiseAware).not.toBeNull();
     const implicit = await grads(s.task, s.loss, { method: 'implicit' });
     const serial = await grads(s.task, s.loss, { method: 'serial' });
     s.dispose();

@@ -14,6 +14,12 @@ import type { RestorationTask } from '../restoration/restorationTask.js';
  *  3. F(X)_k = sqrt(abar_{s_k}) u_{s_k}.
  * Row k of F depends only on rows < k of X: the system is lower-triangular, so Picard iteration is
  * exact after T applications, and its fixed point is exactly the serial trajectory.
+ *
+ * With measurement noise (DDNM+, task.noiseAware) the range correction of step k mixes x0|t and y
+ * with weights that differ per step and per singular direction, so step 2 uses the chain form
+ * instead: F(X)_k = step_k(input_k, eps_k), every row one DDNM+ step of its own network input,
+ * all rows batched through the same function as the serial chain (samplers/noiseAwareStep.ts).
+ * Row k still depends only on rows < k: the same triangular structure and the same fixed point.
  */
 export interface DeqSystem {
   readonly rows: number;
@@ -53,7 +59,7 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
   const col = (v: ArrayLike<number>) => tf.tensor(Float32Array.from(v), [T, 1, 1, 1, 1]);
   const tRows = c.t.flatMap((t) => new Array<number>(B).fill(t));
   // Constants, built once; tf.tidy keeps only each returned tensor.
-  const noiseW = task.hasStepNoise
+  const noiseW = task.hasStepNoise && !task.noiseAware
     ? tf.tidy(() => tf.mul(col(c.n), tf.stack(c.t.map((_, j) => tf.broadcastTo(task.noiseAt(j)!, [B, ...img]))))) // n_j z_j
     : null;
   const constants = {
@@ -67,7 +73,15 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
     // gradient is wrong for axis 0 of rank > 2 tensors in TF.js 4.22, and the product is as fast.
     lowerOnes: tf.tidy(() => tf.linalg.bandPart(tf.ones([T, T]), -1, 0)),
   };
-  const kept: tf.Tensor[] = [...Object.values(constants), ...(noiseW ? [noiseW] : [])];
+  // The chain form's constants (DDNM+ only): per-row x0|t coefficients and the step noise z_k.
+  const chain = task.noiseAware
+    ? {
+        sqrtAbarT: col(c.sqrtAbarT),
+        sqrtOneMinusAbarT: col(c.sqrtOneMinusAbarT),
+        z: task.hasStepNoise ? tf.tidy(() => tf.stack(c.t.map((_, j) => tf.broadcastTo(task.noiseAt(j)!, [B, ...img])))) : null,
+      }
+    : null;
+  const kept: tf.Tensor[] = [...Object.values(constants), ...(noiseW ? [noiseW] : []), ...(chain ? [chain.sqrtAbarT, chain.sqrtOneMinusAbarT, ...(chain.z ? [chain.z] : [])] : [])];
   const chunk = Math.max(1, Math.floor(options.chunkSize ?? T * B));
 
   const epsAll = (inputs: tf.Tensor): tf.Tensor =>
@@ -104,12 +118,24 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
       return tf.mul(constants.sqrtAbarS, u);
     });
 
+  const applyChain = (X: tf.Tensor, xT5: tf.Tensor, yTerm: tf.Tensor): tf.Tensor =>
+    tf.tidy(() => {
+      const inputs = T === 1 ? xT5 : tf.concat([xT5, rows(X, 0, T - 1)], 0);
+      const eps = epsAll(inputs);
+      const x0 = tf.div(tf.sub(inputs, tf.mul(chain!.sqrtOneMinusAbarT, eps)), chain!.sqrtAbarT);
+      return task.noiseAware!.next(0, T, x0, eps, chain!.z, yTerm);
+    });
+
   return {
     rows: T,
     stateShape,
-    map: (X) => apply(X, constants.xT5, constants.uT, constants.Apy),
+    map: (X) => (task.noiseAware ? applyChain(X, constants.xT5, task.yTerm) : apply(X, constants.xT5, constants.uT, constants.Apy)),
     mapWith: (X, xTIn, yIn) =>
-      tf.tidy(() => apply(X, tf.expandDims(xTIn, 0), tf.expandDims(tf.div(xTIn, c.sqrtAbarT[0]), 0), tf.expandDims(op.Apinv(yIn), 0))),
+      tf.tidy(() =>
+        task.noiseAware
+          ? applyChain(X, tf.expandDims(xTIn, 0), task.noiseAware.measurementTerm(yIn))
+          : apply(X, tf.expandDims(xTIn, 0), tf.expandDims(tf.div(xTIn, c.sqrtAbarT[0]), 0), tf.expandDims(op.Apinv(yIn), 0)),
+      ),
     initialState: (kind = 'xT') =>
       tf.tidy(() => {
         // Tiled as a rank-2 view: TF.js WebGPU runs rank-5 tile on the CPU with a synchronous read-back.

@@ -6,7 +6,7 @@ import { createOperator } from '../operators/createOperator.js';
 import type { LinearOperator } from '../operators/linearOperator.js';
 import { measure } from '../operators/measure.js';
 import { taskDefinition, taskOperatorSpec, type TaskName } from '../operators/taskRegistry.js';
-import { prepareRestoration, type RestorationTask } from '../restoration/restorationTask.js';
+import { prepareRestoration, type RangeCorrection, type RestorationTask } from '../restoration/restorationTask.js';
 import { checkT } from '../restoration/defaults.js';
 import type { SkipType } from '../schedule/timesteps.js';
 import { checkSeed, initialNoise, measurementSeed, stepNoise } from './seedRule.js';
@@ -28,8 +28,10 @@ export interface ProblemSettings {
   task: TaskName;
   /** Inpainting tasks only: the reader's mask (H*W, 1 = observed) in place of the task's pattern. */
   mask?: ArrayLike<number> | null;
-  /** Measurement noise; the task's own when omitted. */
+  /** Measurement noise; the task's own when omitted. Above 0 the chain takes DDNM+'s noise-aware step. */
   sigmaY?: number;
+  /** 'ddnm' copies A+y whatever the noise (plain DDNM, for comparison); default 'ddnm+'. */
+  rangeCorrection?: RangeCorrection;
   seed: number;
   T: number;
   skip?: SkipType;
@@ -88,7 +90,7 @@ export function buildRestorationProblem(model: EpsModel, s: ProblemSettings, ima
     const nw = s.nw ?? 0;
     const z = nw > 0 ? stepNoiseBatch(images.map((im) => im.key), s.seed, model.imageShape, s.noise ?? 'fixed', s.T) : undefined;
     if (z) owned.push(z);
-    const task = prepareRestoration({ model, operator, y: batch.y, xT: batch.xT, z, sampling: { T: s.T, skip: s.skip, etw: s.etw, nw } });
+    const task = prepareRestoration({ model, operator, y: batch.y, xT: batch.xT, z, sampling: { T: s.T, skip: s.skip, etw: s.etw, nw }, sigmaY, rangeCorrection: s.rangeCorrection });
     owned.push(task);
     return { ...batch, operator, z, task, dispose: () => owned.reverse().forEach((t) => t.dispose()) };
   } catch (e) {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NonFiniteError, ShapeError } from '../errors.js';
+import { NonFiniteError, ParameterError, ShapeError } from '../errors.js';
+import { noiseAwareStep, type NoiseAwareStep } from '../samplers/noiseAwareStep.js';
 import type { EpsModel } from '../models/epsModel.js';
 import { checkBatch, sameShape, type LinearOperator } from '../operators/linearOperator.js';
 import { linearSchedule, type DiffusionSchedule } from '../schedule/linearSchedule.js';
@@ -20,7 +21,17 @@ export interface RestorationInputs {
   z?: tf.Tensor;
   sampling: SamplingSettings;
   schedule?: DiffusionSchedule;
+  /**
+   * Measurement noise of y (images in [-1, 1]). Above 0 the chain takes DDNM+'s noise-aware step
+   * (samplers/noiseAwareStep.ts) unless `rangeCorrection` is 'ddnm'; 0 (the default) is plain DDNM.
+   */
+  sigmaY?: number;
+  /** 'ddnm+' (default): noise-aware when sigmaY > 0; 'ddnm': copy A+y whatever the noise, for comparison. */
+  rangeCorrection?: RangeCorrection;
 }
+
+export type RangeCorrection = 'ddnm+' | 'ddnm';
+export const RANGE_CORRECTIONS: readonly RangeCorrection[] = ['ddnm+', 'ddnm'];
 
 /**
  * Validated inputs plus the constants both samplers share (A+ y and the step coefficients).
@@ -31,6 +42,10 @@ export interface RestorationTask {
   readonly coeffs: StepCoefficients;
   readonly batch: number;
   readonly Apy: tf.Tensor4D;
+  /** DDNM+'s step when the task uses it (sigmaY > 0 and not plain DDNM), else null. */
+  readonly noiseAware: NoiseAwareStep | null;
+  /** What each step reads of y: A+y (DDNM) or noiseAware.measurementTerm(y). */
+  readonly yTerm: tf.Tensor;
   /** True when the chain adds step noise (nw > 0): then noiseAt(k) gives it. */
   readonly hasStepNoise: boolean;
   /** Noise of step k as a tensor broadcastable to [B, H, W, C] (a new tensor for per-step noise), or null when nw = 0. */
@@ -60,15 +75,29 @@ export function prepareRestoration(inputs: RestorationInputs): RestorationTask {
     if (!sameShape(z.shape, want)) throw new ShapeError(`restoration: z must have shape [${want.join(', ')}], got [${z.shape.join(', ')}]`);
     assertFinite(z, 'z');
   }
+  const sigmaY = inputs.sigmaY ?? 0;
+  if (!(sigmaY >= 0) || !Number.isFinite(sigmaY)) throw new ParameterError(`restoration: sigmaY must be a finite number >= 0, got ${sigmaY}`);
+  const correction = inputs.rangeCorrection ?? 'ddnm+';
+  if (!RANGE_CORRECTIONS.includes(correction)) throw new ParameterError(`restoration: rangeCorrection must be one of ${RANGE_CORRECTIONS.join(', ')}, got '${correction}'`);
   const Apy = op.Apinv(y);
+  const noiseAware = sigmaY > 0 && correction === 'ddnm+' ? noiseAwareStep(op, coeffs, sigmaY) : null;
+  const yTerm = noiseAware ? noiseAware.measurementTerm(y) : Apy;
   return {
     inputs: { ...inputs, schedule },
     coeffs,
     batch: B,
     Apy,
+    noiseAware,
+    yTerm,
     hasStepNoise: needsNoise && !!z,
     noiseAt: (k) => (!needsNoise || !z ? null : perStep ? tf.gather(z, k) : z),
-    dispose: () => Apy.dispose(),
+    dispose: () => {
+      Apy.dispose();
+      if (noiseAware) {
+        yTerm.dispose();
+        noiseAware.dispose();
+      }
+    },
   };
 }
 

@@ -30,13 +30,24 @@ export interface SerialResult {
   trajectory?: { t: number[]; x: Float32Array[]; x0Pred: Float32Array[] };
 }
 
-/** One DDNM step k from state x (pure; tensors returned are new). Apy = A+ y, passed in so gradients can flow to y. */
-export function serialStep(task: RestorationTask, k: number, x: tf.Tensor4D, Apy: tf.Tensor): { eps: tf.Tensor4D; x0Pred: tf.Tensor4D; next: tf.Tensor4D } {
+/**
+ * One DDNM (or, with measurement noise, DDNM+) step k from state x (pure; tensors returned are new).
+ * yTerm = task.yTerm or, for gradients with respect to y, the same made from y: A+ y for DDNM,
+ * task.noiseAware.measurementTerm(y) for DDNM+.
+ */
+export function serialStep(task: RestorationTask, k: number, x: tf.Tensor4D, yTerm: tf.Tensor): { eps: tf.Tensor4D; x0Pred: tf.Tensor4D; next: tf.Tensor4D } {
   const { model, operator: op } = task.inputs;
   const c = task.coeffs;
   return tf.tidy(() => {
     const eps = model.eps(x, new Array<number>(task.batch).fill(c.t[k]));
     const x0Pred = tf.div(tf.sub(x, tf.mul(eps, c.sqrtOneMinusAbarT[k])), c.sqrtAbarT[k]) as tf.Tensor4D;
+    if (task.noiseAware) {
+      const z = task.noiseAt(k);
+      const one = (v: tf.Tensor) => tf.expandDims(v, 0);
+      const next = task.noiseAware.next(k, 1, one(x0Pred), one(eps), z && one(tf.broadcastTo(z, x.shape)), yTerm);
+      return { eps, x0Pred, next: tf.reshape(next, x.shape) as tf.Tensor4D };
+    }
+    const Apy = yTerm;
     const x0Hat = tf.sub(tf.add(Apy, x0Pred), op.project(x0Pred));
     let next = tf.add(tf.mul(x0Hat, c.sqrtAbarS[k]), tf.mul(eps, c.c2[k]));
     const z = task.noiseAt(k);
@@ -48,9 +59,9 @@ export function serialStep(task: RestorationTask, k: number, x: tf.Tensor4D, Apy
 /** The whole chain as one synchronous tensor function of (xT, y): what back-propagation differentiates. */
 export function serialX0With(task: RestorationTask, xT: tf.Tensor4D, y: tf.Tensor): tf.Tensor4D {
   return tf.tidy(() => {
-    const Apy = task.inputs.operator.Apinv(y);
+    const yTerm = task.noiseAware ? task.noiseAware.measurementTerm(y) : task.inputs.operator.Apinv(y);
     let x = xT;
-    for (let k = 0; k < task.coeffs.T; k++) x = serialStep(task, k, x, Apy).next;
+    for (let k = 0; k < task.coeffs.T; k++) x = serialStep(task, k, x, yTerm).next;
     return x;
   });
 }
@@ -61,6 +72,7 @@ export function serialX0With(task: RestorationTask, xT: tf.Tensor4D, y: tf.Tenso
  *   x0|t = (x_t - sqrt(1-abar_t) eps) / sqrt(abar_t)
  *   x0^  = A+ y + (I - A+A) x0|t
  *   x_s  = sqrt(abar_s) x0^ + c2 eps + c1 z
+ * or, when the task has measurement noise, DDNM+'s noise-aware step (samplers/noiseAwareStep.ts).
  */
 export async function serialChain(task: RestorationTask, opts: SerialOptions = {}): Promise<SerialResult> {
   const { xT } = task.inputs;
@@ -71,7 +83,7 @@ export async function serialChain(task: RestorationTask, opts: SerialOptions = {
   try {
     for (let k = 0; k < c.T; k++) {
       throwIfAborted(opts.signal);
-      const step = serialStep(task, k, x, task.Apy);
+      const step = serialStep(task, k, x, task.yTerm);
       if (trajectory) {
         trajectory.t.push(c.t[k]);
         trajectory.x.push((await x.data()) as Float32Array);

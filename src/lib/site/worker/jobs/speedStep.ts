@@ -39,7 +39,7 @@ export async function speedStep(model: EpsModel, T: number, truth: Float32Array,
     return ms;
   };
   const mapOnce = () => system.map(X);
-  const stepOnce = () => tf.tidy(() => serialStep(p.task, 0, p.xT, p.task.Apy).next);
+  const stepOnce = () => tf.tidy(() => serialStep(p.task, 0, p.xT, p.task.yTerm).next);
   try {
     await time(mapOnce);
     await time(stepOnce);

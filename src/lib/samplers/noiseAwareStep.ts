@@ -1,0 +1,128 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LinearOperator } from '../operators/linearOperator.js';
+import type { SpectralView } from '../operators/spectralView.js';
+import type { StepCoefficients } from '../schedule/stepCoefficients.js';
+
+/**
+ * DDNM+'s noise-aware step (Wang et al., ICLR 2023, Eqs. 17-19, in the DDIM form of the DDNM code),
+ * for R consecutive steps of a batch at once: the serial chain calls it with one row, the joint
+ * map with all T rows. With measurement noise y = A x + sigma_y n, plain DDNM copies A+ n into the
+ * range space; DDNM+ corrects only as much as the step's own noise allows. Per step t -> s, with
+ * a = sqrt(abar_s) (the weight of x0^ in x_s) and sigma_t = sqrt(1 - abar_s) (the noise x_s should
+ * carry), and per singular direction i of A (singular value s_i, measurement noise sigma_y / s_i
+ * in x0 coordinates):
+ *   lambda_i = min(1, sigma_t s_i / (a sigma_y))            (0 in the null space, s_i = 0)
+ *   g_i      = sqrt(1 - (a lambda_i sigma_y / (s_i sigma_t))^2)  (1 in the null space)
+ *   x0^      = x0|t + lambda (ybar - x0|t)                   ybar = S+ U^T y
+ *   x_s      = a V x0^ + V g (c2 eps + c1 z)                  (in spectral coordinates V^T)
+ * so x_s carries noise of total level sigma_t: g_i sigma_t of fresh noise plus a lambda_i sigma_y / s_i
+ * from y. When sigma_t >= a sigma_y / s_i this is DDNM with the step noise shrunk to make room for
+ * y's (lambda = 1, g^2 = 1 - (a sigma_y / (s_i sigma_t))^2); otherwise y is trusted only in part and
+ * no fresh noise is added. With sigma_y = 0 it is exactly DDNM. At the last step (sigma_t = 0)
+ * lambda = 0: x0|t is returned, since the model is then more certain than the noisy y.
+ *
+ * Operators without an SVD view (colorization, dense matrices) use one scalar lambda and g per step
+ * with s_i = 1 on the range of A+A (the DDNM code's simplified DDNM+):
+ *   x0^ = x0|t - lambda A+(A x0|t - y),   x_s = a x0^ + (I - (1 - g) A+A)(c2 eps + c1 z).
+ */
+export interface NoiseAwareStep {
+  /** What the step needs of y: ybar = S+ U^T y (spectral) or A+ y. Differentiable in y. */
+  measurementTerm(y: tf.Tensor): tf.Tensor;
+  /**
+   * x_s for steps start..start+R-1, from x0|t, eps and the step noise z (null when nw = 0), each
+   * [R, B, H, W, C]; m = measurementTerm(y). Returns [R, B, H, W, C]. Pure: call inside tf.tidy.
+   */
+  next(start: number, R: number, x0: tf.Tensor, eps: tf.Tensor, z: tf.Tensor | null, m: tf.Tensor): tf.Tensor;
+  dispose(): void;
+}
+
+export function noiseAwareStep(op: LinearOperator, c: StepCoefficients, sigmaY: number): NoiseAwareStep {
+  const { T } = c;
+  const img = [...op.imageShape];
+  const sigmaT = Array.from(c.sqrtAbarS, (a) => Math.sqrt(Math.max(0, 1 - a * a)));
+  const col = (v: ArrayLike<number>) => tf.tensor(Float32Array.from(v), [T, 1, 1, 1, 1]);
+  const rowConst = { a: col(c.sqrtAbarS), c1: col(c.c1), c2: col(c.c2) };
+  const rowsOf = (t: tf.Tensor, start: number, R: number) => (start === 0 && R === t.shape[0] ? t : tf.slice(t, [start], [R]));
+  const [H, W, C] = op.imageShape;
+  const flat = (v: tf.Tensor) => tf.reshape<tf.Rank.R4>(v, [-1, H, W, C]);
+  const noiseOf = (start: number, R: number, eps: tf.Tensor, z: tf.Tensor | null) => {
+    const e = tf.mul(rowsOf(rowConst.c2, start, R), eps);
+    return z ? tf.add(e, tf.mul(rowsOf(rowConst.c1, start, R), z)) : e;
+  };
+  const disposeConsts = () => Object.values(rowConst).forEach((t) => t.dispose());
+
+  if (op.spectral) return spectralStep(op.spectral(), c, sigmaY, sigmaT, rowConst.a, rowsOf, noiseOf, disposeConsts);
+
+  // Scalar fallback: lambda_k and g_k per step, the range of A+A treated as one direction with s = 1.
+  const lambda = sigmaT.map((st, k) => (st === 0 ? 0 : Math.min(1, st / (c.sqrtAbarS[k] * sigmaY))));
+  const gain = sigmaT.map((st, k) => (st === 0 ? 0 : Math.sqrt(Math.max(0, 1 - ((c.sqrtAbarS[k] * lambda[k] * sigmaY) / st) ** 2))));
+  const lam = col(lambda);
+  const keepRange = col(gain.map((g) => 1 - g));
+  const project = (v: tf.Tensor) => tf.reshape(op.project(flat(v)), v.shape);
+  return {
+    measurementTerm: (y) => op.Apinv(y),
+    next: (start, R, x0, eps, z, Apy) => {
+      const x0Hat = tf.sub(x0, tf.mul(rowsOf(lam, start, R), tf.sub(project(x0), tf.expandDims(Apy, 0))));
+      const noise = noiseOf(start, R, eps, z);
+      const shaped = tf.sub(noise, tf.mul(rowsOf(keepRange, start, R), project(noise)));
+      return tf.add(tf.mul(rowsOf(rowConst.a, start, R), x0Hat), shaped);
+    },
+    dispose: () => {
+      disposeConsts();
+      [lam, keepRange].forEach((t) => t.dispose());
+    },
+  };
+}
+
+function spectralStep(
+  view: SpectralView,
+  c: StepCoefficients,
+  sigmaY: number,
+  sigmaT: number[],
+  aRows: tf.Tensor,
+  rowsOf: (t: tf.Tensor, start: number, R: number) => tf.Tensor,
+  noiseOf: (start: number, R: number, eps: tf.Tensor, z: tf.Tensor | null) => tf.Tensor,
+  disposeConsts: () => void,
+): NoiseAwareStep {
+  const spec = [...view.spectralShape];
+  const { lambda, gain, sInv } = tf.tidy(() => {
+    const s = tf.broadcastTo(view.singulars, [1, ...spec]);
+    const observed = tf.cast(tf.greater(s, 0), 'float32');
+    const sInv = tf.div(observed, tf.add(s, tf.sub(1, observed)));
+    const lambdaRows: tf.Tensor[] = [];
+    const gainRows: tf.Tensor[] = [];
+    for (let k = 0; k < c.T; k++) {
+      const a = c.sqrtAbarS[k];
+      const st = sigmaT[k];
+      if (st === 0) {
+        // The last step: nothing of the noisy y is trusted, and no noise is added (c1 = c2 = 0).
+        lambdaRows.push(tf.zerosLike(s));
+        gainRows.push(tf.sub(1, observed));
+        continue;
+      }
+      const lam = tf.mul(observed, tf.minimum(1, tf.mul(s, st / (a * sigmaY))));
+      const ratio = tf.mul(tf.mul(lam, sInv), (a * sigmaY) / st);
+      const g = tf.add(tf.mul(observed, tf.sqrt(tf.relu(tf.sub(1, tf.square(ratio))))), tf.sub(1, observed));
+      lambdaRows.push(lam);
+      gainRows.push(g);
+    }
+    return { lambda: tf.stack(lambdaRows), gain: tf.stack(gainRows), sInv };
+  });
+  // [R, B, H, W, C] <-> [R, B, ...spectral] through the view, which works on batches of images.
+  const toSpec = (v: tf.Tensor) => tf.reshape(view.Vt(tf.reshape(v, [-1, ...v.shape.slice(2)])), [...v.shape.slice(0, 2), ...spec]);
+  const fromSpec = (v: tf.Tensor, shape: number[]) => tf.reshape(view.V(tf.reshape(v, [-1, ...spec])), shape);
+  return {
+    measurementTerm: (y) => tf.tidy(() => tf.mul(view.Ut(y), sInv)),
+    next: (start, R, x0, eps, z, ybar) => {
+      const x0b = toSpec(x0);
+      const x0Hat = tf.add(x0b, tf.mul(rowsOf(lambda, start, R), tf.sub(tf.expandDims(ybar, 0), x0b)));
+      const noise = tf.mul(rowsOf(gain, start, R), toSpec(noiseOf(start, R, eps, z)));
+      return fromSpec(tf.add(tf.mul(tf.reshape(rowsOf(aRows, start, R), [R, 1, ...spec.map(() => 1)]), x0Hat), noise), x0.shape);
+    },
+    dispose: () => {
+      disposeConsts();
+      [lambda, gain, sInv].forEach((t) => t.dispose());
+      view.dispose();
+    },
+  };
+}
