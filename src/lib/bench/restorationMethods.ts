@@ -94,10 +94,10 @@ async function perImage(inp: MethodInputs, one: (b: number) => Promise<{ x0: tf.
   }
 }
 
-/** The serial DDNM chain of one image with eta 0, which every DeqIR solver converges to. */
+/** The serial DDNM(+) chain of one image with eta 0, which every DeqIR solver converges to. */
 async function serialReference(inp: MethodInputs, b: number, T: number): Promise<Float32Array> {
   const [y, xT] = [pick(inp.y, b), pick(inp.xT, b) as tf.Tensor4D];
-  const task = prepareRestoration({ model: inp.model, operator: inp.operator, y, xT, sampling: { T } });
+  const task = prepareRestoration({ model: inp.model, operator: inp.operator, y, xT, sampling: { T }, sigmaY: inp.sigmaY });
   const r = await serialChain(task);
   const data = (await r.x0.data()) as Float32Array;
   [y, xT, r.x0].forEach((t) => t.dispose());
@@ -124,7 +124,7 @@ export function restorationMethods(s: MethodSettings): RestorationMethod[] {
         name: `DDNM serial T=${T} η=${eta}`, family: 'DDNM', T, oracle: false, costEstimate: T,
         run: async (inp) => {
           const z = eta > 0 ? inp.noise(T) : undefined;
-          const task = prepareRestoration({ model: inp.model, operator: inp.operator, y: inp.y, xT: inp.xT, z, sampling: { T, etw: eta, nw: eta } });
+          const task = prepareRestoration({ model: inp.model, operator: inp.operator, y: inp.y, xT: inp.xT, z, sampling: { T, etw: eta, nw: eta }, sigmaY: inp.sigmaY });
           try {
             const r = await serialChain(task, { onStep: inp.tick });
             return { x0: r.x0, costs: batchCosts(inp.x.shape[0], T, r.wallMs) };
@@ -159,7 +159,7 @@ export function restorationMethods(s: MethodSettings): RestorationMethod[] {
         perImage(inp, async (b) => {
           const ref = await serialReference(inp, b, T);
           const [y, xT] = [pick(inp.y, b), pick(inp.xT, b) as tf.Tensor4D];
-          const task = prepareRestoration({ model: inp.model, operator: inp.operator, y, xT, sampling: { T } });
+          const task = prepareRestoration({ model: inp.model, operator: inp.operator, y, xT, sampling: { T }, sigmaY: inp.sigmaY });
           try {
             const r = await deqRestore(task, { ...d.solver, onIteration: () => void inp.tick() }, { init: d.init });
             const err = maxAbsDiff(await r.x0.data(), ref);
@@ -189,7 +189,7 @@ export function restorationMethods(s: MethodSettings): RestorationMethod[] {
             const loss = restorationLoss({ kind: 'guide', guide: (await target.data()) as Float32Array }, inp.operator, 1);
             try {
               const start = performance.now();
-              const r = await optimizeInit({ model: inp.model, operator: inp.operator, y, xT, sampling: { T } }, loss, {
+              const r = await optimizeInit({ model: inp.model, operator: inp.operator, y, xT, sampling: { T }, sigmaY: inp.sigmaY }, loss, {
                 lr, steps, method: 'phantom', phantomSteps: 1, phantomTau: 0.1, onStep: () => void inp.tick(),
               });
               r.xT.dispose();
