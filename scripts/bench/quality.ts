@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { fullQualitySettings, QUICK_QUALITY_SETTINGS } from '../../src/lib/bench/qualitySettings.js';
 import { summarizeCells, summaryCsv, type CellResult } from '../../src/lib/bench/restorationBenchmark.js';
 import { provenance } from '../../src/lib/node/provenance.js';
-import { readResumable, writeFileAtomic } from '../../src/lib/node/resumableResults.js';
+import { readResumable, writeResultsFile } from '../../src/lib/node/resumableResults.js';
 import { qualityInputHashes, runQualityBenchmark } from '../../src/lib/node/runQualityBenchmark.js';
 import { progressPrinter } from './progress.js';
 
@@ -30,7 +30,7 @@ export async function qualitySuite(backend: string, quick: boolean, outPath?: st
   const prov = provenance(settings, backend, files);
   const save = async (complete: boolean) => {
     const body = { provenance: prov, complete, fdCls: fd && { ...fd, images: settings.images.length }, summary: summarizeCells(cells), cells };
-    await writeFileAtomic(out, JSON.stringify(body, null, 1));
+    await writeResultsFile(out, JSON.stringify(body, null, 1));
   };
   const r = await runQualityBenchmark(settings, {
     modelFile: opts.model,

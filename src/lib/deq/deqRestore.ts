@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { checkFiniteX0, explainDivergence } from '../restoration/nonFinite.js';
 import type { RestorationTask } from '../restoration/restorationTask.js';
 import { deqSystem, type DeqSystemOptions, type InitKind } from './deqSystem.js';
 import { solveFixedPoint } from './solvers/solveFixedPoint.js';
@@ -47,9 +48,17 @@ export async function deqRestore(
   try {
     // The system is lower-triangular over its T rows: plain Picard and triangular Anderson are exact after T iterations.
     const exact = (solver.kind === 'picard' && (solver.beta ?? 1) === 1) || (solver.kind === 'anderson' && solver.triangular === true);
-    const res = await solveFixedPoint(system.map, init, { ...solver, onIteration, exactAfter: exact ? task.coeffs.T : undefined });
+    const res = await solveFixedPoint(system.map, init, { ...solver, onIteration, exactAfter: exact ? task.coeffs.T : undefined }).catch((e: unknown) =>
+      explainDivergence(task, e),
+    );
     const x0 = system.x0Of(res.solution);
-    await x0.data();
+    try {
+      await checkFiniteX0(task, x0, `the ${solver.kind} solve`);
+    } catch (e) {
+      x0.dispose();
+      res.solution.dispose();
+      throw e;
+    }
     const state = opts.keepState ? res.solution : undefined;
     if (!state) res.solution.dispose();
     return {

@@ -40,6 +40,8 @@ export function restorationLoss(spec: LossSpec, op: LinearOperator, batch: numbe
     }
     case 'region': {
       if (spec.mask.length !== H * W) throw new ShapeError(`region loss: mask has ${spec.mask.length} values, expected H*W = ${H * W}`);
+      const bad = Array.from(spec.mask).findIndex((v) => v !== 0 && v !== 1);
+      if (bad >= 0) throw new ParameterError(`region loss: mask values must be 0 or 1, found ${spec.mask[bad]} at index ${bad}`);
       const count = Array.from(spec.mask).reduce((a, b) => a + (b ? 1 : 0), 0);
       if (count === 0) throw new ParameterError('region loss: the region is empty');
       const m = tf.tensor4d(Float32Array.from(spec.mask, (v) => (v ? 1 / (count * C * batch) : 0)), [1, H, W, 1]);

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { DeqirError } from '../errors.js';
 import type { EpsModel } from '../models/epsModel.js';
 import type { ImageShape } from '../image/imageShape.js';
@@ -7,13 +6,16 @@ import { decodeWeights } from '../models/weights/safetensors.js';
 import { decodeUNet } from '../models/weights/unetWeights.js';
 import { CLASSIFIER_SPECS } from '../quality/classifier.js';
 import * as tf from '@tensorflow/tfjs-core';
+import { readInputFile } from './inputFile.js';
 
 /** Loads a UNet weight file (deqir-weights, safetensors-compatible) and checks its image shape. */
 export async function loadModelFile(path: string, imageShape?: ImageShape): Promise<EpsModel> {
-  const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
-    throw new DeqirError('model-file', `cannot read model file ${path}: ${e.code ?? e.message}`);
+  const bytes = await readInputFile(path, 'model');
+  const { model } = await decodeUNet(bytes, { name: path }).catch((e: unknown) => {
+    // Say which file: the decoder knows only bytes.
+    if (e instanceof DeqirError) throw new DeqirError(e.code, `${path}: ${e.message}`);
+    throw e;
   });
-  const { model } = await decodeUNet(new Uint8Array(bytes), { name: path });
   if (imageShape && model.imageShape.join() !== imageShape.join()) {
     model.dispose();
     throw new DeqirError('model-file', `model ${path} works on images [${model.imageShape.join(', ')}], the problem has [${imageShape.join(', ')}]`);
@@ -23,10 +25,10 @@ export async function loadModelFile(path: string, imageShape?: ImageShape): Prom
 
 /** Loads the quality bar's classifier (models/fashion-classifier.safetensors, written by scripts/quality.ts). */
 export async function loadClassifierFile(path: string): Promise<Params> {
-  const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
-    throw new DeqirError('model-file', `cannot read classifier file ${path}: ${e.code ?? e.message} (train it with npm run quality -- --classifier-only)`);
+  const bytes = await readInputFile(path, 'classifier').catch((e: DeqirError) => {
+    throw new DeqirError(e.code, `${e.message} (train it with npm run quality -- --classifier-only)`);
   });
-  const { tensors } = await decodeWeights(new Uint8Array(bytes));
+  const { tensors } = await decodeWeights(bytes);
   return Object.fromEntries(
     CLASSIFIER_SPECS.map((s) => {
       const t = tensors.get(s.name);

@@ -1,15 +1,39 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { inflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
-import { DeqirError } from '../errors.js';
+import { DeqirError, NonFiniteError } from '../errors.js';
+import { MAX_IMAGE_SIDE } from '../restoration/limits.js';
+import { writeFileAtomic } from './atomicWrite.js';
+import { readInputFile } from './inputFile.js';
 
-/** A PNG as grey values in [-1, 1] (luminance of RGB; alpha ignored), row-major. */
-export async function readPngGrey(path: string): Promise<{ width: number; height: number; pixels: Float32Array }> {
-  const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
-    throw new DeqirError('image-file', `cannot read ${path}: ${e.code ?? e.message}`);
-  });
+const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/**
+ * Width and height from a PNG's IHDR chunk, read before anything is decoded: a 20000x20000 header
+ * is refused here instead of allocating 1.6 GB. Sides beyond MAX_IMAGE_SIDE are refused.
+ */
+export function pngHeader(bytes: Uint8Array, path: string): { width: number; height: number; interlaced: boolean } {
+  const bad = (why: string): never => {
+    throw new DeqirError('image-file', `${path} is not a readable PNG (${why})`);
+  };
+  if (bytes.length < 33 || SIGNATURE.some((b, i) => bytes[i] !== b)) bad('no PNG signature');
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (dv.getUint32(8) !== 13 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') bad('the first chunk is not IHDR');
+  const width = dv.getUint32(16);
+  const height = dv.getUint32(20);
+  if (width === 0 || height === 0) bad(`its header says ${width}x${height}`);
+  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE)
+    throw new DeqirError('image-file', `${path} is ${width}x${height}; images may be at most ${MAX_IMAGE_SIDE} pixels on a side`);
+  return { width, height, interlaced: bytes[28] !== 0 };
+}
+
+/** A PNG's bytes as grey values in [-1, 1] (luminance of RGB; alpha ignored), row-major. Call pngHeader first. */
+export function decodePngGrey(bytes: Uint8Array, path: string): { width: number; height: number; pixels: Float32Array } {
+  const { width, height, interlaced } = pngHeader(bytes, path);
+  // pngjs bounds inflation by the image size, except for interlaced images: bound those here.
+  if (interlaced) boundedInflate(bytes, path, 8 * width * height + 8 * height + 1024);
   let png: PNG;
   try {
-    png = PNG.sync.read(bytes);
+    png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (e) {
     throw new DeqirError('image-file', `${path} is not a readable PNG (${(e as Error).message})`);
   }
@@ -22,11 +46,34 @@ export async function readPngGrey(path: string): Promise<{ width: number; height
   return { width: png.width, height: png.height, pixels };
 }
 
-/**
- * Writes grey values in [-1, 1] (clipped) as an 8-bit PNG: several images side by side, each pixel
- * drawn as a scale x scale block (small images stay visible).
- */
-export async function writePngGrey(path: string, images: ArrayLike<number>[], width: number, height: number, scale = 1, gap = 2): Promise<void> {
+/** Reads a PNG file (a regular file under the size cap; header checked before decoding) as grey values in [-1, 1]. */
+export async function readPngGrey(path: string): Promise<{ width: number; height: number; pixels: Float32Array }> {
+  return decodePngGrey(await readInputFile(path, 'png'), path);
+}
+
+/** Inflates the IDAT chunks with an output cap (a small file must not inflate to gigabytes). */
+function boundedInflate(bytes: Uint8Array, path: string, maxOutputLength: number): void {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parts: Uint8Array[] = [];
+  for (let o = 8; o + 8 <= bytes.length; ) {
+    const len = dv.getUint32(o);
+    const type = String.fromCharCode(...bytes.subarray(o + 4, o + 8));
+    if (type === 'IDAT') parts.push(bytes.subarray(o + 8, Math.min(bytes.length, o + 8 + len)));
+    o += 12 + len;
+  }
+  try {
+    inflateSync(Buffer.concat(parts), { maxOutputLength });
+  } catch (e) {
+    throw new DeqirError('image-file', `${path} is not a readable PNG (its image data does not inflate to the size its header says: ${(e as Error).message})`);
+  }
+}
+
+/** The 8-bit PNG of grey values in [-1, 1] (clipped): several images side by side, each pixel a scale x scale block. */
+export function encodePngGrey(images: ArrayLike<number>[], width: number, height: number, scale = 1, gap = 2): Uint8Array {
+  images.forEach((img, k) => {
+    for (let i = 0; i < img.length; i++)
+      if (!Number.isFinite(img[i])) throw new NonFiniteError(`image ${k} of the PNG has a non-finite value (${img[i]}) at pixel ${i}; nothing was written`);
+  });
   const W = images.length * width * scale + (images.length - 1) * gap;
   const png = new PNG({ width: W, height: height * scale });
   png.data.fill(255);
@@ -40,5 +87,14 @@ export async function writePngGrey(path: string, images: ArrayLike<number>[], wi
       }
     }
   });
-  await writeFile(path, PNG.sync.write(png));
+  return PNG.sync.write(png);
+}
+
+/**
+ * Writes grey values in [-1, 1] (clipped) as an 8-bit PNG, atomically (atomicWrite.ts): several
+ * images side by side, each pixel drawn as a scale x scale block (small images stay visible).
+ * Non-finite values are refused before anything is written.
+ */
+export async function writePngGrey(path: string, images: ArrayLike<number>[], width: number, height: number, scale = 1, gap = 2): Promise<void> {
+  await writeFileAtomic(path, encodePngGrey(images, width, height, scale, gap));
 }

@@ -7,9 +7,13 @@ import { psnrOfArrays } from '../metrics/psnr.js';
 import type { TaskName } from '../operators/taskRegistry.js';
 import { buildRestorationProblem, type ProblemImage } from '../problem/restorationProblem.js';
 import { DEFAULT_INIT, solverSettingsFor, type SolverChoice } from '../restoration/defaults.js';
+import { checkFiniteX0 } from '../restoration/nonFinite.js';
 import { serialChain } from '../samplers/serialChain.js';
 import { loadBenchmarkSubset } from './benchmarkSubset.js';
-import { readPngGrey } from './pngImage.js';
+import { UNetEpsModel } from '../models/unet/unetModel.js';
+import { checkMemoryBudget, estimateMemory, memoryBudgetBytes } from '../restoration/limits.js';
+import { readInputFile } from './inputFile.js';
+import { decodePngGrey, pngHeader } from './pngImage.js';
 
 /** `deqir restore`'s work, without the printing: the CLI, its tests and the consistency test call it. */
 export interface RestoreImageOptions {
@@ -22,6 +26,10 @@ export interface RestoreImageOptions {
   seed: number;
   solver?: SolverChoice;
   init?: InitKind;
+  /** Refuse before allocating when the estimated peak memory exceeds this (default: limits.ts's budget). */
+  memoryBudgetBytes?: number;
+  /** Said in a refusal: how to raise the budget (the CLI's flag). */
+  budgetHint?: string;
 }
 
 export interface RestoredImage {
@@ -49,12 +57,31 @@ export interface RestoredImage {
 export async function restoreImage(o: RestoreImageOptions): Promise<RestoredImage> {
   const [H, W, C] = o.model.imageShape;
   const image = await loadInput(o.input, H, W, C);
+  const settings = solverSettingsFor(o.T, o.solver);
+  const kind = o.method === 'serial' ? 'serial' : settings.kind;
+  checkMemoryBudget(
+    estimateMemory({
+      batch: 1,
+      imageShape: [H, W, C],
+      T: o.T,
+      solver: { kind, m: 'm' in settings ? settings.m : undefined },
+      prior: o.model instanceof UNetEpsModel ? { kind: 'unet', config: o.model.config } : { kind: 'gaussian' },
+      operatorFloats: 12 * (2 * H * H + 2 * W * W),
+    }),
+    o.memoryBudgetBytes ?? memoryBudgetBytes(),
+    o.budgetHint,
+  );
   const p = buildRestorationProblem(o.model, { task: o.task, seed: o.seed, T: o.T }, [image]);
   try {
     const res =
       o.method === 'serial'
         ? { ...(await serialChain(p.task)), iterations: o.T, converged: true }
-        : await deqRestore(p.task, solverSettingsFor(o.T, o.solver), { init: o.init ?? DEFAULT_INIT });
+        : await deqRestore(p.task, settings, { init: o.init ?? DEFAULT_INIT });
+    // deqRestore checks its own x0; the serial chain's is checked here (naming the first non-finite quantity).
+    if (o.method === 'serial') await checkFiniteX0(p.task, res.x0, 'the serial chain').catch((e) => {
+      res.x0.dispose();
+      throw e;
+    });
     const x0 = (await res.x0.data()) as Float32Array;
     res.x0.dispose();
     const ATy = p.operator.AT(p.y);
@@ -93,8 +120,10 @@ async function loadInput(input: RestoreImageOptions['input'], H: number, W: numb
     if (!Number.isInteger(i) || i < 0 || i >= set.count) throw new ShapeError(`--image must be an integer from 0 to ${set.count - 1}, got ${i}`);
     return { key: i, pixels: toSignedUnit(set, [i]) };
   }
-  const png = await readPngGrey(input.png);
-  if (png.width !== W || png.height !== H || C !== 1)
-    throw new ShapeError(`${input.png} is ${png.width}x${png.height}; the model restores ${W}x${H} grey images — resize it first (e.g. convert ${input.png} -resize ${W}x${H}! small.png)`);
-  return { key: 0, pixels: png.pixels };
+  const bytes = await readInputFile(input.png, 'png');
+  // The size from the header, before decoding: a huge PNG is refused without being decoded.
+  const { width, height } = pngHeader(bytes, input.png);
+  if (width !== W || height !== H || C !== 1)
+    throw new ShapeError(`${input.png} is ${width}x${height}; the model restores ${W}x${H} grey images — resize it first (e.g. convert ${input.png} -resize ${W}x${H}! small.png)`);
+  return { key: 0, pixels: decodePngGrey(bytes, input.png).pixels };
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { writeFileAtomic } from './atomicWrite.js';
 
 /**
  * A results file a long run rewrites after every unit of work, so an interrupted run continues
@@ -20,10 +21,8 @@ export function readResumable<U>(path: string, settings: unknown, units: (file: 
   return { units: found, note: `resuming from ${path}: ${found.length} units already measured` };
 }
 
-/** Writes through a temporary file and a rename, so a killed run never leaves half a file. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+/** Writes a results file (creating its folder) through the one atomic writer (atomicWrite.ts). */
+export async function writeResultsFile(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.partial`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
+  await writeFileAtomic(path, text);
 }

@@ -6,7 +6,7 @@ import { deblurAnisotropic, deblurGaussian, deblurUniform } from './deblur.js';
 import { denoising } from './denoising.js';
 import { inpainting } from './inpainting.js';
 import type { LinearOperator } from './linearOperator.js';
-import { boxMask, linesMask, randomMask } from './masks.js';
+import { boxMask, flatMask, linesMask, randomMask } from './masks.js';
 import { matrixOperator } from './matrixOperator.js';
 import { separableOperator } from './separableOperator.js';
 import { srAvgPool, srBicubic } from './superResolution.js';
@@ -57,7 +57,7 @@ export function createOperator(spec: OperatorSpec, imageShape: ImageShape): Line
     case 'deblur-anisotropic':
       return deblurAnisotropic(imageShape, spec.sigmaRows, spec.sigmaCols, spec.svdThreshold);
     case 'inpainting': {
-      if (spec.mask) return inpainting(imageShape, spec.mask.flat());
+      if (spec.mask) return inpainting(imageShape, flatMask(spec.mask, H, W, 'inpainting'));
       const pattern = spec.pattern ?? 'box';
       const mask =
         pattern === 'box' ? boxMask(H, W, spec.fraction)

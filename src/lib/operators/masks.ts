@@ -1,4 +1,4 @@
-import { ParameterError } from '../errors.js';
+import { ParameterError, ShapeError } from '../errors.js';
 import { uniformStream } from '../random/prng.js';
 
 /** Inpainting masks as H*W row-major Float32Array, 1 = observed pixel, 0 = missing. */
@@ -33,4 +33,19 @@ export function linesMask(H: number, W: number, spacing = 4, seed = 0): Float32A
     for (let j = 0; j < W; j++) if ((i - offR) % spacing === 0 || ((j - offC) % spacing === 0 && u() < 0.5)) m[i * W + j] = 0;
   }
   return m;
+}
+
+/**
+ * A mask given as H*W values or as H rows of W values, flattened row-major; a matrix of another
+ * shape (8x2 for a 4x4 image has the right count but the wrong rows) is refused, naming `who`.
+ */
+export function flatMask(mask: readonly number[] | readonly (readonly number[])[], H: number, W: number, who: string): number[] {
+  if (mask.length > 0 && Array.isArray(mask[0])) {
+    const rows = mask as readonly (readonly number[])[];
+    if (rows.length !== H) throw new ShapeError(`${who}: the mask has ${rows.length} rows; the image needs ${H} rows of ${W} values`);
+    const bad = rows.findIndex((r) => !Array.isArray(r) || r.length !== W);
+    if (bad >= 0) throw new ShapeError(`${who}: mask row ${bad} has ${rows[bad]?.length} values; the image needs ${H} rows of ${W}`);
+    return rows.flat();
+  }
+  return [...(mask as readonly number[])];
 }

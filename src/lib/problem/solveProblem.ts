@@ -2,12 +2,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import { maxAbsDiff } from '../metrics/vectorStats.js';
 import { deqRestore } from '../deq/deqRestore.js';
 import type { IterationRecord } from '../deq/solvers/solverTypes.js';
-import { DeqirError, ProblemFileError } from '../errors.js';
+import { DeqirError, didYouMean, NonFiniteError, ProblemFileError } from '../errors.js';
+import { UNetEpsModel } from '../models/unet/unetModel.js';
+import { allFinite, checkFiniteX0 } from '../restoration/nonFinite.js';
+import { checkMemoryBudget, estimateMemory, memoryBudgetBytes, operatorFloats, type MemoryEstimate } from '../restoration/limits.js';
 import type { EpsModel } from '../models/epsModel.js';
 import type { ImageShape } from '../image/imageShape.js';
 import { gaussianMixturePrior } from '../models/gaussianMixturePrior.js';
 import { gaussianPrior } from '../models/gaussianPrior.js';
 import { createOperator, type OperatorSpec } from '../operators/createOperator.js';
+import { flatMask } from '../operators/masks.js';
 import type { LinearOperator } from '../operators/linearOperator.js';
 import { measuredBatch, stepNoiseBatch } from './restorationProblem.js';
 import { initialNoise } from './seedRule.js';
@@ -17,16 +21,43 @@ import { prepareRestoration, type RestorationTask } from '../restoration/restora
 import { serialChain } from '../samplers/serialChain.js';
 import { linearSchedule, type DiffusionSchedule } from '../schedule/linearSchedule.js';
 import { flatToNhwc, nhwcToFlat, toNhwcShape, type Layout } from './layout.js';
-import { problemSchema, type DeqirProblem } from './problemSchema.js';
+import { knownKeysAt, problemSchema, type DeqirProblem } from './problemSchema.js';
 
 /** Parses and validates a problem; a malformed one gives a ProblemFileError listing every issue with its path. */
 export function parseProblem(json: unknown): DeqirProblem {
   const r = problemSchema.safeParse(json);
   if (!r.success) {
-    const issues = r.error.issues.map((i) => `${['problem', ...i.path].join('.')}: ${i.message}`);
-    throw new ProblemFileError(`malformed deqir-problem/1 file:\n  ${issues.join('\n  ')}`);
+    const issues = r.error.issues.slice(0, 20).flatMap((i) => {
+      const at = (path: readonly (string | number)[]) => ['problem', ...path].join('.');
+      if (i.code !== 'unrecognized_keys') return [`${at(i.path)}: ${i.message}`];
+      // One line per unknown key, with the nearest name this object knows.
+      const known = knownKeysAt(json, i.path) ?? [];
+      return i.keys.map((k) => `${at([...i.path, k])}: unknown key${didYouMean(k, known)}${known.length ? ` (known here: ${known.join(', ')})` : ''}`);
+    });
+    const more = r.error.issues.length > 20 ? `\n  ... and ${r.error.issues.length - 20} more` : '';
+    throw new ProblemFileError(`malformed deqir-problem/1 file:\n  ${issues.join('\n  ')}${more}`);
   }
   return r.data;
+}
+
+/** The memory a problem's solve is estimated to take (limits.ts), given its prior once loaded. */
+export function problemMemoryEstimate(problem: DeqirProblem, model?: EpsModel): MemoryEstimate {
+  const [N, H, W, C] = toNhwcShape(problem.shape, problem.layout);
+  const p = problem.prior;
+  return estimateMemory({
+    batch: N,
+    imageShape: [H, W, C],
+    T: problem.T,
+    solver: problem.solver,
+    withSerial: true,
+    perStepNoise: problem.noise === 'per-step' && problem.nw > 0,
+    prior:
+      p.kind === 'gaussian-mixture' ? { kind: 'gaussian-mixture', components: p.components.length }
+      : model instanceof UNetEpsModel ? { kind: 'unet', config: model.config }
+      : { kind: 'gaussian' },
+    operatorFloats: operatorFloats(problem.operator, [H, W, C]),
+    gradient: problem.grad?.method,
+  });
 }
 
 export interface DeqirResultFile {
@@ -63,6 +94,10 @@ export interface SolveProblemOptions {
   loadModel?: (path: string, imageShape: ImageShape) => Promise<EpsModel>;
   signal?: AbortSignal;
   onIteration?: (rec: IterationRecord) => void;
+  /** Refuse before allocating when the estimate exceeds this many bytes (default: limits.ts's budget). */
+  memoryBudgetBytes?: number;
+  /** Said in a refusal: how to raise the budget (the CLI's flag). */
+  budgetHint?: string;
 }
 
 /** Solves a parsed problem with its solver and with the serial chain, for comparison. */
@@ -70,11 +105,15 @@ export async function solveProblem(problem: DeqirProblem, opts: SolveProblemOpti
   const nhwc = toNhwcShape(problem.shape, problem.layout);
   const [N, H, W, C] = nhwc;
   const imageShape: ImageShape = [H, W, C];
-  const schedule = linearSchedule(problem.schedule.N, problem.schedule.betaStart, problem.schedule.betaEnd);
+  const budget = opts.memoryBudgetBytes ?? memoryBudgetBytes();
+  // Refused before anything is allocated (a UNet prior is checked again below, once its config is known).
+  checkMemoryBudget(problemMemoryEstimate(problem), budget, opts.budgetHint);
+  const schedule = withPath('schedule', () => linearSchedule(problem.schedule.N, problem.schedule.betaStart, problem.schedule.betaEnd));
   const owned: { dispose(): void }[] = [];
   try {
     const model = await withPath('prior', () => buildPrior(problem, schedule, imageShape, opts));
     owned.push({ dispose: () => model.dispose?.() });
+    if (problem.prior.kind === 'unet') checkMemoryBudget(problemMemoryEstimate(problem, model), budget, opts.budgetHint);
     const operator = withPath('operator', () => createOperator(operatorSpec(problem, imageShape), imageShape));
     owned.push(operator);
     // Omitted arrays follow the one seed rule (seedRule.ts): image b of the batch has key b.
@@ -93,11 +132,15 @@ export async function solveProblem(problem: DeqirProblem, opts: SolveProblemOpti
       y = batch.y;
     }
     owned.push(y);
+    // Name the input a non-finite value came from, before the chain would blame a step.
+    if (!problem.y && !(await allFinite(y)))
+      throw new NonFiniteError('problem.xTrue: the measurement y = A xTrue + sigmaY n made from it is not finite (the operator overflows float32 on it)');
     const z = problem.nw > 0 ? keep(owned, noise(problem, nhwc)) : undefined;
     const task = prepareRestoration({ model, operator, y, xT, z, schedule, sampling: { T: problem.T, skip: problem.skip, etw: problem.etw, nw: problem.nw } });
     owned.push(task);
     const serial = await serialChain(task, { signal: opts.signal });
     owned.push(serial.x0);
+    await checkFiniteX0(task, serial.x0, 'the serial chain');
     const serialData = await serial.x0.data();
     const base = {
       format: 'deqir-result/1' as const,
@@ -148,7 +191,7 @@ async function gradients(
   const l = g.loss;
   const spec: LossSpec =
     l.kind === 'weighted-sum' ? { kind: 'weighted-sum', weights: withPath('grad.loss.weights', () => flatToNhwc(l.weights, nhwc, problem.layout)) }
-    : l.kind === 'region' ? { kind: 'region', mask: l.mask.flat() }
+    : l.kind === 'region' ? { kind: 'region', mask: withPath('grad.loss.mask', () => flatMask(l.mask, nhwc[1], nhwc[2], 'region loss')) }
     : { kind: 'consistency' };
   const loss = withPath('grad.loss', () => restorationLoss(spec, operator, N));
   try {

@@ -1,4 +1,5 @@
-import { ParameterError } from '../../errors.js';
+import { didYouMean, ParameterError } from '../../errors.js';
+import { MAX_CHANNELS, MAX_IMAGE_SIDE, MAX_SCHEDULE_N } from '../../restoration/limits.js';
 import type { ImageShape } from '../../image/imageShape.js';
 
 /**
@@ -45,8 +46,47 @@ export const TINY_TEST: UNetConfig = {
   timesteps: 1000,
 };
 
-/** Throws ParameterError naming the first inconsistency, so bad configs fail before any tensor work. */
-export function validateUNetConfig(c: UNetConfig): void {
+const CONFIG_FIELDS = ['imageShape', 'channels', 'resBlocksPerLevel', 'attentionLevels', 'groups', 'timeEmbedDim', 'dropout', 'timesteps'] as const;
+/** Bounds of a config a file may carry (a weight file's config is untrusted input). */
+const CONFIG_BOUNDS = { levels: 8, channels: 4096, resBlocks: 8, groups: 4096, timeEmbedDim: 4096, timesteps: MAX_SCHEDULE_N } as const;
+
+/**
+ * Throws ParameterError naming the first bad field or inconsistency, so bad configs (including
+ * `null`, `{}` or a weight file's hand-edited config) fail before any tensor work.
+ */
+export function validateUNetConfig(c: unknown): asserts c is UNetConfig {
+  const show = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v));
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new ParameterError(`UNet config must be an object, got ${show(c)}`);
+  const o = c as Record<string, unknown>;
+  for (const k of Object.keys(o))
+    if (!(CONFIG_FIELDS as readonly string[]).includes(k)) throw new ParameterError(`UNet config: unknown field '${k}'${didYouMean(k, CONFIG_FIELDS)}`);
+  const int = (v: unknown, what: string, min: number, max: number): number => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      throw new ParameterError(`UNet config: ${what} must be an integer from ${min} to ${max}, got ${show(v)}`);
+    return v;
+  };
+  const list = (field: string, minLen: number, maxLen: number): unknown[] => {
+    const v = o[field];
+    if (!Array.isArray(v) || v.length < minLen || v.length > maxLen)
+      throw new ParameterError(`UNet config: ${field} must be a list of ${minLen === maxLen ? minLen : `${minLen} to ${maxLen}`} integers, got ${show(v)}`);
+    return v;
+  };
+  const shape = list('imageShape', 3, 3);
+  shape.forEach((v, i) => int(v, `imageShape[${i}]`, 1, i < 2 ? MAX_IMAGE_SIDE : MAX_CHANNELS));
+  const channels = list('channels', 1, CONFIG_BOUNDS.levels);
+  if (channels.length < 1) throw new ParameterError('UNet config: channels must list at least one level');
+  channels.forEach((v, i) => int(v, `channels[${i}]`, 1, CONFIG_BOUNDS.channels));
+  list('attentionLevels', 0, CONFIG_BOUNDS.levels).forEach((v, i) => int(v, `attentionLevels[${i}]`, 0, CONFIG_BOUNDS.levels));
+  int(o.resBlocksPerLevel, 'resBlocksPerLevel', 1, CONFIG_BOUNDS.resBlocks);
+  int(o.groups, 'groups', 1, CONFIG_BOUNDS.groups);
+  int(o.timeEmbedDim, 'timeEmbedDim', 2, CONFIG_BOUNDS.timeEmbedDim);
+  int(o.timesteps, 'timesteps', 1, CONFIG_BOUNDS.timesteps);
+  if (typeof o.dropout !== 'number') throw new ParameterError(`UNet config: dropout must be a number in [0, 1), got ${show(o.dropout)}`);
+  checkConsistency(c as UNetConfig);
+}
+
+/** The relations between fields (types and ranges checked by validateUNetConfig). */
+function checkConsistency(c: UNetConfig): void {
   const [h, w, ch] = c.imageShape;
   const levels = c.channels.length;
   if (levels < 1) throw new ParameterError('UNet config: channels must list at least one level');

@@ -30,13 +30,17 @@ export async function encodeUNet(
 /** Parses the config stored in a file's metadata, refusing files of another kind. */
 export function configFromMetadata(meta: Record<string, string>): UNetConfig {
   if (meta.kind !== UNET_KIND) throw new DeqirError('model-file', `weight file: kind is '${meta.kind}', expected '${UNET_KIND}'`);
-  let cfg: UNetConfig;
+  let cfg: unknown;
   try {
-    cfg = JSON.parse(meta.config) as UNetConfig;
+    cfg = JSON.parse(meta.config);
   } catch {
     throw new DeqirError('model-file', 'weight file: __metadata__.config is not valid JSON');
   }
-  validateUNetConfig(cfg);
+  try {
+    validateUNetConfig(cfg);
+  } catch (e) {
+    throw new DeqirError('model-file', `weight file: __metadata__.config: ${(e as Error).message}`);
+  }
   return cfg;
 }
 
@@ -66,5 +70,9 @@ export async function decodeUNet(
       `weight file: its config ${JSON.stringify(cfg)} differs from the expected ${JSON.stringify(opts.expectConfig)}`,
     );
   checkTensorSet(tensors, unetParamSpecs(cfg));
+  for (const t of tensors.values()) {
+    const i = t.data.findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) throw new DeqirError('model-file', `weight file: tensor '${t.name}' holds a non-finite value (${t.data[i]}) at index ${i}`);
+  }
   return { model: new UNetEpsModel(cfg, arraysToParams(cfg, tensors), opts.name ?? metadata.name ?? 'unet'), metadata };
 }
