@@ -17,7 +17,8 @@ export interface SteeringResult {
   imageShape: number[];
   yShape: number[];
   images: { truth: number[]; y: number[]; guide: number[] };
-  psnrGuide: number;
+  /** PSNR of the guide A+y; null for the oracle guide (the truth itself). */
+  psnrGuide: number | null;
   history: InitStepRecord[];
   /** x0 after every step (step 0 = plain DeqIR from the page's x_T). */
   frames: number[][];
@@ -60,7 +61,7 @@ export async function runSteering(model: EpsModel, s: JobSettings, truth: Float3
       imageShape: [...model.imageShape],
       yShape: [...p.operator.measurementShape],
       images: { truth: Array.from(truth), y: Array.from(await p.y.data()), guide },
-      psnrGuide: psnrOfArrays(guide, truth),
+      psnrGuide: req.guide === 'oracle' ? null : psnrOfArrays(guide, truth),
       // PSNR after clipping to [-1, 1], as on every page.
       history: res.history.map((h, i) => ({ ...h, psnr: psnrOfArrays(frames[i], truth) })),
       frames,
