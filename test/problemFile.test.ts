@@ -43,6 +43,16 @@ describe('deqir-problem/1 files', () => {
     expect(a.nfe).toBe(100);
   });
 
+  it('with sigmaY > 0 the solver reaches the serial DDNM+ chain, and rangeCorrection "ddnm" restores plain DDNM instead', async () => {
+    const noisy = { operator: { kind: 'sr-avgpool', factor: 2, sigmaY: 0.1 } };
+    const plus = await solveProblem(parseProblem(problem('NHWC', noisy)));
+    const plain = await solveProblem(parseProblem(problem('NHWC', { ...noisy, rangeCorrection: 'ddnm' })));
+    expect(plus.maxAbsDiffToSerial).toBeLessThan(1e-4);
+    expect(plain.maxAbsDiffToSerial).toBeLessThan(1e-4);
+    expect(maxAbsDiff(plus.x0, plain.x0)).toBeGreaterThan(1e-2);
+    expect(() => parseProblem(problem('NHWC', { rangeCorrection: 'ddnm++' }))).toThrow(/rangeCorrection/);
+  });
+
   it('an explicit matrix in NCHW column order equals the same matrix in NHWC order', async () => {
     const M = 10;
     const rowsNhwc = Array.from({ length: M }, (_, i) => Array.from(gaussianArray(D, 100 + i)));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_ITER_RANGE, T_RANGE, TOL_RANGE } from '../restoration/defaults.js';
+import { DEFAULT_SOLVER, MAX_ITER_RANGE, T_RANGE, TOL_RANGE } from '../restoration/defaults.js';
 import {
   FLOAT32_MAX, MAX_ANDERSON_M, MAX_BATCH, MAX_BLUR_SIGMA, MAX_CHANNELS, MAX_CS_BLOCK, MAX_IMAGE_SIDE, MAX_KERNEL_SIZE, MAX_MATRIX_SIDE,
   MAX_MIXTURE_COMPONENTS, MAX_PHANTOM_STEPS, MAX_SCHEDULE_N,
@@ -130,6 +130,8 @@ export const problemSchema = z
     etw: finite.min(0).max(1).default(0),
     nw: finite.min(0).max(1).default(0),
     noise: z.enum(['fixed', 'per-step']).default('fixed'),
+    /** With operator.sigmaY > 0: 'ddnm+' (default) takes DDNM+'s noise-aware step, 'ddnm' copies A+y as is (for comparison). */
+    rangeCorrection: z.enum(['ddnm+', 'ddnm']).default('ddnm+'),
     seed: seed.default(0),
     prior: priorSchema,
     operator: operatorSchema,
@@ -137,7 +139,7 @@ export const problemSchema = z
     xTrue: numbers.optional(),
     xT: numbers.optional(),
     z: numbers.optional(),
-    solver: solverSchema.default({ kind: 'anderson' }),
+    solver: solverSchema.default({ kind: DEFAULT_SOLVER }),
     /** Optional: gradients of a loss of x0 with respect to y and/or xT. */
     grad: gradSchema.optional(),
   })

@@ -5,6 +5,7 @@ import type { IterationRecord } from '../deq/solvers/solverTypes.js';
 import { DeqirError, didYouMean, NonFiniteError, ProblemFileError } from '../errors.js';
 import { UNetEpsModel } from '../models/unet/unetModel.js';
 import { allFinite, checkFiniteX0 } from '../restoration/nonFinite.js';
+import { DEFAULT_INIT, solverSettingsFor } from '../restoration/defaults.js';
 import { checkMemoryBudget, estimateMemory, memoryBudgetBytes, operatorFloats, type MemoryEstimate } from '../restoration/limits.js';
 import type { EpsModel } from '../models/epsModel.js';
 import type { ImageShape } from '../image/imageShape.js';
@@ -136,7 +137,7 @@ export async function solveProblem(problem: DeqirProblem, opts: SolveProblemOpti
     if (!problem.y && !(await allFinite(y)))
       throw new NonFiniteError('problem.xTrue: the measurement y = A xTrue + sigmaY n made from it is not finite (the operator overflows float32 on it)');
     const z = problem.nw > 0 ? keep(owned, noise(problem, nhwc)) : undefined;
-    const task = prepareRestoration({ model, operator, y, xT, z, schedule, sampling: { T: problem.T, skip: problem.skip, etw: problem.etw, nw: problem.nw } });
+    const task = prepareRestoration({ model, operator, y, xT, z, schedule, sampling: { T: problem.T, skip: problem.skip, etw: problem.etw, nw: problem.nw }, sigmaY: problem.operator.sigmaY, rangeCorrection: problem.rangeCorrection });
     owned.push(task);
     const serial = await serialChain(task, { signal: opts.signal });
     owned.push(serial.x0);
@@ -158,8 +159,10 @@ export async function solveProblem(problem: DeqirProblem, opts: SolveProblemOpti
         nfe: serial.nfe, sequentialDepth: serial.sequentialDepth, residuals: [], wallMs: { solver: serial.wallMs, serial: serial.wallMs },
       };
     }
-    const { kind, chunkSize, init, ...settings } = problem.solver;
-    const deq = await deqRestore(task, { kind, ...settings, signal: opts.signal, onIteration: opts.onIteration && ((r) => opts.onIteration!(r)) }, { chunkSize, init });
+    // What the file leaves out takes the kit's defaults (restoration/defaults.ts), as the CLI and the site do.
+    const { kind, chunkSize, init, ...choice } = problem.solver;
+    const settings = solverSettingsFor(problem.T, { kind, ...choice });
+    const deq = await deqRestore(task, { ...settings, signal: opts.signal, onIteration: opts.onIteration && ((r) => opts.onIteration!(r)) }, { chunkSize, init: init ?? DEFAULT_INIT });
     owned.push(deq.x0);
     const x0 = await deq.x0.data();
     return {
