@@ -7,10 +7,10 @@ import { parseProblem, solveProblem } from '../problem/solveProblem.js';
 import { checkSeed } from '../problem/seedRule.js';
 import { checkT, DEFAULT_INIT, DEFAULT_SOLVER, DEFAULT_T, DEFAULT_TOL, MAX_ITER_RANGE, T_RANGE, TOL_RANGE } from '../restoration/defaults.js';
 import { MEMORY_BUDGET_MB, memoryBudgetBytes } from '../restoration/limits.js';
-import { checkOutputPath, writeFileAtomic } from './atomicWrite.js';
+import { checkOutputPath, writeFileAtomic, type AtomicWriteOptions } from './atomicWrite.js';
 import { readInputText } from './inputFile.js';
 import { loadModelFile } from './loadModelFile.js';
-import { writePngGrey } from './pngImage.js';
+import { encodePngGrey } from './pngImage.js';
 import { restoreImage } from './restoreImage.js';
 
 /**
@@ -43,6 +43,8 @@ export interface CliIo {
   stderr(text: string): void;
   /** stderr is a terminal: progress overwrites one line. */
   isTTY?: boolean;
+  /** Options of every atomic write (tests inject a failing disk here). */
+  writeOptions?: AtomicWriteOptions;
 }
 
 export const processIo: CliIo = {
@@ -175,13 +177,13 @@ async function main(argv: string[], io: CliIo): Promise<void> {
   assertFiniteResult(result, 'result');
   io.stderr(`\n${result.solver}: ${result.iterations} iterations, NFE ${result.nfe}, max |x0 - serial| = ${result.maxAbsDiffToSerial.toExponential(2)}\n`);
   const out = JSON.stringify(result);
-  if (values.out !== undefined) await writeFileAtomic(values.out, out);
+  if (values.out !== undefined) await writeFileAtomic(values.out, out, io.writeOptions);
   else io.stdout(out + '\n');
 }
 
 /** deqir restore: synthetic degradation of a clean image, then restoration; a picture of all four. */
 async function restore(input: string | undefined, o: Flags, io: CliIo, backend: NodeBackendName, memoryBudgetBytes: number, budgetHint: string): Promise<void> {
-  if (!o.task) throw new UsageError('restore needs --task');
+  if (o.task === undefined) throw new UsageError('restore needs --task');
   if (o.out === undefined) throw new UsageError('restore needs --out OUT.png');
   if (o.method !== 'deqir' && o.method !== 'serial') throw new UsageError(`--method must be deqir or serial, got '${o.method}'`);
   if (o.solver !== undefined && !(SOLVER_KINDS as readonly string[]).includes(o.solver))
@@ -216,15 +218,16 @@ async function restore(input: string | undefined, o: Flags, io: CliIo, backend: 
       `${taskDefinition(task).description}, ${how}, T = ${T}: PSNR ${r.psnr.toFixed(2)} dB (A+y: ${r.psnrApy.toFixed(2)} dB), ` +
         `NFE ${r.nfe}, sequential depth ${r.sequentialDepth}, ${(r.wallMs / 1000).toFixed(1)} s\n`,
     );
-    await writePngGrey(o.out, [r.ATy, r.Apy, r.x0, r.truth], r.width, r.height, 4);
+    await writeFileAtomic(o.out, encodePngGrey([r.ATy, r.Apy, r.x0, r.truth], r.width, r.height, 4), io.writeOptions);
   } finally {
     model.dispose?.();
   }
 }
 
+/** A decimal integer (not '0x10', '1e3' or ''): what a person means by a count or a seed. */
 function intFlag(name: string, v: string): number {
   const n = Number(v);
-  if (v.trim() === '' || !Number.isInteger(n)) throw new UsageError(`--${name} must be an integer, got '${v}'`);
+  if (!/^\s*[+-]?\d+\s*$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`--${name} must be an integer, got '${v}'`);
   return n;
 }
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NonFiniteError, SolverDivergedError } from '../errors.js';
+import { AbortError, NonFiniteError, SolverDivergedError } from '../errors.js';
 import { serialChain } from '../samplers/serialChain.js';
 import type { RestorationTask } from './restorationTask.js';
 
@@ -19,13 +19,16 @@ export async function allFinite(t: tf.Tensor): Promise<boolean> {
   return v === 1;
 }
 
-class Found extends Error {}
-
 /**
  * The first non-finite quantity of the task's serial chain, in words, or null when the chain is
  * finite throughout (then a non-finite result is the solver's own doing).
  */
 export async function locateNonFinite(task: RestorationTask): Promise<string | null> {
+  return (await inspectChain(task)).cause;
+}
+
+/** The first non-finite quantity (or null) and the largest magnitude the serial chain's states reach. */
+async function inspectChain(task: RestorationTask): Promise<{ cause: string | null; maxAbs: number }> {
   const { y, xT, z } = task.inputs;
   const inputs: [string, tf.Tensor | undefined][] = [
     ['y (the measurement)', y],
@@ -33,21 +36,38 @@ export async function locateNonFinite(task: RestorationTask): Promise<string | n
     ['z (the step noise)', z],
     ["A+y (the operator's pseudo-inverse applied to y)", task.Apy],
   ];
-  for (const [what, t] of inputs) if (t && !(await allFinite(t))) return what;
+  for (const [what, t] of inputs) if (t && !(await allFinite(t))) return { cause: what, maxAbs: NaN };
+  let maxAbs = 0;
+  // Replay the chain, checking every step; stop it (through its abort signal, so it frees its
+  // tensors) at the first non-finite quantity.
+  let found: string | null = null;
+  const stop = new AbortController();
   try {
-    await serialChain(task, {
+    const r = await serialChain(task, {
+      signal: stop.signal,
       onStep: async (r) => {
         const at = `at step ${r.k + 1} of ${task.coeffs.T} (t = ${r.t})`;
-        if (!(await allFinite(r.eps))) throw new Found(`the prior's eps ${at} (the prior ${task.inputs.model.name} returned NaN or Inf)`);
-        if (!(await allFinite(r.x0Pred))) throw new Found(`the prior's x0 prediction ${at}`);
-        if (!(await allFinite(r.next))) throw new Found(`the next state ${at} (the operator's projection of the prediction, or the step noise, overflowed)`);
+        found =
+          !(await allFinite(r.eps)) ? `the prior's eps ${at} (the prior ${task.inputs.model.name} returned NaN or Inf)`
+          : !(await allFinite(r.x0Pred)) ? `the prior's x0 prediction ${at} (x_t / sqrt(abar_t) overflowed)`
+          : !(await allFinite(r.next)) ? `the next state ${at} (the operator's projection of the prediction, or the step noise, overflowed)`
+          : null;
+        if (found) stop.abort();
+        else maxAbs = Math.max(maxAbs, await largest(r.next));
       },
-    }).then((r) => r.x0.dispose());
+    });
+    r.x0.dispose();
   } catch (e) {
-    if (e instanceof Found) return e.message;
-    throw e;
+    if (!(e instanceof AbortError)) throw e;
   }
-  return null;
+  return { cause: found, maxAbs };
+}
+
+async function largest(t: tf.Tensor): Promise<number> {
+  const m = tf.tidy(() => tf.max(tf.abs(t)));
+  const v = (await m.data())[0];
+  m.dispose();
+  return v;
 }
 
 /** Throws NonFiniteError naming the first non-finite quantity when x0 (the result of `who`) is not finite. */
@@ -63,8 +83,13 @@ export async function checkFiniteX0(task: RestorationTask, x0: tf.Tensor, who: s
  */
 export async function explainDivergence(task: RestorationTask, e: unknown): Promise<never> {
   if (e instanceof SolverDivergedError) {
-    const cause = await locateNonFinite(task);
+    const { cause, maxAbs } = await inspectChain(task);
     if (cause) throw new NonFiniteError(`the solve stopped at iteration ${e.iteration} with NaN or Inf; first non-finite quantity: ${cause}`);
+    if (maxAbs > 1e18)
+      throw new NonFiniteError(
+        `the solve stopped at iteration ${e.iteration}: ${e.message}. The serial chain stays finite but its states reach |x| = ${maxAbs.toExponential(1)}, ` +
+          'beyond what the joint map can combine in float32: the prior or the inputs are far out of the [-1, 1] image scale',
+      );
   }
   throw e;
 }

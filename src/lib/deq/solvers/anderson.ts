@@ -84,7 +84,14 @@ export function mixingWeights(gram: ArrayLike<number>, n: number, lambda: number
     out[n - 1] = 1;
     return out;
   }
-  const w = solve(H, Matrix.ones(n, 1)).getColumn(0);
+  let w: number[];
+  try {
+    w = solve(H, Matrix.ones(n, 1)).getColumn(0);
+  } catch {
+    // ml-matrix throws on an exactly singular system (e.g. lambda 0 and repeated residuals).
+    out[n - 1] = 1;
+    return out;
+  }
   const sum = w.reduce((a, b) => a + b, 0);
   if (!w.every(Number.isFinite) || !Number.isFinite(sum) || Math.abs(sum) < 1e-300) {
     out[n - 1] = 1;

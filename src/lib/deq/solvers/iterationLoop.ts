@@ -61,25 +61,37 @@ export async function iterate(
   }
 }
 
-/** Overall and per-row residual norms, read back in one transfer. */
+/**
+ * Overall and per-row residual norms, read back in one transfer. Each row is scaled by its largest
+ * magnitude before squaring, so states with values beyond ~1e19 (whose squares overflow float32)
+ * still give finite norms; only a NaN or Inf in the state itself makes a norm non-finite.
+ */
 async function residuals(x: tf.Tensor, fx: tf.Tensor, iteration: number, start: number): Promise<IterationRecord> {
   const rows = x.shape[0];
-  const sums = tf.tidy(() => {
+  const parts = tf.tidy(() => {
     const d = tf.reshape(tf.sub(fx, x), [rows, -1]);
     const f = tf.reshape(fx, [rows, -1]);
-    return tf.concat([tf.sum(tf.square(d), 1), tf.sum(tf.square(f), 1)]);
+    const scaledSquares = (v: tf.Tensor) => {
+      const m = tf.max(tf.abs(v), 1, true);
+      return [tf.sum(tf.square(tf.div(v, tf.maximum(m, 1e-30))), 1), tf.reshape(m, [rows])];
+    };
+    return tf.concat([...scaledSquares(d), ...scaledSquares(f)]);
   });
-  const v = await sums.data();
-  sums.dispose();
+  const v = await parts.data();
+  parts.dispose();
+  // v = [d sums (rows), d maxima (rows), f sums (rows), f maxima (rows)]
+  const norm = (sum: number, max: number) => (max === 0 ? 0 : max * Math.sqrt(sum));
   const rowAbs: number[] = [];
   const rowRel: number[] = [];
   let dAll = 0;
   let fAll = 0;
   for (let r = 0; r < rows; r++) {
-    dAll += v[r];
-    fAll += v[rows + r];
-    rowAbs.push(Math.sqrt(v[r]));
-    rowRel.push(Math.sqrt(v[r]) / Math.max(Math.sqrt(v[rows + r]), 1e-12));
+    const dn = norm(v[r], v[rows + r]);
+    const fn = norm(v[2 * rows + r], v[3 * rows + r]);
+    dAll += dn * dn;
+    fAll += fn * fn;
+    rowAbs.push(dn);
+    rowRel.push(dn / Math.max(fn, 1e-12));
   }
   const absResidual = Math.sqrt(dAll);
   return {
