@@ -5,8 +5,11 @@
 //   quality    every restoration method on every task with the trained UNet (resumable;
 //              --quick recomputes the slice test/benchmarkQuick.test.ts checks; --images N sizes a full run;
 //              --model FILE reads the prior's weights from FILE, e.g. the committed ones while training runs)
+// Results name the commit that made them, so a run refuses a work tree with uncommitted changes to
+// tracked files; --allow-dirty runs anyway and the results say so (gitDirty: true, shown on the pages).
 import { parseArgs } from 'node:util';
 import { useNodeBackend } from '../src/lib/backend/nodeBackend.js';
+import { uncommittedChanges } from '../src/lib/node/provenance.js';
 import { gradientSuite } from './bench/gradients.js';
 import { phantomSuite } from './bench/phantom.js';
 import { qualitySuite } from './bench/quality.js';
@@ -21,7 +24,13 @@ const SUITES: Record<string, (backend: string, quick: boolean, out?: string, opt
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, images: { type: 'string' }, model: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    images: { type: 'string' },
+    model: { type: 'string' },
+    'allow-dirty': { type: 'boolean', default: false },
+  },
 });
 const names = positionals.length ? positionals : ['solvers'];
 for (const n of names) {
@@ -29,6 +38,11 @@ for (const n of names) {
     console.error(`bench: unknown suite '${n}' (available: ${Object.keys(SUITES).join(', ')})`);
     process.exit(2);
   }
+}
+const dirty = uncommittedChanges();
+if (dirty.length && !values['allow-dirty']) {
+  console.error(`bench: the work tree has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}): results would name a commit that did not make them. Commit first, or pass --allow-dirty (the results then record gitDirty: true).`);
+  process.exit(2);
 }
 const backend = await useNodeBackend('wasm');
 const images = values.images === undefined ? undefined : Number(values.images);

@@ -33,7 +33,7 @@ describe('the committed quick benchmark slice', () => {
     expect(qualityInputHashes(QUICK_QUALITY_SETTINGS, modelFile), `model, classifier or images changed since the slice was measured: ${REGENERATE}`).toEqual(committed.provenance.files);
   });
 
-  it('is reproduced exactly (PSNR, SSIM, consistency, iterations, NFE) without leaking tensors', { timeout: 300_000 }, async () => {
+  it('is reproduced exactly (PSNR, SSIM, consistency, classifier label, iterations, NFE) without leaking tensors', { timeout: 300_000 }, async () => {
     const before = tf.memory().numTensors;
     const { cells } = await runQualityBenchmark(QUICK_QUALITY_SETTINGS, { modelFile });
     expect(tf.memory().numTensors).toBe(before);
@@ -46,7 +46,7 @@ describe('the committed quick benchmark slice', () => {
         const where = `${cell.key} image ${got.image}`;
         expect(got.image, where).toBe(w.image);
         for (const k of ['psnr', 'ssim', 'consistency'] as const) expect(close(got[k], w[k]), `${where} ${k}: ${got[k]} vs committed ${w[k]}`).toBe(true);
-        for (const k of ['iterations', 'nfe', 'sequentialDepth'] as const) expect(got[k], `${where} ${k}`).toBe(w[k]);
+        for (const k of ['iterations', 'nfe', 'sequentialDepth', 'correct'] as const) expect(got[k], `${where} ${k}`).toBe(w[k]);
       });
     });
   });

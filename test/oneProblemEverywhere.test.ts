@@ -44,7 +44,7 @@ describe('one problem is one problem everywhere', () => {
       images: [IMAGE],
       cells: [{ preset: task, sigmaY: taskDefinition(task).sigmaY }],
       methods: restorationMethods({
-        serialTs: [], serialEtas: [], ddrm: null, deqT: T, initOpt: null,
+        serialTs: [], serialEtas: [], ddrm: null, deqT: T, initOpt: null, subsetImages: null, plainDdnmCells: [],
         deq: [{ name: 'default', solver: { kind: 'picard', tol: DEFAULT_TOL, maxIter: defaultMaxIter(T) }, init: DEFAULT_INIT }],
       }).filter((m) => m.family === 'DeqIR'),
       seed: SEED,

@@ -2,17 +2,16 @@
 // resumable cell by cell (task x sigma_y x method) from the results file it rewrites as it goes.
 import { writeFileSync } from 'node:fs';
 import { fullQualitySettings, QUICK_QUALITY_SETTINGS } from '../../src/lib/bench/qualitySettings.js';
+import { referenceMethodName } from '../../src/lib/bench/restorationMethods.js';
 import { summarizeCells, summaryCsv, type CellResult } from '../../src/lib/bench/restorationBenchmark.js';
 import { provenance } from '../../src/lib/node/provenance.js';
 import { readResumable, writeResultsFile } from '../../src/lib/node/resumableResults.js';
 import { qualityInputHashes, runQualityBenchmark } from '../../src/lib/node/runQualityBenchmark.js';
 import { progressPrinter } from './progress.js';
 
-/** Images of the full run: sized so that it takes about 25 minutes on one contended wasm thread. */
-export const FULL_IMAGES = 4;
-
 export async function qualitySuite(backend: string, quick: boolean, outPath?: string, opts: { images?: number; model?: string } = {}): Promise<void> {
-  const settings = quick ? QUICK_QUALITY_SETTINGS : fullQualitySettings(opts.images ?? FULL_IMAGES);
+  const settings = quick ? QUICK_QUALITY_SETTINGS : fullQualitySettings(opts.images);
+  const reference = referenceMethodName(settings.methods);
   const out = outPath ?? (quick ? 'data/benchmarks/quality-quick.json' : 'data/benchmarks/quality.json');
   const started = performance.now();
   // Hashed once, before loading: a training run may rewrite models/ while this one runs.
@@ -24,12 +23,12 @@ export async function qualitySuite(backend: string, quick: boolean, outPath?: st
   });
   process.stderr.write(`quality: ${prior.note}\n`);
   const cells = [...prior.units];
-  let fd: { floor: number; referenceImages: number } | null = null;
+  let cleanAccuracy: number | null = null;
   if (opts.model) process.stderr.write(`quality: prior weights read from ${opts.model} (sha256 ${files[settings.prior].slice(0, 12)}…)\n`);
   // Taken at the start: the commit and inputs this run measures, whatever changes while it runs.
   const prov = provenance(settings, backend, files);
   const save = async (complete: boolean) => {
-    const body = { provenance: prov, complete, fdCls: fd && { ...fd, images: settings.images.length }, summary: summarizeCells(cells), cells };
+    const body = { provenance: prov, complete, reference, cleanAccuracy, summary: summarizeCells(cells, reference), cells };
     await writeResultsFile(out, JSON.stringify(body, null, 1));
   };
   const r = await runQualityBenchmark(settings, {
@@ -41,19 +40,20 @@ export async function qualitySuite(backend: string, quick: boolean, outPath?: st
     },
     onProgress: progressPrinter(started),
   });
-  fd = r.fd;
+  cleanAccuracy = r.cleanAccuracy;
   // Table order, whatever order the cells were measured in (resumed runs).
   const order = (c: CellResult) => settings.cells.findIndex((t) => t.preset === c.task && t.sigmaY === c.sigmaY);
   cells.sort((a, b) => order(a) - order(b));
   await save(true);
-  const summary = summarizeCells(cells);
+  const summary = summarizeCells(cells, reference);
   if (!quick) writeFileSync(out.replace(/\.json$/, '.csv'), summaryCsv(summary));
   console.log(`\nMean over ${settings.images.length} images (± 95 % CI), ${backend}:\n`);
-  console.log('task | σ_y | method | PSNR dB | SSIM | ||A x0 − y|| | iterations | NFE | wall s/image | FD-cls');
+  console.log(`task | σ_y | method | n | PSNR dB | PSNR − ${reference} (paired) | SSIM | ||A x0 − y|| | label kept | iterations | NFE | wall s/image`);
   for (const s of summary) {
-    console.log([s.task, s.sigmaY, s.method, `${s.psnr.mean.toFixed(2)} ± ${s.psnr.ci95.toFixed(2)}`, s.ssim.mean.toFixed(3), s.consistency.mean.toExponential(1),
-      s.iterations.mean.toFixed(1), s.nfe.mean.toFixed(0), (s.wallMs.mean / 1000).toFixed(2), s.fdCls?.toFixed(1) ?? '—'].join(' | '));
+    const vs = s.psnrVsReference ? `${s.psnrVsReference.mean >= 0 ? '+' : ''}${s.psnrVsReference.mean.toFixed(2)} ± ${s.psnrVsReference.ci95.toFixed(2)}` : '—';
+    console.log([s.task, s.sigmaY, s.method, s.n, `${s.psnr.mean.toFixed(2)} ± ${s.psnr.ci95.toFixed(2)}`, vs, s.ssim.mean.toFixed(3), s.consistency.mean.toExponential(1),
+      `${(100 * s.correct.mean).toFixed(0)} %`, s.iterations.mean.toFixed(1), s.nfe.mean.toFixed(0), (s.wallMs.mean / 1000).toFixed(2)].join(' | '));
   }
-  console.log(`\nFD-cls floor (the clean images themselves, n = ${settings.images.length} vs ${r.fd.referenceImages}): ${r.fd.floor.toFixed(1)}`);
+  console.log(`\nThe classifier labels ${(100 * r.cleanAccuracy).toFixed(1)} % of the ${settings.images.length} clean images correctly (the ceiling for 'label kept').`);
   console.log(`wrote ${out} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }

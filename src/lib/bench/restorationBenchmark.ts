@@ -9,9 +9,8 @@ import { createOperator } from '../operators/createOperator.js';
 import { taskDefinition } from '../operators/taskRegistry.js';
 import { measuredBatch, stepNoiseBatch } from '../problem/restorationProblem.js';
 import { featuresOf } from '../quality/classifier.js';
-import { frechetDistance, gaussianStats, type GaussianStats } from '../quality/frechet.js';
 import type { MethodCost, RestorationMethod } from './restorationMethods.js';
-import { groupBy, meanCi } from './summarize.js';
+import { groupBy, meanCi, pairedDifference, type MeanCi } from './summarize.js';
 
 /** One degradation of the benchmark: a task of the registry (operators/taskRegistry.ts) and its sigma_y. */
 export interface BenchmarkCellTask {
@@ -25,6 +24,8 @@ export interface ImageResult extends MethodCost {
   psnr: number;
   ssim: number;
   consistency: number;
+  /** 1 when the shipped classifier gives the restored (clipped) image its true label, else 0. */
+  correct?: number;
 }
 
 /** One (task, sigma_y, method) cell: the unit a run saves and resumes by. */
@@ -43,25 +44,20 @@ export interface CellResult {
   /** Largest tf.memory() seen during the cell (tensor count and bytes, model weights included). */
   peakTensors: number;
   peakBytes: number;
-  /** Fréchet distance of classifier features of the restored set to the reference set (see fdCls). */
-  fdCls: number | null;
 }
 
 export const cellKey = (preset: string, sigmaY: number, method: string) => `${preset}|${sigmaY}|${method}`;
 
-/** Classifier features of a reference image set: FD-cls compares restored sets to it. */
-export interface FdReference {
+/** The classifier that labels restored images, and how often it is right on the clean ones. */
+export interface LabelCheck {
   classifier: Params;
-  reference: GaussianStats;
-  /** FD of the clean benchmark images themselves: the floor for this many images. */
-  floor: number;
-  referenceImages: number;
+  /** Per image of the run: 1 when the classifier labels the clean image correctly. */
+  cleanCorrect: Map<number, number>;
 }
 
-export async function fdReference(classifier: Params, set: LabelledImages, referenceIndices: number[], benchIndices: number[]): Promise<FdReference> {
-  const stats = async (idx: number[]) => gaussianStats((await featuresOf(classifier, toSignedUnit(set, idx), idx.length)).features, idx.length, 128);
-  const reference = await stats(referenceIndices);
-  return { classifier, reference, floor: frechetDistance(await stats(benchIndices), reference), referenceImages: referenceIndices.length };
+export async function labelCheck(classifier: Params, set: LabelledImages, images: number[]): Promise<LabelCheck> {
+  const { predicted } = await featuresOf(classifier, toSignedUnit(set, images), images.length);
+  return { classifier, cleanCorrect: new Map(images.map((i, b) => [i, predicted[b] === set.labels[i] ? 1 : 0])) };
 }
 
 export interface QualityBenchmarkOptions {
@@ -71,7 +67,8 @@ export interface QualityBenchmarkOptions {
   cells: BenchmarkCellTask[];
   methods: RestorationMethod[];
   seed: number;
-  fd?: FdReference;
+  /** Label each restored image with this classifier (accuracy against the true labels). */
+  labels?: LabelCheck;
   /** Cells already measured (a resumed run): skipped. */
   done?: ReadonlyMap<string, CellResult>;
   /** Called after every measured cell (save it: the run can stop and resume there). */
@@ -92,7 +89,7 @@ export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<Cell
   const B = o.images.length;
   // The shipped subset's index is each image's key in the seed rule (problem/seedRule.ts).
   const images = o.images.map((key) => ({ key, pixels: toSignedUnit(o.set, [key]) }));
-  const applies = (c: BenchmarkCellTask, m: RestorationMethod) => !m.restrict || m.restrict.cells.some((r) => r.preset === c.preset && r.sigmaY === c.sigmaY);
+  const applies = (c: BenchmarkCellTask, m: RestorationMethod) => !m.restrict?.cells || m.restrict.cells.some((r) => r.preset === c.preset && r.sigmaY === c.sigmaY);
   const imagesOf = (m: RestorationMethod) => Math.min(B, m.restrict?.images ?? B);
   const todo = o.cells
     .flatMap((c) => o.methods.map((m) => ({ c, m })))
@@ -131,7 +128,7 @@ export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<Cell
         const ssims = ssim(r.x0, xs);
         const consistency = tf.tidy(() => Array.from(tf.sqrt(tf.sum(tf.square(tf.reshape(tf.sub(operator.A(r.x0), ys), [n, -1])), 1)).dataSync()));
         await o.onRestored?.({ key: cellKey(c.preset, c.sigmaY, m.name), images: o.images.slice(0, n), y: ys, xT: xTs, x0: r.x0 });
-        const fdCls = o.fd && n >= 2 ? await fdOf(o.fd, (await clipped.data()) as Float32Array, n) : null;
+        const correct = o.labels ? await correctLabels(o.labels.classifier, o.set, o.images.slice(0, n), (await clipped.data()) as Float32Array) : undefined;
         [r.x0, clipped, xs, ys, xTs].forEach((t) => t.dispose());
         const cell: CellResult = {
           key: cellKey(c.preset, c.sigmaY, m.name),
@@ -142,11 +139,10 @@ export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<Cell
           family: m.family,
           T: m.T,
           oracle: m.oracle,
-          images: o.images.slice(0, n).map((image, b) => ({ image, psnr: psnr[b], ssim: ssims[b], consistency: consistency[b], ...r.costs[b] })),
+          images: o.images.slice(0, n).map((image, b) => ({ image, psnr: psnr[b], ssim: ssims[b], consistency: consistency[b], correct: correct?.[b], ...r.costs[b] })),
           cellWallMs,
           peakTensors: peak.tensors,
           peakBytes: peak.bytes,
-          fdCls,
         };
         out.push(cell);
         await o.onCell?.(cell);
@@ -160,25 +156,36 @@ export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<Cell
   return out;
 }
 
-async function fdOf(fd: FdReference, images: Float32Array, n: number): Promise<number> {
-  const { features } = await featuresOf(fd.classifier, images, n);
-  return frechetDistance(gaussianStats(features, n, 128), fd.reference);
+async function correctLabels(classifier: Params, set: LabelledImages, images: number[], restored: Float32Array): Promise<number[]> {
+  const { predicted } = await featuresOf(classifier, restored, images.length);
+  return images.map((i, b) => (predicted[b] === set.labels[i] ? 1 : 0));
 }
 
-const METRICS = ['psnr', 'ssim', 'consistency', 'iterations', 'nfe', 'sequentialDepth', 'wallMs'] as const;
+const METRICS = ['psnr', 'ssim', 'consistency', 'correct', 'iterations', 'nfe', 'sequentialDepth', 'wallMs'] as const;
 
-/** Mean ± 95 % CI of every per-image metric, one row per cell, in cell order. */
-export function summarizeCells(cells: readonly CellResult[]) {
+/**
+ * Mean ± 95 % CI of every per-image metric, one row per cell, in cell order, and, when the cell's
+ * (task, sigma_y) has the `reference` method, the paired difference of PSNR and SSIM to it on the
+ * images both restored (the serial chain DeqIR solves for: the comparison the benchmark is about).
+ */
+export function summarizeCells(cells: readonly CellResult[], reference?: string) {
+  const byImage = (c: CellResult, f: (r: ImageResult) => number) => new Map(c.images.map((r) => [r.image, f(r)]));
+  const refOf = (c: CellResult) => (reference === undefined ? undefined : cells.find((r) => r.task === c.task && r.sigmaY === c.sigmaY && r.method === reference));
   return [...groupBy(cells, (c) => c.key).values()].map((cs) => {
     const c = cs[0];
     const stat = (f: (r: ImageResult) => number | undefined) => meanCi(c.images.map(f).filter((v): v is number => v !== undefined));
+    const ref = refOf(c);
+    const vs = (f: (r: ImageResult) => number): MeanCi | null => (ref && ref !== c ? pairedDifference(byImage(c, f), byImage(ref, f)) : null);
     return {
       task: c.task, description: c.description, sigmaY: c.sigmaY, method: c.method, family: c.family, T: c.T, oracle: c.oracle,
       n: c.images.length,
-      ...Object.fromEntries(METRICS.map((k) => [k, stat((r) => r[k])])) as Record<(typeof METRICS)[number], ReturnType<typeof meanCi>>,
+      ...Object.fromEntries(METRICS.map((k) => [k, stat((r) => r[k])])) as Record<(typeof METRICS)[number], MeanCi>,
+      /** PSNR and SSIM minus the reference's on the same images (null for the reference itself or when absent). */
+      psnrVsReference: vs((r) => r.psnr),
+      ssimVsReference: vs((r) => r.ssim),
+      reference: ref ? reference! : null,
       x0ErrorToSerial: stat((r) => r.x0ErrorToSerial),
       converged: c.images.some((r) => r.converged !== undefined) ? `${c.images.filter((r) => r.converged).length}/${c.images.length}` : null,
-      fdCls: c.fdCls,
       cellWallMs: c.cellWallMs,
       peakTensors: c.peakTensors,
       peakBytes: c.peakBytes,
@@ -190,10 +197,16 @@ export type CellSummary = ReturnType<typeof summarizeCells>[number];
 
 /** The summary as CSV: one line per cell, mean and CI half-width per metric. */
 export function summaryCsv(rows: readonly CellSummary[]): string {
-  const head = ['task', 'sigmaY', 'method', 'family', 'T', 'oracle', 'n', ...METRICS.flatMap((k) => [`${k}_mean`, `${k}_ci95`]), 'x0ErrorToSerial_mean', 'converged', 'fdCls', 'cellWallMs', 'peakTensors', 'peakBytes'];
+  const head = [
+    'task', 'sigmaY', 'method', 'family', 'T', 'oracle', 'n', ...METRICS.flatMap((k) => [`${k}_mean`, `${k}_ci95`]),
+    'psnrVsReference_mean', 'psnrVsReference_ci95', 'psnrVsReference_n', 'x0ErrorToSerial_mean', 'converged', 'cellWallMs', 'peakTensors', 'peakBytes',
+  ];
   const q = (v: unknown) => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? '' : String(v));
   const lines = rows.map((r) =>
-    [r.task, r.sigmaY, r.method, r.family, r.T, r.oracle, r.n, ...METRICS.flatMap((k) => [r[k].mean, r[k].ci95]), r.x0ErrorToSerial.mean, r.converged, r.fdCls, r.cellWallMs, r.peakTensors, r.peakBytes].map(q).join(','),
+    [
+      r.task, r.sigmaY, r.method, r.family, r.T, r.oracle, r.n, ...METRICS.flatMap((k) => [r[k].mean, r[k].ci95]),
+      r.psnrVsReference?.mean, r.psnrVsReference?.ci95, r.psnrVsReference?.n, r.x0ErrorToSerial.mean, r.converged, r.cellWallMs, r.peakTensors, r.peakBytes,
+    ].map(q).join(','),
   );
   return [head.join(','), ...lines].join('\n') + '\n';
 }

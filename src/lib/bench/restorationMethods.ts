@@ -51,8 +51,8 @@ export interface RestorationMethod {
   oracle: boolean;
   /** Rough network evaluations per image, for the progress ETA. */
   costEstimate: number;
-  /** Run only on these cells and the first `images` images (costly methods in a sized run). */
-  restrict?: { cells: { preset: string; sigmaY: number }[]; images: number };
+  /** Run only on these cells and/or the first `images` images (costly methods in a sized run). */
+  restrict?: { cells?: { preset: string; sigmaY: number }[]; images?: number };
   run(inp: MethodInputs): Promise<MethodOutput>;
 }
 
@@ -70,7 +70,20 @@ export interface MethodSettings {
    * cells and the first `images` images only (each run costs about 60 serial chains); null: skip.
    */
   initOpt: { steps: number; lr: number; oracle: boolean; cells: { preset: string; sigmaY: number }[]; images: number } | null;
+  /**
+   * Per-image methods (DeqIR, initialization optimization) and the serial chains at other T than
+   * deqT run on the first `subsetImages` images only; null: all. A+y, DDRM and the serial chains at
+   * deqT (one batched chain for all images: cheap) restore every image, so every paired difference
+   * to the reference has all the images the other method restored.
+   */
+  subsetImages: number | null;
+  /** Cells (sigma_y > 0) where plain DDNM (no noise handling) runs too, for comparison with DDNM+. */
+  plainDdnmCells: { preset: string; sigmaY: number }[];
 }
+
+/** The method every other is compared with, image by image: the serial chain DeqIR converges to. */
+export const referenceMethodName = (s: Pick<MethodSettings, 'deqT'>) => serialName(s.deqT, 0);
+const serialName = (T: number, eta: number, plain = false) => `DDNM${plain ? ' (plain, no noise handling)' : ''} serial T=${T} η=${eta}`;
 
 const batchCosts = (B: number, T: number, wallMs: number): MethodCost[] =>
   Array.from({ length: B }, () => ({ iterations: T, nfe: T, sequentialDepth: T, wallMs: wallMs / B }));
@@ -118,24 +131,26 @@ export function restorationMethods(s: MethodSettings): RestorationMethod[] {
       },
     },
   ];
-  for (const T of s.serialTs) {
-    for (const eta of s.serialEtas) {
-      methods.push({
-        name: `DDNM serial T=${T} η=${eta}`, family: 'DDNM', T, oracle: false, costEstimate: T,
-        run: async (inp) => {
-          const z = eta > 0 ? inp.noise(T) : undefined;
-          const task = prepareRestoration({ model: inp.model, operator: inp.operator, y: inp.y, xT: inp.xT, z, sampling: { T, etw: eta, nw: eta }, sigmaY: inp.sigmaY });
-          try {
-            const r = await serialChain(task, { onStep: inp.tick });
-            return { x0: r.x0, costs: batchCosts(inp.x.shape[0], T, r.wallMs) };
-          } finally {
-            task.dispose();
-            z?.dispose();
-          }
-        },
+  const subset = s.subsetImages === null ? {} : { images: s.subsetImages };
+  const serial = (T: number, eta: number, plain: boolean): RestorationMethod => ({
+    name: serialName(T, eta, plain), family: 'DDNM', T, oracle: false, costEstimate: T,
+    ...(plain ? { restrict: { cells: s.plainDdnmCells, ...subset } } : T === s.deqT ? {} : { restrict: subset }),
+    run: async (inp) => {
+      const z = eta > 0 ? inp.noise(T) : undefined;
+      const task = prepareRestoration({
+        model: inp.model, operator: inp.operator, y: inp.y, xT: inp.xT, z, sampling: { T, etw: eta, nw: eta }, sigmaY: inp.sigmaY, rangeCorrection: plain ? 'ddnm' : 'ddnm+',
       });
-    }
-  }
+      try {
+        const r = await serialChain(task, { onStep: inp.tick });
+        return { x0: r.x0, costs: batchCosts(inp.x.shape[0], T, r.wallMs) };
+      } finally {
+        task.dispose();
+        z?.dispose();
+      }
+    },
+  });
+  for (const T of s.serialTs) for (const eta of s.serialEtas) methods.push(serial(T, eta, false));
+  if (s.plainDdnmCells.length) methods.push(serial(s.deqT, 0, true));
   if (s.ddrm) {
     const { T, eta, etaB } = s.ddrm;
     methods.push({
@@ -154,7 +169,7 @@ export function restorationMethods(s: MethodSettings): RestorationMethod[] {
   const T = s.deqT;
   for (const d of s.deq) {
     methods.push({
-      name: `DeqIR ${d.name} T=${T}`, family: 'DeqIR', T, oracle: false, costEstimate: T * (d.solver.maxIter ?? T) * 0.8 + T,
+      name: `DeqIR ${d.name} T=${T}`, family: 'DeqIR', T, oracle: false, costEstimate: T * (d.solver.maxIter ?? T) * 0.8 + T, restrict: subset,
       run: (inp) =>
         perImage(inp, async (b) => {
           const ref = await serialReference(inp, b, T);

@@ -29,18 +29,27 @@ export function fileSha256(path: string): string {
  * `files`: paths to hash now, or hashes the caller took when it read the files (safer when another
  * process may rewrite them during a long run).
  */
+/** Tracked files with uncommitted changes (what makes a result's commit not the one that made it). */
+export function uncommittedChanges(): string[] {
+  return git(['status', '--porcelain', '--untracked-files=no'])
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.slice(3));
+}
+
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trimEnd();
+  } catch {
+    return '';
+  }
+}
+
 export function provenance(settings?: unknown, backend?: string, files: string[] | Record<string, string> = []): Provenance {
   const hashes = Array.isArray(files) ? Object.fromEntries(files.map((f) => [f, fileSha256(f)])) : files;
-  const git = (args: string[]) => {
-    try {
-      return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    } catch {
-      return '';
-    }
-  };
   return {
     gitCommit: git(['rev-parse', 'HEAD']) || 'unknown',
-    gitDirty: git(['status', '--porcelain', '--untracked-files=no']) !== '',
+    gitDirty: uncommittedChanges().length > 0,
     date: new Date().toISOString(),
     command: process.argv.slice(1).join(' '),
     node: process.version,

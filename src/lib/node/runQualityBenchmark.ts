@@ -1,10 +1,10 @@
-import { fdReference, qualityBenchmark, type CellResult, type QualityBenchmarkOptions } from '../bench/restorationBenchmark.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { labelCheck, qualityBenchmark, type CellResult, type QualityBenchmarkOptions } from '../bench/restorationBenchmark.js';
 import { restorationMethods } from '../bench/restorationMethods.js';
 import type { QualitySettings } from '../bench/qualitySettings.js';
 import { loadBenchmarkSubset } from './benchmarkSubset.js';
 import { loadClassifierFile, loadModelFile } from './loadModelFile.js';
 import { fileSha256 } from './provenance.js';
-import * as tf from '@tensorflow/tfjs-core';
 import { SUBSET_FILES } from '../data/shippedSubset.js';
 
 const SUBSET_IMAGES = `data/${SUBSET_FILES.images}`;
@@ -20,24 +20,26 @@ export function qualityInputHashes(settings: QualitySettings, modelFile = settin
 
 /**
  * Loads the prior, the classifier and the shipped image subset named by `settings` and runs the
- * quality benchmark (Node). FD-cls compares each restored set with all 256 subset images.
+ * quality benchmark (Node). Every restored image is labelled by the classifier; `cleanAccuracy` is
+ * its accuracy on the clean images of the run, the ceiling for any restoration.
  * `modelFile` reads the prior's weights from another path (e.g. the committed weights extracted
  * with git show while a training run rewrites models/); hash it with qualityInputHashes.
  */
 export async function runQualityBenchmark(
   settings: QualitySettings,
-  o: Pick<QualityBenchmarkOptions, 'done' | 'onCell' | 'onProgress'> & { modelFile?: string } = {},
-): Promise<{ cells: CellResult[]; fd: { floor: number; referenceImages: number } }> {
+  o: Pick<QualityBenchmarkOptions, 'done' | 'onCell' | 'onProgress' | 'onRestored'> & { modelFile?: string } = {},
+): Promise<{ cells: CellResult[]; cleanAccuracy: number }> {
   const set = loadBenchmarkSubset();
   const model = await loadModelFile(o.modelFile ?? settings.prior, [set.height, set.width, 1]);
   const classifier = await loadClassifierFile(settings.classifier);
   try {
-    const fd = await fdReference(classifier, set, Array.from({ length: set.count }, (_, i) => i), settings.images);
+    const labels = await labelCheck(classifier, set, settings.images);
     const cells = await qualityBenchmark({
-      model, set, images: settings.images, cells: settings.cells, methods: restorationMethods(settings.methods), seed: settings.seed, fd,
-      done: o.done, onCell: o.onCell, onProgress: o.onProgress,
+      model, set, images: settings.images, cells: settings.cells, methods: restorationMethods(settings.methods), seed: settings.seed, labels,
+      done: o.done, onCell: o.onCell, onProgress: o.onProgress, onRestored: o.onRestored,
     });
-    return { cells, fd: { floor: fd.floor, referenceImages: fd.referenceImages } };
+    const clean = [...labels.cleanCorrect.values()];
+    return { cells, cleanAccuracy: clean.reduce((a, b) => a + b, 0) / clean.length };
   } finally {
     model.dispose?.();
     tf.dispose(Object.values(classifier));
