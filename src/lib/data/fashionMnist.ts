@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DeqirError } from '../errors.js';
+import { readInputFileSync } from '../node/inputFile.js';
+import { INPUT_FILE_MAX_BYTES } from '../restoration/limits.js';
 import { labelledFromIdx, type LabelledImages } from './labelledImages.js';
 
 export type { LabelledImages } from './labelledImages.js';
@@ -17,8 +19,13 @@ function readMaybeGz(dir: string, base: string): Uint8Array {
   for (const [name, gz] of [[`${base}.gz`, true], [base, false]] as const) {
     const path = join(dir, name);
     if (existsSync(path)) {
-      const raw = readFileSync(path);
-      return new Uint8Array(gz ? gunzipSync(raw) : raw);
+      const raw = readInputFileSync(path, 'dataset');
+      if (!gz) return raw;
+      try {
+        return new Uint8Array(gunzipSync(raw, { maxOutputLength: INPUT_FILE_MAX_BYTES.dataset }));
+      } catch (e) {
+        throw new DeqirError('dataset', `${path} does not unzip to an IDX file of at most ${INPUT_FILE_MAX_BYTES.dataset} bytes (${(e as Error).message})`);
+      }
     }
   }
   throw new DeqirError(

@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { DeqirError, type DeqirErrorCode } from '../errors.js';
 import { INPUT_FILE_MAX_BYTES, type InputFileKind } from '../restoration/limits.js';
@@ -9,6 +9,7 @@ const KINDS: Record<InputFileKind, { code: DeqirErrorCode; label: string }> = {
   png: { code: 'image-file', label: '' },
   model: { code: 'model-file', label: 'model file ' },
   classifier: { code: 'model-file', label: 'classifier file ' },
+  dataset: { code: 'dataset', label: 'dataset file ' },
 };
 
 /**
@@ -50,6 +51,43 @@ function checkStat(st: { isFile(): boolean; isDirectory(): boolean; isFIFO(): bo
   if (st.isFIFO()) fail('it is a FIFO (named pipe), not a regular file');
   if (!st.isFile()) fail('it is not a regular file (a device or socket)');
   if (st.size > maxBytes) fail(`it has ${st.size} bytes, over the limit of ${maxBytes} bytes for this kind of file`);
+}
+
+/** readInputFile for synchronous callers (dataset loaders): the same checks, the same errors. */
+export function readInputFileSync(path: string, kind: InputFileKind, maxBytes: number = INPUT_FILE_MAX_BYTES[kind]): Uint8Array {
+  const { code, label } = KINDS[kind];
+  const fail = (why: string): never => {
+    throw new DeqirError(code, `cannot read ${label}${path}: ${why}`);
+  };
+  if (path === '') fail('the path is empty');
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    return fail((e as NodeJS.ErrnoException).code ?? (e as Error).message);
+  }
+  checkStat(st, maxBytes, fail);
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    return fail((e as NodeJS.ErrnoException).code ?? (e as Error).message);
+  }
+  try {
+    const st2 = fstatSync(fd);
+    checkStat(st2, maxBytes, fail);
+    const bytes = new Uint8Array(st2.size);
+    let got = 0;
+    while (got < bytes.length) {
+      const n = readSync(fd, bytes, got, bytes.length - got, got);
+      if (n === 0) fail(`the file shrank while being read (${got} of ${bytes.length} bytes)`);
+      got += n;
+    }
+    if (readSync(fd, new Uint8Array(1), 0, 1, got) > 0) fail('the file grew while being read');
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** readInputFile as UTF-8 text (invalid UTF-8 is refused, not replaced). */

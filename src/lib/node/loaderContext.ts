@@ -2,7 +2,6 @@
  * Shared set-up of the site's data loaders (Node, build time): the wasm backend, the shipped images
  * and priors, exactly as the worker sees them in the browser. Never bundled into the browser.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,6 +9,7 @@ import { useNodeBackend } from '../backend/nodeBackend.js';
 import { toSignedUnit } from '../data/labelledImages.js';
 import { PRIOR_FIT_IMAGES } from '../data/shippedSubset.js';
 import { loadBenchmarkSubset } from './benchmarkSubset.js';
+import { readInputFile } from './inputFile.js';
 import type { PriorChoice } from '../site/jobSettings.js';
 import { fitPixelGaussian, PRIOR_VARIANCE_FLOOR } from '../data/pixelGaussian.js';
 import { loadPrior, type LoadedPrior } from '../site/worker/loadPrior.js';
@@ -29,7 +29,7 @@ export async function loaderContext(choice: PriorChoice = 'auto'): Promise<Loade
   const backend = await useNodeBackend('wasm');
   const set = loadBenchmarkSubset(join(REPO_ROOT, 'data'));
   const gaussian = fitPixelGaussian(toSignedUnit(set, PRIOR_FIT_IMAGES), PRIOR_FIT_IMAGES.length, PRIOR_VARIANCE_FLOOR);
-  const unetBytes = () => readFile(join(REPO_ROOT, 'models/fashion-unet-small.safetensors')).then((b) => new Uint8Array(b));
+  const unetBytes = () => readInputFile(join(REPO_ROOT, 'models/fashion-unet-small.safetensors'), 'model');
   const prior = await loadPrior(choice, { unetBytes, gaussian });
   return {
     backend,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { MAX_CS_BLOCK } from '../restoration/limits.js';
 import { ParameterError } from '../errors.js';
 import type { ImageShape } from '../image/imageShape.js';
 import { checkBatch, type LinearOperator } from './linearOperator.js';
@@ -22,7 +23,8 @@ export function walshMatrix(b: number): number[][] {
 export function csWalshHadamard(imageShape: ImageShape, ratio = 0.25, block?: number): LinearOperator & { spectral(): SpectralView } {
   const [H, W, C] = imageShape;
   const b = block ?? defaultBlock(H, W);
-  if (!(b >= 1 && (b & (b - 1)) === 0)) throw new ParameterError(`cs-walsh-hadamard: block must be a power of two, got ${b}`);
+  if (!(Number.isInteger(b) && b >= 1 && b <= MAX_CS_BLOCK && (b & (b - 1)) === 0))
+    throw new ParameterError(`cs-walsh-hadamard: block must be a power of two from 1 to ${MAX_CS_BLOCK}, got ${b}`);
   if (H % b !== 0 || W % b !== 0) throw new ParameterError(`cs-walsh-hadamard: block ${b} does not divide the image size ${H}x${W}`);
   if (!(ratio > 0 && ratio <= 1)) throw new ParameterError(`cs-walsh-hadamard: ratio must lie in (0, 1], got ${ratio}`);
   const n = b * b;

@@ -1,3 +1,4 @@
+import { MAX_KERNEL_SIZE } from '../restoration/limits.js';
 import { ParameterError } from '../errors.js';
 
 /** 1-D matrices (arrays of rows) that separable operators are built from. */
@@ -66,8 +67,8 @@ export function uniformKernel(size: number): number[] {
 }
 
 function checkKernelSize(size: number): void {
-  if (!Number.isInteger(size) || size < 1 || size % 2 !== 1) {
-    throw new ParameterError(`blur kernel size must be a positive odd integer, got ${size}`);
+  if (!Number.isInteger(size) || size < 1 || size % 2 !== 1 || size > MAX_KERNEL_SIZE) {
+    throw new ParameterError(`blur kernel size must be an odd integer from 1 to ${MAX_KERNEL_SIZE}, got ${size}${size > MAX_KERNEL_SIZE ? ' (a Gaussian takes 2⌈3σ⌉+1 taps)' : ''}`);
   }
 }
 

@@ -34,7 +34,7 @@ export const MAX_CS_BLOCK = 64;
 export const MAX_MATRIX_SIDE = 1024;
 
 /** Input files are regular files of at most this many bytes (FIFOs, devices and directories are refused). */
-export const INPUT_FILE_MAX_BYTES = { problem: 64 * 2 ** 20, png: 16 * 2 ** 20, model: 256 * 2 ** 20, classifier: 64 * 2 ** 20 } as const;
+export const INPUT_FILE_MAX_BYTES = { problem: 64 * 2 ** 20, png: 16 * 2 ** 20, model: 256 * 2 ** 20, classifier: 64 * 2 ** 20, dataset: 256 * 2 ** 20 } as const;
 export type InputFileKind = keyof typeof INPUT_FILE_MAX_BYTES;
 
 /** Memory a job may plan to use, in MiB; the CLI's --memory-budget-mb raises it up to `max`. */

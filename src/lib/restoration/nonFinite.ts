@@ -19,6 +19,12 @@ export async function allFinite(t: tf.Tensor): Promise<boolean> {
   return v === 1;
 }
 
+/** The name of the first tensor that holds NaN or Inf, or null. */
+export async function firstNonFinite(named: [string, tf.Tensor | undefined][]): Promise<string | null> {
+  for (const [what, t] of named) if (t && !(await allFinite(t))) return what;
+  return null;
+}
+
 /**
  * The first non-finite quantity of the task's serial chain, in words, or null when the chain is
  * finite throughout (then a non-finite result is the solver's own doing).
@@ -36,7 +42,8 @@ async function inspectChain(task: RestorationTask): Promise<{ cause: string | nu
     ['z (the step noise)', z],
     ["A+y (the operator's pseudo-inverse applied to y)", task.Apy],
   ];
-  for (const [what, t] of inputs) if (t && !(await allFinite(t))) return { cause: what, maxAbs: NaN };
+  const input = await firstNonFinite(inputs);
+  if (input) return { cause: input, maxAbs: NaN };
   let maxAbs = 0;
   // Replay the chain, checking every step; stop it (through its abort signal, so it frees its
   // tensors) at the first non-finite quantity.

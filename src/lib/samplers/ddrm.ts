@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ParameterError, ShapeError } from '../errors.js';
+import { NonFiniteError, ParameterError, ShapeError } from '../errors.js';
+import { allFinite, firstNonFinite } from '../restoration/nonFinite.js';
 import type { EpsModel } from '../models/epsModel.js';
 import type { LinearOperator } from '../operators/linearOperator.js';
 import { checkBatch } from '../operators/linearOperator.js';
@@ -91,7 +92,10 @@ export async function ddrm(inputs: DdrmInputs): Promise<SerialResult> {
       x.dispose();
       x = next;
     }
-    await x.data();
+    if (!(await allFinite(x))) {
+      const input = await firstNonFinite([['y (the measurement)', y], ['x_T (the initial noise)', xT], ['z (the step noise)', z]]);
+      throw new NonFiniteError(`DDRM produced NaN or Inf in x0; first non-finite quantity: ${input ?? `none of its inputs, so the prior ${model.name}'s eps or a spectral step overflowed`}`);
+    }
     return { x0: x, nfe: T, sequentialDepth: T, wallMs: performance.now() - start };
   } catch (e) {
     x.dispose();
