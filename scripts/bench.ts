@@ -1,4 +1,4 @@
-// npm run bench -- <suite> [--quick] [--out FILE] [--images N]: benchmarks that print side-by-side
+// npm run bench -- <suite> [--quick] [--out FILE] [--images N] [--threads 1] [--allow-dirty]: benchmarks that print side-by-side
 // numbers and save JSON with provenance under data/benchmarks/. Logic lives in src/lib/bench.
 //   solvers    iterations to the serial x0 per solver, T and operator (Gaussian prior)
 //   gradients  cost and accuracy of implicit / phantom / serial gradients; init optimization
@@ -8,6 +8,7 @@
 // Results name the commit that made them, so a run refuses a work tree with uncommitted changes to
 // tracked files; --allow-dirty runs anyway and the results say so (gitDirty: true, shown on the pages).
 import { parseArgs } from 'node:util';
+import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { useNodeBackend } from '../src/lib/backend/nodeBackend.js';
 import { uncommittedChanges } from '../src/lib/node/provenance.js';
 import { gradientSuite } from './bench/gradients.js';
@@ -30,6 +31,7 @@ const { values, positionals } = parseArgs({
     images: { type: 'string' },
     model: { type: 'string' },
     'allow-dirty': { type: 'boolean', default: false },
+    threads: { type: 'string', default: '1' },
   },
 });
 const names = positionals.length ? positionals : ['solvers'];
@@ -44,6 +46,12 @@ if (dirty.length && !values['allow-dirty']) {
   console.error(`bench: the work tree has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}): results would name a commit that did not make them. Commit first, or pass --allow-dirty (the results then record gitDirty: true).`);
   process.exit(2);
 }
+const threads = Number(values.threads);
+if (!(Number.isInteger(threads) && threads >= 1 && threads <= 64)) {
+  console.error(`bench: --threads must be an integer from 1 to 64, got '${values.threads}'`);
+  process.exit(2);
+}
+setThreadsCount(threads); // wasm threads; set before the backend starts
 const backend = await useNodeBackend('wasm');
 const images = values.images === undefined ? undefined : Number(values.images);
 if (images !== undefined && !(Number.isInteger(images) && images >= 1)) {
