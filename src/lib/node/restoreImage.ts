@@ -7,7 +7,6 @@ import { psnrOfArrays } from '../metrics/psnr.js';
 import type { TaskName } from '../operators/taskRegistry.js';
 import { buildRestorationProblem, type ProblemImage } from '../problem/restorationProblem.js';
 import { DEFAULT_INIT, solverSettingsFor, type SolverChoice } from '../restoration/defaults.js';
-import { checkFiniteX0 } from '../restoration/nonFinite.js';
 import { serialChain } from '../samplers/serialChain.js';
 import { loadBenchmarkSubset } from './benchmarkSubset.js';
 import { UNetEpsModel } from '../models/unet/unetModel.js';
@@ -77,11 +76,6 @@ export async function restoreImage(o: RestoreImageOptions): Promise<RestoredImag
       o.method === 'serial'
         ? { ...(await serialChain(p.task)), iterations: o.T, converged: true }
         : await deqRestore(p.task, settings, { init: o.init ?? DEFAULT_INIT });
-    // deqRestore checks its own x0; the serial chain's is checked here (naming the first non-finite quantity).
-    if (o.method === 'serial') await checkFiniteX0(p.task, res.x0, 'the serial chain').catch((e) => {
-      res.x0.dispose();
-      throw e;
-    });
     const x0 = (await res.x0.data()) as Float32Array;
     res.x0.dispose();
     const ATy = p.operator.AT(p.y);

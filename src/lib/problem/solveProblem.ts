@@ -4,7 +4,7 @@ import { deqRestore } from '../deq/deqRestore.js';
 import type { IterationRecord } from '../deq/solvers/solverTypes.js';
 import { DeqirError, didYouMean, NonFiniteError, ProblemFileError } from '../errors.js';
 import { UNetEpsModel } from '../models/unet/unetModel.js';
-import { allFinite, checkFiniteX0 } from '../restoration/nonFinite.js';
+import { allFinite } from '../restoration/nonFinite.js';
 import { DEFAULT_INIT, solverSettingsFor } from '../restoration/defaults.js';
 import { checkMemoryBudget, estimateMemory, memoryBudgetBytes, operatorFloats, type MemoryEstimate } from '../restoration/limits.js';
 import type { EpsModel } from '../models/epsModel.js';
@@ -141,7 +141,6 @@ export async function solveProblem(problem: DeqirProblem, opts: SolveProblemOpti
     owned.push(task);
     const serial = await serialChain(task, { signal: opts.signal });
     owned.push(serial.x0);
-    await checkFiniteX0(task, serial.x0, 'the serial chain');
     const serialData = await serial.x0.data();
     const base = {
       format: 'deqir-result/1' as const,

@@ -5,10 +5,10 @@ import type { RestorationTask } from './restorationTask.js';
 
 /**
  * Finiteness of results, and the first non-finite quantity when a run produced NaN or Inf. A
- * sampler or solver never returns a non-finite image as a result: its caller checks x0 (one
- * read-back) and, only on failure, replays the serial chain step by step to name what went
- * wrong first — the prior, the operator, y, x_T, the step noise, or a step — instead of blaming
- * the solver for a bad input.
+ * sampler or solver never returns a non-finite image: the serial chain and deqRestore check x0
+ * (one read-back, which they make anyway) and, only on failure, the serial chain is replayed step
+ * by step to name what went wrong first — y, x_T, the step noise, A+y, the prior's eps, or a
+ * step's projection — instead of blaming the solver for a bad input. DDRM names its inputs.
  */
 
 /** True when every value of `t` is finite (one read-back). */
@@ -52,6 +52,7 @@ async function inspectChain(task: RestorationTask): Promise<{ cause: string | nu
   try {
     const r = await serialChain(task, {
       signal: stop.signal,
+      checkFinite: false,
       onStep: async (r) => {
         const at = `at step ${r.k + 1} of ${task.coeffs.T} (t = ${r.t})`;
         found =

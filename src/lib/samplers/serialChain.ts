@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { throwIfAborted } from '../errors.js';
+import { checkFiniteX0 } from '../restoration/nonFinite.js';
 import type { RestorationTask } from '../restoration/restorationTask.js';
 
 /** What the chain shows a visualisation at each step; tensors are valid only during the callback. */
@@ -19,6 +20,8 @@ export interface SerialOptions {
   onStep?: (rec: SerialStepRecord) => void | Promise<void>;
   /** Read back x_t and x0|t at every step (Float32Array per step) for plotting. */
   keepTrajectory?: boolean;
+  /** Refuse a non-finite x0 with a NonFiniteError (default); false only for the replay that locates one. */
+  checkFinite?: boolean;
 }
 
 export interface SerialResult {
@@ -84,14 +87,20 @@ export async function serialChain(task: RestorationTask, opts: SerialOptions = {
     for (let k = 0; k < c.T; k++) {
       throwIfAborted(opts.signal);
       const step = serialStep(task, k, x, task.yTerm);
-      if (trajectory) {
-        trajectory.t.push(c.t[k]);
-        trajectory.x.push((await x.data()) as Float32Array);
-        trajectory.x0Pred.push((await step.x0Pred.data()) as Float32Array);
+      try {
+        if (trajectory) {
+          trajectory.t.push(c.t[k]);
+          trajectory.x.push((await x.data()) as Float32Array);
+          trajectory.x0Pred.push((await step.x0Pred.data()) as Float32Array);
+        }
+        if (opts.onStep) await opts.onStep({ k, t: c.t[k], s: c.s[k], x, ...step });
+      } catch (e) {
+        step.next.dispose();
+        throw e;
+      } finally {
+        step.eps.dispose();
+        step.x0Pred.dispose();
       }
-      if (opts.onStep) await opts.onStep({ k, t: c.t[k], s: c.s[k], x, ...step });
-      step.eps.dispose();
-      step.x0Pred.dispose();
       x.dispose();
       x = step.next;
     }
@@ -99,6 +108,12 @@ export async function serialChain(task: RestorationTask, opts: SerialOptions = {
     x.dispose();
     throw e;
   }
-  await x.data();
+  // A NaN or Inf x0 is never returned: the error names the first non-finite quantity (restoration/nonFinite.ts).
+  if (opts.checkFinite === false) await x.data();
+  else
+    await checkFiniteX0(task, x, 'the serial chain').catch((e: unknown) => {
+      x.dispose();
+      throw e;
+    });
   return { x0: x, nfe: c.T, sequentialDepth: c.T, wallMs: performance.now() - start, trajectory };
 }
