@@ -154,6 +154,8 @@ function problemCases(): HostileCase[] {
   bad('z wrong length', { nw: 0.5, z: ramp(3) }, /problem\.z/);
   bad('per-step z wrong length', { nw: 0.5, noise: 'per-step', z: ramp(D) }, /problem\.z/);
   bad('y wrong length', { xTrue: undefined, y: ramp(3) }, /problem\.y/);
+  bad('xT of 1.1 million values for a 4x4 problem (refused before the schema walks it)', { xT: new Array(1_100_000).fill(0) }, /problem\.xT: has 1100000 values, more than any field/);
+  bad('a mask row of 2 million values', { operator: { kind: 'inpainting', mask: [new Array(2_000_000).fill(1)] } }, /problem\.operator\.mask\.0: has 2000000 values/);
   bad('region loss weights wrong length', { grad: { loss: { kind: 'weighted-sum', weights: ramp(3) } } });
 
   // Numbers beyond float32 range are refused at parse time.
