@@ -83,6 +83,7 @@ export function problemMemoryEstimate(problem: DeqirProblem, model?: EpsModel): 
       : { kind: 'gaussian' },
     operatorFloats: operatorFloats(problem.operator, [H, W, C]),
     gradient: problem.grad?.method,
+    phantomSteps: problem.grad?.phantomSteps,
   });
 }
 

@@ -43,6 +43,11 @@ export type InputFileKind = keyof typeof INPUT_FILE_MAX_BYTES;
 
 /** Memory a job may plan to use, in MiB; the CLI's --memory-budget-mb raises it up to `max`. */
 export const MEMORY_BUDGET_MB = { default: 2048, min: 16, max: 1 << 20 } as const;
+/**
+ * The site's worker (wasm or WebGPU in a browser tab) gets less: a job over this is refused with
+ * the reason before it runs, instead of aborting the worker (Gradients at T = 20 with k = T).
+ */
+export const WORKER_MEMORY_BUDGET_MB = 1536;
 
 /** What fixes a restoration's peak memory. */
 export interface MemoryEstimateInput {
@@ -57,6 +62,8 @@ export interface MemoryEstimateInput {
   /** Floats held by the operator (dense factors, SVDs, masks); see operatorFloats. */
   operatorFloats?: number;
   gradient?: 'implicit' | 'phantom' | 'serial';
+  /** Phantom gradients back-propagate through k map evaluations, keeping each one's activations. */
+  phantomSteps?: number;
 }
 
 export interface MemoryEstimate {
@@ -89,10 +96,14 @@ export function estimateMemory(e: MemoryEstimateInput): MemoryEstimate {
     operator: 4 * (e.operatorFloats ?? 0),
   };
   if (e.gradient) {
-    // Implicit and phantom gradients solve one more system of the state's size; back-propagation
-    // through the serial chain keeps every step's intermediates (and the prior's) alive.
+    // Back-propagating through one map evaluation keeps its activations (all T steps of the batch)
+    // alive: the implicit gradient does that once per adjoint iteration, the phantom gradient k
+    // times at once, back-propagation through the serial chain once per step (batch B each).
+    const oneMap = 4 * (callImages * priorFloatsPerImage(e.prior, e.imageShape) + 8 * e.T * image);
     parts.gradient =
-      e.gradient === 'serial' ? 4 * e.T * (8 * image + e.batch * priorFloatsPerImage(e.prior, e.imageShape)) : parts['fixed-point state and solver history'] + 4 * 8 * e.T * image;
+      e.gradient === 'serial' ? 4 * e.T * (8 * image + e.batch * priorFloatsPerImage(e.prior, e.imageShape))
+      : e.gradient === 'phantom' ? (e.phantomSteps ?? 1) * oneMap
+      : oneMap + parts['fixed-point state and solver history'];
   }
   const bytes = Object.values(parts).reduce((a, b) => a + b, 0);
   return { bytes, parts };

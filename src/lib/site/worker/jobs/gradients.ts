@@ -10,6 +10,8 @@ import type { RunOptions } from './demo.js';
 import { yieldToEvents } from '../../progress.js';
 import { jobProblem } from '../restorationProblem.js';
 import { GRADIENT_TOL, defaultMaxIter } from '../../../restoration/defaults.js';
+import { checkMemoryBudget, estimateMemory, memoryBudgetBytes, WORKER_MEMORY_BUDGET_MB, type MemoryEstimate } from '../../../restoration/limits.js';
+import { UNetEpsModel } from '../../../models/unet/unetModel.js';
 
 export interface Agreement {
   relativeL2: number;
@@ -47,12 +49,24 @@ export interface GradientsResult {
   maps: GradientMap[];
 }
 
+/** The peak memory of a gradients job: its most expensive method (they run one after another). */
+export function gradientJobEstimate(model: EpsModel, s: JobSettings, req: GradientRequest): MemoryEstimate {
+  const [H, W, C] = model.imageShape;
+  const prior = model instanceof UNetEpsModel ? ({ kind: 'unet', config: model.config } as const) : ({ kind: 'gaussian' } as const);
+  const estimates = req.methods.map((gradient) =>
+    estimateMemory({ batch: 1, imageShape: [H, W, C], T: s.T, solver: { kind: 'picard' }, prior, operatorFloats: 12 * (2 * H * H + 2 * W * W), gradient, phantomSteps: req.phantomSteps }),
+  );
+  return estimates.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+}
+
 /**
  * Gradients of "mean of the restored image over a region" with respect to the measurement y and the
  * initial noise x_T, by each requested method, on one problem built from page settings.
  */
 export async function runGradients(model: EpsModel, s: JobSettings, truth: Float32Array, req: GradientRequest, opts: RunOptions = {}): Promise<GradientsResult> {
   if (req.methods.length === 0) throw new ParameterError('gradients: choose at least one method');
+  // Refused with the reason before anything is allocated, instead of aborting the worker.
+  checkMemoryBudget(gradientJobEstimate(model, s, req), memoryBudgetBytes(WORKER_MEMORY_BUDGET_MB), 'lower k (phantom steps) or T');
   const p = await jobProblem(model, s, truth);
   const loss = restorationLoss({ kind: 'region', mask: req.region }, p.operator, 1);
   try {
