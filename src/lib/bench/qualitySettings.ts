@@ -14,13 +14,15 @@ export interface QualitySettings {
 }
 
 const DEQ_T = 20;
-const SOLVERS: MethodSettings['deq'] = [
-  // The recommended default (README "Which solver?"): exact after T iterations.
-  { name: 'Picard (DDIM-pinv start)', solver: { kind: 'picard', tol: DEFAULT_TOL, maxIter: defaultMaxIter(DEQ_T) }, init: DEFAULT_INIT },
-  { name: 'triangular Anderson m=3 (DDIM-pinv start)', solver: { kind: 'anderson', ...ANDERSON_DEFAULTS, m: 3, triangular: true, tol: DEFAULT_TOL, maxIter: defaultMaxIter(DEQ_T) }, init: DEFAULT_INIT },
-  // The reference code's settings: per-timestep Anderson, every state started at x_T, 15 iterations.
-  { name: 'reference (per-row Anderson m=5, 15 it.)', solver: { kind: 'anderson-per-row', ...ANDERSON_DEFAULTS, tol: DEFAULT_TOL, maxIter: 15 }, init: 'xT' },
-];
+type DeqMethod = MethodSettings['deq'][number];
+// The recommended default (README "Which solver?"): exact after T iterations.
+const PICARD: DeqMethod = { name: 'Picard (DDIM-pinv start)', solver: { kind: 'picard', tol: DEFAULT_TOL, maxIter: defaultMaxIter(DEQ_T) }, init: DEFAULT_INIT };
+// DDNM's default stochastic chain (eta 0.85, noise pre-sampled per step): DeqIR solves it too.
+const PICARD_STOCHASTIC: DeqMethod = { ...PICARD, name: 'Picard (DDIM-pinv start) η=0.85', eta: 0.85 };
+// The reference code's settings: per-timestep Anderson, every state started at x_T, 15 iterations.
+const REFERENCE_SOLVER: DeqMethod = {
+  name: 'reference (per-row Anderson m=5, 15 it.)', solver: { kind: 'anderson-per-row', ...ANDERSON_DEFAULTS, tol: DEFAULT_TOL, maxIter: 15 }, init: 'xT',
+};
 
 /**
  * Each task at its preset noise and at sigma_y = 0.05 (denoising: sigma 0.1 and 0.05). The cells
@@ -66,7 +68,7 @@ export function fullQualitySettings(imageCount: number = FULL_RUN.images): Quali
       serialEtas: [0, 0.85],
       ddrm: { T: 20, eta: 0.85, etaB: 1 },
       deqT: DEQ_T,
-      deq: [SOLVERS[0], SOLVERS[2]],
+      deq: [PICARD, PICARD_STOCHASTIC, REFERENCE_SOLVER],
       // Measured on SR x4, 2 images: 10 Adam steps at lr 2e-2 raise the oracle's PSNR by 2.7-4.8 dB.
       // Each run costs about a minute per image on wasm, so only the paper's showcase task, 2 images.
       initOpt: { steps: 10, lr: 2e-2, oracle: true, cells: [{ preset: 'sr4', sigmaY: 0 }], images: 2 },
@@ -86,7 +88,7 @@ export const QUICK_QUALITY_SETTINGS: QualitySettings = {
     serialEtas: [0, 0.85],
     ddrm: { T: 20, eta: 0.85, etaB: 1 },
     deqT: DEQ_T,
-    deq: [SOLVERS[0], SOLVERS[2]],
+    deq: [PICARD, REFERENCE_SOLVER],
     initOpt: null,
     subsetImages: null,
     plainDdnmCells: [{ preset: 'inpaint-random', sigmaY: 0.05 }],

@@ -63,8 +63,11 @@ export interface MethodSettings {
   serialEtas: number[];
   ddrm: { T: number; eta: number; etaB: number } | null;
   deqT: number;
-  /** DeqIR solvers; `init` is the starting state. */
-  deq: { name: string; solver: SolverSettings; init: InitKind }[];
+  /**
+   * DeqIR solvers; `init` is the starting state; `eta` (default 0) solves the stochastic chain
+   * (etw = nw = eta) with the cell's pre-sampled per-step noise, whose fixed point is that serial chain.
+   */
+  deq: { name: string; solver: SolverSettings; init: InitKind; eta?: number }[];
   /**
    * Initialization optimization (Adam on x_T, phantom gradient as the reference) on the listed
    * cells and the first `images` images only (each run costs about 60 serial chains); null: skip.
@@ -107,13 +110,23 @@ async function perImage(inp: MethodInputs, one: (b: number) => Promise<{ x0: tf.
   }
 }
 
-/** The serial DDNM(+) chain of one image with eta 0, which every DeqIR solver converges to. */
-async function serialReference(inp: MethodInputs, b: number, T: number): Promise<Float32Array> {
+/**
+ * Image b's restoration task at T steps with DDNM's eta (etw = nw = eta; for eta > 0 the cell's
+ * per-step noise of that image, [T, 1, H, W, C]). The caller disposes the task and `owned`.
+ */
+function imageTask(inp: MethodInputs, b: number, T: number, eta: number) {
   const [y, xT] = [pick(inp.y, b), pick(inp.xT, b) as tf.Tensor4D];
-  const task = prepareRestoration({ model: inp.model, operator: inp.operator, y, xT, sampling: { T }, sigmaY: inp.sigmaY });
+  const z = eta > 0 ? tf.tidy(() => tf.slice(inp.noise(T), [0, b], [-1, 1])) : undefined;
+  const task = prepareRestoration({ model: inp.model, operator: inp.operator, y, xT, z, sampling: { T, etw: eta, nw: eta }, sigmaY: inp.sigmaY });
+  return { task, owned: [y, xT, ...(z ? [z] : [])] };
+}
+
+/** The serial DDNM(+) chain of one image, which a DeqIR solver with the same eta converges to. */
+async function serialReference(inp: MethodInputs, b: number, T: number, eta: number): Promise<Float32Array> {
+  const { task, owned } = imageTask(inp, b, T, eta);
   const r = await serialChain(task);
   const data = (await r.x0.data()) as Float32Array;
-  [y, xT, r.x0].forEach((t) => t.dispose());
+  [...owned, r.x0].forEach((t) => t.dispose());
   task.dispose();
   return data;
 }
@@ -172,9 +185,9 @@ export function restorationMethods(s: MethodSettings): RestorationMethod[] {
       name: `DeqIR ${d.name} T=${T}`, family: 'DeqIR', T, oracle: false, costEstimate: T * (d.solver.maxIter ?? T) * 0.8 + T, restrict: subset,
       run: (inp) =>
         perImage(inp, async (b) => {
-          const ref = await serialReference(inp, b, T);
-          const [y, xT] = [pick(inp.y, b), pick(inp.xT, b) as tf.Tensor4D];
-          const task = prepareRestoration({ model: inp.model, operator: inp.operator, y, xT, sampling: { T }, sigmaY: inp.sigmaY });
+          const eta = d.eta ?? 0;
+          const ref = await serialReference(inp, b, T, eta);
+          const { task, owned } = imageTask(inp, b, T, eta);
           try {
             const r = await deqRestore(task, { ...d.solver, onIteration: () => void inp.tick() }, { init: d.init });
             const err = maxAbsDiff(await r.x0.data(), ref);
@@ -184,7 +197,7 @@ export function restorationMethods(s: MethodSettings): RestorationMethod[] {
             };
           } finally {
             task.dispose();
-            [y, xT].forEach((t) => t.dispose());
+            owned.forEach((t) => t.dispose());
           }
         }),
     });
