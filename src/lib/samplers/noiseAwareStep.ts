@@ -37,53 +37,65 @@ export interface NoiseAwareStep {
 }
 
 export function noiseAwareStep(op: LinearOperator, c: StepCoefficients, sigmaY: number): NoiseAwareStep {
-  const { T } = c;
-  const img = [...op.imageShape];
-  const sigmaT = Array.from(c.sqrtAbarS, (a) => Math.sqrt(Math.max(0, 1 - a * a)));
-  const col = (v: ArrayLike<number>) => tf.tensor(Float32Array.from(v), [T, 1, 1, 1, 1]);
-  const rowConst = { a: col(c.sqrtAbarS), c1: col(c.c1), c2: col(c.c2) };
-  const rowsOf = (t: tf.Tensor, start: number, R: number) => (start === 0 && R === t.shape[0] ? t : tf.slice(t, [start], [R]));
-  const [H, W, C] = op.imageShape;
-  const flat = (v: tf.Tensor) => tf.reshape<tf.Rank.R4>(v, [-1, H, W, C]);
-  const noiseOf = (start: number, R: number, eps: tf.Tensor, z: tf.Tensor | null) => {
-    const e = tf.mul(rowsOf(rowConst.c2, start, R), eps);
-    return z ? tf.add(e, tf.mul(rowsOf(rowConst.c1, start, R), z)) : e;
+  const rows = stepRows(c);
+  return op.spectral ? spectralStep(op.spectral(), c, sigmaY, rows) : scalarStep(op, c, sigmaY, rows);
+}
+
+/** Per-step constants as [T, 1, 1, 1, 1] columns, and the rows start..start+R-1 of such a column. */
+interface StepRows {
+  /** sqrt(abar_s): the weight of x0^ in x_s. */
+  a: tf.Tensor;
+  /** sigma_t = sqrt(1 - abar_s) per step, the noise level x_s should carry. */
+  sigmaT: number[];
+  col(v: ArrayLike<number>): tf.Tensor;
+  rows(t: tf.Tensor, start: number, R: number): tf.Tensor;
+  /** c2 eps + c1 z of the rows (c1 z left out when z is null). */
+  noise(start: number, R: number, eps: tf.Tensor, z: tf.Tensor | null): tf.Tensor;
+  dispose(): void;
+}
+
+function stepRows(c: StepCoefficients): StepRows {
+  const col = (v: ArrayLike<number>) => tf.tensor(Float32Array.from(v), [c.T, 1, 1, 1, 1]);
+  const rows = (t: tf.Tensor, start: number, R: number) => (start === 0 && R === t.shape[0] ? t : tf.slice(t, [start], [R]));
+  const [a, c1, c2] = [col(c.sqrtAbarS), col(c.c1), col(c.c2)];
+  return {
+    a,
+    sigmaT: Array.from(c.sqrtAbarS, (v) => Math.sqrt(Math.max(0, 1 - v * v))),
+    col,
+    rows,
+    noise: (start, R, eps, z) => {
+      const e = tf.mul(rows(c2, start, R), eps);
+      return z ? tf.add(e, tf.mul(rows(c1, start, R), z)) : e;
+    },
+    dispose: () => [a, c1, c2].forEach((t) => t.dispose()),
   };
-  const disposeConsts = () => Object.values(rowConst).forEach((t) => t.dispose());
+}
 
-  if (op.spectral) return spectralStep(op.spectral(), c, sigmaY, sigmaT, rowConst.a, rowsOf, noiseOf, disposeConsts);
-
-  // Scalar fallback: lambda_k and g_k per step, the range of A+A treated as one direction with s = 1.
-  const lambda = sigmaT.map((st, k) => (st === 0 ? 0 : Math.min(1, st / (c.sqrtAbarS[k] * sigmaY))));
-  const gain = sigmaT.map((st, k) => (st === 0 ? 0 : Math.sqrt(Math.max(0, 1 - ((c.sqrtAbarS[k] * lambda[k] * sigmaY) / st) ** 2))));
-  const lam = col(lambda);
-  const keepRange = col(gain.map((g) => 1 - g));
-  const project = (v: tf.Tensor) => tf.reshape(op.project(flat(v)), v.shape);
+/** Operators without an SVD view: lambda_k and g_k per step, the range of A+A one direction with s = 1. */
+function scalarStep(op: LinearOperator, c: StepCoefficients, sigmaY: number, r: StepRows): NoiseAwareStep {
+  const lambda = r.sigmaT.map((st, k) => (st === 0 ? 0 : Math.min(1, st / (c.sqrtAbarS[k] * sigmaY))));
+  const gain = r.sigmaT.map((st, k) => (st === 0 ? 0 : Math.sqrt(Math.max(0, 1 - ((c.sqrtAbarS[k] * lambda[k] * sigmaY) / st) ** 2))));
+  const lam = r.col(lambda);
+  const keepRange = r.col(gain.map((g) => 1 - g));
+  const [H, W, C] = op.imageShape;
+  const project = (v: tf.Tensor) => tf.reshape(op.project(tf.reshape<tf.Rank.R4>(v, [-1, H, W, C])), v.shape);
   return {
     measurementTerm: (y) => op.Apinv(y),
     next: (start, R, x0, eps, z, Apy) => {
-      const x0Hat = tf.sub(x0, tf.mul(rowsOf(lam, start, R), tf.sub(project(x0), tf.expandDims(Apy, 0))));
-      const noise = noiseOf(start, R, eps, z);
-      const shaped = tf.sub(noise, tf.mul(rowsOf(keepRange, start, R), project(noise)));
-      return tf.add(tf.mul(rowsOf(rowConst.a, start, R), x0Hat), shaped);
+      const x0Hat = tf.sub(x0, tf.mul(r.rows(lam, start, R), tf.sub(project(x0), tf.expandDims(Apy, 0))));
+      const noise = r.noise(start, R, eps, z);
+      const shaped = tf.sub(noise, tf.mul(r.rows(keepRange, start, R), project(noise)));
+      return tf.add(tf.mul(r.rows(r.a, start, R), x0Hat), shaped);
     },
     dispose: () => {
-      disposeConsts();
+      r.dispose();
       [lam, keepRange].forEach((t) => t.dispose());
     },
   };
 }
 
-function spectralStep(
-  view: SpectralView,
-  c: StepCoefficients,
-  sigmaY: number,
-  sigmaT: number[],
-  aRows: tf.Tensor,
-  rowsOf: (t: tf.Tensor, start: number, R: number) => tf.Tensor,
-  noiseOf: (start: number, R: number, eps: tf.Tensor, z: tf.Tensor | null) => tf.Tensor,
-  disposeConsts: () => void,
-): NoiseAwareStep {
+/** Per singular direction, through the operator's SVD view (spectral coordinates V^T). */
+function spectralStep(view: SpectralView, c: StepCoefficients, sigmaY: number, r: StepRows): NoiseAwareStep {
   const spec = [...view.spectralShape];
   const { lambda, gain, sInv } = tf.tidy(() => {
     const s = tf.broadcastTo(view.singulars, [1, ...spec]);
@@ -93,7 +105,7 @@ function spectralStep(
     const gainRows: tf.Tensor[] = [];
     for (let k = 0; k < c.T; k++) {
       const a = c.sqrtAbarS[k];
-      const st = sigmaT[k];
+      const st = r.sigmaT[k];
       if (st === 0) {
         // The last step: nothing of the noisy y is trusted, and no noise is added (c1 = c2 = 0).
         lambdaRows.push(tf.zerosLike(s));
@@ -102,9 +114,8 @@ function spectralStep(
       }
       const lam = tf.mul(observed, tf.minimum(1, tf.mul(s, st / (a * sigmaY))));
       const ratio = tf.mul(tf.mul(lam, sInv), (a * sigmaY) / st);
-      const g = tf.add(tf.mul(observed, tf.sqrt(tf.relu(tf.sub(1, tf.square(ratio))))), tf.sub(1, observed));
+      gainRows.push(tf.add(tf.mul(observed, tf.sqrt(tf.relu(tf.sub(1, tf.square(ratio))))), tf.sub(1, observed)));
       lambdaRows.push(lam);
-      gainRows.push(g);
     }
     return { lambda: tf.stack(lambdaRows), gain: tf.stack(gainRows), sInv };
   });
@@ -115,12 +126,13 @@ function spectralStep(
     measurementTerm: (y) => tf.tidy(() => tf.mul(view.Ut(y), sInv)),
     next: (start, R, x0, eps, z, ybar) => {
       const x0b = toSpec(x0);
-      const x0Hat = tf.add(x0b, tf.mul(rowsOf(lambda, start, R), tf.sub(tf.expandDims(ybar, 0), x0b)));
-      const noise = tf.mul(rowsOf(gain, start, R), toSpec(noiseOf(start, R, eps, z)));
-      return fromSpec(tf.add(tf.mul(tf.reshape(rowsOf(aRows, start, R), [R, 1, ...spec.map(() => 1)]), x0Hat), noise), x0.shape);
+      const x0Hat = tf.add(x0b, tf.mul(r.rows(lambda, start, R), tf.sub(tf.expandDims(ybar, 0), x0b)));
+      const noise = tf.mul(r.rows(gain, start, R), toSpec(r.noise(start, R, eps, z)));
+      const a = tf.reshape(r.rows(r.a, start, R), [R, 1, ...spec.map(() => 1)]);
+      return fromSpec(tf.add(tf.mul(a, x0Hat), noise), x0.shape);
     },
     dispose: () => {
-      disposeConsts();
+      r.dispose();
       [lambda, gain, sInv].forEach((t) => t.dispose());
       view.dispose();
     },
