@@ -42,5 +42,17 @@ export function registerWebGPU(): void {
 /** Why the WebGPU device was lost, if it was. */
 export const webgpuLost = (): string | undefined => held.lost;
 
+/**
+ * The adapter TF.js's device came from, as the browser names it, and whether the browser marks it
+ * as a fallback (software) adapter; undefined before the backend initialised.
+ */
+export function webgpuAdapterName(): { name: string; fallback: boolean } | undefined {
+  const a = held.adapter as (GPUAdapter & { isFallbackAdapter?: boolean; info?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }) | undefined;
+  if (!a) return undefined;
+  const i = a.info;
+  const name = [i?.vendor, i?.architecture, i?.device, i?.description].filter(Boolean).join(' ') || 'unnamed adapter';
+  return { name, fallback: Boolean(i?.isFallbackAdapter ?? a.isFallbackAdapter) };
+}
+
 /** Why the WebGPU backend failed to initialise, if we know. */
 export const webgpuInitError = (): string | undefined => held.error;

@@ -1,5 +1,5 @@
 import type { DemoResult } from './worker/jobs/demo.js';
-import type { BrowserBackend } from '../backend/backendSelect.js';
+import type { BackendTiming, BrowserBackend } from '../backend/backendSelect.js';
 import type { JobSettings, PriorChoice, Solver } from './jobSettings.js';
 import type { GradientsResult } from './worker/jobs/gradients.js';
 import type { GradientRequest, SteeringRequest } from './gradientSettings.js';
@@ -15,6 +15,12 @@ export interface InitRequest {
   type: 'init';
   id: number;
   order: BrowserBackend[];
+  /**
+   * Time a small map on every backend of `order` that works and keep the fastest (the default);
+   * false keeps the first that works (`?backend=NAME`, and a restarted worker, which reuses the
+   * backend its predecessor measured).
+   */
+  measure: boolean;
   /** URLs of the three TF.js wasm binaries, keyed by file name (served from this site). */
   wasmPaths: Record<string, string>;
   unetUrl: string;
@@ -29,7 +35,9 @@ export type Job =
   | { kind: 'gradients'; settings: JobSettings; truth: Float32Array; request: GradientRequest }
   | { kind: 'steering'; settings: JobSettings; truth: Float32Array; request: SteeringRequest }
   | { kind: 'toy'; request: ToyRequest }
-  | { kind: 'bench'; prior: PriorChoice; T: number[]; truth: Float32Array; reps?: { map: number; step: number } };
+  | { kind: 'bench'; prior: PriorChoice; T: number[]; truth: Float32Array; reps?: { map: number; step: number } }
+  /** For tests: fail the way a wasm abort ('fatal') or an uncaught error in the worker ('uncaught') does. */
+  | { kind: 'fault'; fault: 'fatal' | 'uncaught' };
 
 export type JobResult = DemoResult | TrajectoryGrid | SolversComparison | GradientsResult | SteeringResult | ToyResult | StepTiming[];
 
@@ -45,8 +53,9 @@ export interface Memory {
 }
 
 export type FromWorker =
-  | { type: 'ready'; id: number; backend: BrowserBackend; reasons: string[] }
+  | { type: 'ready'; id: number; backend: BrowserBackend; reasons: string[]; timings: BackendTiming[] }
   | { type: 'progress'; id: number; progress: Progress }
   | { type: 'result'; id: number; result: JobResult; prior?: string; memory: Memory }
-  | { type: 'error'; id: number; name: string; message: string; memory?: Memory }
+  /** `fatal`: the worker cannot be trusted any more (a wasm abort, a lost WebGPU device); the page starts a fresh one. */
+  | { type: 'error'; id: number; name: string; message: string; memory?: Memory; fatal?: boolean }
   | { type: 'memory'; id: number; memory: Memory };

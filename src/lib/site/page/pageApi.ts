@@ -2,7 +2,8 @@
  * What the pages import (bundled to src/pages/_deqir/deqir-client.js). It holds no TF.js: the
  * numerics run in the worker, so pages load fast and stay responsive.
  */
-export { DeqirClient, type ClientOptions, type JobReply } from './deqirClient.js';
+export { DeqirClient, WorkerFailedError, type ClientEvent, type ClientOptions, type JobReply } from './deqirClient.js';
+export { BROWSER_BACKENDS, type BackendTiming, type BrowserBackend } from '../../backend/browserBackends.js';
 export * from '../jobSettings.js';
 export { DEFAULT_TOL, MAX_ITER_RANGE, PAGE_T_MAX, T_RANGE, defaultMaxIter } from '../../restoration/defaults.js';
 export { fitPixelGaussian, PRIOR_VARIANCE_FLOOR } from '../../data/pixelGaussian.js';

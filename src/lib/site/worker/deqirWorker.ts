@@ -1,7 +1,9 @@
 /// <reference lib="webworker" />
 /**
- * The DeqIR Web Worker: owns TF.js (webgpu → webgl → wasm → cpu), the loaded priors, and runs one
- * job at a time so the page stays responsive. Bundled by scripts/bundleSite.ts into src/pages/_deqir.
+ * The DeqIR Web Worker: owns TF.js (the fastest backend measured here, or the one `?backend=`
+ * forces), the loaded priors, and runs one job at a time so the page stays responsive. An error
+ * that leaves it unusable (a wasm abort, a lost WebGPU device) is marked `fatal`: the page then
+ * replaces the worker. Bundled by scripts/bundleSite.ts into src/pages/_deqir.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -23,6 +25,7 @@ import { runSolvers } from './jobs/solvers.js';
 import { runSteering } from './jobs/steering.js';
 import { runToy } from './jobs/toy.js';
 import { runTrajectory } from './jobs/trajectory.js';
+import { unetProbe } from './backendProbe.js';
 
 registerWebGPU();
 patchWebGPUSelect();
@@ -60,6 +63,13 @@ function prior(choice: PriorChoice): Promise<LoadedPrior> {
 async function run(id: number, job: Job, signal: AbortSignal): Promise<{ result: JobResult; prior?: string }> {
   const onProgress = (progress: Progress) => post({ type: 'progress', id, progress });
   if (job.kind === 'toy') return { result: await runToy(job.request) };
+  if (job.kind === 'fault') {
+    if (job.fault === 'fatal') throw new Error('Aborted(a simulated wasm abort)');
+    setTimeout(() => {
+      throw new Error('a simulated uncaught error in the worker');
+    });
+    return new Promise(() => undefined); // never answers: the page learns of it through onerror
+  }
   const choice = job.kind === 'bench' ? job.prior : job.settings.prior;
   onProgress({ phase: 'model', message: `loading the ${choice === 'gaussian' ? 'Gaussian' : 'UNet'} prior` });
   const p = await prior(choice);
@@ -83,6 +93,12 @@ async function run(id: number, job: Job, signal: AbortSignal): Promise<{ result:
   }
 }
 
+/** Errors after which the wasm runtime or the GPU device cannot be trusted: the page starts a fresh worker. */
+function unusable(e: Error): boolean {
+  if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) return true;
+  return /^Aborted\(|out of memory|memory access out of bounds|^unreachable|device (was )?lost/i.test(e.message);
+}
+
 scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
   if (msg.type === 'cancel') return running.get(msg.id)?.abort();
@@ -91,10 +107,10 @@ scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
     init = msg;
     try {
       setWasmPaths(msg.wasmPaths);
-      const choice = await selectBackend(msg.order);
+      const choice = await selectBackend(msg.order, { measure: msg.measure, probe: unetProbe() });
       post({ type: 'ready', id: msg.id, ...choice });
     } catch (e) {
-      post({ type: 'error', id: msg.id, name: 'BackendError', message: (e as Error).message });
+      post({ type: 'error', id: msg.id, name: 'BackendError', message: (e as Error).message, fatal: true });
     }
     return;
   }
@@ -109,8 +125,9 @@ scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
     } catch (e) {
       const err = e as Error;
       const lost = webgpuLost();
-      const message = lost ? `${err.message} (the WebGPU device was lost: ${lost}; reload the page)` : err.message;
-      post({ type: 'error', id: msg.id, name: err.name, message, memory: memory() });
+      const message = lost ? `${err.message} (the WebGPU device was lost: ${lost})` : err.message;
+      const fatal = Boolean(lost) || unusable(err);
+      post({ type: 'error', id: msg.id, name: err.name, message, fatal, ...(fatal ? {} : { memory: memory() }) });
     } finally {
       running.delete(msg.id);
     }
