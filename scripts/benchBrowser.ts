@@ -39,7 +39,7 @@ for (const backend of ['webgpu', 'wasm'].filter((b) => only.has(b))) {
   const browser = await launchChromium({ webgpu: backend === 'webgpu' });
   try {
     const page = await browser.newPage();
-    await page.goto(`${server.url}/bench?auto=1&backend=${backend}&prior=${values.prior}&T=${Ts.join(',')}&reps=${mapReps},${stepReps}`);
+    await page.goto(`${server.url}/bench.html?auto=1&backend=${backend}&prior=${values.prior}&T=${Ts.join(',')}&reps=${mapReps},${stepReps}`);
     await page.waitForFunction(() => /^(done|error)/.test(document.querySelector('[data-role=status]')?.textContent ?? ''), null, { timeout: 1_800_000 });
     const status = await page.locator('[data-role=status]').textContent();
     if (!status?.startsWith('done')) throw new Error(`Chromium ${backend}: ${status}`);

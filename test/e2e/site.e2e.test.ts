@@ -8,24 +8,38 @@ import { serveStatic } from './staticServer.js';
 
 /**
  * The built site in headless Debian Chromium, WebGPU through SwiftShader (~0.5 GFLOP/s: every live
- * run uses tiny settings and the exact Gaussian prior). Screenshots go to test-artifacts/.
+ * run uses tiny settings and the exact Gaussian prior). Without ?backend= the worker measures the
+ * backends and keeps wasm over SwiftShader; the tests of the WebGPU path force it with
+ * ?backend=webgpu. Served by a plain static server (no /x → /x.html rewriting), as any static
+ * host would. Screenshots go to test-artifacts/.
  */
 const OUT = 'test-artifacts/site-dist';
 const SHOTS = 'test-artifacts/screenshots';
-const PAGES = ['/', '/chain', '/solving', '/gradients', '/steering', '/bench', '/benchmarks', '/model'];
+const PAGES = ['/', '/chain.html', '/solving.html', '/gradients.html', '/steering.html', '/bench.html', '/benchmarks.html', '/model.html'];
 const TINY = 'T=5&maxIter=3&prior=gaussian';
+const shotName = (path: string) => (path === '/' ? 'index' : path.replace(/^\//, '').replace(/\.html$/, ''));
 
 let server: Awaited<ReturnType<typeof serveStatic>>;
 let browser: Browser;
 
-/** Opens a page that records console errors, page errors and any request that leaves 127.0.0.1. */
-async function open(b: Browser, path: string): Promise<{ page: Page; errors: string[]; external: string[] }> {
-  const context = await b.newContext({ viewport: { width: 1280, height: 900 } });
+interface Opened {
+  page: Page;
+  errors: string[];
+  external: string[];
+  /** Requests that failed or answered 400 or more. */
+  failed: string[];
+}
+
+/** Opens a page that records console errors, page errors, failed requests and any request that leaves the server. */
+async function open(b: Browser, path: string, { base = server.url, width = 1280, height = 900 } = {}): Promise<Opened> {
+  const context = await b.newContext({ viewport: { width, height } });
   const errors: string[] = [];
   const external: string[] = [];
+  const failed: string[] = [];
+  const origin = new URL(base).origin;
   await context.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith(server.url) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    if (url.startsWith(origin) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
     external.push(url);
     return route.abort();
   });
@@ -33,8 +47,33 @@ async function open(b: Browser, path: string): Promise<{ page: Page; errors: str
   page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
   page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
   page.on('worker', (w) => w.on('console', (m) => m.type() === 'error' && errors.push(`worker: ${m.text()}`)));
-  await page.goto(server.url + path);
-  return { page, errors, external };
+  page.on('requestfailed', (r) => !external.includes(r.url()) && failed.push(`${r.url()}: ${r.failure()?.errorText}`));
+  page.on('response', (r) => r.status() >= 400 && failed.push(`${r.url()}: HTTP ${r.status()}`));
+  await page.goto(base + path);
+  return { page, errors, external, failed };
+}
+
+type DeqirWindow = { __deqir: { client(): Promise<{ backend: string; timings: unknown[]; restarts: number; memory(): Promise<{ numTensors: number }>; run(job: unknown): Promise<unknown> }> } };
+
+/**
+ * Clicks Cancel and returns the milliseconds until the status line says "cancelled", measured in
+ * the page (click to the status change) and from the test (the click sent to the text seen).
+ */
+async function cancelLatency(page: Page): Promise<{ inPage: number; outside: number }> {
+  const t0 = Date.now();
+  const inPage = await page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const status = document.querySelector('[data-role=status], [data-role=trajectory-status]')!;
+        const start = performance.now();
+        const done = () => /^cancelled/.test(status.textContent ?? '') && (obs.disconnect(), resolve(performance.now() - start));
+        const obs = new MutationObserver(done);
+        obs.observe(status, { childList: true, characterData: true, subtree: true });
+        (document.querySelector('[data-role=cancel]:not([disabled])') as HTMLButtonElement).click();
+        done();
+      }),
+  );
+  return { inPage, outside: Date.now() - t0 };
 }
 
 const status = (page: Page) => page.locator('[data-role=status]');
@@ -70,7 +109,7 @@ describe('the research site in headless Chromium', () => {
       const { page, errors, external } = await open(browser, path);
       await page.waitForLoadState('networkidle');
       await page.waitForTimeout(500);
-      await page.screenshot({ path: `${SHOTS}/page${path === '/' ? '-index' : path.replace('/', '-')}.png`, fullPage: true });
+      await page.screenshot({ path: `${SHOTS}/page-${shotName(path)}-1280.png`, fullPage: true });
       expect({ path, errors, external }).toEqual({ path, errors: [], external: [] });
       await page.context().close();
     }
@@ -78,7 +117,7 @@ describe('the research site in headless Chromium', () => {
 
   it('shows the shipped model card: parameters, quality bar and sample grid', async () => {
     const card = JSON.parse(await readFile('models/fashion-unet-small.card.json', 'utf8'));
-    const { page, errors } = await open(browser, '/model');
+    const { page, errors } = await open(browser, '/model.html');
     await page.waitForSelector('table.deqir-card');
     expect(await page.locator('tr[data-field=parameters]').textContent()).toContain(card.params.toLocaleString('en-US'));
     const bar = await page.locator('tr[data-key^="FD-cls (model"]').textContent();
@@ -89,11 +128,13 @@ describe('the research site in headless Chromium', () => {
     await page.context().close();
   }, 60_000);
 
-  it('runs the overview demo on the webgpu backend and shows images and numbers', async () => {
-    const { page, errors, external } = await open(browser, `/?${TINY}`);
+  it('runs the overview demo on the webgpu backend (?backend=webgpu) and shows images and numbers', async () => {
+    const { page, errors, external } = await open(browser, `/?${TINY}&backend=webgpu`);
     expect(await waitDone(page)).toMatch(/^done/);
-    expect(await page.locator('[data-role=backend]').textContent()).toContain('backend in the worker: webgpu');
-    expect(await page.locator('[data-role=source]').textContent()).toContain('computed on this device (webgpu)');
+    expect(await page.locator('[data-role=backend]').textContent()).toContain('backend in the worker: webgpu (forced by ?backend=webgpu');
+    expect(await page.locator('[data-role=freshness]').getAttribute('data-state')).toBe('live');
+    expect(await page.locator('[data-role=freshness]').textContent()).toContain('computed on this device (webgpu)');
+    expect(await page.locator('table.deqir-timing caption').textContent()).toContain('compiles WebGPU shaders');
     expect(await page.locator('[data-role=results] canvas').count()).toBe(5);
     const deqRow = await page.locator('tr[data-method^="DeqIR"]').textContent();
     expect(deqRow).toMatch(/15\s*3\s*3/); // NFE = T * iterations, depth = iterations = 3
@@ -121,11 +162,23 @@ describe('the research site in headless Chromium', () => {
       el.dispatchEvent(new Event('change'));
     });
     await page.waitForFunction(() => /serial chain: step [2-9]/.test(document.querySelector('[data-role=status]')?.textContent ?? ''), null, { timeout: 60_000 });
-    await page.click('[data-role=cancel]');
+    const latency = await cancelLatency(page);
+    console.log(`overview: cancel took ${latency.inPage.toFixed(1)} ms in the page, ${latency.outside} ms seen from the test`);
+    expect(latency.outside).toBeLessThan(1000);
     expect(await waitDone(page, 30_000)).toBe('cancelled');
+    expect(await page.locator('[data-role=freshness]').getAttribute('data-state')).toBe('stale');
     expect(page.url()).toContain('task=deblur');
     expect(page.url()).toContain('T=50');
+    await page.waitForTimeout(1500);
+    expect(await status(page).textContent()).toMatch(/^cancelled/); // no late progress line
     await page.screenshot({ path: `${SHOTS}/demo-cancelled.png`, fullPage: true });
+    // The next run works: a short one.
+    await page.$eval('input[name=T]', (el: HTMLInputElement) => {
+      el.value = '3';
+      el.dispatchEvent(new Event('change'));
+    });
+    expect(await waitDone(page)).toMatch(/^done/);
+    expect(await page.locator('[data-role=freshness]').getAttribute('data-state')).toBe('live');
     expect(errors).toEqual([]);
     await page.context().close();
   }, 240_000);
@@ -160,7 +213,7 @@ describe('the research site in headless Chromium', () => {
   }, 120_000);
 
   it('recomputes the 2-D toy in a cpu worker when x_T is dragged', async () => {
-    const { page, errors } = await open(browser, '/chain');
+    const { page, errors } = await open(browser, '/chain.html');
     const toy = page.locator('.deqir-toy svg');
     const before = await toy.locator('path').nth(2).getAttribute('d'); // axes are paths 0 and 1... then the serial path
     const handle = toy.locator('circle', { has: page.locator('title', { hasText: 'x_T' }) });
@@ -176,12 +229,12 @@ describe('the research site in headless Chromium', () => {
   }, 60_000);
 
   it('solves again on this device when a setting changes on the chain and solving pages', async () => {
-    const { page, errors } = await open(browser, '/solving?T=4&maxIter=4&prior=gaussian');
+    const { page, errors } = await open(browser, '/solving.html?T=4&maxIter=4&prior=gaussian');
     expect(await waitDone(page)).toBe('done');
     expect(await page.locator('.deqir-solver-table tr').count()).toBe(5); // header, serial, three solvers
     expect(await page.locator('.deqir-solver-table caption').textContent()).toContain('Computed on this device');
     await page.screenshot({ path: `${SHOTS}/solving-live.png`, fullPage: true });
-    await page.goto(`${server.url}/chain?prior=gaussian`);
+    await page.goto(`${server.url}/chain.html?prior=gaussian`);
     await page.waitForSelector('.deqir-trajectory-view input[name=T]');
     await page.locator('.deqir-trajectory-view').scrollIntoViewIfNeeded(); // live work starts only on screen
     await page.$eval('.deqir-trajectory-view input[name=T]', (el: HTMLInputElement) => {
@@ -197,7 +250,7 @@ describe('the research site in headless Chromium', () => {
   }, 120_000);
 
   it('draws gradient heatmaps on webgpu, the three methods agree, and dragging a region recomputes them', async () => {
-    const { page, errors, external } = await open(browser, '/gradients?T=3&maxIter=3&prior=gaussian&region=10,10,14,14');
+    const { page, errors, external } = await open(browser, '/gradients.html?T=3&maxIter=3&prior=gaussian&region=10,10,14,14&backend=webgpu');
     expect(await waitDone(page)).toBe('done');
     expect(await page.locator('[data-role=gradient-figures] canvas').count()).toBe(5); // x0 (region picker), y, dL/dy, x_T, dL/dx_T
     const caption = (await page.locator('[data-role=gradient-figures] caption').textContent()) ?? '';
@@ -222,7 +275,7 @@ describe('the research site in headless Chromium', () => {
   }, 180_000);
 
   it('steers the noise live on webgpu: loss and PSNR curves and one x0 per step', async () => {
-    const { page, errors, external } = await open(browser, '/steering?T=3&maxIter=3&prior=gaussian&guide=oracle&steps=3&lr=0.1');
+    const { page, errors, external } = await open(browser, '/steering.html?T=3&maxIter=3&prior=gaussian&guide=oracle&steps=3&lr=0.1&backend=webgpu');
     await page.click('[data-role=run]');
     expect(await waitDone(page)).toBe('done');
     expect(await page.locator('[data-role=steering-curves] svg').count()).toBeGreaterThanOrEqual(2);
@@ -245,7 +298,7 @@ describe('the research site in headless Chromium', () => {
       expect(await waitDone(page)).toMatch(/^done/);
       const line = (await page.locator('[data-role=backend]').textContent()) ?? '';
       expect(line).toMatch(/backend in the worker: (webgl|wasm|cpu)/);
-      expect(line).toContain('skipped webgpu:');
+      expect(line).toContain('Skipped webgpu: ');
       await page.screenshot({ path: `${SHOTS}/demo-fallback.png`, fullPage: true });
       expect(errors).toEqual([]);
       expect(external).toEqual([]);
@@ -253,4 +306,168 @@ describe('the research site in headless Chromium', () => {
       await plain.close();
     }
   }, 120_000);
+  it('chooses wasm over the SwiftShader WebGPU adapter by measurement, and says why', async () => {
+    const { page, errors, external } = await open(browser, '/?T=3&maxIter=2&prior=gaussian');
+    expect(await waitDone(page)).toMatch(/^done/);
+    const line = (await page.locator('[data-role=backend]').textContent()) ?? '';
+    console.log(`backend line: ${line}`);
+    const c = await page.evaluate(async () => {
+      const c = await (window as unknown as DeqirWindow).__deqir.client();
+      return { backend: c.backend, timings: c.timings };
+    });
+    console.log(`measured: ${JSON.stringify(c.timings)}`);
+    expect(c.backend).toBe('wasm');
+    expect(line).toMatch(/backend in the worker: wasm, the fastest measured on this device for one DeqIR map at T = 4/);
+    expect(line).toMatch(/wasm [\d.]+ (ms|s)/);
+    expect(line).toMatch(/webgpu \(software adapter: SwiftShader\)/);
+    expect(line).toContain('add ?backend=webgpu');
+    // No shader-compilation note on wasm.
+    expect(await page.locator('table.deqir-timing caption').textContent()).not.toContain('shaders');
+    expect(errors).toEqual([]);
+    expect(external).toEqual([]);
+    await page.context().close();
+  }, 180_000);
+
+  it('replaces a failed worker, says so, and the next run works without a reload', async () => {
+    const { page, errors } = await open(browser, '/?T=3&maxIter=2&prior=gaussian');
+    expect(await waitDone(page)).toMatch(/^done/);
+    // A page run in flight when the worker dies (as the browser reports it: the worker's onerror).
+    await page.selectOption('select[name=task]', 'deblur');
+    await page.$eval('input[name=T]', (el: HTMLInputElement) => {
+      el.value = '50';
+      el.dispatchEvent(new Event('change'));
+    });
+    await page.waitForFunction(() => /serial chain: step [2-9]/.test(document.querySelector('[data-role=status]')?.textContent ?? ''), null, { timeout: 60_000 });
+    await page.evaluate(async () => {
+      const c = (await (window as unknown as DeqirWindow).__deqir.client()) as unknown as { worker: { onerror(ev: unknown): void } };
+      c.worker.onerror({ message: 'a simulated crash', preventDefault() {} });
+    });
+    await expect.poll(() => status(page).textContent(), { timeout: 30_000 }).toMatch(/^error: the worker stopped with an uncaught error: a simulated crash; a fresh worker is starting.*A fresh worker is ready \(wasm\): run again\./);
+    expect(await page.locator('[data-role=freshness]').getAttribute('data-state')).toBe('stale');
+    await page.screenshot({ path: `${SHOTS}/demo-worker-replaced.png`, fullPage: true });
+    // The worker's own fatal errors (a wasm abort) take the same path.
+    const fatal = await page.evaluate(async () => {
+      const c = await (window as unknown as DeqirWindow).__deqir.client();
+      return c.run({ kind: 'fault', fault: 'fatal' }).then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`);
+    });
+    expect(fatal).toMatch(/^WorkerFailedError: Aborted\(a simulated wasm abort\).*fresh worker/);
+    await page.$eval('input[name=T]', (el: HTMLInputElement) => {
+      el.value = '3';
+      el.dispatchEvent(new Event('change'));
+    });
+    expect(await waitDone(page)).toMatch(/^done/);
+    expect(await page.locator('[data-role=freshness]').getAttribute('data-state')).toBe('live');
+    const restarts = await page.evaluate(async () => (await (window as unknown as DeqirWindow).__deqir.client()).restarts);
+    expect(restarts).toBe(2);
+    expect(await page.locator('[data-role=backend]').textContent()).toContain('The worker was replaced 2 times');
+    // The simulated crash is reported by the page on purpose; nothing else may be.
+    expect(errors.filter((e) => !/simulated/.test(e))).toEqual([]);
+    await page.context().close();
+  }, 240_000);
+
+  it('refuses phantom k = T = 20 (tau = 1) on the UNet with the reason, and the next gradients run works', async () => {
+    const { page, errors } = await open(browser, '/gradients.html?T=20&pk=20&ptau=1&prior=unet');
+    const first = await waitDone(page, 180_000);
+    console.log(`gradients at T = 20, k = 20: ${first}`);
+    expect(first).toMatch(/^(error: .*(estimated|budget).*(lower k|T)|done)/);
+    expect(await page.locator('[data-role=freshness]').getAttribute('data-state')).toBe(first.startsWith('done') ? 'live' : 'stale');
+    await page.screenshot({ path: `${SHOTS}/gradients-refused.png`, fullPage: true });
+    // Refused before it allocated: the same worker carries on.
+    expect(await page.evaluate(async () => (await (window as unknown as DeqirWindow).__deqir.client()).restarts)).toBe(0);
+    await page.$eval('input[name="phantom steps k"]', (el: HTMLInputElement) => {
+      el.value = '1';
+      el.dispatchEvent(new Event('change'));
+    });
+    await page.$eval('input[name=T]', (el: HTMLInputElement) => {
+      el.value = '3';
+      el.dispatchEvent(new Event('change'));
+    });
+    expect(await waitDone(page, 180_000)).toBe('done');
+    expect(await page.locator('[data-role=freshness]').getAttribute('data-state')).toBe('live');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 420_000);
+
+  it('Cancel takes effect within 1 s on every live page', async () => {
+    // Each opens with settings that start a long run at once (or after one click).
+    const cases: { path: string; click?: string; running: RegExp }[] = [
+      { path: '/solving.html?T=30&maxIter=60&prior=unet', running: /iteration|serial/ },
+      { path: '/gradients.html?T=12&pk=3&prior=unet', running: /gradient/ },
+      { path: '/steering.html?T=12&steps=40&prior=unet', click: '[data-role=run]', running: /step \d+ of/ },
+      { path: '/bench.html?T=20,50&prior=unet&auto=1', running: /map \d/ },
+    ];
+    const latencies: string[] = [];
+    for (const { path, click, running } of cases) {
+      const { page, errors } = await open(browser, path);
+      if (click) await page.click(click);
+      await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-role=status]')?.textContent ?? ''), running.source, { timeout: 120_000 });
+      await page.waitForTimeout(1000); // into the work
+      const latency = await cancelLatency(page);
+      latencies.push(`${path}: ${latency.inPage.toFixed(1)} ms in the page, ${latency.outside} ms from the test`);
+      expect(latency.outside).toBeLessThan(1000);
+      const t0 = Date.now();
+      await page.evaluate(async () => (await (window as unknown as DeqirWindow).__deqir.client()).memory());
+      latencies.push(`  the worker answers again after ${Date.now() - t0} ms`);
+      await page.waitForTimeout(1500);
+      expect(await status(page).textContent()).toMatch(/^cancelled/);
+      expect(await page.locator('[data-role=freshness]').getAttribute('data-state')).toBe('stale');
+      if (path.startsWith('/steering')) expect(await page.locator('[data-role=steering-summary]').textContent()).not.toMatch(/^Running/);
+      await page.screenshot({ path: `${SHOTS}/cancelled-${shotName(path.split('?')[0])}.png`, fullPage: true });
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }
+    console.log(latencies.join('\n'));
+  }, 600_000);
+
+  it('works from a plain static file server under a sub-path: every page and link, no errors, nothing external', async () => {
+    const sub = await serveStatic(OUT, { base: '/some/sub/path/' });
+    try {
+      const seen = new Set<string>();
+      for (const path of PAGES) {
+        const { page, errors, external, failed } = await open(browser, path, { base: sub.url });
+        await page.waitForLoadState('networkidle');
+        await page.waitForTimeout(300);
+        expect({ path, title: await page.title() }).not.toEqual({ path, title: '' });
+        const links = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+        for (const href of links) {
+          const url = new URL(href);
+          if (url.origin !== new URL(sub.url).origin) continue;
+          const target = url.origin + url.pathname;
+          if (seen.has(target)) continue;
+          seen.add(target);
+          const r = await page.context().request.get(target);
+          expect({ href, status: r.status() }).toEqual({ href, status: 200 });
+        }
+        expect({ path, errors, external, failed }).toEqual({ path, errors: [], external: [], failed: [] });
+        await page.context().close();
+      }
+      expect(sub.requests.filter((r) => !r.startsWith('/some/sub/path/'))).toEqual([]);
+      console.log(`sub-path: ${seen.size} distinct internal links checked`);
+    } finally {
+      await sub.close();
+    }
+  }, 180_000);
+
+  it('fits a 390 px wide phone screen: no page is wider than the viewport', async () => {
+    const wide: string[] = [];
+    for (const path of PAGES) {
+      const { page, errors } = await open(browser, path, { width: 390, height: 844 });
+      await page.waitForLoadState('networkidle');
+      await page.waitForTimeout(500);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (width > 390) {
+        const culprits = await page.evaluate(() =>
+          [...document.querySelectorAll('main *')]
+            .filter((e) => e.getBoundingClientRect().right > 391)
+            .slice(0, 5)
+            .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} right=${Math.round(e.getBoundingClientRect().right)}`),
+        );
+        wide.push(`${path}: ${width} px (${culprits.join(', ')})`);
+      }
+      await page.screenshot({ path: `${SHOTS}/page-${shotName(path)}-390.png`, fullPage: true });
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }
+    expect(wide).toEqual([]);
+  }, 180_000);
 });

@@ -17,23 +17,31 @@ const TYPES: Record<string, string> = {
   '.ttf': 'font/ttf',
 };
 
-/** A tiny static server for a built site on 127.0.0.1 (clean URLs: /chain serves chain.html). */
-export async function serveStatic(dir: string): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * A plain static file server for a built site on 127.0.0.1, like any static host: a path is a
+ * file, a directory serves its index.html, and nothing else is rewritten (no /x → /x.html). With
+ * `base` ("/some/sub/path/") the site lives under that sub-path and everything outside it is a 404.
+ * `url` is the site's root (with the base).
+ */
+export async function serveStatic(dir: string, { base = '/' }: { base?: string } = {}): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
+  const prefix = base.endsWith('/') ? base : `${base}/`;
+  const requests: string[] = [];
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const rel = normalize(path).replace(/^(\.\.[/\\])+/, '');
-    for (const cand of [rel, `${rel}.html`, join(rel, 'index.html')]) {
-      const file = join(dir, cand);
-      const st = await stat(file).catch(() => null);
-      if (st?.isFile()) {
-        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-        createReadStream(file).pipe(res);
-        return;
-      }
+    requests.push(path);
+    if (!path.startsWith(prefix)) return void res.writeHead(404).end('not found');
+    const rel = normalize(path.slice(prefix.length)).replace(/^(\.\.[/\\])+/, '');
+    let file = join(dir, rel);
+    let st = await stat(file).catch(() => null);
+    if (st?.isDirectory()) {
+      file = join(file, 'index.html');
+      st = await stat(file).catch(() => null);
     }
-    res.writeHead(404).end('not found');
+    if (!st?.isFile()) return void res.writeHead(404).end('not found');
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return { url: `http://127.0.0.1:${port}${prefix.replace(/\/$/, '')}`, requests, close: () => new Promise((r) => server.close(() => r())) };
 }

@@ -1,5 +1,6 @@
-import {button, line, select} from "./controls.js";
-import {backendSentence, client, dataset} from "./site.js";
+import {button, select} from "./controls.js";
+import {liveJob} from "./liveJob.js";
+import {backendSentence} from "./site.js";
 
 /**
  * Per-iteration cost on this device: one DeqIR map evaluation (T network calls batched) against one
@@ -12,8 +13,9 @@ export function benchView(precomputed) {
   let Ts = (q.get("T") ?? "10,20").split(",").map(Number).filter((t) => t >= 1 && t <= 100);
   let prior = ["unet", "gaussian", "auto"].includes(q.get("prior")) ? q.get("prior") : "auto";
   const [mapReps, stepReps] = (q.get("reps") ?? "3,5").split(",").map(Number);
-  const status = line("status", "");
   const out = document.createElement("div");
+  out.dataset.role = "bench-live";
+  const job = liveJob(root, {figure: out, precomputed: "the table below was measured when the site was built; press Measure to time this device."});
   const json = document.createElement("pre");
   json.dataset.role = "bench-json";
   json.style.display = "none";
@@ -35,27 +37,27 @@ export function benchView(precomputed) {
     c.style.cssText = "caption-side:bottom;text-align:left;font-size:12px;color:var(--theme-foreground-muted)";
     c.textContent = caption;
     t.append(c);
-    return t;
+    const box = document.createElement("div");
+    box.className = "deqir-scroll";
+    box.append(t);
+    return box;
   };
-  const run = async () => {
-    status.textContent = "starting the worker…";
-    try {
-      const c = await client();
-      const ds = await dataset();
-      const reply = await c.run({kind: "bench", prior, T: Ts, truth: ds.image(0), reps: {map: mapReps, step: stepReps}}, {onProgress: (p) => (status.textContent = p.message ?? p.phase)});
-      const caption = `Measured on this device: median of ${mapReps} map evaluations and ${stepReps} steps after one warm-up each, read-back included. ${backendSentence(c)} Prior: ${reply.prior}.`;
-      out.replaceChildren(table(reply.result, caption));
-      json.textContent = JSON.stringify({backend: c.backend, reasons: c.reasons, prior: reply.prior, userAgent: navigator.userAgent, timings: reply.result});
-      status.textContent = "done";
-    } catch (e) {
-      status.textContent = `error: ${e.message}`;
-    }
-  };
+  const run = () =>
+    job.run((ds) => ({kind: "bench", prior, T: Ts, truth: ds.image(0), reps: {map: mapReps, step: stepReps}}), {
+      onResult: (reply, c) => {
+        const caption = `Measured on this device: median of ${mapReps} map evaluations and ${stepReps} steps after one warm-up each, read-back included. ${backendSentence(c)} Prior: ${reply.prior}.`;
+        out.replaceChildren(table(reply.result, caption));
+        json.textContent = JSON.stringify({backend: c.backend, reasons: c.reasons, backendTimings: c.timings, prior: reply.prior, userAgent: navigator.userAgent, timings: reply.result});
+      }
+    });
+  const changed = () => out.childElementCount && job.changed("T or the prior changed since this was measured; press Measure");
   root.append(
-    select("T", [["10,20", "10 and 20"], ["20,50", "20 and 50"], ["10", "10"]], Ts.join(","), (v) => (Ts = v.split(",").map(Number))),
-    select("prior", [["auto", "UNet if it loads"], ["gaussian", "diagonal Gaussian"]], prior, (v) => (prior = v)),
+    select("T", [["10,20", "10 and 20"], ["20,50", "20 and 50"], ["10", "10"]], Ts.join(","), (v) => ((Ts = v.split(",").map(Number)), changed())),
+    select("prior", [["auto", "UNet if it loads"], ["gaussian", "diagonal Gaussian"]], prior, (v) => ((prior = v), changed())),
     button("Measure on this device", run, {role: "run"}),
-    status,
+    job.cancel,
+    job.status,
+    job.freshness.el,
     out,
     json,
     table(precomputed.timings, `Precomputed: ${precomputed.measuredOn}; median of 2 map evaluations and 3 steps after a warm-up. Prior: ${precomputed.prior}.`)

@@ -31,10 +31,10 @@ export function gradientsView(precomputed) {
   };
   let result = precomputed.result;
   let caption = `Precomputed: ${precomputed.measuredOn}. Prior: ${precomputed.prior}.`;
-  const job = liveJob(root);
   const controls = document.createElement("div");
   const figures = document.createElement("div");
   figures.dataset.role = "gradient-figures";
+  const job = liveJob(root, {figure: figures, precomputed: `computed when the site was built (${precomputed.measuredOn}), for the settings the page opens with.`});
 
   const writeUrl = () => {
     const p = settingsToParams(s, new URLSearchParams(location.search));
@@ -124,7 +124,7 @@ export function gradientsView(precomputed) {
       )
     );
   };
-  root.append(controls, job.status, figures);
+  root.append(controls, job.status, job.freshness.el, figures);
   drawControls();
   draw();
   // A shared link with other settings than the precomputed ones computes them on this device.

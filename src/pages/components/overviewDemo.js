@@ -6,9 +6,9 @@ import {imageCanvas} from "./imageCanvas.js";
 import {imagePanel} from "./imagePanel.js";
 import {maskEditor} from "./maskEditor.js";
 import {residualPlot} from "./residualPlot.js";
-import {PICKER, backendSentence, client, dataset} from "./site.js";
+import {liveJob} from "./liveJob.js";
+import {PICKER, backendSentence, compilesShaders, dataset} from "./site.js";
 import {timingTable} from "./timingTable.js";
-import {whenVisible} from "./whenVisible.js";
 
 /**
  * The overview's live demo. Shows the precomputed result (Node, wasm, build time) at once; when the
@@ -21,18 +21,14 @@ export function overviewDemo(precomputed) {
   const params = new URLSearchParams(location.search);
   let s = settingsFromParams(params);
   let upload = null; // {pixels, notice} of the reader's image
-  let ctrl = null;
   const controls = document.createElement("div");
   const picker = document.createElement("div");
   const maskBox = document.createElement("div");
   const notice = line("notice");
   const backendLine = line("backend", "TF.js backend: not started yet (it starts when something is computed on this device).");
-  const status = line("status");
-  const source = line("source");
   const results = document.createElement("div");
   results.dataset.role = "results";
-  const cancelBtn = button("Cancel", () => ctrl?.abort(), {role: "cancel"});
-  cancelBtn.disabled = true;
+  const job = liveJob(root, {figure: results, precomputed: `computed when the site was built (${precomputed.measuredOn}), for the default settings. Change a setting (or press Run) to compute on this device.`});
   const runBtn = button("Run on this device", () => start(), {role: "run"});
 
   const update = (patch) => {
@@ -52,7 +48,7 @@ export function overviewDemo(precomputed) {
       select("prior", [["auto", "UNet if it loads"], ["unet", "UNet"], ["gaussian", "diagonal Gaussian"]], s.prior, (v) => update({prior: v})),
       document.createElement("br"),
       runBtn,
-      cancelBtn
+      job.cancel
     );
     drawMask();
   };
@@ -109,9 +105,7 @@ export function overviewDemo(precomputed) {
     );
   };
 
-  let shown = "";
   const show = (r, how) => {
-    shown = `${r.task}, T = ${r.T}, ${r.solver}`;
     const imgs = r.images;
     const yNote = r.task;
     results.replaceChildren(
@@ -137,56 +131,26 @@ export function overviewDemo(precomputed) {
     );
   };
 
-  async function start() {
-    ctrl?.abort();
-    const mine = (ctrl = new AbortController());
-    status.textContent = "waiting until the demo is on screen…";
-    await whenVisible(root);
-    if (mine.signal.aborted) return;
-    cancelBtn.disabled = false;
+  function start() {
     runBtn.disabled = true;
-    source.textContent = `Showing: the last completed result (${shown}) until this run finishes.`;
-    try {
-      status.textContent = "starting the worker…";
-      const c = await client();
-      backendLine.textContent = backendSentence(c);
-      const t = await truth();
-      const settings = {...s, image: s.image, mask: s.mask ? Uint8Array.from(s.mask) : null};
-      const reply = await c.run({kind: "demo", settings, truth: t}, {
-        signal: mine.signal,
-        onProgress: (p) =>
-          ctrl === mine &&
-          (status.textContent =
-            p.phase === "serial" ? `serial chain: step ${p.step} of ${p.of}`
-            : p.phase === "deq" ? `DeqIR: iteration ${p.iteration} (max ${p.maxIter}), relative residual ${p.relResidual.toExponential(2)}`
-            : p.message)
-      });
-      show(reply.result, `Computed on this device in a Web Worker, TF.js ${c.backend} backend; wall time by performance.now(), reading results back included; a fresh worker's first run also compiles GPU shaders, so run again for warm numbers. Prior: ${reply.prior}.`);
-      source.textContent = `Showing: your settings, computed on this device (${c.backend}).`;
-      status.textContent = `done; worker tensors in memory: ${reply.memory.numTensors}`;
-      status.dataset.numTensors = reply.memory.numTensors;
-    } catch (e) {
-      if (ctrl !== mine) return; // superseded by a newer run, which owns the status line now
-      source.textContent = `Showing: the last completed result (${shown}); the run for the current settings did not finish.`;
-      if (e.name === "AbortError") status.textContent = mine.signal.aborted ? "cancelled" : `stopped: ${e.message}`;
-      else {
-        status.textContent = `error: ${e.message}`;
-        status.style.color = "var(--theme-red)";
-      }
-    } finally {
-      if (ctrl === mine) {
-        cancelBtn.disabled = true;
-        runBtn.disabled = false;
-      }
-    }
+    job.run(async () => ({kind: "demo", settings: {...s, mask: s.mask ? Uint8Array.from(s.mask) : null}, truth: await truth()}), {
+      onClient: (c) => (backendLine.textContent = backendSentence(c)),
+      doneText: (reply) => `done; worker tensors in memory: ${reply.memory.numTensors}`,
+      onResult: (reply, c) => {
+        backendLine.textContent = backendSentence(c);
+        const shaders = compilesShaders(c) ? `; a fresh worker's first run also compiles ${c.backend === "webgpu" ? "WebGPU" : "WebGL"} shaders, so run again for warm numbers` : "";
+        show(reply.result, `Computed on this device in a Web Worker, TF.js ${c.backend} backend; wall time by performance.now(), reading results back included${shaders}. Prior: ${reply.prior}.`);
+        job.status.dataset.numTensors = reply.memory.numTensors;
+      },
+      onEnd: () => (runBtn.disabled = false)
+    });
   }
 
   drawControls();
   drawPicker();
   const pre = precomputed.result;
   show(pre, `Precomputed: ${precomputed.measuredOn}. Prior: ${precomputed.prior}.`);
-  source.textContent = "Showing: the precomputed result for the default settings. Change a setting (or press Run) to compute on this device.";
-  root.append(controls, picker, maskBox, notice, backendLine, status, source, results);
+  root.append(controls, picker, maskBox, notice, backendLine, job.status, job.freshness.el, results);
   // A shared link with other settings computes that view as soon as it is on screen.
   if (settingsToParams(s).toString() !== settingsToParams(DEFAULT_SETTINGS).toString()) start();
   return root;

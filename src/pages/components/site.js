@@ -32,17 +32,26 @@ export function dataset() {
   })());
 }
 
-/** Backend order from the URL (?backend=wasm starts the search at wasm), else webgpu → webgl → wasm → cpu. */
+/**
+ * Backend order from the URL: ?backend=NAME forces NAME (then falls back in order: webgpu → webgl →
+ * wasm → cpu); without it the worker times every backend on first use and keeps the fastest.
+ */
 export function backendOrder(search = location.search) {
   const all = ["webgpu", "webgl", "wasm", "cpu"];
   const want = new URLSearchParams(search).get("backend");
   return all.includes(want) ? all.slice(all.indexOf(want)) : all;
 }
 
+/** Whether the URL forces a backend (?backend=NAME): no measurement then. */
+export const backendForced = (search = location.search) => ["webgpu", "webgl", "wasm", "cpu"].includes(new URLSearchParams(search).get("backend"));
+
 const clients = new Map();
-/** One worker per backend order; the 2-D toy asks for ["cpu"] (tiny tensors run fastest there). */
-export function client(order = backendOrder()) {
-  const key = order.join(",");
+/**
+ * One worker per backend order, started on first use; the 2-D toy asks for ["cpu"] (tiny tensors run
+ * fastest there). `measure`: time the backends and keep the fastest (default unless ?backend= forces one).
+ */
+export function client(order = backendOrder(), measure = order.length === 4 && !backendForced()) {
+  const key = `${order.join(",")}${measure ? ":measure" : ""}`;
   if (!clients.has(key)) {
     const p = dataset().then(({gaussian}) =>
       DeqirClient.start({
@@ -50,7 +59,8 @@ export function client(order = backendOrder()) {
         unetUrl: files.unet.href,
         wasmPaths: Object.fromEntries(Object.entries(files.wasm).map(([k, f]) => [k, new URL(f.href, location.href).href])),
         gaussian,
-        order
+        order,
+        measure
       })
     );
     p.catch(() => clients.delete(key));
@@ -59,11 +69,43 @@ export function client(order = backendOrder()) {
   return clients.get(key);
 }
 
-/** "webgpu" plus the reasons the backends before it were skipped, as one sentence for the page. */
-export function backendSentence(c) {
-  const why = c.reasons.length ? ` (skipped ${c.reasons.join("; ")})` : "";
-  return `TF.js backend in the worker: ${c.backend}${why}.`;
+const ms = (v) => (v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${v.toFixed(v < 10 ? 1 : 0)} ms`);
+const GPU = new Set(["webgpu", "webgl"]);
+
+/** An adapter's name, short: the software rasteriser's own name when there is one. */
+const deviceName = (d) => d.match(/swiftshader|llvmpipe|lavapipe|softpipe|basic render driver/i)?.[0].replace(/^swiftshader$/i, "SwiftShader") ?? (d.length > 48 ? `${d.slice(0, 47)}…` : d);
+
+/** "12 ms", or why there is no time, with the adapter and whether the browser calls it software. */
+function timingText(t) {
+  const what = t.device ? ` (${t.software ? "software adapter: " : ""}${deviceName(t.device)})` : t.software ? " (software adapter)" : "";
+  return `${t.backend}${what} ${t.ms == null ? t.note ?? "no time" : ms(t.ms)}`;
 }
+
+/**
+ * Which backend runs, why, and how to choose another, as one sentence for the page: the measured
+ * times when the worker measured, the URL when it forced one, the reasons others were skipped.
+ */
+export function backendSentence(c) {
+  const others = ["webgpu", "webgl", "wasm", "cpu"].filter((b) => b !== c.backend).map((b) => `?backend=${b}`).join(", ");
+  const skipped = c.reasons.length ? ` Skipped ${c.reasons.join("; ")}.` : "";
+  let why;
+  if (c.timings?.length) {
+    why = `, the fastest measured on this device for ${PROBE_WORDS}: ${[...c.timings].sort((a, b) => (a.ms ?? Infinity) - (b.ms ?? Infinity)).map(timingText).join(" · ")}.`;
+  } else if (backendForced() && c.backend === backendOrder()[0]) {
+    why = ` (forced by ?backend=${c.backend} in the address; without it the kit measures the backends and keeps the fastest).`;
+  } else if (backendForced()) {
+    why = ` (?backend=${backendOrder()[0]} in the address could not run; the next that works in the order webgpu → webgl → wasm → cpu).`;
+  } else {
+    why = c.reasons.length ? ", the only one that works here." : ".";
+  }
+  const restarts = c.restarts ? ` The worker was replaced ${c.restarts === 1 ? "once" : `${c.restarts} times`} (after a failure or a cancel).` : "";
+  return `TF.js backend in the worker: ${c.backend}${why}${skipped}${restarts} To choose another, add ${others} to the address.`;
+}
+
+/** Whether the backend compiles GPU shaders on first use of a shape (the first run is then slower). */
+export const compilesShaders = (c) => GPU.has(c.backend);
+
+const PROBE_WORDS = "one DeqIR map at T = 4 (the UNet on a batch of 4, median of 3 after a warm-up)";
 
 /** For tests and the curious: the worker's tf.memory(). */
 if (typeof window !== "undefined") window.__deqir = {client, backendOrder};

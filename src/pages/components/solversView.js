@@ -20,8 +20,8 @@ export function solversView(precomputed) {
   let comparison = precomputed.comparison;
   let heat = "picard";
   let caption = `Precomputed: ${precomputed.measuredOn}. Prior: ${precomputed.prior}.`;
-  const job = liveJob(root);
   const figures = document.createElement("div");
+  const job = liveJob(root, {figure: figures, precomputed: `computed when the site was built (${precomputed.measuredOn}), for the settings the page opens with.`});
   const draw = () =>
     figures.replaceChildren(
       residualPlot(comparison.runs, {tol: s.tol}),
@@ -51,6 +51,7 @@ export function solversView(precomputed) {
     select("tol", [1e-2, 1e-3, 1e-4, 1e-5].map((v) => [v, fmt(v)]), s.tol, (v) => live({tol: +v})),
     job.cancel,
     job.status,
+    job.freshness.el,
     figures
   );
   draw();

@@ -66,10 +66,12 @@ export function steeringView(precomputed) {
   let result = precomputed.results[req.guide] ?? precomputed.results.apy;
   const precomputedCaption = `Precomputed: ${precomputed.measuredOn}. Prior: ${precomputed.prior}.`;
   let caption = precomputedCaption;
-  const job = liveJob(root);
   const controls = document.createElement("div");
   const figures = document.createElement("div");
   figures.dataset.role = "steering-figures";
+  const preText = (g) => `computed when the site was built (${precomputed.measuredOn}), guide ${g === "oracle" ? "ground truth (oracle)" : "A⁺y"}; press Run to compute on this device.`;
+  const job = liveJob(root, {figure: figures, progressive: true, precomputed: preText(req.guide)});
+  let partial = null; // the live run's steps so far, kept to redraw them when it is cancelled or fails
 
   const change = (patch) => {
     s = {...s, ...(patch.settings ?? {})};
@@ -83,21 +85,29 @@ export function steeringView(precomputed) {
     if (pre && !job.busy() && settingsToParams(s).toString() === settingsToParams(base).toString() && pre.request.lr === req.lr && pre.request.steps === req.steps && pre.request.method === req.method) {
       [result, caption] = [pre, precomputedCaption];
       draw(result);
-    }
+      job.freshness.precomputed(preText(req.guide));
+    } else job.changed();
   };
   const start = () => {
     const live = {history: [], frames: []};
+    partial = null;
     job.run((ds) => ({kind: "steering", settings: s, truth: ds.image(s.image), request: req}), {
       onProgress: (p) => {
         if (p.phase !== "steer") return;
         live.history.push({step: p.step, loss: p.loss, psnr: p.psnr, forwardIterations: p.forwardIterations, wallMs: p.wallMs});
         live.frames.push(p.x0);
-        draw({...result, history: live.history, frames: live.frames, live: true});
+        partial = {...result, history: live.history, frames: live.frames, live: true};
+        draw(partial);
       },
       onResult: (reply, c) => {
         result = reply.result;
+        partial = null;
         caption = `Computed on this device in a Web Worker. ${backendSentence(c)} Prior: ${reply.prior}.`;
         draw(result);
+      },
+      // A cancelled or failed run's partial curves must not keep saying "Running".
+      onEnd: (outcome) => {
+        if (outcome !== "done") draw(partial ? {...partial, live: false, interrupted: outcome} : result);
       }
     });
   };
@@ -124,7 +134,8 @@ export function steeringView(precomputed) {
     const now = h.at(-1);
     const summary = document.createElement("p");
     summary.dataset.role = "steering-summary";
-    summary.textContent = `${r.live ? "Running" : r.stoppedBy === "nan" ? "Stopped: the loss became NaN" : "Done"}: step ${now.step}; loss ${first.loss.toExponential(2)} → ${now.loss.toExponential(2)}; PSNR ${first.psnr.toFixed(2)} → ${now.psnr.toFixed(2)} dB${Number.isFinite(r.psnrGuide) ? ` (the guide A⁺y itself: ${r.psnrGuide.toFixed(2)} dB)` : ""}; ${(now.wallMs / 1000).toFixed(1)} s.`;
+    const state = r.live ? "Running: step" : r.interrupted === "cancelled" ? "Cancelled after step" : r.interrupted ? "Failed after step" : r.stoppedBy === "nan" ? "Stopped: the loss became NaN: step" : "Done: step";
+    summary.textContent = `${state} ${now.step}; loss ${first.loss.toExponential(2)} → ${now.loss.toExponential(2)}; PSNR ${first.psnr.toFixed(2)} → ${now.psnr.toFixed(2)} dB${Number.isFinite(r.psnrGuide) ? ` (the guide A⁺y itself: ${r.psnrGuide.toFixed(2)} dB)` : ""}; ${(now.wallMs / 1000).toFixed(1)} s.`;
     figures.replaceChildren(
       summary,
       curves(h, {psnrGuide: r.psnrGuide}),
@@ -142,7 +153,7 @@ export function steeringView(precomputed) {
       })
     );
   };
-  root.append(controls, job.status, figures);
+  root.append(controls, job.status, job.freshness.el, figures);
   drawControls();
   draw(result);
   return root;

@@ -1,6 +1,7 @@
 /**
  * A plain table: `header` is the first row, `rows` arrays of cell texts. Each row gets
  * data-<key> = its first cell (tests and styles find rows by it); `caption` says how numbers were made.
+ * Returned inside a box that scrolls sideways when the table is wider than the column (phones).
  */
 export function table(header, rows, {caption = "", className = "deqir-table", key = "key"} = {}) {
   const t = document.createElement("table");
@@ -26,7 +27,10 @@ export function table(header, rows, {caption = "", className = "deqir-table", ke
     c.textContent = caption;
     t.append(c);
   }
-  return t;
+  const box = document.createElement("div");
+  box.className = "deqir-scroll";
+  box.append(t);
+  return box;
 }
 
 /** Milliseconds as "840 ms" or "2.31 s". */

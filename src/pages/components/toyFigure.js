@@ -1,6 +1,7 @@
 import * as d3 from "d3";
 import {TOY_COMPONENTS} from "../_deqir/deqir-client.js";
 import {select} from "./controls.js";
+import {freshness} from "./liveJob.js";
 import {player} from "./player.js";
 import {client} from "./site.js";
 
@@ -20,10 +21,13 @@ export function toyFigure(precomputed, {width = 560} = {}) {
   let frame = 0; // open on the first iterate: the gap to the serial path is the point
   const root = document.createElement("div");
   root.className = "deqir-toy";
+  const fresh = freshness(null);
+  fresh.precomputed("computed when the site was built, for the x_T and measurement drawn here; drag either to recompute on this device.");
   const note = document.createElement("div");
   note.dataset.role = "toy-status";
   note.style.fontSize = "13px";
-  const svg = d3.create("svg").attr("width", width).attr("height", height).attr("role", "img").style("touch-action", "none");
+  // viewBox: on a narrow screen the figure scales down to the column (d3.drag maps pointers through it).
+  const svg = d3.create("svg").attr("width", width).attr("height", height).attr("viewBox", [0, 0, width, height]).attr("role", "img").style("touch-action", "none").style("max-width", "100%").style("height", "auto");
   svg.append("title").text("2-D toy: serial trajectory and solver iterates");
   svg.append("g").attr("transform", `translate(0,${height - 25})`).call(d3.axisBottom(x).ticks(8));
   svg.append("g").attr("transform", `translate(30,0)`).call(d3.axisLeft(y).ticks(6));
@@ -65,6 +69,7 @@ export function toyFigure(precomputed, {width = 560} = {}) {
   let busy = false;
   let queued = false;
   const recompute = async () => {
+    fresh.stale("Recomputing for the x_T and measurement you dragged to");
     if (busy) return void (queued = true);
     busy = true;
     try {
@@ -73,8 +78,10 @@ export function toyFigure(precomputed, {width = 560} = {}) {
       result = reply.result;
       rebuildPlayer();
       draw();
+      if (!queued) fresh.live("computed on this device (a cpu worker) for the x_T and measurement shown.");
     } catch (e) {
       note.textContent = `error: ${e.message}`;
+      fresh.stale("The recomputation failed");
     } finally {
       busy = false;
       if (queued) {
@@ -110,6 +117,6 @@ export function toyFigure(precomputed, {width = 560} = {}) {
   });
   rebuildPlayer();
   draw();
-  root.append(solverSelect, scrubBox, svg.node(), note);
+  root.append(solverSelect, scrubBox, svg.node(), note, fresh.el);
   return root;
 }
