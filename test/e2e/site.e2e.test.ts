@@ -134,7 +134,7 @@ describe('the research site in headless Chromium', () => {
     expect(await page.locator('[data-role=backend]').textContent()).toContain('backend in the worker: webgpu (forced by ?backend=webgpu');
     expect(await page.locator('[data-role=freshness]').getAttribute('data-state')).toBe('live');
     expect(await page.locator('[data-role=freshness]').textContent()).toContain('computed on this device (webgpu)');
-    expect(await page.locator('table.deqir-timing caption').textContent()).toContain('compiles WebGPU shaders');
+    expect(await page.locator('.deqir-table-box:has(table.deqir-timing) .deqir-caption').textContent()).toContain('compiles WebGPU shaders');
     expect(await page.locator('[data-role=results] canvas').count()).toBe(5);
     const deqRow = await page.locator('tr[data-method^="DeqIR"]').textContent();
     expect(deqRow).toMatch(/15\s*3\s*3/); // NFE = T * iterations, depth = iterations = 3
@@ -232,7 +232,7 @@ describe('the research site in headless Chromium', () => {
     const { page, errors } = await open(browser, '/solving.html?T=4&maxIter=4&prior=gaussian');
     expect(await waitDone(page)).toBe('done');
     expect(await page.locator('.deqir-solver-table tr').count()).toBe(5); // header, serial, three solvers
-    expect(await page.locator('.deqir-solver-table caption').textContent()).toContain('Computed on this device');
+    expect(await page.locator('.deqir-table-box:has(.deqir-solver-table) .deqir-caption').textContent()).toContain('Computed on this device');
     await page.screenshot({ path: `${SHOTS}/solving-live.png`, fullPage: true });
     await page.goto(`${server.url}/chain.html?prior=gaussian`);
     await page.waitForSelector('.deqir-trajectory-view input[name=T]');
@@ -253,7 +253,7 @@ describe('the research site in headless Chromium', () => {
     const { page, errors, external } = await open(browser, '/gradients.html?T=3&maxIter=3&prior=gaussian&region=10,10,14,14&backend=webgpu');
     expect(await waitDone(page)).toBe('done');
     expect(await page.locator('[data-role=gradient-figures] canvas').count()).toBe(5); // x0 (region picker), y, dL/dy, x_T, dL/dx_T
-    const caption = (await page.locator('[data-role=gradient-figures] caption').textContent()) ?? '';
+    const caption = (await page.locator('[data-role=gradient-figures] .deqir-caption').textContent()) ?? '';
     expect(caption).toContain('backend in the worker: webgpu');
     // Implicit gradients equal serial back-propagation (float32 on the GPU: to 1e-3 relative).
     const cells = await page.locator('tr[data-key=implicit] td').allTextContents();
@@ -322,7 +322,7 @@ describe('the research site in headless Chromium', () => {
     expect(line).toMatch(/webgpu \(software adapter: SwiftShader\)/);
     expect(line).toContain('add ?backend=webgpu');
     // No shader-compilation note on wasm.
-    expect(await page.locator('table.deqir-timing caption').textContent()).not.toContain('shaders');
+    expect(await page.locator('.deqir-table-box:has(table.deqir-timing) .deqir-caption').textContent()).not.toContain('shaders');
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
     await page.context().close();

@@ -1,5 +1,6 @@
 import {button, select} from "./controls.js";
 import {liveJob} from "./liveJob.js";
+import {tableBox} from "./table.js";
 import {backendSentence} from "./site.js";
 
 /**
@@ -33,14 +34,7 @@ export function benchView(precomputed) {
       }
       t.append(tr);
     });
-    const c = document.createElement("caption");
-    c.style.cssText = "caption-side:bottom;text-align:left;font-size:12px;color:var(--theme-foreground-muted)";
-    c.textContent = caption;
-    t.append(c);
-    const box = document.createElement("div");
-    box.className = "deqir-scroll";
-    box.append(t);
-    return box;
+    return tableBox(t, caption);
   };
   const run = () =>
     job.run((ds) => ({kind: "bench", prior, T: Ts, truth: ds.image(0), reps: {map: mapReps, step: stepReps}}), {

@@ -9,7 +9,8 @@ import * as d3 from "d3";
 export function dependencyMatrix(T, {view = "unrolled", size = 320} = {}) {
   const cell = Math.max(4, Math.floor(size / T));
   const m = 70;
-  const svg = d3.create("svg").attr("width", T * cell + m + 10).attr("height", T * cell + m + 10).attr("role", "img");
+  const side = T * cell + m + 10;
+  const svg = d3.create("svg").attr("width", side).attr("height", side).attr("viewBox", [0, 0, side, side]).attr("role", "img").style("max-width", "100%").style("height", "auto");
   svg.append("title").text(`dependency matrix for T = ${T} (${view})`);
   const g = svg.append("g").attr("transform", `translate(${m},${m})`);
   const deps = (k, j) => (view === "serial" ? j === k : j <= k);

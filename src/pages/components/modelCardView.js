@@ -1,4 +1,5 @@
 import * as Plot from "@observablehq/plot";
+import {fitWidth} from "./fitWidth.js";
 import {table} from "./table.js";
 
 /**
@@ -31,7 +32,7 @@ export function cardSummaryTable(card) {
 /** Training loss (eps-prediction MSE, mean over each logging window) against step. */
 export function lossCurveChart(card, {width = 640} = {}) {
   return Plot.plot({
-    width,
+    width: fitWidth(width),
     height: 240,
     y: {type: "log", label: "training loss (log scale)", grid: true, ticks: [0.03, 0.05, 0.1, 0.2, 0.5, 1], tickFormat: "~g"},
     x: {label: "step"},
@@ -66,7 +67,7 @@ export function qualityBarTable(card) {
 export function classShareChart(card, {width = 640} = {}) {
   const shares = Object.entries(card.quality?.classCoverage?.shares ?? {}).map(([label, share]) => ({label, percent: 100 * share}));
   return Plot.plot({
-    width,
+    width: fitWidth(width),
     height: 220,
     marginLeft: 90,
     x: {label: "share of samples (%)", grid: true},

@@ -1,4 +1,5 @@
 import * as Plot from "@observablehq/plot";
+import {fitWidth} from "./fitWidth.js";
 import {integerTicks} from "./residualPlot.js";
 
 /**
@@ -8,7 +9,7 @@ import {integerTicks} from "./residualPlot.js";
 export function residualHeatmap(run, {width = 640, height = 260} = {}) {
   const data = run.history.flatMap((h) => h.rowRelResidual.map((r, k) => ({iteration: h.iteration, step: k + 1, residual: Math.max(r, 1e-9)})));
   return Plot.plot({
-    width,
+    width: fitWidth(width),
     height,
     padding: 0,
     x: {label: "iteration", ticks: integerTicks(data), tickFormat: "d"},

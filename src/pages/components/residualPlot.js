@@ -1,4 +1,5 @@
 import * as Plot from "@observablehq/plot";
+import {fitWidth} from "./fitWidth.js";
 
 /**
  * Relative residual ||F(X) − X|| / ||F(X)|| per iteration on a log scale, one line per solver.
@@ -7,7 +8,7 @@ import * as Plot from "@observablehq/plot";
 export function residualPlot(runs, {tol, width = 640, height = 280} = {}) {
   const data = runs.flatMap((r) => r.history.map((h) => ({solver: r.solver, iteration: h.iteration, residual: Math.max(h.relResidual, 1e-9)})));
   return Plot.plot({
-    width,
+    width: fitWidth(width),
     height,
     y: {type: "log", label: "relative residual", grid: true},
     x: {label: "iteration", ticks: integerTicks(data), tickFormat: "d"},

@@ -1,7 +1,7 @@
 /**
  * A plain table: `header` is the first row, `rows` arrays of cell texts. Each row gets
  * data-<key> = its first cell (tests and styles find rows by it); `caption` says how numbers were made.
- * Returned inside a box that scrolls sideways when the table is wider than the column (phones).
+ * Returned in a tableBox.
  */
 export function table(header, rows, {caption = "", className = "deqir-table", key = "key"} = {}) {
   const t = document.createElement("table");
@@ -21,15 +21,27 @@ export function table(header, rows, {caption = "", className = "deqir-table", ke
     r.dataset[key] = cells[0];
     t.append(r);
   }
-  if (caption) {
-    const c = document.createElement("caption");
-    c.style.cssText = "caption-side:bottom;text-align:left;font-size:12px;color:var(--theme-foreground-muted)";
-    c.textContent = caption;
-    t.append(c);
-  }
+  return tableBox(t, caption);
+}
+
+/**
+ * A table in a box that scrolls sideways when the table is wider than the column (phones), with its
+ * caption under the box (a <caption> would be as wide as the table and scroll out of sight).
+ */
+export function tableBox(t, caption = "") {
+  const scroll = document.createElement("div");
+  scroll.className = "deqir-scroll";
+  scroll.append(t);
   const box = document.createElement("div");
-  box.className = "deqir-scroll";
-  box.append(t);
+  box.className = "deqir-table-box";
+  box.append(scroll);
+  if (caption) {
+    const c = document.createElement("div");
+    c.className = "deqir-caption";
+    c.style.cssText = "text-align:left;font-size:12px;color:var(--theme-foreground-muted);margin:4px 0 0;max-width:640px";
+    c.textContent = caption;
+    box.append(c);
+  }
   return box;
 }
 
