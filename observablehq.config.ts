@@ -27,6 +27,7 @@ export default {
   head: `<link rel="icon" href="data:,"><style>
 .katex-display { overflow-x: auto; overflow-y: hidden; max-width: 100%; padding: 2px 0; }
 .deqir-scroll { overflow-x: auto; max-width: 100%; }
+.deqir-scroll > table { margin-bottom: 0; }
 #observablehq-main svg:not(.katex svg), #observablehq-main canvas, #observablehq-main img { max-width: 100%; }
 #observablehq-main svg[viewBox]:not(.katex svg) { height: auto; }
 #observablehq-main label, #observablehq-main select, #observablehq-main input { max-width: 100%; min-width: 0; }

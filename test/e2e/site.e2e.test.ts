@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { PNG } from 'pngjs';
 import type { Browser, Page } from 'playwright-core';
@@ -420,6 +421,8 @@ describe('the research site in headless Chromium', () => {
   }, 600_000);
 
   it('works from a plain static file server under a sub-path: every page and link, no errors, nothing external', async () => {
+    // GitHub Pages' Jekyll step drops _-prefixed folders unless dist/ says not to.
+    expect(existsSync(`${OUT}/.nojekyll`)).toBe(true);
     const sub = await serveStatic(OUT, { base: '/some/sub/path/' });
     try {
       const seen = new Set<string>();

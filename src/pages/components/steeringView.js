@@ -72,6 +72,7 @@ export function steeringView(precomputed) {
   const preText = (g) => `computed when the site was built (${precomputed.measuredOn}), guide ${g === "oracle" ? "ground truth (oracle)" : "A⁺y"}; press Run to compute on this device.`;
   const job = liveJob(root, {figure: figures, progressive: true, precomputed: preText(req.guide)});
   let partial = null; // the live run's steps so far, kept to redraw them when it is cancelled or fails
+  let resultFor = {task: base.task, image: base.image}; // the problem `result` shows (its truth, y and guide)
 
   const change = (patch) => {
     s = {...s, ...(patch.settings ?? {})};
@@ -90,17 +91,22 @@ export function steeringView(precomputed) {
   };
   const start = () => {
     const live = {history: [], frames: []};
+    const runFor = {task: s.task, image: s.image, T: s.T, req: {...req}};
+    // Partial frames borrow truth, y and guide from the shown result only when they are the same problem.
+    const sameProblem = () => runFor.task === resultFor.task && runFor.image === resultFor.image;
     partial = null;
-    job.run((ds) => ({kind: "steering", settings: s, truth: ds.image(s.image), request: req}), {
+    const settings = s;
+    job.run((ds) => ({kind: "steering", settings, truth: ds.image(runFor.image), request: runFor.req}), {
       onProgress: (p) => {
         if (p.phase !== "steer") return;
         live.history.push({step: p.step, loss: p.loss, psnr: p.psnr, forwardIterations: p.forwardIterations, wallMs: p.wallMs});
         live.frames.push(p.x0);
-        partial = {...result, history: live.history, frames: live.frames, live: true};
+        partial = {...result, history: live.history, frames: live.frames, live: true, partial: true, sameProblem: sameProblem(), T: runFor.T, task: TASK_LABELS[runFor.task], request: runFor.req};
         draw(partial);
       },
       onResult: (reply, c) => {
         result = reply.result;
+        resultFor = runFor;
         partial = null;
         caption = `Computed on this device in a Web Worker. ${backendSentence(c)} Prior: ${reply.prior}.`;
         draw(result);
@@ -135,21 +141,29 @@ export function steeringView(precomputed) {
     const summary = document.createElement("p");
     summary.dataset.role = "steering-summary";
     const state = r.live ? "Running: step" : r.interrupted === "cancelled" ? "Cancelled after step" : r.interrupted ? "Failed after step" : r.stoppedBy === "nan" ? "Stopped: the loss became NaN: step" : "Done: step";
-    summary.textContent = `${state} ${now.step}; loss ${first.loss.toExponential(2)} → ${now.loss.toExponential(2)}; PSNR ${first.psnr.toFixed(2)} → ${now.psnr.toFixed(2)} dB${Number.isFinite(r.psnrGuide) ? ` (the guide A⁺y itself: ${r.psnrGuide.toFixed(2)} dB)` : ""}; ${(now.wallMs / 1000).toFixed(1)} s.`;
+    // A partial run of another problem has no truth, y, guide or guide PSNR of its own yet.
+    const own = !r.partial || r.sameProblem;
+    const psnrGuide = own ? r.psnrGuide : NaN;
+    summary.textContent = `${state} ${now.step}; loss ${first.loss.toExponential(2)} → ${now.loss.toExponential(2)}; PSNR ${first.psnr.toFixed(2)} → ${now.psnr.toFixed(2)} dB${Number.isFinite(psnrGuide) ? ` (the guide A⁺y itself: ${psnrGuide.toFixed(2)} dB)` : ""}; ${(now.wallMs / 1000).toFixed(1)} s.`;
+    const how = r.partial ? `Computed on this device in a Web Worker; ${r.live ? "still running" : "the run did not finish"}.` : caption;
     figures.replaceChildren(
       summary,
-      curves(h, {psnrGuide: r.psnrGuide}),
+      curves(h, {psnrGuide}),
       imagePanel([
-        {label: "ground truth", shape, data: r.images.truth},
-        {label: "measurement y", shape: r.yShape, data: r.images.y},
-        {label: `guide: ${r.request.guide === "oracle" ? "ground truth (oracle)" : "A⁺y"}`, shape, data: r.images.guide},
+        ...(own
+          ? [
+              {label: "ground truth", shape, data: r.images.truth},
+              {label: "measurement y", shape: r.yShape, data: r.images.y},
+              {label: `guide: ${r.request.guide === "oracle" ? "ground truth (oracle)" : "A⁺y"}`, shape, data: r.images.guide}
+            ]
+          : []),
         {label: "x₀ at step 0 (plain DeqIR)", shape, data: r.frames[0], note: `${first.psnr.toFixed(2)} dB`},
         {label: `x₀ at step ${now.step}`, shape, data: last, note: `${now.psnr.toFixed(2)} dB`}
       ]),
       filmStrip(r.frames, shape),
       Object.assign(document.createElement("div"), {
         style: "font-size:12px;color:var(--theme-foreground-muted)",
-        textContent: `${r.task}, T = ${r.T}, model ${r.model}; Adam lr ${r.request.lr}, ${r.request.method} gradients, guide ${r.request.guide}. ${caption} PSNR after clipping to [−1, 1].`
+        textContent: `${r.task}, T = ${r.T}${r.partial ? "" : `, model ${r.model}`}; Adam lr ${r.request.lr}, ${r.request.method} gradients, guide ${r.request.guide}. ${how} PSNR after clipping to [−1, 1].`
       })
     );
   };

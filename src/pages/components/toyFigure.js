@@ -1,6 +1,7 @@
 import * as d3 from "d3";
 import {TOY_COMPONENTS} from "../_deqir/deqir-client.js";
 import {select} from "./controls.js";
+import {fitWidth} from "./fitWidth.js";
 import {freshness} from "./liveJob.js";
 import {player} from "./player.js";
 import {client} from "./site.js";
@@ -11,7 +12,7 @@ import {client} from "./site.js";
  * (colour), iteration by iteration. Drag x_T and everything is recomputed in a cpu worker (the toy's
  * tensors are tiny; the cpu backend answers in milliseconds).
  */
-export function toyFigure(precomputed, {width = 560} = {}) {
+export function toyFigure(precomputed, {width = fitWidth(560)} = {}) {
   const height = width * 0.8;
   const x = d3.scaleLinear([-2.2, 2.2], [30, width - 10]);
   const y = d3.scaleLinear([-1.8, 1.8], [height - 25, 10]);
