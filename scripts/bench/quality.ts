@@ -1,6 +1,5 @@
 // Quality suite: every restoration method on every task, PSNR/SSIM/consistency/FD-cls and costs,
 // resumable cell by cell (task x sigma_y x method) from the results file it rewrites as it goes.
-import { writeFileSync } from 'node:fs';
 import { fullQualitySettings, QUICK_QUALITY_SETTINGS } from '../../src/lib/bench/qualitySettings.js';
 import { referenceMethodName } from '../../src/lib/bench/restorationMethods.js';
 import { summarizeCells, summaryCsv, type CellResult } from '../../src/lib/bench/restorationBenchmark.js';
@@ -30,6 +29,8 @@ export async function qualitySuite(backend: string, quick: boolean, outPath?: st
   const save = async (complete: boolean) => {
     const body = { provenance: prov, complete, reference, cleanAccuracy, summary: summarizeCells(cells, reference), cells };
     await writeResultsFile(out, JSON.stringify(body, null, 1));
+    // The CSV summary follows every save, so a partial run's files agree with each other.
+    if (!quick) await writeResultsFile(out.replace(/\.json$/, '.csv'), summaryCsv(body.summary));
   };
   const r = await runQualityBenchmark(settings, {
     modelFile: opts.model,
@@ -46,7 +47,6 @@ export async function qualitySuite(backend: string, quick: boolean, outPath?: st
   cells.sort((a, b) => order(a) - order(b));
   await save(true);
   const summary = summarizeCells(cells, reference);
-  if (!quick) writeFileSync(out.replace(/\.json$/, '.csv'), summaryCsv(summary));
   console.log(`\nMean over ${settings.images.length} images (± 95 % CI), ${backend}:\n`);
   console.log(`task | σ_y | method | n | PSNR dB | PSNR − ${reference} (paired) | SSIM | ||A x0 − y|| | label kept | iterations | NFE | wall s/image`);
   for (const s of summary) {

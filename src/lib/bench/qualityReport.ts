@@ -35,7 +35,7 @@ export function qualityReport(file: QualityResultsFile): string {
   );
   for (const c of cells) {
     const rows = file.summary.filter((r) => r.task === c.task && r.sigmaY === c.sigmaY);
-    lines.push('', `**${taskDefinition(c.task).description}, σ_y = ${c.sigmaY}**`, '');
+    lines.push('', `**${c.task}, σ_y = ${c.sigmaY}** (${taskDefinition(c.task).description})`, '');
     lines.push('| method | n | PSNR dB | Δ PSNR vs reference (paired) | SSIM | label kept | iterations | NFE | wall / image |');
     lines.push('|---|---|---|---|---|---|---|---|---|');
     for (const r of rows)

@@ -11,35 +11,62 @@ const FAMILY_ORDER = ["A+y", "DDNM", "DDRM", "DeqIR", "DeqIR + init-opt"];
 const taskLabel = (r) => `${r.task}, σ_y = ${r.sigmaY}`;
 const pm = (s, digits) => (s.mean == null ? "—" : `${s.mean.toFixed(digits)}${s.ci95 == null || !Number.isFinite(s.ci95) ? "" : ` ± ${s.ci95.toFixed(digits)}`}`);
 
-/** PSNR (mean ± 95 % CI over images) per method, one panel per task and noise level. */
-export function psnrChart(summary, {width = 900} = {}) {
-  const data = summary.map((r) => ({...r, cell: taskLabel(r), label: `${r.method}${r.oracle ? " ⚑" : ""}`, lo: r.psnr.mean - (r.psnr.ci95 || 0), hi: r.psnr.mean + (r.psnr.ci95 || 0)}));
+/**
+ * A mean ± 95 % CI of `stat(row)` per method, one panel per task and noise level: the shape both
+ * quality charts share. Rows whose stat is missing are left out.
+ */
+function intervalChart(summary, stat, {xLabel, zeroRule = false, tip, width = 900}) {
+  const data = summary
+    .filter((r) => stat(r) && Number.isFinite(stat(r).mean))
+    .map((r) => {
+      const v = stat(r);
+      return {...r, cell: taskLabel(r), label: `${r.method}${r.oracle ? " ⚑" : ""}`, v: v.mean, lo: v.mean - (v.ci95 || 0), hi: v.mean + (v.ci95 || 0)};
+    });
   const methods = [...new Set(data.map((d) => d.label))];
   return Plot.plot({
     width,
-    height: 40 + 14 * methods.length * Math.ceil(new Set(data.map((d) => d.cell)).size / 2),
-    marginLeft: 330,
-    x: {label: "PSNR (dB), mean ± 95 % CI", grid: true},
+    height: 60 + 16 * methods.length * new Set(data.map((d) => d.cell)).size,
+    marginLeft: Math.min(330, width * 0.45),
+    x: {label: xLabel, grid: true},
     y: {label: null, domain: methods},
     fy: {label: null},
     color: {legend: true, domain: FAMILY_ORDER},
-    facet: {data, y: "cell", marginRight: 150},
+    facet: {data, y: "cell", marginRight: 120},
     marks: [
+      zeroRule ? Plot.ruleX([0], {stroke: "currentColor", strokeOpacity: 0.5}) : null,
       Plot.ruleY(data, {y: "label", x1: "lo", x2: "hi", stroke: "family"}),
-      Plot.dot(data, {y: "label", x: (d) => d.psnr.mean, fill: "family", r: 3}),
-      Plot.tip(data, Plot.pointerY({y: "label", x: (d) => d.psnr.mean, title: (d) => `${d.method}\n${d.cell}\nPSNR ${pm(d.psnr, 2)} dB, SSIM ${pm(d.ssim, 3)} (n = ${d.n})`}))
+      Plot.dot(data, {y: "label", x: "v", fill: "family", r: 3}),
+      Plot.tip(data, Plot.pointerY({y: "label", x: "v", title: (d) => `${d.method}\n${d.cell}\n${tip(d)}`}))
     ]
+  });
+}
+
+/** PSNR (mean ± 95 % CI over images) per method, one panel per task and noise level. */
+export function psnrChart(summary, {width = 900} = {}) {
+  return intervalChart(summary, (r) => r.psnr, {xLabel: "PSNR (dB), mean ± 95 % CI", width, tip: (d) => `PSNR ${pm(d.psnr, 2)} dB, SSIM ${pm(d.ssim, 3)} (n = ${d.n})`});
+}
+
+/**
+ * Each method's PSNR minus the reference chain's on the same images (mean and 95 % interval of the
+ * paired differences), one panel per task and noise level: the figure that tells methods apart.
+ */
+export function pairedChart(summary, {width = 900} = {}) {
+  return intervalChart(summary, (r) => r.psnrVsReference, {
+    xLabel: "PSNR − reference chain on the same images (dB), mean ± 95 % CI",
+    zeroRule: true,
+    width,
+    tip: (d) => `Δ PSNR ${pm(d.psnrVsReference, 2)} dB (n = ${d.psnrVsReference.n} paired images)`
   });
 }
 
 /** One table row per method for the given cells: quality, consistency and cost. */
 export function qualityTable(summary, {caption = ""} = {}) {
-  const header = ["task", "σ_y", "method", "n", "PSNR dB", "SSIM", "‖A x₀ − y‖", "max |x₀ − serial x₀|", "iterations", "NFE", "depth", "wall / image", "peak tensors", "FD-cls"];
+  const header = ["task", "σ_y", "method", "n", "PSNR dB", "Δ PSNR vs reference", "SSIM", "label kept", "‖A x₀ − y‖", "max |x₀ − serial x₀|", "iterations", "NFE", "depth", "wall / image", "peak tensors"];
   const rows = summary.map((r) => [
-    r.task, String(r.sigmaY), `${r.method}${r.oracle ? " (oracle)" : ""}`, String(r.n), pm(r.psnr, 2), pm(r.ssim, 3),
+    r.task, String(r.sigmaY), `${r.method}${r.oracle ? " (oracle)" : ""}`, String(r.n), pm(r.psnr, 2), r.psnrVsReference ? pm(r.psnrVsReference, 2) : "reference", pm(r.ssim, 3),
+    r.correct?.mean == null ? "—" : `${(100 * r.correct.mean).toFixed(0)} %`,
     r.consistency.mean.toExponential(1), r.x0ErrorToSerial.mean == null ? "—" : r.x0ErrorToSerial.mean.toExponential(1),
-    r.iterations.mean.toFixed(1), r.nfe.mean.toFixed(0), r.sequentialDepth.mean.toFixed(1), formatMs(r.wallMs.mean), String(r.peakTensors),
-    r.fdCls == null ? "—" : r.fdCls.toFixed(0)
+    r.iterations.mean.toFixed(1), r.nfe.mean.toFixed(0), r.sequentialDepth.mean.toFixed(1), formatMs(r.wallMs.mean), String(r.peakTensors)
   ]);
   return table(header, rows, {caption, className: "deqir-table deqir-benchmark-table"});
 }

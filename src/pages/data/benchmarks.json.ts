@@ -25,7 +25,8 @@ process.stdout.write(
       images: settings.images.length,
       plannedCells: settings.cells.length,
       initOpt: settings.methods.initOpt,
-      fdCls: quality.fdCls,
+      reference: quality.reference ?? null,
+      cleanAccuracy: quality.cleanAccuracy ?? null,
       summary: quality.summary,
     },
     solvers: {

@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { qualityReport, REPORT_BEGIN, REPORT_END, type QualityResultsFile } from '../src/lib/bench/qualityReport.js';
+
+describe("the README's benchmark numbers", () => {
+  it('are exactly what the committed quality results say (npm run results:readme regenerates them)', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const results = JSON.parse(readFileSync('data/benchmarks/quality.json', 'utf8')) as QualityResultsFile;
+    const block = readme.slice(readme.indexOf(REPORT_BEGIN), readme.indexOf(REPORT_END) + REPORT_END.length);
+    expect(block.length, 'README.md has no quality-results block').toBeGreaterThan(REPORT_BEGIN.length);
+    expect(block, 'README.md disagrees with data/benchmarks/quality.json: run `npm run results:readme`').toBe(qualityReport(results));
+  });
+});
