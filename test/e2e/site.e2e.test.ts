@@ -324,6 +324,11 @@ describe('the research site in headless Chromium', () => {
     expect(line).toContain('add ?backend=webgpu');
     // No shader-compilation note on wasm.
     expect(await page.locator('.deqir-table-box:has(table.deqir-timing) .deqir-caption').textContent()).not.toContain('shaders');
+    // Another page of the same session reuses the measurement instead of timing the backends again.
+    await page.goto(`${server.url}/solving.html?T=4&maxIter=4&prior=gaussian`);
+    expect(await waitDone(page)).toBe('done');
+    const caption = (await page.locator('.deqir-table-box:has(.deqir-solver-table) .deqir-caption').textContent()) ?? '';
+    expect(caption).toMatch(/backend in the worker: wasm, the fastest measured on this device \(earlier in this browser session\)/);
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
     await page.context().close();

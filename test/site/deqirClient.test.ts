@@ -75,6 +75,25 @@ describe('the page client of the DeqIR worker', () => {
     expect(c.restarts).toBe(1);
   });
 
+  it('a choice measured on an earlier page is used without measuring, with its times', async () => {
+    const workers: FakeWorker[] = [];
+    const known = { backend: 'wasm' as const, timings: [{ backend: 'wasm' as const, ms: 7 }], reasons: ['webgpu: none'] };
+    const c = await DeqirClient.start({ ...options(workers), known });
+    expect(workers[0].inits[0]).toMatchObject({ measure: false, order: ['wasm', 'webgpu', 'webgl', 'cpu'] });
+    expect(c).toMatchObject({ backend: 'wasm', timings: known.timings, reasons: known.reasons, measured: true });
+  });
+
+  it('a lost WebGPU device, reported between jobs, replaces the worker at once', async () => {
+    const workers: FakeWorker[] = [];
+    const c = await DeqirClient.start(options(workers));
+    const events: string[] = [];
+    c.on((e) => events.push(e.type));
+    workers[0].onmessage?.({ data: { type: 'lost', id: 0, message: 'unknown: GPU hung' } } as MessageEvent<FromWorker>);
+    expect(workers[0].terminated).toBe(true);
+    expect((await c.run(toy(5, 9))).result).toEqual({ value: 9 });
+    expect(events).toEqual(['restarting', 'restarted']);
+  });
+
   it('a fatal error or an uncaught one replaces the worker, says so, and later runs work', async () => {
     const workers: FakeWorker[] = [];
     const c = await DeqirClient.start(options(workers));

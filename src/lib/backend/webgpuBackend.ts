@@ -31,12 +31,22 @@ export function registerWebGPU(): void {
           maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
         },
       });
-      device.lost.then((info) => (held.lost = `${info.reason}: ${info.message}`));
+      device.lost.then((info) => {
+        held.lost = `${info.reason}: ${info.message}`;
+        if (info.reason !== 'destroyed') lostListeners.forEach((l) => l(held.lost!));
+      });
       Object.assign(held, { adapter, device });
       return new WebGPUBackend(device, (adapter as unknown as { info?: GPUAdapterInfo }).info);
     },
     3,
   );
+}
+
+const lostListeners: ((why: string) => void)[] = [];
+
+/** Calls `listener` when the device is lost other than by being destroyed on purpose. */
+export function onWebgpuLost(listener: (why: string) => void): void {
+  lostListeners.push(listener);
 }
 
 /** Why the WebGPU device was lost, if it was. */

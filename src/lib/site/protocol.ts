@@ -58,4 +58,6 @@ export type FromWorker =
   | { type: 'result'; id: number; result: JobResult; prior?: string; memory: Memory }
   /** `fatal`: the worker cannot be trusted any more (a wasm abort, a lost WebGPU device); the page starts a fresh one. */
   | { type: 'error'; id: number; name: string; message: string; memory?: Memory; fatal?: boolean }
-  | { type: 'memory'; id: number; memory: Memory };
+  | { type: 'memory'; id: number; memory: Memory }
+  /** The active backend's GPU device was lost (not by the worker's own doing): the page replaces the worker. */
+  | { type: 'lost'; id: 0; message: string };

@@ -45,6 +45,24 @@ export function backendOrder(search = location.search) {
 /** Whether the URL forces a backend (?backend=NAME): no measurement then. */
 export const backendForced = (search = location.search) => ["webgpu", "webgl", "wasm", "cpu"].includes(new URLSearchParams(search).get("backend"));
 
+/** The measured choice is kept for the browser session, so other pages start without measuring again. */
+const MEMORY_KEY = "deqir-backend-choice";
+function remembered() {
+  try {
+    const k = JSON.parse(sessionStorage.getItem(MEMORY_KEY) ?? "null");
+    return k && typeof k.backend === "string" && Array.isArray(k.timings) && Array.isArray(k.reasons) ? k : undefined;
+  } catch {
+    return undefined;
+  }
+}
+function remember(c) {
+  try {
+    sessionStorage.setItem(MEMORY_KEY, JSON.stringify({backend: c.backend, timings: c.timings, reasons: c.reasons}));
+  } catch {
+    // private modes may refuse storage: the next page measures again
+  }
+}
+
 const clients = new Map();
 /**
  * One worker per backend order, started on first use; the 2-D toy asks for ["cpu"] (tiny tensors run
@@ -53,16 +71,24 @@ const clients = new Map();
 export function client(order = backendOrder(), measure = order.length === 4 && !backendForced()) {
   const key = `${order.join(",")}${measure ? ":measure" : ""}`;
   if (!clients.has(key)) {
-    const p = dataset().then(({gaussian}) =>
-      DeqirClient.start({
-        workerUrl: files.worker.href,
-        unetUrl: files.unet.href,
-        wasmPaths: Object.fromEntries(Object.entries(files.wasm).map(([k, f]) => [k, new URL(f.href, location.href).href])),
-        gaussian,
-        order,
-        measure
-      })
-    );
+    const known = measure ? remembered() : undefined;
+    const p = dataset()
+      .then(({gaussian}) =>
+        DeqirClient.start({
+          workerUrl: files.worker.href,
+          unetUrl: files.unet.href,
+          wasmPaths: Object.fromEntries(Object.entries(files.wasm).map(([k, f]) => [k, new URL(f.href, location.href).href])),
+          gaussian,
+          order,
+          measure,
+          known
+        })
+      )
+      .then((c) => {
+        if (measure && !known && c.measured) remember(c);
+        if (known && c.measured) c.fromSession = true;
+        return c;
+      });
     p.catch(() => clients.delete(key));
     clients.set(key, p);
   }
@@ -90,7 +116,7 @@ export function backendSentence(c) {
   const skipped = c.reasons.length ? ` Skipped ${c.reasons.join("; ")}.` : "";
   let why;
   if (c.timings?.length) {
-    why = `, the fastest measured on this device for ${PROBE_WORDS}: ${[...c.timings].sort((a, b) => (a.ms ?? Infinity) - (b.ms ?? Infinity)).map(timingText).join(" · ")}.`;
+    why = `, the fastest measured on this device${c.fromSession ? " (earlier in this browser session)" : ""} for ${PROBE_WORDS}: ${[...c.timings].sort((a, b) => (a.ms ?? Infinity) - (b.ms ?? Infinity)).map(timingText).join(" · ")}.`;
   } else if (backendForced() && c.backend === backendOrder()[0]) {
     why = ` (forced by ?backend=${c.backend} in the address; without it the kit measures the backends and keeps the fastest).`;
   } else if (backendForced()) {

@@ -20,6 +20,12 @@ export interface ClientOptions {
   order?: BrowserBackend[];
   /** Time every backend of `order` and keep the fastest (default); false keeps the first that works. */
   measure?: boolean;
+  /**
+   * A choice measured earlier in this browser session (another page): its backend is used without
+   * measuring again, and its times and reasons are what the page reports. Ignored if that backend no
+   * longer starts (the next in the order then runs, unmeasured).
+   */
+  known?: { backend: BrowserBackend; timings: BackendTiming[]; reasons: string[] };
   /** How long a cancelled job may take to stop by itself before its worker is terminated (ms, default 250). */
   cancelGraceMs?: number;
   /** Makes the worker (default: a module Worker of `workerUrl`). */
@@ -98,8 +104,11 @@ export class DeqirClient {
 
   static async start(o: ClientOptions): Promise<DeqirClient> {
     const c = new DeqirClient(o);
-    c.spawn(o.order ?? [...BROWSER_BACKENDS], o.measure ?? true);
+    const k = o.known;
+    if (k) c.spawn([k.backend, ...BROWSER_BACKENDS.filter((b) => b !== k.backend)], false);
+    else c.spawn(o.order ?? [...BROWSER_BACKENDS], o.measure ?? true);
     await c.readyPromise;
+    if (k && c.backend === k.backend) [c.timings, c.reasons, c.measured] = [k.timings, k.reasons, k.timings.length > 0];
     return c;
   }
 
@@ -263,6 +272,8 @@ export class DeqirClient {
   }
 
   private receive(m: FromWorker): void {
+    // Between jobs too: the next job would only fail on it.
+    if (m.type === 'lost') return this.fail(`the WebGPU device was lost (${m.message})`);
     if (this.draining?.id === m.id) {
       if (m.type === 'progress') return;
       clearTimeout(this.draining.timer);

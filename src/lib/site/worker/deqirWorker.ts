@@ -19,7 +19,7 @@ import { loadPrior, type LoadedPrior } from './loadPrior.js';
 import type { Progress } from '../progress.js';
 import type { FromWorker, InitRequest, Job, JobResult, ToWorker } from '../protocol.js';
 import { selectBackend } from '../../backend/backendSelect.js';
-import { registerWebGPU, webgpuLost } from '../../backend/webgpuBackend.js';
+import { onWebgpuLost, registerWebGPU, webgpuLost } from '../../backend/webgpuBackend.js';
 import { patchWebGPUSelect } from '../../backend/webgpuSelectRank5.js';
 import { runSolvers } from './jobs/solvers.js';
 import { runSteering } from './jobs/steering.js';
@@ -32,6 +32,8 @@ patchWebGPUSelect();
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker) => scope.postMessage(m);
+// A lost device of the backend in use: tell the page now, not when the next job fails on it.
+onWebgpuLost((why) => tf.getBackend() === 'webgpu' && post({ type: 'lost', id: 0, message: why }));
 const memory = () => {
   const m = tf.memory();
   return { numTensors: m.numTensors, numBytes: m.numBytes };
