@@ -6,6 +6,7 @@ import { UNetEpsModel } from '../src/lib/models/unet/unetModel.js';
 import { decodeWeights, encodeWeights } from '../src/lib/models/weights/safetensors.js';
 import { decodeUNet, encodeUNet } from '../src/lib/models/weights/unetWeights.js';
 import { gaussianArray } from '../src/lib/random/prng.js';
+import { rewriteHeader } from './support/weightFiles.js';
 
 /** Tiny UNet whose parameters are all random (so any swapped tensor changes the output). */
 function randomParams(seed: number) {
@@ -24,19 +25,6 @@ async function tinyFile(): Promise<Uint8Array> {
   const bytes = await encodeUNet(TINY_TEST, p, { name: 'tiny' });
   Object.values(p).forEach((t) => t.dispose());
   return bytes;
-}
-
-/** Rewrites the JSON header of a file (and its length prefix), keeping the data section. */
-function withHeader(bytes: Uint8Array, edit: (h: Record<string, any>) => void): Uint8Array {
-  const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
-  const h = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
-  edit(h);
-  const json = new TextEncoder().encode(JSON.stringify(h));
-  const out = new Uint8Array(8 + json.length + bytes.length - 8 - n);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-  out.set(json, 8);
-  out.set(bytes.subarray(8 + n), 8 + json.length);
-  return out;
 }
 
 describe('weight files (safetensors-compatible)', () => {
@@ -86,31 +74,31 @@ describe('weight files (safetensors-compatible)', () => {
     const garbage = bytes.slice();
     garbage[10] = 0xff;
     await expect(decodeUNet(garbage)).rejects.toThrow(/not valid UTF-8 JSON/);
-    const f16 = withHeader(bytes, (h) => (h['conv_in.b'].dtype = 'F16'));
+    const f16 = rewriteHeader(bytes, (h) => (h['conv_in.b'].dtype = 'F16'));
     await expect(decodeUNet(f16)).rejects.toThrow(/'conv_in.b' has dtype F16/);
-    const v2 = withHeader(bytes, (h) => (h.__metadata__.format_version = '2'));
+    const v2 = rewriteHeader(bytes, (h) => (h.__metadata__.format_version = '2'));
     await expect(decodeUNet(v2)).rejects.toThrow(/format_version '2' is not supported/);
-    const foreign = withHeader(bytes, (h) => delete h.__metadata__);
+    const foreign = rewriteHeader(bytes, (h) => delete h.__metadata__);
     await expect(decodeUNet(foreign)).rejects.toThrow(/format is 'undefined'/);
   });
 
   it('refuses files whose tensors do not match the model config', async () => {
     const bytes = await tinyFile();
-    const missing = withHeader(bytes, (h) => {
+    const missing = rewriteHeader(bytes, (h) => {
       const m = JSON.parse(h.__metadata__.config);
       m.channels = [8, 16, 16];
       m.imageShape = [8, 8, 1];
       h.__metadata__.config = JSON.stringify(m);
     });
     await expect(decodeUNet(missing)).rejects.toThrow(/missing tensors: /);
-    const wider = withHeader(bytes, (h) => {
+    const wider = rewriteHeader(bytes, (h) => {
       const m = JSON.parse(h.__metadata__.config);
       m.timeEmbedDim = 16;
       h.__metadata__.config = JSON.stringify(m);
     });
     await expect(decodeUNet(wider)).rejects.toThrow(/'temb.dense0.w' has shape \[8,32\], the model expects \[16,64\]/);
     await expect(decodeUNet(bytes, { expectConfig: { ...TINY_TEST, groups: 2 } })).rejects.toThrow(/differs from the expected/);
-    const shifted = withHeader(bytes, (h) => (h['conv_in.b'].data_offsets = [h['conv_in.b'].data_offsets[0] + 4, h['conv_in.b'].data_offsets[1] + 4]));
+    const shifted = rewriteHeader(bytes, (h) => (h['conv_in.b'].data_offsets = [h['conv_in.b'].data_offsets[0] + 4, h['conv_in.b'].data_offsets[1] + 4]));
     await expect(decodeUNet(shifted)).rejects.toThrow(/data_offsets/);
   });
 

@@ -2,6 +2,7 @@ import { deflateSync, crc32 } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { decodeWeights, encodeWeights } from '../../src/lib/models/weights/safetensors.js';
 import { MAX_IMAGE_SIDE } from '../../src/lib/restoration/limits.js';
+import { rewriteHeader } from './weightFiles.js';
 
 /**
  * The hostile-input suite's cases (test/hostileInputs.test.ts): malformed problem files, PNGs,
@@ -564,15 +565,3 @@ function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Rewrites a weight file's JSON header (and its length prefix), keeping the data section. */
-function rewriteHeader(bytes: Uint8Array, edit: (h: Record<string, any>) => void): Uint8Array {
-  const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
-  const h = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
-  edit(h);
-  const json = new TextEncoder().encode(JSON.stringify(h));
-  const out = new Uint8Array(8 + json.length + bytes.length - 8 - n);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-  out.set(json, 8);
-  out.set(bytes.subarray(8 + n), 8 + json.length);
-  return out;
-}
