@@ -111,19 +111,19 @@ async function perImage(inp: MethodInputs, one: (b: number) => Promise<{ x0: tf.
 }
 
 /**
- * Image b's restoration task at T steps with DDNM's eta (etw = nw = eta; for eta > 0 the cell's
- * per-step noise of that image, [T, 1, H, W, C]). The caller disposes the task and `owned`.
+ * Image b's restoration task at T steps with DDNM's eta (etw = nw = eta; for eta > 0 image b's
+ * rows [T, 1, H, W, C] of the cell's per-step noise `noise`). The caller disposes the task and `owned`.
  */
-function imageTask(inp: MethodInputs, b: number, T: number, eta: number) {
+function imageTask(inp: MethodInputs, b: number, T: number, eta: number, noise: tf.Tensor | undefined) {
   const [y, xT] = [pick(inp.y, b), pick(inp.xT, b) as tf.Tensor4D];
-  const z = eta > 0 ? tf.tidy(() => tf.slice(inp.noise(T), [0, b], [-1, 1])) : undefined;
+  const z = eta > 0 && noise ? tf.slice(noise, [0, b], [-1, 1]) : undefined;
   const task = prepareRestoration({ model: inp.model, operator: inp.operator, y, xT, z, sampling: { T, etw: eta, nw: eta }, sigmaY: inp.sigmaY });
   return { task, owned: [y, xT, ...(z ? [z] : [])] };
 }
 
 /** The serial DDNM(+) chain of one image, which a DeqIR solver with the same eta converges to. */
-async function serialReference(inp: MethodInputs, b: number, T: number, eta: number): Promise<Float32Array> {
-  const { task, owned } = imageTask(inp, b, T, eta);
+async function serialReference(inp: MethodInputs, b: number, T: number, eta: number, noise: tf.Tensor | undefined): Promise<Float32Array> {
+  const { task, owned } = imageTask(inp, b, T, eta, noise);
   const r = await serialChain(task);
   const data = (await r.x0.data()) as Float32Array;
   [...owned, r.x0].forEach((t) => t.dispose());
@@ -183,23 +183,30 @@ export function restorationMethods(s: MethodSettings): RestorationMethod[] {
   for (const d of s.deq) {
     methods.push({
       name: `DeqIR ${d.name} T=${T}`, family: 'DeqIR', T, oracle: false, costEstimate: T * (d.solver.maxIter ?? T) * 0.8 + T, restrict: subset,
-      run: (inp) =>
-        perImage(inp, async (b) => {
-          const eta = d.eta ?? 0;
-          const ref = await serialReference(inp, b, T, eta);
-          const { task, owned } = imageTask(inp, b, T, eta);
-          try {
-            const r = await deqRestore(task, { ...d.solver, onIteration: () => void inp.tick() }, { init: d.init });
-            const err = maxAbsDiff(await r.x0.data(), ref);
-            return {
-              x0: r.x0,
-              cost: { iterations: r.iterations, nfe: r.nfe, sequentialDepth: r.sequentialDepth, wallMs: r.wallMs, converged: r.converged, x0ErrorToSerial: err },
-            };
-          } finally {
-            task.dispose();
-            owned.forEach((t) => t.dispose());
-          }
-        }),
+      run: async (inp) => {
+        const eta = d.eta ?? 0;
+        // The cell's per-step noise, made once for all images (each image takes its own rows).
+        const noise = eta > 0 ? inp.noise(T) : undefined;
+        try {
+          return await perImage(inp, async (b) => {
+            const ref = await serialReference(inp, b, T, eta, noise);
+            const { task, owned } = imageTask(inp, b, T, eta, noise);
+            try {
+              const r = await deqRestore(task, { ...d.solver, onIteration: () => void inp.tick() }, { init: d.init });
+              const err = maxAbsDiff(await r.x0.data(), ref);
+              return {
+                x0: r.x0,
+                cost: { iterations: r.iterations, nfe: r.nfe, sequentialDepth: r.sequentialDepth, wallMs: r.wallMs, converged: r.converged, x0ErrorToSerial: err },
+              };
+            } finally {
+              task.dispose();
+              owned.forEach((t) => t.dispose());
+            }
+          });
+        } finally {
+          noise?.dispose();
+        }
+      },
     });
   }
   if (s.initOpt) {
