@@ -25,7 +25,7 @@ export async function qualitySuite(backend: string, quick: boolean, outPath?: st
   let cleanAccuracy: number | null = null;
   if (opts.model) process.stderr.write(`quality: prior weights read from ${opts.model} (sha256 ${files[settings.prior].slice(0, 12)}…)\n`);
   // Taken at the start: the commit and inputs this run measures, whatever changes while it runs.
-  const prov = provenance(settings, backend, files);
+  const prov = { ...provenance(settings, backend, files), ...(prior.earlier ? { resumedFrom: prior.earlier } : {}) };
   const save = async (complete: boolean) => {
     const body = { provenance: prov, complete, reference, cleanAccuracy, summary: summarizeCells(cells, reference), cells };
     await writeResultsFile(out, JSON.stringify(body, null, 1));
@@ -36,7 +36,7 @@ export async function qualitySuite(backend: string, quick: boolean, outPath?: st
     modelFile: opts.model,
     done: new Map(cells.map((c) => [c.key, c])),
     onCell: async (c) => {
-      cells.push(c);
+      cells.push({ ...c, gitCommit: prov.gitCommit });
       await save(false);
     },
     onProgress: progressPrinter(started),

@@ -44,6 +44,8 @@ export interface CellResult {
   /** Largest tf.memory() seen during the cell (tensor count and bytes, model weights included). */
   peakTensors: number;
   peakBytes: number;
+  /** The commit that measured this cell (a resumed file can hold cells of several runs). */
+  gitCommit?: string;
 }
 
 export const cellKey = (preset: string, sigmaY: number, method: string) => `${preset}|${sigmaY}|${method}`;

@@ -154,5 +154,6 @@ export function phantomChart(points, {T, width = 900} = {}) {
 /** "commit abc1234 (dirty), 2026-…, wasm, Intel … × 2 cores" */
 export function provenanceLine(p) {
   const commit = `${String(p.gitCommit).slice(0, 7)}${p.gitDirty ? " + uncommitted changes" : ""}`;
-  return `commit ${commit}, ${String(p.date).slice(0, 16).replace("T", " ")} UTC, backend ${p.backend}, ${p.machine.cpu} (${p.machine.cores} cores), Node ${p.node ?? ""}`.replace(/, Node $/, "");
+  const earlier = (p.resumedFrom ?? []).map((r) => `${String(r.gitCommit).slice(0, 7)}${r.gitDirty ? " + uncommitted changes" : ""}`);
+  return `commit ${commit}${earlier.length ? ` (resuming cells from ${earlier.join(", ")})` : ""}, ${String(p.date).slice(0, 16).replace("T", " ")} UTC, backend ${p.backend}, ${p.machine.cpu} (${p.machine.cores} cores), Node ${p.node ?? ""}`.replace(/, Node $/, "");
 }
