@@ -24,7 +24,9 @@ describe('a resumable results file', () => {
 
   it('starts fresh when the settings differ, the file is missing or not JSON', () => {
     const path = file({ provenance: { settings: { a: 1 }, gitCommit: 'abc' }, cells: [1] });
-    expect(readResumable(path, { a: 2 }, units)).toMatchObject({ units: [], earlier: undefined });
+    const other = readResumable(path, { a: 2 }, units);
+    expect(other.units).toEqual([]);
+    expect(other.earlier).toBeUndefined();
     expect(readResumable(path + '.missing', { a: 1 }, units).units).toEqual([]);
     const bad = file('');
     writeFileSync(bad, '{not json');
