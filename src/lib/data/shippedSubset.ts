@@ -1,6 +1,11 @@
+import { EMOJI_CATEGORIES, EMOJI_SHAPE } from './emoji.js';
+import { FASHION_CLASSES, labelledFromIdx, type LabelledImages } from './labelledImages.js';
+import { DeqirError } from '../errors.js';
+
 /**
- * The image subset shipped in data/: 256 Fashion-MNIST test images with provenance
- * (scripts/makeBenchmarkSubset.ts). Browser-safe: names and index ranges only, no I/O.
+ * The image subsets shipped in data/, each with a provenance file: 256 Fashion-MNIST test images
+ * (scripts/makeBenchmarkSubset.ts) and 256 colour emoji test images (scripts/makeEmojiData.ts).
+ * Browser-safe: names, shapes and index ranges, and a check of loaded bytes; no file I/O.
  */
 export const SUBSET_FILES = {
   images: 'fashion-mnist-test-256-images-idx3-ubyte',
@@ -15,3 +20,55 @@ export const PICKER_IMAGES = 128;
 
 /** Indices 128..255: the images the site's diagonal Gaussian prior is fitted to. */
 export const PRIOR_FIT_IMAGES: readonly number[] = Array.from({ length: SUBSET_SIZE - PICKER_IMAGES }, (_, i) => PICKER_IMAGES + i);
+
+/** One shipped subset: files relative to data/ (a .gz name is a gzip-compressed IDX file), its shape and class names. */
+export interface ShippedSubset {
+  readonly name: string;
+  readonly images: string;
+  readonly labels: string;
+  readonly provenance: string;
+  readonly count: number;
+  /** [height, width, channels] of one image. */
+  readonly shape: readonly [number, number, number];
+  readonly classNames: readonly string[];
+}
+
+/** The grey subset (the default everywhere). */
+export const FASHION_SUBSET: ShippedSubset = { name: 'Fashion-MNIST', ...SUBSET_FILES, count: SUBSET_SIZE, shape: [28, 28, 1], classNames: FASHION_CLASSES };
+
+/**
+ * The colour subset: 128 test-split emoji, each as its Twemoji image then its Noto image; images
+ * 0..127 and 128..255 hold different emoji (alternate emoji in sort order), so the PICKER_IMAGES /
+ * PRIOR_FIT_IMAGES halves never share an emoji. Images are gzipped (262 KB instead of 786 KB).
+ */
+export const EMOJI_SUBSET: ShippedSubset = {
+  name: 'Emoji 32x32 RGB',
+  images: 'emoji/emoji32-test-256-images-idx4-ubyte.gz',
+  labels: 'emoji/emoji32-test-256-labels-idx1-ubyte',
+  provenance: 'emoji/emoji32-test-256.provenance.json',
+  count: 256,
+  shape: EMOJI_SHAPE,
+  classNames: EMOJI_CATEGORIES,
+};
+
+/** Parses a subset's (already gunzipped) IDX bytes and checks count, shape and labels against its definition. */
+export function subsetFromIdx(subset: ShippedSubset, imageBytes: Uint8Array, labelBytes: Uint8Array): LabelledImages {
+  const set = labelledFromIdx(imageBytes, labelBytes, `${subset.name} subset`);
+  const got = [set.count, set.height, set.width, set.channels];
+  const want = [subset.count, ...subset.shape];
+  if (got.some((g, i) => g !== want[i])) throw new DeqirError('dataset', `${subset.name} subset has shape [${got}], expected [${want}]`);
+  const bad = set.labels.findIndex((l) => l >= subset.classNames.length);
+  if (bad >= 0) throw new DeqirError('dataset', `${subset.name} subset: image ${bad} has label ${set.labels[bad]}, beyond its ${subset.classNames.length} classes`);
+  return set;
+}
+
+/** gunzip in the browser (and Node >= 18) via DecompressionStream, for the .gz subset files. */
+export async function gunzipBrowser(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** A subset from the bytes of its files as fetched (the images gunzipped here when the name ends in .gz). */
+export async function subsetFromFiles(subset: ShippedSubset, imageFile: Uint8Array, labelFile: Uint8Array): Promise<LabelledImages> {
+  return subsetFromIdx(subset, subset.images.endsWith('.gz') ? await gunzipBrowser(imageFile) : imageFile, labelFile);
+}

@@ -1,14 +1,22 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { labelledFromIdx, type LabelledImages } from '../data/labelledImages.js';
-import { SUBSET_FILES } from '../data/shippedSubset.js';
+import type { LabelledImages } from '../data/labelledImages.js';
+import { FASHION_SUBSET, subsetFromIdx, type ShippedSubset } from '../data/shippedSubset.js';
 import { DeqirError } from '../errors.js';
+import { INPUT_FILE_MAX_BYTES } from '../restoration/limits.js';
+import { gunzipDataset } from './emojiSource.js';
 import { readInputFileSync } from './inputFile.js';
 
-/** The shipped benchmark subset (data/, with provenance): 256 Fashion-MNIST test images. */
-export function loadBenchmarkSubset(dataDir = 'data'): LabelledImages {
+/**
+ * A shipped benchmark subset (data/, with provenance): by default the 256 Fashion-MNIST test
+ * images; EMOJI_SUBSET gives the 256 colour emoji test images ([256, 32, 32, 3]).
+ */
+export function loadBenchmarkSubset(dataDir = 'data', subset: ShippedSubset = FASHION_SUBSET): LabelledImages {
   const path = (f: string) => join(dataDir, f);
-  for (const f of [SUBSET_FILES.images, SUBSET_FILES.labels])
-    if (!existsSync(path(f))) throw new DeqirError('dataset', `benchmark subset file ${path(f)} not found (run scripts/makeBenchmarkSubset.ts)`);
-  return labelledFromIdx(readInputFileSync(path(SUBSET_FILES.images), 'dataset'), readInputFileSync(path(SUBSET_FILES.labels), 'dataset'), 'benchmark subset');
+  for (const f of [subset.images, subset.labels])
+    if (!existsSync(path(f)))
+      throw new DeqirError('dataset', `benchmark subset file ${path(f)} not found (run ${subset === FASHION_SUBSET ? 'scripts/makeBenchmarkSubset.ts' : 'scripts/makeEmojiData.ts --subset'})`);
+  const raw = readInputFileSync(path(subset.images), 'dataset');
+  const images = subset.images.endsWith('.gz') ? gunzipDataset(raw, path(subset.images), INPUT_FILE_MAX_BYTES.dataset) : raw;
+  return subsetFromIdx(subset, images, readInputFileSync(path(subset.labels), 'dataset'));
 }
