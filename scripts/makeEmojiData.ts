@@ -49,7 +49,14 @@ const { values: a } = parseArgs({
   },
 });
 const seed = Number(a.seed);
-const pkgs = ensureEmojiPackages(a.cache, !a['no-fetch']);
+const pkgs = (() => {
+  try {
+    return ensureEmojiPackages(a.cache, !a['no-fetch']);
+  } catch (e) {
+    console.error(`makeEmojiData: ${(e as Error).message}`);
+    process.exit(1);
+  }
+})();
 
 /** The licence statements inside the packages, found line by line (the build stops if one is missing). */
 function licenceLines(pkg: EmojiPackage): Record<string, string[]> {
@@ -141,11 +148,18 @@ console.log(`wrote ${outDir}/: train ${summary.train.images} images (${summary.t
 for (const split of ['train', 'test'] as const) console.log(`  ${split}: ${JSON.stringify(summary[split].perCategory)}`);
 
 if (a.subset) {
-  // 128 test emoji that keep both vendors' images, chosen by seed; alternate ones (in sort order) fill images 0..127 and 128..255.
+  // 128 test emoji from 128 different groups (each group's first emoji in sort order that keeps both vendors' images),
+  // chosen by seed; alternate ones (in sort order) fill images 0..127 and 128..255.
   const test = built.splits.test;
   const rowsOf = new Map<string, number[]>();
   test.items.forEach((it, r) => rowsOf.set(it.unified, [...(rowsOf.get(it.unified) ?? []), r]));
-  const eligible = [...rowsOf.entries()].filter(([, rows]) => rows.length === pkgs.length);
+  const seenGroups = new Set<string>();
+  const eligible = [...rowsOf.entries()].filter(([, rows]) => {
+    const group = test.items[rows[0]].group;
+    if (rows.length !== pkgs.length || seenGroups.has(group)) return false;
+    seenGroups.add(group);
+    return true;
+  });
   const nEmoji = EMOJI_SUBSET.count / pkgs.length;
   const chosen = seededSubset(eligible.length, nEmoji, seed).map((i) => eligible[i]);
   const ordered = [...chosen.filter((_, i) => i % 2 === 0), ...chosen.filter((_, i) => i % 2 === 1)];
@@ -167,14 +181,16 @@ if (a.subset) {
   const prov = {
     dataset: 'Emoji 32x32 RGB: Twemoji and Noto Emoji images from the emoji-datasource npm packages',
     split: `test (${summary.test.images} images of ${summary.test.emoji} emoji; the train split, ${summary.train.images} images, is rebuilt by \`npm run data:emoji\`)`,
-    license: 'images: Twemoji CC-BY-4.0 (c) Twitter, Inc and other contributors / jdecked; Noto Emoji Apache-2.0 (c) Google; see README.md in this folder',
+    license:
+      'images: Twemoji graphics (Twitter, Inc and other contributors; jdecked/twemoji fork) under CC-BY-4.0, Noto Emoji graphics (Google) under Apache-2.0; ' +
+      'the packages themselves (code, emoji.json) MIT, Copyright (c) 2013 Cal Henderson; see README.md and LICENSE-Apache-2.0.txt in this folder',
     obtainedFrom: `npm registry: ${pkgs.map((p) => `${p.name}@${p.version}`).join(', ')}`,
     packages,
     emojiJsonSha256: built.emojiJsonSha256,
     licences,
     settings,
     selection:
-      `seededSubset(${eligible.length}, ${nEmoji}, seed ${seed}) over the test emoji that keep an image in both vendors (in sort order); ` +
+      `seededSubset(${eligible.length}, ${nEmoji}, seed ${seed}) over the test split's groups, each represented by its first emoji (sort order) that keeps an image in both vendors; ` +
       `images 0..${rows.length / 2 - 1} are the 1st, 3rd, 5th... chosen emoji, ${rows.length / 2}..${rows.length - 1} the 2nd, 4th...; each emoji as its twitter then its google image`,
     seed,
     count: rows.length,
@@ -192,6 +208,8 @@ if (a.subset) {
   };
   await writeFileAtomic(path(EMOJI_SUBSET.images), imgBytes);
   await writeFileAtomic(path(EMOJI_SUBSET.labels), labBytes);
-  await writeFileAtomic(path(EMOJI_SUBSET.provenance), JSON.stringify(prov, null, 2) + '\n');
+  // One line per image keeps the file short and readable.
+  const text = JSON.stringify({ ...prov, images: '@IMAGES@' }, null, 2).replace('"@IMAGES@"', `[\n${images.map((im) => `    ${JSON.stringify(im)}`).join(',\n')}\n  ]`);
+  await writeFileAtomic(path(EMOJI_SUBSET.provenance), text + '\n');
   console.log(`wrote ${rows.length} test images to ${dirname(path(EMOJI_SUBSET.images))}/ (${imgBytes.length} bytes gzipped; classes ${JSON.stringify(prov.classCounts)})`);
 }
