@@ -375,12 +375,13 @@ describe('the research site in headless Chromium', () => {
     const { page, errors } = await open(browser, '/gradients.html?T=20&pk=20&ptau=1&prior=unet');
     const first = await waitDone(page, 180_000);
     console.log(`gradients at T = 20, k = 20: ${first}`);
-    expect(first).toMatch(/^(error: .*(estimated|budget).*(lower k|T)|done)/);
+    expect(first).toMatch(/^(error: .*(estimated|budget).*phantom steps K or T|done)/);
+    expect(first).not.toMatch(/chunkSize|--[a-z]/);
     expect(await page.locator('[data-role=freshness]').getAttribute('data-state')).toBe(first.startsWith('done') ? 'live' : 'stale');
     await page.screenshot({ path: `${SHOTS}/gradients-refused.png`, fullPage: true });
     // Refused before it allocated: the same worker carries on.
     expect(await page.evaluate(async () => (await (window as unknown as DeqirWindow).__deqir.client()).restarts)).toBe(0);
-    await page.$eval('input[name="phantom steps k"]', (el: HTMLInputElement) => {
+    await page.$eval('input[name="phantom steps K"]', (el: HTMLInputElement) => {
       el.value = '1';
       el.dispatchEvent(new Event('change'));
     });

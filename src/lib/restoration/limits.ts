@@ -163,9 +163,11 @@ export function memoryBudgetBytes(mb: number = MEMORY_BUDGET_MB.default): number
 
 /**
  * Refuses a job whose estimate exceeds the budget, before it allocates, with the estimate, the
- * budget, the biggest parts and what to change (`hint`, e.g. the CLI's flag).
+ * budget, the biggest parts and what to change: the library's general advice plus `hint` (e.g. the
+ * CLI's flag), or only `advice` where the caller's user has other controls (a page's sliders: no
+ * batch, chunk size or flag to change there).
  */
-export function checkMemoryBudget(estimate: MemoryEstimate, budgetBytes: number, hint = ''): void {
+export function checkMemoryBudget(estimate: MemoryEstimate, budgetBytes: number, hint = '', { advice }: { advice?: string } = {}): void {
   if (estimate.bytes <= budgetBytes) return;
   const mb = (b: number) => `${(b / 2 ** 20).toFixed(b < 2 ** 20 ? 2 : 0)} MiB`;
   const parts = Object.entries(estimate.parts)
@@ -176,6 +178,6 @@ export function checkMemoryBudget(estimate: MemoryEstimate, budgetBytes: number,
     .join(', ');
   throw new ResourceError(
     `this job needs an estimated ${mb(estimate.bytes)}, over the memory budget of ${mb(budgetBytes)} (${parts}); ` +
-      `use fewer steps T, a smaller batch or image, solver.chunkSize${hint ? `, or ${hint}` : ''}`,
+      (advice ?? `use fewer steps T, a smaller batch or image, solver.chunkSize${hint ? `, or ${hint}` : ''}`),
   );
 }

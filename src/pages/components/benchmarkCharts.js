@@ -136,7 +136,7 @@ export function phantomChart(points, {T, width = 900} = {}) {
   return Plot.plot({
     width,
     height: 300,
-    x: {label: "k (damped steps back-propagated from the fixed point)", ticks: [...new Set(points.map((d) => d.k))]},
+    x: {label: "K (damped steps back-propagated from the fixed point)", ticks: [...new Set(points.map((d) => d.k))]},
     y: {label: "cosine to the exact gradient", domain: [-1, 1], grid: true},
     fx: {label: null},
     color: {legend: true, type: "ordinal", label: "τ"},
@@ -146,7 +146,7 @@ export function phantomChart(points, {T, width = 900} = {}) {
       T ? Plot.ruleX([T], {stroke: "currentColor", strokeDasharray: "4 3"}) : null,
       Plot.line(points, {x: "k", y: "cosine", stroke: "tau", z: "tau"}),
       Plot.dot(points, {x: "k", y: "cosine", fill: "tau", r: 3}),
-      Plot.tip(points, Plot.pointer({x: "k", y: "cosine", title: (d) => `${d.wrt}, k = ${d.k}, τ = ${d.tau}\ncosine ${d.cosine.toFixed(4)}, relative L2 error ${d.relL2.toPrecision(3)}\n${formatMs(d.wallMs)}, ${d.nfe} NFE-equivalents`}))
+      Plot.tip(points, Plot.pointer({x: "k", y: "cosine", title: (d) => `${d.wrt}, K = ${d.k}, τ = ${d.tau}\ncosine ${d.cosine.toFixed(4)}, relative L2 error ${d.relL2.toPrecision(3)}\n${formatMs(d.wallMs)}, ${d.nfe} NFE-equivalents`}))
     ]
   });
 }

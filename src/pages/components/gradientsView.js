@@ -1,6 +1,6 @@
 import {DEFAULT_SETTINGS, GRADIENT_METHODS, NULL_SPACE_TASKS, PAGE_T_MAX, TASK_LABELS, T_RANGE, rectRegion, settingsFromParams, settingsToParams} from "../_deqir/deqir-client.js";
 import {range, select} from "./controls.js";
-import {heatmapCanvas, imageCanvas} from "./imageCanvas.js";
+import {colourBar, heatmapCanvas, imageCanvas} from "./imageCanvas.js";
 import {figure, figureRow} from "./imagePanel.js";
 import {liveJob} from "./liveJob.js";
 import {regionPicker} from "./regionPicker.js";
@@ -76,7 +76,7 @@ export function gradientsView(precomputed) {
       select("task", NULL_SPACE_TASKS.map((t) => [t, TASK_LABELS[t]]), s.task, (v) => change({settings: {task: v}})),
       select("image", PICKER.map((i) => [i, `test image ${i}`]), s.image, (v) => change({settings: {image: +v}})),
       range("T", {min: T_RANGE.min, max: PAGE_T_MAX.gradients, value: s.T}, (T) => change({settings: {T}})),
-      range("phantom steps k", {min: 1, max: 20, value: o.pk}, (pk) => change({view: {pk}})),
+      range("phantom steps K", {min: 1, max: 20, value: o.pk}, (pk) => change({view: {pk}})),
       range("phantom τ", {min: 0.05, max: 1, step: 0.05, value: o.ptau, format: (v) => v.toFixed(2)}, (ptau) => change({view: {ptau}})),
       document.createElement("br"),
       select("show", GRADIENT_METHODS.map((m) => [m, m === "serial" ? "serial back-propagation" : m]), o.show, (v) => change({view: {show: v}}, {recompute: false})),
@@ -95,32 +95,34 @@ export function gradientsView(precomputed) {
     const row = figureRow([
       figure(picker, "restored x₀ — drag to choose a region", {note: `${rect.x1 - rect.x0}×${rect.y1 - rect.y0} px at (${rect.x0}, ${rect.y0})`}),
       figure(imageCanvas(r.images.y, r.yShape, {scale: 4}), "measurement y"),
-      figure(heatmapCanvas(dy, r.yShape, {scale: 4}), `∂L/∂y (${o.part === "prior" ? "through the prior" : "total"})`, {note: maxAbs(dy)}),
+      figure(withColourBar(heatmapCanvas(dy, r.yShape, {scale: 4}), dy), `∂L/∂y (${o.part === "prior" ? "through the prior" : "total"})`, {note: maxAbs(dy)}),
       figure(imageCanvas(r.images.xT.map((v) => v / 3), img, {scale: 4}), "initial noise x_T (÷3)"),
-      figure(heatmapCanvas(m.dxT, img, {scale: 4}), "∂L/∂x_T", {note: maxAbs(m.dxT)})
+      figure(withColourBar(heatmapCanvas(m.dxT, img, {scale: 4}), m.dxT), "∂L/∂x_T", {note: maxAbs(m.dxT)})
     ]);
     const legend = document.createElement("div");
     legend.style.cssText = "font-size:12px;color:var(--theme-foreground-muted)";
-    legend.textContent = `L = mean of x₀ over the region (loss ${m.loss.toFixed(4)}). Heatmaps: red raises L, blue lowers it, white 0; each map scaled to its own largest value. Method shown: ${m.method}.`;
+    legend.textContent = `L = mean of x₀ over the region (loss ${m.loss.toFixed(4)}). Method shown: ${m.method}. Each heatmap has its own colour bar, symmetric about 0 (white): red raises L, blue lowers it; axes are pixel columns (→) and rows (↓) of y or x_T.`;
     const ref = r.maps[0].agreement.reference;
+    const refMap = r.maps.find((x) => x.method === ref) ?? r.maps[0];
     const rows = r.maps.map((x) => [
       x.method,
       String(x.forwardIterations),
       String(x.adjointIterations),
       String(x.nfeEquivalent),
       formatMs(x.wallMs),
-      x.agreement.dy.relativeL2.toExponential(1),
-      x.agreement.dy.cosine.toFixed(3),
-      x.agreement.dxT.relativeL2.toExponential(1),
-      x.agreement.dxT.cosine.toFixed(3)
+      ...agreementCells(x.dy, refMap.dy, x.agreement.dy),
+      ...agreementCells(x.dxT, refMap.dxT, x.agreement.dxT)
     ]);
+    const zeroNote = r.maps.some((x) => isZero(x.dxT) || isZero(x.dy))
+      ? " “—”: a gradient that is exactly zero has no direction, so its cosine (and, against a zero reference, its relative error) does not exist; e.g. a region of whole 4 × 4 blocks in SR ×4 depends on y only, so ∂L/∂x_T = 0 for every method."
+      : "";
     figures.replaceChildren(
       row,
       legend,
       table(
         ["method", "forward iterations", "adjoint iterations / steps", "NFE-equivalent", "wall time", `∂y: rel. L2 to ${ref}`, "∂y: cosine", `∂x_T: rel. L2 to ${ref}`, "∂x_T: cosine"],
         rows,
-        {caption: `${r.task}, T = ${r.T}, model ${r.model}. ${caption} NFE-equivalent counts a network forward as 1 and a vector-Jacobian product as 2, per image.`}
+        {caption: `${r.task}, T = ${r.T}, model ${r.model}. ${caption} NFE-equivalent counts a network forward as 1 and a vector-Jacobian product as 2, per image.${zeroNote}`}
       )
     );
   };
@@ -131,4 +133,61 @@ export function gradientsView(precomputed) {
   const key = (st, rect, pk, ptau) => JSON.stringify([settingsToParams(st).toString(), rect, pk, ptau]);
   if (key(s, o.rect, o.pk, o.ptau) !== key(base, precomputed.rect, precomputed.request.phantomSteps, precomputed.request.phantomTau)) compute();
   return root;
+}
+
+const isZero = (a) => a.every((v) => v === 0);
+const norm = (a) => Math.sqrt(a.reduce((p, v) => p + v * v, 0));
+
+/**
+ * [relative L2, cosine] of a gradient against the reference, as table cells. A zero gradient has no
+ * direction: its cosine is "—", and a relative error against a zero reference does not exist either.
+ */
+export function agreementCells(g, ref, agreement) {
+  const gz = isZero(g), rz = isZero(ref);
+  if (gz && rz) return ["— (both 0)", "— (both 0)"];
+  if (rz) return ["— (reference 0)", "— (reference 0)"];
+  return [agreement.relativeL2.toExponential(1), gz ? "— (this one is 0)" : agreement.cosine.toFixed(3)];
+}
+
+/**
+ * What the phantom gradient gets right and wrong in a result, computed from its maps against the
+ * exact reference: {dy: {cosine, lengthRatio, relativeL2}, dxT: {...}} (null where undefined).
+ */
+export function phantomAgreement(result) {
+  const ph = result.maps.find((m) => m.method === "phantom");
+  if (!ph) return null;
+  const ref = result.maps.find((m) => m.method === ph.agreement.reference) ?? result.maps[0];
+  const one = (wrt) => {
+    if (isZero(ref[wrt]) || isZero(ph[wrt])) return null;
+    return {cosine: ph.agreement[wrt].cosine, relativeL2: ph.agreement[wrt].relativeL2, lengthRatio: norm(ph[wrt]) / norm(ref[wrt])};
+  };
+  return {reference: ref.method, dy: one("dy"), dxT: one("dxT")};
+}
+
+/** A heatmap with its colour bar (−max … 0 … +max) beside it. */
+function withColourBar(canvas, data) {
+  const box = document.createElement("div");
+  box.style.cssText = "display:inline-flex;gap:4px;align-items:stretch";
+  box.append(canvas, colourBar(Math.max(...data.map(Math.abs)), {height: parseFloat(canvas.style.height)}));
+  return box;
+}
+
+/**
+ * The page's sentences about the phantom gradient, computed from the precomputed view's maps (so they
+ * cannot contradict its table): direction (cosine) and size (length ratio) through y and x_T.
+ */
+export function phantomSentences(precomputed) {
+  const a = phantomAgreement(precomputed.result);
+  const {phantomSteps: K, phantomTau: tau} = precomputed.request;
+  const f2 = (v) => v.toFixed(2);
+  if (!a) return "";
+  const head = `In the first view above (T = ${precomputed.settings.T}, K = ${K}, τ = ${tau}, against ${a.reference} back-propagation):`;
+  const way = (c) => (c > 0.95 ? "points almost the same way as the exact one" : c > 0.5 ? "points roughly the same way as the exact one" : c > -0.5 ? "is nearly unrelated in direction to the exact one" : "points against the exact one");
+  const dy = a.dy
+    ? `its ∂L/∂y ${way(a.dy.cosine)} (cosine ${f2(a.dy.cosine)}) with ${f2(a.dy.lengthRatio)} times its length, a relative L2 error of ${f2(a.dy.relativeL2)}${K === 1 && Math.abs(a.dy.lengthRatio - tau) < 0.5 * tau ? ` (one damped step passes on only about τ = ${tau} of the A⁺ path)` : ""}.`
+    : "its ∂L/∂y has no direction to compare (a zero gradient).";
+  const dxT = a.dxT
+    ? `Its ∂L/∂x_T ${way(a.dxT.cosine)} (cosine ${f2(a.dxT.cosine)}, length ratio ${f2(a.dxT.lengthRatio)}, relative L2 error ${f2(a.dxT.relativeL2)})${K < precomputed.settings.T ? `: x_T reaches x₀ only through all T rows of the chain, and K = ${K} < T steps cut that path` : ""}.`
+    : "Its ∂L/∂x_T has no direction to compare (a zero gradient).";
+  return `${head} ${dy} ${dxT}`;
 }

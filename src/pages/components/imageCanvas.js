@@ -43,3 +43,22 @@ export function heatmapCanvas(data, shape, {max, ...opts} = {}) {
   };
   return pixelCanvas(shape, (i) => color(data[i]), opts);
 }
+
+/**
+ * A vertical colour bar for `heatmapCanvas`'s diverging scale: +max (red) at the top, 0 (white) in the
+ * middle, −max (blue) at the bottom, with those three values written beside it.
+ */
+export function colourBar(max, {height = 112, width = 10} = {}) {
+  const H = Math.max(40, Math.round(height));
+  const svg = d3.create("svg").attr("width", width + 46).attr("height", H).attr("role", "img").attr("aria-label", `colour scale from ${-max} to ${max}`).style("overflow", "visible");
+  const id = `deqir-bar-${Math.random().toString(36).slice(2)}`;
+  const grad = svg.append("defs").append("linearGradient").attr("id", id).attr("x1", 0).attr("x2", 0).attr("y1", 0).attr("y2", 1);
+  for (let i = 0; i <= 10; i++) grad.append("stop").attr("offset", `${i * 10}%`).attr("stop-color", d3.interpolateRdBu(i / 10));
+  svg.append("rect").attr("width", width).attr("height", H).attr("fill", `url(#${id})`).attr("stroke", "currentColor").attr("stroke-opacity", 0.3);
+  const fmt = (v) => (v === 0 ? "0" : v.toExponential(1));
+  const label = (text, y, baseline) => svg.append("text").attr("x", width + 3).attr("y", y).attr("font-size", 9).attr("fill", "currentColor").attr("dominant-baseline", baseline).text(text);
+  label(`+${fmt(max || 0)}`, 0, "hanging");
+  label("0", H / 2, "middle");
+  label(`−${fmt(max || 0)}`, H, "auto");
+  return svg.node();
+}

@@ -15,6 +15,9 @@ export function residualPlot(runs, {tol, width = 640, height = 280} = {}) {
     color: {legend: true},
     marks: [
       tol ? Plot.ruleY([tol], {stroke: "currentColor", strokeDasharray: "4 3"}) : null,
+      tol ? Plot.text([tol], {y: (d) => d, frameAnchor: "left", dx: 4, dy: -7, text: () => `tol ${tol}`, fontSize: 10}) : null,
+      Plot.ruleY([1], {stroke: "currentColor", strokeOpacity: 0.3}),
+      Plot.text([1], {y: (d) => d, frameAnchor: "right", dx: -4, dy: -7, text: () => "residual = 1: F(X) moves X by its own size", fontSize: 10, fillOpacity: 0.7}),
       Plot.line(data, {x: "iteration", y: "residual", stroke: "solver", marker: "dot"}),
       Plot.tip(data, Plot.pointer({x: "iteration", y: "residual", stroke: "solver"}))
     ]

@@ -11,9 +11,10 @@ const SOLVERS = ["picard", "anderson", "anderson-per-row"];
 /**
  * Every solver on one restoration: residual curves, a residual heatmap (timestep × iteration) and
  * a cost table. Precomputed first; changing a slider solves again on this device. The settings
- * live in the URL (same keys as the overview).
+ * live in the URL (same keys as the overview). `note(comparison, settings)` returns an element drawn
+ * under the figures, redrawn with them (a sentence computed from the runs shown).
  */
-export function solversView(precomputed) {
+export function solversView(precomputed, {note} = {}) {
   const root = document.createElement("div");
   const fromUrl = new URLSearchParams(location.search);
   let s = settingsFromParams(fromUrl, {...DEFAULT_SETTINGS, ...precomputed.settings, mask: null});
@@ -27,7 +28,8 @@ export function solversView(precomputed) {
       residualPlot(comparison.runs, {tol: s.tol}),
       select("heatmap of", SOLVERS.map((v) => [v, v]), heat, (v) => ((heat = v), draw())),
       residualHeatmap(comparison.runs.find((r) => r.solver === heat) ?? comparison.runs[0]),
-      solverTable(comparison, {caption})
+      solverTable(comparison, {caption}),
+      ...(note ? [note(comparison, s)] : [])
     );
   const live = (patch) => {
     s = {...s, ...patch};

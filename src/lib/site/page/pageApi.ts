@@ -15,3 +15,8 @@ export { boxMask } from '../../operators/masks.js';
 export { TOY_COMPONENTS } from '../toyComponents.js';
 export { AbortError } from '../../errors.js';
 export * from '../gradientSettings.js';
+// The schedule and step scalars (no TF.js): the pages compute the timestep grid and the closed
+// form's weights from the same code the solver uses, instead of quoting numbers.
+export { linearSchedule } from '../../schedule/linearSchedule.js';
+export { stepCoefficients } from '../../schedule/stepCoefficients.js';
+export { timestepSubsequence } from '../../schedule/timesteps.js';

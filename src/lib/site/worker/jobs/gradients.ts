@@ -66,7 +66,9 @@ export function gradientJobEstimate(model: EpsModel, s: JobSettings, req: Gradie
 export async function runGradients(model: EpsModel, s: JobSettings, truth: Float32Array, req: GradientRequest, opts: RunOptions = {}): Promise<GradientsResult> {
   if (req.methods.length === 0) throw new ParameterError('gradients: choose at least one method');
   // Refused with the reason before anything is allocated, instead of aborting the worker.
-  checkMemoryBudget(gradientJobEstimate(model, s, req), memoryBudgetBytes(WORKER_MEMORY_BUDGET_MB), 'lower k (phantom steps) or T');
+  checkMemoryBudget(gradientJobEstimate(model, s, req), memoryBudgetBytes(WORKER_MEMORY_BUDGET_MB), '', {
+    advice: 'lower the phantom steps K or T with the sliders (the browser worker keeps within this budget so that it does not run out of memory)',
+  });
   const p = await jobProblem(model, s, truth);
   const loss = restorationLoss({ kind: 'region', mask: req.region }, p.operator, 1);
   try {
