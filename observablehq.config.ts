@@ -35,6 +35,7 @@ export default {
 @media (max-width: 640px) {
   #observablehq-main table { display: block; overflow-x: auto; max-width: 100%; }
   #observablehq-main label { flex-wrap: wrap; }
+  .deqir-benchmark-table td, .deqir-benchmark-table th { white-space: nowrap; }
 }
 </style>`,
 };

@@ -15,7 +15,7 @@ const pm = (s, digits) => (s.mean == null ? "—" : `${s.mean.toFixed(digits)}${
  * A mean ± 95 % CI of `stat(row)` per method, one panel per task and noise level: the shape both
  * quality charts share. Rows whose stat is missing are left out.
  */
-function intervalChart(summary, stat, {xLabel, zeroRule = false, tip, width = 900}) {
+function intervalChart(summary, stat, {xLabel, xLabelShort = xLabel, zeroRule = false, tip, width = 900}) {
   const data = summary
     .filter((r) => stat(r) && Number.isFinite(stat(r).mean))
     .map((r) => {
@@ -23,15 +23,19 @@ function intervalChart(summary, stat, {xLabel, zeroRule = false, tip, width = 90
       return {...r, cell: taskLabel(r), label: `${r.method}${r.oracle ? " ⚑" : ""}`, v: v.mean, lo: v.mean - (v.ci95 || 0), hi: v.mean + (v.ci95 || 0)};
     });
   const methods = [...new Set(data.map((d) => d.label))];
+  // On a phone the full method names and the facet names beside the panels leave no room for the
+  // data: short names on the axis (full ones in the tip) and the facet names turned upright.
+  const narrow = width < 640;
+  const short = shortNames(methods);
   return Plot.plot({
     width,
     height: 60 + 16 * methods.length * new Set(data.map((d) => d.cell)).size,
-    marginLeft: Math.min(330, width * 0.45),
-    x: {label: xLabel, grid: true},
-    y: {label: null, domain: methods},
-    fy: {label: null},
+    marginLeft: narrow ? Math.min(190, width * 0.5) : Math.min(330, width * 0.45),
+    x: {label: narrow ? xLabelShort : xLabel, grid: true, ticks: narrow ? 4 : undefined},
+    y: {label: null, domain: methods, tickFormat: narrow ? (m) => short.get(m) : undefined},
+    fy: {label: null, tickRotate: narrow ? 90 : 0},
     color: {legend: true, domain: FAMILY_ORDER},
-    facet: {data, y: "cell", marginRight: 120},
+    facet: {data, y: "cell", marginRight: narrow ? 22 : 120},
     marks: [
       zeroRule ? Plot.ruleX([0], {stroke: "currentColor", strokeOpacity: 0.5}) : null,
       Plot.ruleY(data, {y: "label", x1: "lo", x2: "hi", stroke: "family"}),
@@ -41,9 +45,25 @@ function intervalChart(summary, stat, {xLabel, zeroRule = false, tip, width = 90
   });
 }
 
+/**
+ * Shorter method names for a narrow axis: the parenthesised details and "serial" dropped ("plain"
+ * kept), as long as every name stays distinct; otherwise the full names.
+ */
+export function shortNames(methods) {
+  const shorten = (m) =>
+    m
+      .replace(/\(plain, no noise handling\)/, "plain")
+      .replace(/\s*\([^)]*\)/g, "")
+      .replace(/\bserial\s+/, "")
+      .replace(/\s+/g, " ")
+      .trim();
+  const out = new Map(methods.map((m) => [m, shorten(m)]));
+  return new Set(out.values()).size === methods.length ? out : new Map(methods.map((m) => [m, m]));
+}
+
 /** PSNR (mean ± 95 % CI over images) per method, one panel per task and noise level. */
 export function psnrChart(summary, {width = 900} = {}) {
-  return intervalChart(summary, (r) => r.psnr, {xLabel: "PSNR (dB), mean ± 95 % CI", width, tip: (d) => `PSNR ${pm(d.psnr, 2)} dB, SSIM ${pm(d.ssim, 3)} (n = ${d.n})`});
+  return intervalChart(summary, (r) => r.psnr, {xLabel: "PSNR (dB), mean ± 95 % CI", xLabelShort: "PSNR (dB) ± 95 % CI", width, tip: (d) => `PSNR ${pm(d.psnr, 2)} dB, SSIM ${pm(d.ssim, 3)} (n = ${d.n})`});
 }
 
 /**
@@ -53,6 +73,7 @@ export function psnrChart(summary, {width = 900} = {}) {
 export function pairedChart(summary, {width = 900} = {}) {
   return intervalChart(summary, (r) => r.psnrVsReference, {
     xLabel: "PSNR − reference chain on the same images (dB), mean ± 95 % CI",
+    xLabelShort: "Δ PSNR vs reference (dB) ± 95 % CI",
     zeroRule: true,
     width,
     tip: (d) => `Δ PSNR ${pm(d.psnrVsReference, 2)} dB (n = ${d.psnrVsReference.n} paired images)`
@@ -78,8 +99,10 @@ export function x0ErrorChart(runs, {target, width = 900} = {}) {
     width,
     height: 520,
     y: {type: "log", label: "max |x₀ − serial x₀|", grid: true},
-    x: {label: "iteration"},
-    fx: {label: null},
+    x: {label: "iteration", ticks: width < 640 ? 2 : undefined},
+    // On a phone the operator names would overlap: their first word, turned.
+    fx: {label: null, tickFormat: width < 640 ? (d) => String(d).split(/[\s(]/)[0] : undefined, tickRotate: width < 640 ? -20 : 0},
+    marginTop: width < 640 ? 44 : undefined,
     fy: {label: "T"},
     color: {legend: true},
     facet: {data, x: "operator", y: "T"},
@@ -121,9 +144,9 @@ export function qualityVsNfeChart(summary, {width = 900} = {}) {
     x: {type: "log", label: "NFE per image (network evaluations)"},
     y: {label: "PSNR (dB)", grid: true},
     color: {legend: true, domain: FAMILY_ORDER.slice(1)},
-    facet: {data, x: "sigmaY", y: "task"},
+    facet: {data, x: "sigmaY", y: "task", marginRight: width < 640 ? 22 : 80},
     fx: {label: "σ_y"},
-    fy: {label: null},
+    fy: {label: null, tickRotate: width < 640 ? 90 : 0},
     marks: [
       Plot.dot(data, {x: "nfeMean", y: "psnrMean", stroke: "family", symbol: (d) => (d.oracle ? "star" : "circle"), r: 3}),
       Plot.tip(data, Plot.pointer({x: "nfeMean", y: "psnrMean", title: (d) => `${d.method}\n${d.cell}\nNFE ${d.nfeMean.toFixed(0)}, PSNR ${pm(d.psnr, 2)} dB`}))

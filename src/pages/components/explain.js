@@ -68,11 +68,12 @@ export function solverFormulas({m, lambda, beta} = {}) {
     li.append(tex(symbol), " — ", ...text);
     return li;
   };
+  const now = (v) => (v == null ? "" : `Now ${v}.`);
   const list = document.createElement("ul");
   list.append(
-    knob("m", [`history: how many past pairs (X_i, F(X_i)) Anderson mixes (1 = plain Picard). Now ${m ?? "—"}.`]),
-    knob(String.raw`\lambda`, [`regularisation added to the diagonal of the m × m Gram matrix of the residuals: larger λ pulls α towards equal weights and keeps a near-singular history from producing huge weights. An absolute number, not scaled to the residuals' size. Now ${lambda ?? "—"}.`]),
-    knob(String.raw`\beta`, [`mixing (damping): β = 1 steps to the mixed images Σα_i F(X_i); β < 1 moves only part of the way. The slider damps Picard too (X ← (1 − β)X + βF(X)), which then loses its exactness after T iterations. Now ${beta ?? "—"}.`]),
+    knob("m", [`history: how many past pairs (X_i, F(X_i)) Anderson mixes (1 = plain Picard). ${now(m)}`]),
+    knob(String.raw`\lambda`, [`regularisation added to the diagonal of the m × m Gram matrix of the residuals: larger λ pulls α towards equal weights and keeps a near-singular history from producing huge weights. An absolute number, not scaled to the residuals' size. ${now(lambda)}`]),
+    knob(String.raw`\beta`, [`mixing (damping): β = 1 steps to the mixed images Σα_i F(X_i); β < 1 moves only part of the way. The slider damps Picard too (X ← (1 − β)X + βF(X)), which then loses its exactness after T iterations. ${now(beta)}`]),
     knob(String.raw`\text{whole state / per row}`, ["“anderson” solves one least-squares problem for the whole stacked state X (one α for all rows); “anderson-per-row” solves one per timestep row, each row with its own α (the DeqIR reference code, which treats the T rows as its batch)."]),
     knob(String.raw`\text{triangular}`, ["on this site “anderson” is the triangular variant (as in ParaTAA): after i iterations rows 1 … i of F(X) are exact, and those rows are copied from F(X) into the next iterate instead of being mixed, so it keeps Picard's “exact after at most T iterations”. Per-row Anderson has no such guard."]),
     knob(String.raw`\text{tol}`, ["stop when the relative residual ‖F(X) − X‖ / ‖F(X)‖ falls below it; “max iterations” stops the run regardless (then “converged: no”)."])
@@ -87,9 +88,11 @@ export function solverFormulas({m, lambda, beta} = {}) {
       tex(String.raw`r_i = F(X^{(i)}) - X^{(i)}`), " and mixes them:"
     ),
     texBlock(String.raw`
-\alpha = \arg\min_{\textstyle\sum_i \alpha_i = 1}\ \Big\|\sum_{i} \alpha_i\, r_i\Big\|^2 + \lambda\,\|\alpha\|^2
-= \frac{(G + \lambda I)^{-1}\mathbf 1}{\mathbf 1^\top (G + \lambda I)^{-1}\mathbf 1},\quad G_{ij} = \langle r_i, r_j\rangle,
-\qquad X^{(i+1)} = \beta \sum_i \alpha_i F\big(X^{(i)}\big) + (1-\beta)\sum_i \alpha_i X^{(i)}.`),
+\begin{aligned}
+\alpha &= \arg\min_{\textstyle\sum_i \alpha_i = 1}\ \Big\|\sum_{i} \alpha_i\, r_i\Big\|^2 + \lambda\,\|\alpha\|^2
+= \frac{(G + \lambda I)^{-1}\mathbf 1}{\mathbf 1^\top (G + \lambda I)^{-1}\mathbf 1},\qquad G_{ij} = \langle r_i, r_j\rangle,\\
+X^{(i+1)} &= \beta \sum_i \alpha_i F\big(X^{(i)}\big) + (1-\beta)\sum_i \alpha_i X^{(i)}.
+\end{aligned}`),
     list
   );
   return root;
@@ -214,7 +217,9 @@ export function glossary({open = false} = {}) {
   const t = document.createElement("table");
   for (const [sym, text] of GLOSSARY) {
     const r = t.insertRow();
-    r.insertCell().append(tex(sym));
+    const c = r.insertCell();
+    c.style.whiteSpace = "nowrap";
+    c.append(tex(sym));
     r.insertCell().append(withMath(text));
   }
   const box = document.createElement("div");

@@ -19,12 +19,12 @@ export function residualHeatmap(run, {width = 640, height = 260} = {}) {
     marginBottom: 36,
     title: `${run.solver}: relative residual of each row per iteration`,
     x: {label: "iteration →", ticks: integerTicks(data), tickFormat: "d"},
-    y: {label: "↓ step k (1 = first step from x_T; T = x₀)", reverse: true},
+    y: {label: "↓ step k (1 = first step from x_T; T = x₀)"},
     color: {type: "log", scheme: "viridis", label: "relative residual of row k, ‖F(X)ₖ − Xₖ‖ / ‖F(X)ₖ‖ (log scale)", legend: true, width: Math.min(fitWidth(width), 360)},
     marks: [
       Plot.cell(data, {x: "iteration", y: "step", fill: "residual", tip: true}),
       front.length > 1 ? Plot.line(front, {x: "iteration", y: "step", stroke: "white", strokeDasharray: "3 3", strokeWidth: 1.5}) : null,
-      front.length > 1 ? Plot.text([front.at(-1)], {x: "iteration", y: "step", text: () => "Picard's front: row k exact after k iterations", dx: 6, textAnchor: "start", fill: "white", stroke: "black", strokeWidth: 2, paintOrder: "stroke", fontSize: 11}) : null
+      front.length > 1 ? Plot.text([front[Math.floor(front.length / 2)]], {x: "iteration", y: "step", text: () => "Picard's front: row k exact after k iterations", dx: -8, dy: 12, textAnchor: "end", fill: "black", stroke: "white", strokeWidth: 3, paintOrder: "stroke", fontSize: 11}) : null
     ]
   });
 }
