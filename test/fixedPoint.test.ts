@@ -125,6 +125,7 @@ describe('solver options that exploit the triangular structure stay exact', () =
     { name: 'triangular Anderson', solver: { kind: 'anderson', triangular: true, m: 3 } as const, init: 'xT' as const },
     { name: 'triangular per-row Anderson', solver: { kind: 'anderson-per-row', triangular: true } as const, init: 'xT' as const },
     { name: 'Picard from the DDIM-pinv start', solver: { kind: 'picard' } as const, init: 'ddim-pinv' as const },
+    { name: 'ParaTAA triangular Anderson from the DDIM-pinv start', solver: { kind: 'taa', m: 3 } as const, init: 'ddim-pinv' as const },
   ])('$name is exact after at most T iterations', async ({ solver, init }) => {
     const p = problem(4, 0.05);
     const T = 30;

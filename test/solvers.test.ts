@@ -116,3 +116,64 @@ describe('solvers fail loudly, never with a silent wrong answer', () => {
     x0.dispose();
   });
 });
+
+/**
+ * A lower-triangular map on [rows, members, d]: row r of member m is a nonlinear function of rows
+ * < r of the same member only (the structure of the DeqIR system, with members = images).
+ */
+function triangularProblem(rows: number, members: number, d: number) {
+  const g = gaussianArray(members * d * d + members * rows * d, 11);
+  const A = tf.tensor3d(g.subarray(0, members * d * d), [members, d, d]);
+  const b = tf.tensor3d(g.subarray(members * d * d), [rows, members, d]);
+  const F: FixedPointMap = (x) =>
+    tf.tidy(() => {
+      // prefix[r] = sum of rows < r, mixed per member and squashed.
+      const sums = tf.sub(tf.cumsum(x, 0), x);
+      const mixed = tf.stack(tf.unstack(sums, 0).map((s) => tf.squeeze(tf.matMul(A, tf.expandDims(s, 2)), [2])));
+      return tf.add(tf.mul(tf.tanh(mixed), 0.9), b);
+    });
+  return { F, shape: [rows, members, d], dispose: () => [A, b].forEach((t) => t.dispose()) };
+}
+
+describe('triangular Anderson (ParaTAA) on a lower-triangular map', () => {
+  it('is exact after at most `rows` iterations, as Picard, and leaks nothing', async () => {
+    const p = triangularProblem(8, 2, 5);
+    const x0 = tf.zeros(p.shape);
+    const exact = await picard(p.F, x0, { tol: 0, maxIter: 8 });
+    const taa = await expectNoLeak(
+      () => solveFixedPoint(p.F, x0, { kind: 'taa', m: 3, lambda: 1e-6, tol: 0, maxIter: 8 }),
+      (r) => r.solution.dispose(),
+    );
+    const again = await solveFixedPoint(p.F, x0, { kind: 'taa', m: 3, lambda: 1e-6, tol: 0, maxIter: 8 });
+    expect(maxAbsDiff(await again.solution.data(), await exact.solution.data())).toBeLessThan(1e-5);
+    expect(taa.iterations).toBe(8);
+    [exact.solution, again.solution, x0].forEach((t) => t.dispose());
+    p.dispose();
+  });
+
+  it('treats each member of axis 1 as if it were solved alone', async () => {
+    const p = triangularProblem(6, 3, 4);
+    const x0 = tf.zeros(p.shape);
+    const settings = { kind: 'taa', m: 3, lambda: 1e-6, tol: 0, maxIter: 3 } as const;
+    const together = await solveFixedPoint(p.F, x0, settings);
+    const all = await together.solution.data();
+    for (let m = 0; m < 3; m++) {
+      // The same map restricted to member m: run on a state whose other members are zero and frozen.
+      const alone = await solveFixedPoint(
+        (x) => tf.tidy(() => {
+          const full = tf.concat([tf.zeros([6, m, 4]), x, tf.zeros([6, 2 - m, 4])], 1);
+          const y = p.F(full) as tf.Tensor;
+          return tf.slice(y, [0, m, 0], [6, 1, 4]);
+        }),
+        tf.zeros([6, 1, 4]),
+        settings,
+      );
+      const mine = await alone.solution.data();
+      alone.solution.dispose();
+      const slice = Float32Array.from({ length: 24 }, (_, i) => all[Math.floor(i / 4) * 12 + m * 4 + (i % 4)]);
+      expect(maxAbsDiff(mine, slice)).toBeLessThan(1e-5);
+    }
+    [together.solution, x0].forEach((t) => t.dispose());
+    p.dispose();
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SolverKind } from '../deq/solvers/solverTypes.js';
 import { DEFAULT_SOLVER, MAX_ITER_RANGE, T_RANGE, TOL_RANGE } from '../restoration/defaults.js';
 import {
   FLOAT32_MAX, MAX_ANDERSON_M, MAX_BATCH, MAX_BLUR_SIGMA, MAX_CHANNELS, MAX_CS_BLOCK, MAX_IMAGE_SIDE, MAX_KERNEL_SIZE, MAX_MATRIX_SIDE,
@@ -83,7 +84,7 @@ export const priorSchema = z.discriminatedUnion('kind', [
 
 export const solverSchema = z
   .object({
-    kind: z.enum(['serial', 'picard', 'anderson', 'anderson-per-row']),
+    kind: z.enum(['serial', 'picard', 'anderson', 'anderson-per-row', 'taa'] as const satisfies readonly ('serial' | SolverKind)[]),
     tol: finite.nonnegative().max(TOL_RANGE.max).optional(),
     maxIter: intIn(MAX_ITER_RANGE.min, MAX_ITER_RANGE.max, 'maxIter').optional(),
     m: intIn(1, MAX_ANDERSON_M).optional(),

@@ -1,4 +1,5 @@
 import { ResourceError } from '../errors.js';
+import type { SolverKind } from '../deq/solvers/solverTypes.js';
 import type { UNetConfig } from '../models/unet/config.js';
 
 /**
@@ -55,7 +56,7 @@ export interface MemoryEstimateInput {
   imageShape: readonly [number, number, number];
   T: number;
   /** 'serial' = the chain only; a DEQ solve also runs the serial chain for comparison when `withSerial`. */
-  solver: { kind: 'serial' | 'picard' | 'anderson' | 'anderson-per-row'; m?: number; chunkSize?: number };
+  solver: { kind: 'serial' | SolverKind; m?: number; chunkSize?: number };
   withSerial?: boolean;
   perStepNoise?: boolean;
   prior: { kind: 'gaussian' } | { kind: 'gaussian-mixture'; components: number } | { kind: 'unet'; config: UNetConfig };

@@ -21,7 +21,7 @@ export const TASK_LABELS = Object.fromEntries(SITE_TASKS.map((t) => [t, TASKS[t]
 export const NULL_SPACE_TASKS = SITE_TASKS.filter((t) => TASKS[t].hasNullSpace);
 export const isInpainting = (t: TaskName) => TASKS[t].spec.kind === 'inpainting';
 
-export const SOLVERS = ['picard', 'anderson', 'anderson-per-row'] as const satisfies readonly SolverKind[];
+export const SOLVERS = ['picard', 'taa', 'anderson', 'anderson-per-row'] as const satisfies readonly SolverKind[];
 export type Solver = (typeof SOLVERS)[number];
 export const PRIORS = ['auto', 'unet', 'gaussian'] as const;
 export type PriorChoice = (typeof PRIORS)[number];

@@ -12,11 +12,15 @@ import { ANDERSON_DEFAULTS } from '../../restoration/defaults.js';
  *
  * perRow = false solves ONE problem for the whole stacked state; perRow = true solves one problem
  * per row (per timestep), as the DeqIR reference does by treating timesteps as the batch axis.
+ * perMember: axis 1 holds independent members (images of a batch): one problem per (row, member),
+ * so a batch gives each member the weights it would get alone.
+ * upstream (ParaTAA's triangular Anderson, Tang et al. 2024): row r's weights minimise the residual
+ * of rows 0..r together, everything row r depends on when the map is lower-triangular.
  */
 export async function anderson(
   F: FixedPointMap,
   x0: tf.Tensor,
-  settings: Omit<AndersonSettings, 'kind'> & SolveOptions & { perRow?: boolean } = {},
+  settings: Omit<AndersonSettings, 'kind'> & SolveOptions & { perRow?: boolean; perMember?: boolean; upstream?: boolean } = {},
 ): Promise<SolveResult> {
   const m = settings.m ?? ANDERSON_DEFAULTS.m;
   const lambda = settings.lambda ?? ANDERSON_DEFAULTS.lambda;
@@ -25,7 +29,8 @@ export async function anderson(
   if (!(lambda >= 0)) throw new ParameterError(`anderson: lambda must be >= 0, got ${lambda}`);
   if (!(beta > 0 && beta <= 1)) throw new ParameterError(`anderson: beta must lie in (0, 1], got ${beta}`);
   const rows = x0.shape[0];
-  const groups = settings.perRow ? rows : 1;
+  const members = settings.perRow && settings.perMember && x0.rank > 1 ? (x0.shape[1] ?? 1) : 1;
+  const groups = settings.perRow ? rows * members : 1;
   const xs: tf.Tensor[] = [];
   const fs: tf.Tensor[] = [];
   // Rows of the current iterate known to be exact (triangular maps only): F adds one per call.
@@ -47,6 +52,9 @@ export async function anderson(
       });
       const g = await gram.data();
       gram.dispose();
+      // Groups are laid out [rows, members]: the prefix sum over rows adds the block `members` groups back.
+      const stride = members * n * n;
+      if (settings.perRow && settings.upstream) for (let i = stride; i < g.length; i++) g[i] += g[i - stride];
       const alpha = new Float32Array(groups * n);
       for (let r = 0; r < groups; r++) {
         const w = mixingWeights(g.subarray(r * n * n, (r + 1) * n * n), n, lambda);
@@ -55,8 +63,9 @@ export async function anderson(
       // Weights [groups, n, 1, ...] broadcast over iterates stacked as [rows, n, ...]: one alpha per
       // row (perRow) or one shared by all rows.
       return tf.tidy(() => {
-        const a = tf.tensor(alpha, [groups, n, ...new Array<number>(x.rank - 1).fill(1)]);
-        const combine = (ts: tf.Tensor[]) => tf.sum(tf.mul(a, tf.stack(ts, 1)), 1);
+        const lead = members > 1 ? [rows, members] : [groups];
+        const a = tf.tensor(alpha, [...lead, n, ...new Array<number>(x.rank - lead.length).fill(1)]);
+        const combine = (ts: tf.Tensor[]) => tf.sum(tf.mul(a, tf.stack(ts, lead.length)), lead.length);
         const mixed = beta === 1 ? combine(fs) : tf.add(tf.mul(combine(fs), beta), tf.mul(combine(xs), 1 - beta));
         if (!settings.triangular) return mixed;
         // Select on a [rows, rest] view: WebGPU's Select kernel stops at rank 4.

@@ -4,7 +4,7 @@ import { anderson } from './anderson.js';
 import { picard } from './picard.js';
 import { SOLVER_KINDS, type FixedPointMap, type SolveResult, type SolverSettings } from './solverTypes.js';
 
-/** Dispatches a solver by name (the names of problem files: picard, anderson, anderson-per-row). */
+/** Dispatches a solver by name (the names of problem files: SOLVER_KINDS). */
 export function solveFixedPoint(F: FixedPointMap, x0: tf.Tensor, settings: SolverSettings): Promise<SolveResult> {
   switch (settings.kind) {
     case 'picard':
@@ -13,6 +13,9 @@ export function solveFixedPoint(F: FixedPointMap, x0: tf.Tensor, settings: Solve
       return anderson(F, x0, { ...settings, perRow: false });
     case 'anderson-per-row':
       return anderson(F, x0, { ...settings, perRow: true });
+    case 'taa':
+      // Triangular Anderson: per row and member, fitted upstream, exact rows copied (Picard's guarantee kept).
+      return anderson(F, x0, { ...settings, perRow: true, perMember: true, upstream: true, triangular: true });
     default:
       throw new ParameterError(`unknown solver '${String((settings as { kind: unknown }).kind)}' (expected one of ${SOLVER_KINDS.join(', ')})`);
   }

@@ -58,7 +58,12 @@ export interface PicardSettings {
 }
 
 export interface AndersonSettings {
-  kind: 'anderson' | 'anderson-per-row';
+  /**
+   * 'anderson': one mixing problem for the whole state; 'anderson-per-row': one per row (the DeqIR
+   * reference); 'taa': ParaTAA's triangular Anderson, one per row and member (axis 1) fitted to the
+   * residuals of that row and every row before it, with the rows already exact copied (always triangular).
+   */
+  kind: 'anderson' | 'anderson-per-row' | 'taa';
   /** History size. */
   m?: number;
   /** Tikhonov regularisation of the least-squares mixing problem. */
@@ -76,4 +81,4 @@ export interface AndersonSettings {
 
 export type SolverSettings = (PicardSettings | AndersonSettings) & SolveOptions;
 export type SolverKind = SolverSettings['kind'];
-export const SOLVER_KINDS: readonly SolverKind[] = ['picard', 'anderson', 'anderson-per-row'];
+export const SOLVER_KINDS: readonly SolverKind[] = ['picard', 'anderson', 'anderson-per-row', 'taa'];
