@@ -75,7 +75,7 @@ export function solverFormulas({m, lambda, beta} = {}) {
     knob(String.raw`\lambda`, [`regularisation added to the diagonal of the m × m Gram matrix of the residuals: larger λ pulls α towards equal weights and keeps a near-singular history from producing huge weights. An absolute number, not scaled to the residuals' size. ${now(lambda)}`]),
     knob(String.raw`\beta`, [`mixing (damping): β = 1 steps to the mixed images Σα_i F(X_i); β < 1 moves only part of the way. The slider damps Picard too (X ← (1 − β)X + βF(X)), which then loses its exactness after T iterations. ${now(beta)}`]),
     knob(String.raw`\text{whole state / per row}`, ["“anderson” solves one least-squares problem for the whole stacked state X (one α for all rows); “anderson-per-row” solves one per timestep row, each row with its own α (the DeqIR reference code, which treats the T rows as its batch)."]),
-    knob(String.raw`\text{triangular}`, ["on this site “anderson” is the triangular variant (as in ParaTAA): after i iterations rows 1 … i of F(X) are exact, and those rows are copied from F(X) into the next iterate instead of being mixed, so it keeps Picard's “exact after at most T iterations”. Per-row Anderson has no such guard."]),
+    knob(String.raw`\text{triangular}`, ["on this site “anderson” is the triangular variant: after i iterations rows 1 … i of F(X) are exact, and those rows are copied from F(X) into the next iterate instead of being mixed, so it keeps Picard's “exact after at most T iterations”. Per-row Anderson has no such guard."]),
     knob(String.raw`\text{tol}`, ["stop when the relative residual ‖F(X) − X‖ / ‖F(X)‖ falls below it; “max iterations” stops the run regardless (then “converged: no”)."])
   );
   root.append(
