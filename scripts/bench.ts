@@ -2,6 +2,8 @@
 // numbers and save JSON with provenance under data/benchmarks/. Logic lives in src/lib/bench.
 //   solvers    iterations to the serial x0 per solver, T and operator (Gaussian prior)
 //   gradients  cost and accuracy of implicit / phantom / serial gradients; init optimization
+//   depth      batched network calls in a row until each solver's x0 reaches the serial x0 (UNet;
+//              T 20/50/100, four tasks, 8 images; resumable; --quick: T 20, SR x4, 2 images)
 //   quality    every restoration method on every task with the trained UNet (resumable;
 //              --quick recomputes the slice test/benchmarkQuick.test.ts checks; --images N sizes a full run;
 //              --model FILE reads the prior's weights from FILE, e.g. the committed ones while training runs)
@@ -11,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { useNodeBackend } from '../src/lib/backend/nodeBackend.js';
 import { uncommittedChanges } from '../src/lib/node/provenance.js';
+import { depthSuite } from './bench/depth.js';
 import { gradientSuite } from './bench/gradients.js';
 import { phantomSuite } from './bench/phantom.js';
 import { qualitySuite } from './bench/quality.js';
@@ -21,6 +24,7 @@ const SUITES: Record<string, (backend: string, quick: boolean, out?: string, opt
   gradients: gradientSuite,
   phantom: phantomSuite,
   quality: qualitySuite,
+  depth: depthSuite,
 };
 
 const { values, positionals } = parseArgs({

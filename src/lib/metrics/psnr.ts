@@ -45,6 +45,6 @@ export function psnrPerImage(estimate: tf.Tensor4D, truth: tf.Tensor4D): number[
   return psnrPerImageOfArrays(estimate.dataSync(), truth.dataSync(), truth.shape[0]);
 }
 
-function psnrOfMse(mse: number): number {
+export function psnrOfMse(mse: number): number {
   return 10 * Math.log10(PSNR_PEAK_TO_PEAK ** 2 / Math.max(mse, 1e-12));
 }

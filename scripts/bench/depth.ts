@@ -1,0 +1,68 @@
+// Depth suite: batched network calls in a row until each solver's x0 reaches the serial chain's,
+// for T in {20, 50, 100} and four tasks with the shipped UNet; resumable unit by unit.
+import { DEPTH_CRITERIA, runDepthBenchmark, summarizeDepth, type DepthSettings, type DepthUnit } from '../../src/lib/bench/depthBenchmark.js';
+import { SUBSET_FILES } from '../../src/lib/data/shippedSubset.js';
+import { loadBenchmarkSubset } from '../../src/lib/node/benchmarkSubset.js';
+import { loadModelFile } from '../../src/lib/node/loadModelFile.js';
+import { fileSha256, provenance } from '../../src/lib/node/provenance.js';
+import { readResumable, writeResultsFile } from '../../src/lib/node/resumableResults.js';
+import { ANDERSON_DEFAULTS, DEFAULT_INIT, TAA_DEFAULTS } from '../../src/lib/restoration/defaults.js';
+import { progressPrinter } from './progress.js';
+
+const PRIOR = 'models/fashion-unet-small.safetensors';
+
+export function depthSettings(quick: boolean, images?: number): DepthSettings {
+  const n = images ?? (quick ? 2 : 8);
+  return {
+    Ts: quick ? [20] : [20, 50, 100],
+    tasks: quick ? ['sr4'] : ['sr4', 'deblur', 'inpaint-box', 'cs25'],
+    images: Array.from({ length: n }, (_, i) => i),
+    seed: 0,
+    variants: [
+      { name: 'Picard', solver: { kind: 'picard' }, init: DEFAULT_INIT },
+      { name: `ParaTAA (m=${TAA_DEFAULTS.m})`, solver: { kind: 'taa', ...TAA_DEFAULTS }, init: DEFAULT_INIT },
+      ...(quick ? [] : [
+        { name: 'ParaTAA (m=2)', solver: { kind: 'taa', ...TAA_DEFAULTS, m: 2 }, init: DEFAULT_INIT },
+        { name: `reference per-row Anderson (m=${ANDERSON_DEFAULTS.m}, x_T start)`, solver: { kind: 'anderson-per-row', ...ANDERSON_DEFAULTS }, init: 'xT' },
+      ] as DepthSettings['variants']),
+    ],
+    chunkSize: 200,
+    prior: PRIOR,
+  };
+}
+
+export async function depthSuite(backend: string, quick: boolean, outPath?: string, opts: { images?: number } = {}): Promise<void> {
+  const settings = depthSettings(quick, opts.images);
+  const out = outPath ?? (quick ? 'data/benchmarks/depth-quick.json' : 'data/benchmarks/depth.json');
+  const started = performance.now();
+  const images = `data/${SUBSET_FILES.images}`;
+  const files = { [PRIOR]: fileSha256(PRIOR), [images]: fileSha256(images) };
+  const prior = readResumable<DepthUnit>(out, settings, (f) => {
+    const file = f as { units?: DepthUnit[]; provenance?: { files?: Record<string, string> } };
+    return JSON.stringify(file.provenance?.files) === JSON.stringify(files) ? file.units : undefined;
+  });
+  process.stderr.write(`depth: ${prior.note}\n`);
+  const units = [...prior.units];
+  const prov = { ...provenance(settings, backend, files), ...(prior.earlier ? { resumedFrom: prior.earlier } : {}) };
+  const save = (complete: boolean) =>
+    writeResultsFile(out, JSON.stringify({ provenance: prov, complete, criteria: DEPTH_CRITERIA, summary: summarizeDepth(units), units }, null, 1));
+  await runDepthBenchmark({
+    model: await loadModelFile(PRIOR),
+    set: loadBenchmarkSubset(),
+    settings,
+    done: new Set(units.map((u) => u.key)),
+    onUnit: async (u) => {
+      units.push({ ...u, gitCommit: prov.gitCommit });
+      await save(false);
+    },
+    onProgress: progressPrinter(started),
+  });
+  await save(true);
+  const fmt = (c: { mean: number | null; reached: number; max: number | null }, n: number) =>
+    c.mean === null ? '—' : `${c.mean.toFixed(1)}${c.reached < n ? ` (${c.reached}/${n})` : ` (max ${c.max})`}`;
+  console.log(`\nSequential depth (batched network calls in a row) until x0 meets each criterion; mean over images (worst image), ${backend}:\n`);
+  console.log(['T', 'task', 'solver', ...DEPTH_CRITERIA.map((c) => c.label), 'ms / iteration'].join(' | '));
+  for (const s of summarizeDepth(units))
+    console.log([s.T, s.task, s.solver, fmt(s.criteria.psnr40, s.n), fmt(s.criteria.bit8, s.n), fmt(s.criteria.abs1e3, s.n), s.wallMsPerIteration.toFixed(0)].join(' | '));
+  console.log(`\nwrote ${out} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+}

@@ -1,0 +1,189 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { toSignedUnit, type LabelledImages } from '../data/labelledImages.js';
+import { deqRestore } from '../deq/deqRestore.js';
+import type { InitKind } from '../deq/deqSystem.js';
+import type { SolverSettings } from '../deq/solvers/solverTypes.js';
+import { psnrOfMse } from '../metrics/psnr.js';
+import type { EpsModel } from '../models/epsModel.js';
+import type { TaskName } from '../operators/taskRegistry.js';
+import { buildRestorationProblem } from '../problem/restorationProblem.js';
+import { serialChain } from '../samplers/serialChain.js';
+
+/**
+ * Sequential depth: how many batched network calls in a row a solver needs before its x0 reaches
+ * the serial chain's x0 (the question parallel hardware asks). Each (T, task, solver) is one unit
+ * of a resumable run; the images of a unit are solved as one batch (Picard and ParaTAA treat every
+ * image as if alone; the reference's per-row Anderson shares its weights across the batch, as the
+ * reference code does).
+ */
+
+/** The criteria a run's x0 is checked against after every iteration, in order of strictness. */
+export const DEPTH_CRITERIA = [
+  { key: 'psnr40', label: 'PSNR(x0, serial x0) ≥ 40 dB' },
+  { key: 'bit8', label: 'max |x0 − serial x0| ≤ 2/255 (8-bit identical)' },
+  { key: 'abs1e3', label: 'max |x0 − serial x0| ≤ 1e-3' },
+] as const;
+export type DepthCriterion = (typeof DEPTH_CRITERIA)[number]['key'];
+
+const meets = (c: DepthCriterion, psnr: number, maxAbs: number) =>
+  c === 'psnr40' ? psnr >= 40 : c === 'bit8' ? maxAbs <= 2 / 255 : maxAbs <= 1e-3;
+
+export interface DepthVariant {
+  name: string;
+  solver: SolverSettings;
+  init: InitKind;
+}
+
+export interface DepthSettings {
+  Ts: number[];
+  tasks: TaskName[];
+  images: number[];
+  seed: number;
+  variants: DepthVariant[];
+  /** Images per batched network call (memory bound; results are identical). */
+  chunkSize: number;
+  prior: string;
+}
+
+export interface DepthImageRun {
+  image: number;
+  /** After each iteration (= sequential depth): PSNR and max abs difference to the serial x0. */
+  psnr: number[];
+  maxAbs: number[];
+  /** First depth meeting each criterion, or null if not within T. */
+  depth: Record<DepthCriterion, number | null>;
+}
+
+export interface DepthUnit {
+  key: string;
+  T: number;
+  task: TaskName;
+  solver: string;
+  images: DepthImageRun[];
+  /** Iterations run (the run stops once every image meets the strictest criterion, or at T). */
+  iterations: number;
+  wallMs: number;
+  serialWallMs: number;
+  gitCommit?: string;
+}
+
+export const depthUnitKey = (T: number, task: string, solver: string) => `${T}|${task}|${solver}`;
+
+/** Depth to each criterion per image from the per-iteration curves (pure: the tests check it directly). */
+export function depthsOf(psnr: readonly number[], maxAbs: readonly number[]): Record<DepthCriterion, number | null> {
+  const first = (c: DepthCriterion) => {
+    const i = psnr.findIndex((p, k) => meets(c, p, maxAbs[k]));
+    return i < 0 ? null : i + 1;
+  };
+  return { psnr40: first('psnr40'), bit8: first('bit8'), abs1e3: first('abs1e3') };
+}
+
+export interface DepthRunOptions {
+  model: EpsModel;
+  set: LabelledImages;
+  settings: DepthSettings;
+  done: ReadonlySet<string>;
+  onUnit: (u: DepthUnit) => Promise<void>;
+  onProgress?: (done: number, total: number, label: string) => void;
+}
+
+export async function runDepthBenchmark(o: DepthRunOptions): Promise<void> {
+  const { settings: s } = o;
+  const total = s.Ts.length * s.tasks.length * s.variants.length;
+  let done = 0;
+  for (const T of s.Ts) {
+    for (const task of s.tasks) {
+      const todo = s.variants.filter((v) => !o.done.has(depthUnitKey(T, task, v.name)));
+      done += s.variants.length - todo.length;
+      if (!todo.length) continue;
+      const images = s.images.map((i) => ({ key: i, pixels: toSignedUnit(o.set, [i]) }));
+      const p = buildRestorationProblem(o.model, { task, seed: s.seed, T }, images);
+      try {
+        const serial = await serialChain(p.task);
+        const ref = (await serial.x0.data()) as Float32Array;
+        serial.x0.dispose();
+        for (const v of todo) {
+          o.onProgress?.(done++, total, `T=${T} ${task} ${v.name}`);
+          const B = images.length;
+          const curves = images.map(() => ({ psnr: [] as number[], maxAbs: [] as number[] }));
+          const res = await deqRestore(
+            p.task,
+            {
+              ...v.solver,
+              tol: 0,
+              maxIter: T,
+              onIteration: async (_rec, { fx }) => {
+                const x0 = tf.tidy(() => tf.slice(tf.reshape(fx, [T, -1]), [T - 1, 0], [1, -1]));
+                const d = (await x0.data()) as Float32Array;
+                x0.dispose();
+                const per = d.length / B;
+                let all = true;
+                for (let b = 0; b < B; b++) {
+                  // Unclipped: the distance between two solutions of one system, not an image's quality.
+                  let m = 0;
+                  let se = 0;
+                  for (let i = b * per; i < (b + 1) * per; i++) {
+                    const e = d[i] - ref[i];
+                    m = Math.max(m, Math.abs(e));
+                    se += e * e;
+                  }
+                  curves[b].psnr.push(psnrOfMse(se / per));
+                  curves[b].maxAbs.push(m);
+                  all &&= m <= 1e-3;
+                }
+                return all ? 'stop' : undefined;
+              },
+            },
+            { init: v.init, chunkSize: s.chunkSize },
+          );
+          res.x0.dispose();
+          await o.onUnit({
+            key: depthUnitKey(T, task, v.name),
+            T,
+            task,
+            solver: v.name,
+            images: images.map((im, b) => ({ image: im.key, ...curves[b], depth: depthsOf(curves[b].psnr, curves[b].maxAbs) })),
+            iterations: res.iterations,
+            wallMs: res.wallMs,
+            serialWallMs: serial.wallMs,
+          });
+        }
+      } finally {
+        p.dispose();
+      }
+    }
+  }
+  o.onProgress?.(total, total, 'done');
+}
+
+export interface DepthSummary {
+  T: number;
+  task: TaskName;
+  solver: string;
+  n: number;
+  /** Per criterion: mean depth over images that reached it, how many did, and the worst image (null: some never did). */
+  criteria: Record<DepthCriterion, { mean: number | null; reached: number; max: number | null }>;
+  wallMsPerIteration: number;
+}
+
+export function summarizeDepth(units: readonly DepthUnit[]): DepthSummary[] {
+  return units.map((u) => {
+    const crit = (c: DepthCriterion) => {
+      const d = u.images.map((r) => r.depth[c]);
+      const hit = d.filter((x): x is number => x !== null);
+      return {
+        mean: hit.length ? hit.reduce((a, b) => a + b, 0) / hit.length : null,
+        reached: hit.length,
+        max: hit.length === d.length && hit.length ? Math.max(...hit) : null,
+      };
+    };
+    return {
+      T: u.T,
+      task: u.task,
+      solver: u.solver,
+      n: u.images.length,
+      criteria: { psnr40: crit('psnr40'), bit8: crit('bit8'), abs1e3: crit('abs1e3') },
+      wallMsPerIteration: u.wallMs / Math.max(1, u.iterations),
+    };
+  });
+}
