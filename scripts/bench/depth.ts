@@ -22,8 +22,9 @@ export function depthSettings(quick: boolean, images?: number): DepthSettings {
       { name: 'Picard', solver: { kind: 'picard' }, init: DEFAULT_INIT },
       { name: `ParaTAA (m=${TAA_DEFAULTS.m})`, solver: { kind: 'taa', ...TAA_DEFAULTS }, init: DEFAULT_INIT },
       ...(quick ? [] : [
-        { name: 'ParaTAA (m=2)', solver: { kind: 'taa', ...TAA_DEFAULTS, m: 2 }, init: DEFAULT_INIT },
-        { name: `reference per-row Anderson (m=${ANDERSON_DEFAULTS.m}, x_T start)`, solver: { kind: 'anderson-per-row', ...ANDERSON_DEFAULTS }, init: 'xT' },
+        // Cut to fit our two cores: the variants that lost at T = 20 and 50 are not run at T = 100.
+        { name: 'ParaTAA (m=2)', solver: { kind: 'taa', ...TAA_DEFAULTS, m: 2 }, init: DEFAULT_INIT, onlyT: [20, 50] },
+        { name: `reference per-row Anderson (m=${ANDERSON_DEFAULTS.m}, x_T start)`, solver: { kind: 'anderson-per-row', ...ANDERSON_DEFAULTS }, init: 'xT', onlyT: [20, 50] },
       ] as DepthSettings['variants']),
     ],
     chunkSize: 200,

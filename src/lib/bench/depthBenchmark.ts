@@ -32,6 +32,8 @@ export interface DepthVariant {
   name: string;
   solver: SolverSettings;
   init: InitKind;
+  /** Only these T (default: every T of the run). */
+  onlyT?: number[];
 }
 
 export interface DepthSettings {
@@ -89,12 +91,13 @@ export interface DepthRunOptions {
 
 export async function runDepthBenchmark(o: DepthRunOptions): Promise<void> {
   const { settings: s } = o;
-  const total = s.Ts.length * s.tasks.length * s.variants.length;
+  const at = (T: number) => s.variants.filter((v) => !v.onlyT || v.onlyT.includes(T));
+  const total = s.Ts.reduce((a, T) => a + at(T).length, 0) * s.tasks.length;
   let done = 0;
   for (const T of s.Ts) {
     for (const task of s.tasks) {
-      const todo = s.variants.filter((v) => !o.done.has(depthUnitKey(T, task, v.name)));
-      done += s.variants.length - todo.length;
+      const todo = at(T).filter((v) => !o.done.has(depthUnitKey(T, task, v.name)));
+      done += at(T).length - todo.length;
       if (!todo.length) continue;
       const images = s.images.map((i) => ({ key: i, pixels: toSignedUnit(o.set, [i]) }));
       const p = buildRestorationProblem(o.model, { task, seed: s.seed, T }, images);
