@@ -60,7 +60,7 @@ F(X)_k = \sqrt{\bar\alpha_{s_k}}\Big[\,&A^+y + P\,\frac{x_T}{\sqrt{\bar\alpha_{t
   return root;
 }
 
-/** Picard and Anderson as the code runs them (src/lib/deq/solvers/picard.ts, anderson.ts), every knob named. */
+/** Picard, Anderson and ParaTAA as the code runs them (src/lib/deq/solvers/picard.ts, anderson.ts), every knob named. */
 export function solverFormulas({m, lambda, beta} = {}) {
   const root = document.createElement("div");
   const knob = (symbol, text) => {
@@ -75,6 +75,7 @@ export function solverFormulas({m, lambda, beta} = {}) {
     knob(String.raw`\lambda`, [`regularisation added to the diagonal of the m × m Gram matrix of the residuals: larger λ pulls α towards equal weights and keeps a near-singular history from producing huge weights. An absolute number, not scaled to the residuals' size. ${now(lambda)}`]),
     knob(String.raw`\beta`, [`mixing (damping): β = 1 steps to the mixed images Σα_i F(X_i); β < 1 moves only part of the way. The slider damps Picard too (X ← (1 − β)X + βF(X)), which then loses its exactness after T iterations. ${now(beta)}`]),
     knob(String.raw`\text{whole state / per row}`, ["“anderson” solves one least-squares problem for the whole stacked state X (one α for all rows); “anderson-per-row” solves one per timestep row, each row with its own α (the DeqIR reference code, which treats the T rows as its batch)."]),
+    knob(String.raw`\text{taa}`, ["ParaTAA's triangular Anderson (Tang et al., ICML 2024, ", refLink("parataa", "ParaTAA"), "): per row and per image, the mixing weights α of row k are fitted to the residuals of that row and every row before it (rows 1 … k, the rows row k depends on), so a row's update sees the errors that feed it; rows already exact are copied from F(X), not mixed, so like Picard it is exact after at most T iterations. m, λ and β act on it as on the other Anderson solvers."]),
     knob(String.raw`\text{triangular}`, ["on this site “anderson” is the triangular variant: after i iterations rows 1 … i of F(X) are exact, and those rows are copied from F(X) into the next iterate instead of being mixed, so it keeps Picard's “exact after at most T iterations”. Per-row Anderson has no such guard."]),
     knob(String.raw`\text{tol}`, ["stop when the relative residual ‖F(X) − X‖ / ‖F(X)‖ falls below it; “max iterations” stops the run regardless (then “converged: no”)."])
   );
@@ -241,6 +242,15 @@ export const REFERENCES = {
   paradigms: {text: "A. Shih, S. Belkhale, S. Ermon, D. Sadigh, N. Anari. Parallel Sampling of Diffusion Models (ParaDiGMS). NeurIPS 2023.", id: "arXiv 2305.16317", href: "https://arxiv.org/abs/2305.16317"},
   parataa: {text: "Z. Tang, J. Tang, H. Luo, F. Wang, T.-H. Chang. Accelerating Parallel Sampling of Diffusion Models (ParaTAA, triangular Anderson acceleration). ICML 2024.", id: "arXiv 2402.09970", href: "https://arxiv.org/abs/2402.09970"}
 };
+
+/** A link to a reference's paper (same address as the References list). */
+export function refLink(key, text = REFERENCES[key].id) {
+  const a = document.createElement("a");
+  a.href = REFERENCES[key].href;
+  a.rel = "noopener";
+  a.textContent = text;
+  return a;
+}
 
 /** A numbered list of references (all, or the keys given), each with its link. */
 export function references(keys = Object.keys(REFERENCES)) {

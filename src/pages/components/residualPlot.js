@@ -1,5 +1,6 @@
 import * as Plot from "@observablehq/plot";
 import {fitWidth} from "./fitWidth.js";
+import {variantColour} from "./methodColours.js";
 
 /**
  * Relative residual ||F(X) − X|| / ||F(X)|| per iteration on a log scale, one line per solver.
@@ -12,7 +13,7 @@ export function residualPlot(runs, {tol, width = 640, height = 280} = {}) {
     height,
     y: {type: "log", label: "relative residual", grid: true},
     x: {label: "iteration", ticks: integerTicks(data), tickFormat: "d"},
-    color: {legend: true},
+    color: variantColour(runs.map((r) => r.solver)),
     marks: [
       tol ? Plot.ruleY([tol], {stroke: "currentColor", strokeDasharray: "4 3"}) : null,
       tol ? Plot.text([tol], {y: (d) => d, frameAnchor: "left", dx: 4, dy: -7, text: () => `tol ${tol}`, fontSize: 10}) : null,

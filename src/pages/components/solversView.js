@@ -1,4 +1,4 @@
-import {DEFAULT_SETTINGS, MAX_ITER_RANGE, PAGE_T_MAX, T_RANGE, maxIterOf, settingsFromParams, settingsToParams} from "../_deqir/deqir-client.js";
+import {DEFAULT_SETTINGS, MAX_ITER_RANGE, PAGE_T_MAX, SOLVERS, T_RANGE, maxIterOf, settingsFromParams, settingsToParams} from "../_deqir/deqir-client.js";
 import {range, select} from "./controls.js";
 import {liveJob} from "./liveJob.js";
 import {residualHeatmap} from "./residualHeatmap.js";
@@ -6,10 +6,8 @@ import {residualPlot} from "./residualPlot.js";
 import {backendSentence} from "./site.js";
 import {solverTable} from "./solverTable.js";
 
-const SOLVERS = ["picard", "anderson", "anderson-per-row"];
-
 /**
- * Every solver on one restoration: residual curves, a residual heatmap (timestep × iteration) and
+ * Every solver of the site's list (SOLVERS, src/lib/site/jobSettings.ts) on one restoration: residual curves, a residual heatmap (timestep × iteration) and
  * a cost table. Precomputed first; changing a slider solves again on this device. The settings
  * live in the URL (same keys as the overview). `note(comparison, settings)` returns an element drawn
  * under the figures, redrawn with them (a sentence computed from the runs shown).
