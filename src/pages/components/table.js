@@ -47,3 +47,17 @@ export function tableBox(t, caption = "") {
 
 /** Milliseconds as "840 ms" or "2.31 s". */
 export const formatMs = (v) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(0)} ms`);
+
+/**
+ * A collapsed section: `summary` says what is inside (a reader decides from it whether to open),
+ * the children are shown when opened. Tables and details on long pages go in one of these.
+ */
+export function folded(summary, ...children) {
+  const d = document.createElement("details");
+  d.className = "deqir-folded";
+  const s = document.createElement("summary");
+  s.textContent = summary;
+  s.style.cssText = "cursor:pointer;color:var(--theme-foreground-muted)";
+  d.append(s, ...children.filter(Boolean));
+  return d;
+}

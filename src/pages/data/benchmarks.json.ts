@@ -25,6 +25,9 @@ process.stdout.write(
       images: settings.images.length,
       plannedCells: settings.cells.length,
       initOpt: settings.methods.initOpt,
+      // How each DeqIR method was run (solver kind, m, λ, β, tol, maxIter, start): sentences quote these.
+      deq: settings.methods.deq,
+      serialTs: settings.methods.serialTs,
       reference: quality.reference ?? null,
       cleanAccuracy: quality.cleanAccuracy ?? null,
       summary: quality.summary,
@@ -32,6 +35,8 @@ process.stdout.write(
     solvers: {
       provenance: trimProvenance(solvers.provenance),
       target: solvers.provenance.settings.target,
+      // Images, Ts, iteration cap and each variant's solver settings, for the page's sentences.
+      settings: solvers.provenance.settings,
       summary: solvers.summary,
       // max |x0 - serial x0| after each iteration, one line per run.
       runs: solvers.runs.map((r: { T: number; operator: string; image: number; solver: string; x0Error: number[] }) => ({
