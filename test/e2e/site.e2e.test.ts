@@ -3,6 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { PNG } from 'pngjs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SOLVERS } from '../../src/lib/site/jobSettings.js';
 import { buildSite } from '../site/buildSite.js';
 import { launchChromium } from './chromium.js';
 import { serveStatic } from './staticServer.js';
@@ -232,7 +233,7 @@ describe('the research site in headless Chromium', () => {
   it('solves again on this device when a setting changes on the chain and solving pages', async () => {
     const { page, errors } = await open(browser, '/solving.html?T=4&maxIter=4&prior=gaussian');
     expect(await waitDone(page)).toBe('done');
-    expect(await page.locator('.deqir-solver-table tr').count()).toBe(5); // header, serial, three solvers
+    expect(await page.locator('.deqir-solver-table tr').count()).toBe(2 + SOLVERS.length); // header, serial, every solver of the site's menu
     expect(await page.locator('.deqir-table-box:has(.deqir-solver-table) .deqir-caption').textContent()).toContain('Computed on this device');
     await page.screenshot({ path: `${SHOTS}/solving-live.png`, fullPage: true });
     await page.goto(`${server.url}/chain.html?prior=gaussian`);

@@ -54,7 +54,7 @@ export function benchView(precomputed) {
     job.freshness.el,
     out,
     json,
-    table(precomputed.timings, `Precomputed: ${precomputed.measuredOn}; median of 2 map evaluations and 3 steps after a warm-up. Prior: ${precomputed.prior}.`)
+    table(precomputed.timings, `Precomputed: ${precomputed.measuredOn}; median of ${precomputed.reps?.map ?? "—"} map evaluations and ${precomputed.reps?.step ?? "—"} steps after a warm-up, T = ${precomputed.timings.map((t) => t.T).join(" and ")}. Prior: ${precomputed.prior}.`)
   );
   if (q.get("auto")) run();
   return root;

@@ -1,3 +1,4 @@
+import {colourOf} from "./methodColours.js";
 import {formatMs, table} from "./table.js";
 
 /**
@@ -8,7 +9,7 @@ import {formatMs, table} from "./table.js";
  */
 export function solverTable(comparison, {caption = ""} = {}) {
   const {T, serialWallMs, runs} = comparison;
-  return table(
+  const box = table(
     ["solver", "iterations", "converged", "ideal speed-up T / iterations", "wall time", "measured speed-up (serial / solver)", "max |x₀ − serial x₀|"],
     [
       ["serial chain", String(T), "—", "1", formatMs(serialWallMs), "1", "0"],
@@ -24,4 +25,14 @@ export function solverTable(comparison, {caption = ""} = {}) {
     ],
     {caption, className: "deqir-solver-table", key: "solver"}
   );
+  // Each solver's name with its colour from the figures (methodColours.js), so the table reads as their legend.
+  for (const r of runs) {
+    const cell = box.querySelector(`tr[data-solver="${CSS.escape(r.solver)}"] td`);
+    if (!cell) continue;
+    const sw = document.createElement("span");
+    sw.setAttribute("aria-hidden", "true");
+    sw.style.cssText = `display:inline-block;width:10px;height:10px;margin-right:5px;background:${colourOf(r.solver)}`;
+    cell.prepend(sw);
+  }
+  return box;
 }

@@ -172,3 +172,23 @@ export function steeringView(precomputed) {
   draw(result);
   return root;
 }
+
+/**
+ * What the precomputed runs did, in one sentence computed from them: PSNR before the first step and
+ * after the last, per guide, and the A⁺y guide's own PSNR.
+ */
+export function steeringSummary(precomputed) {
+  const p = document.createElement("p");
+  const runs = Object.entries(precomputed.results ?? {}).filter(([, r]) => r.history?.length);
+  if (!runs.length) return p;
+  const r0 = runs[0][1];
+  const f = (v) => v.toFixed(2);
+  const parts = runs.map(([guide, r]) => {
+    const h = r.history;
+    const best = h.reduce((a, b) => (b.psnr > a.psnr ? b : a));
+    const guideOwn = Number.isFinite(r.psnrGuide) ? ` (A⁺y itself: ${f(r.psnrGuide)} dB)` : "";
+    return `towards ${guide === "apy" ? "A⁺y" : "the ground truth"} PSNR goes from ${f(h[0].psnr)} dB to ${f(h[h.length - 1].psnr)} dB after ${h[h.length - 1].step} steps${guideOwn}, highest ${f(best.psnr)} dB at step ${best.step}`;
+  });
+  p.textContent = `In the run this page opens with (${TASK_LABELS[r0.task] ?? r0.task}, T = ${r0.T}, ${r0.request.steps} Adam steps, learning rate ${r0.request.lr}, ${r0.request.method} gradient): ${parts.join("; ")}.`;
+  return p;
+}

@@ -14,7 +14,7 @@ export function trajectoryGrid(grid, solver, {show = "x", tol = 1e-3, scale = 1.
   root.className = "deqir-trajectory-grid";
   const table = document.createElement("div");
   const cols = grid.T;
-  table.style.cssText = `display:grid;grid-template-columns:110px repeat(${cols}, auto);gap:3px;align-items:center;font-size:11px;overflow-x:auto`;
+  table.style.cssText = `display:grid;grid-template-columns:110px repeat(${cols}, auto) auto;gap:3px;align-items:center;font-size:11px;overflow-x:auto`;
   const serial = grid.serial[show];
   const rows = [];
   const head = document.createElement("div");
@@ -24,6 +24,9 @@ export function trajectoryGrid(grid, solver, {show = "x", tol = 1e-3, scale = 1.
     h.textContent = k === cols - 1 && show === "x" ? "x₀" : `step ${k + 1} (from t=${t})`;
     table.append(h);
   });
+  const exactHead = document.createElement("div");
+  exactHead.textContent = "steps equal to serial";
+  table.append(exactHead);
   const addRow = (label, images, err) => {
     const l = document.createElement("div");
     l.textContent = label;
@@ -38,12 +41,24 @@ export function trajectoryGrid(grid, solver, {show = "x", tol = 1e-3, scale = 1.
       }
       return c;
     });
-    table.append(l, ...cells);
-    return [l, ...cells];
+    // On the figure, what to read from the row: how many steps already equal the serial ones.
+    const count = document.createElement("div");
+    count.style.cssText = "font-weight:600;white-space:nowrap";
+    count.textContent = err ? `${err.filter((e) => e <= tol).length} / ${cols}` : "target";
+    table.append(l, ...cells, count);
+    return [l, ...cells, count];
   };
   addRow("serial (target)", serial, null);
   run[show].forEach((images, i) => rows.push(addRow(`iteration ${i + 1} · ${run.relResidual[i].toExponential(1)}`, images, run.errToSerial[i])));
+  // What to look at, computed from this run: the outlined front and when it reaches x0.
+  const allExact = run.errToSerial.findIndex((e) => e.every((v) => v <= tol));
+  const look = document.createElement("p");
+  look.dataset.role = "trajectory-annotation";
+  look.style.cssText = "font-size:13px;margin:4px 0";
+  look.textContent = `What to look at: green outline = the state equals the serial one (max |difference| ≤ ${tol}). Read down the rows: the outlines spread from step 1 towards x₀ as the iterations go${
+    allExact >= 0 ? `; in this run every step equals the serial one from iteration ${allExact + 1} of ${run.errToSerial.length}` : `; in this run not every step reaches the serial one within ${run.errToSerial.length} iterations`
+  }.`;
   const scrub = player(rows.length, (i) => rows.forEach((r, j) => r.forEach((e) => (e.style.visibility = j <= i ? "visible" : "hidden"))));
-  root.append(scrub, table);
+  root.append(look, scrub, table);
   return root;
 }
