@@ -205,12 +205,18 @@ export function qualityVsNfeChart(summary, {width = 900} = {}) {
   });
 }
 
+function phantomTicks(points, width) {
+  const ks = [...new Set(points.map((d) => d.k))].sort((a, b) => a - b);
+  return width < 640 && ks.length > 3 ? [ks[0], ks[Math.floor(ks.length / 2)], ks[ks.length - 1]] : ks;
+}
+
 /** Cosine of the phantom gradient to the exact one against the number of damped steps k, per tau. */
 export function phantomChart(points, {T, width = 900} = {}) {
   return Plot.plot({
     width,
     height: 300,
-    x: {label: "K (damped steps back-propagated from the fixed point)", ticks: [...new Set(points.map((d) => d.k))]},
+    // Every measured K as a tick; on a phone the close ones (1, 2, 3) would touch: ends and middle only.
+    x: {label: "K (damped steps back-propagated from the fixed point)", ticks: phantomTicks(points, width)},
     y: {label: "cosine to the exact gradient", domain: [-1, 1], grid: true},
     fx: {label: null},
     color: {legend: true, type: "ordinal", label: "τ", tickFormat: (d) => `τ = ${d}`},
