@@ -1,9 +1,16 @@
-// npm run results:readme: rewrites the README's benchmark block from data/benchmarks/quality.json
-// (logic in src/lib/bench/qualityReport.ts; test/readmeResults.test.ts checks they agree).
+// npm run results:readme: rewrites the README's generated blocks from the committed results:
+// the benchmark block from data/benchmarks/quality.json (src/lib/bench/qualityReport.ts) and the
+// "Which solver?" block from data/benchmarks/depth.json (src/lib/bench/depthReport.ts).
+// test/readmeResults.test.ts checks they agree.
 import { readFileSync } from 'node:fs';
+import { DEPTH_BEGIN, DEPTH_END, depthReport, type DepthResultsFile } from '../src/lib/bench/depthReport.js';
 import { qualityReport, withReport, type QualityResultsFile } from '../src/lib/bench/qualityReport.js';
 import { writeFileAtomic } from '../src/lib/node/atomicWrite.js';
 
-const results = JSON.parse(readFileSync('data/benchmarks/quality.json', 'utf8')) as QualityResultsFile;
-await writeFileAtomic('README.md', withReport(readFileSync('README.md', 'utf8'), qualityReport(results)));
-console.log('README.md: benchmark block rewritten from data/benchmarks/quality.json');
+const quality = JSON.parse(readFileSync('data/benchmarks/quality.json', 'utf8')) as QualityResultsFile;
+const depth = JSON.parse(readFileSync('data/benchmarks/depth.json', 'utf8')) as DepthResultsFile;
+let readme = readFileSync('README.md', 'utf8');
+readme = withReport(readme, qualityReport(quality));
+readme = withReport(readme, depthReport(depth), DEPTH_BEGIN, DEPTH_END);
+await writeFileAtomic('README.md', readme);
+console.log('README.md: benchmark and solver-depth blocks rewritten from data/benchmarks/quality.json and depth.json');

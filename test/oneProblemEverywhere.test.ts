@@ -7,7 +7,7 @@ import { fittedGaussianPrior } from '../src/lib/models/gaussianPrior.js';
 import { loadBenchmarkSubset } from '../src/lib/node/benchmarkSubset.js';
 import { restoreImage } from '../src/lib/node/restoreImage.js';
 import { TASK_NAMES, taskDefinition } from '../src/lib/operators/taskRegistry.js';
-import { DEFAULT_INIT, DEFAULT_TOL, defaultMaxIter } from '../src/lib/restoration/defaults.js';
+import { DEFAULT_INIT, solverSettingsFor } from '../src/lib/restoration/defaults.js';
 import { DEFAULT_SETTINGS, type JobSettings } from '../src/lib/site/jobSettings.js';
 import { runDemo } from '../src/lib/site/worker/jobs/demo.js';
 import { jobProblem } from '../src/lib/site/worker/restorationProblem.js';
@@ -45,7 +45,7 @@ describe('one problem is one problem everywhere', () => {
       cells: [{ preset: task, sigmaY: taskDefinition(task).sigmaY }],
       methods: restorationMethods({
         serialTs: [], serialEtas: [], ddrm: null, deqT: T, initOpt: null, subsetImages: null, plainDdnmCells: [],
-        deq: [{ name: 'default', solver: { kind: 'picard', tol: DEFAULT_TOL, maxIter: defaultMaxIter(T) }, init: DEFAULT_INIT }],
+        deq: [{ name: 'default', solver: solverSettingsFor(T), init: DEFAULT_INIT }],
       }).filter((m) => m.family === 'DeqIR'),
       seed: SEED,
       onRestored: async (r) => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { qualityReport, REPORT_BEGIN, REPORT_END, type QualityResultsFile } from '../src/lib/bench/qualityReport.js';
+import { DEPTH_BEGIN, DEPTH_END, depthReport, type DepthResultsFile } from '../src/lib/bench/depthReport.js';
 
 describe("the README's benchmark numbers", () => {
   it('are exactly what the committed quality results say (npm run results:readme regenerates them)', () => {
@@ -9,5 +10,15 @@ describe("the README's benchmark numbers", () => {
     const block = readme.slice(readme.indexOf(REPORT_BEGIN), readme.indexOf(REPORT_END) + REPORT_END.length);
     expect(block.length, 'README.md has no quality-results block').toBeGreaterThan(REPORT_BEGIN.length);
     expect(block, 'README.md disagrees with data/benchmarks/quality.json: run `npm run results:readme`').toBe(qualityReport(results));
+  });
+});
+
+describe("the README's solver-depth numbers", () => {
+  it('are exactly what the committed depth results say (npm run results:readme regenerates them)', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const results = JSON.parse(readFileSync('data/benchmarks/depth.json', 'utf8')) as DepthResultsFile;
+    const block = readme.slice(readme.indexOf(DEPTH_BEGIN), readme.indexOf(DEPTH_END) + DEPTH_END.length);
+    expect(block.length, 'README.md has no depth-results block').toBeGreaterThan(DEPTH_BEGIN.length);
+    expect(block, 'README.md disagrees with data/benchmarks/depth.json: run `npm run results:readme`').toBe(depthReport(results));
   });
 });

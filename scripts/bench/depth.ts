@@ -6,7 +6,7 @@ import { loadBenchmarkSubset } from '../../src/lib/node/benchmarkSubset.js';
 import { loadModelFile } from '../../src/lib/node/loadModelFile.js';
 import { fileSha256, provenance } from '../../src/lib/node/provenance.js';
 import { readResumable, writeResultsFile } from '../../src/lib/node/resumableResults.js';
-import { ANDERSON_DEFAULTS, DEFAULT_INIT, TAA_DEFAULTS } from '../../src/lib/restoration/defaults.js';
+import { ANDERSON_DEFAULTS, DEFAULT_INIT } from '../../src/lib/restoration/defaults.js';
 import { progressPrinter } from './progress.js';
 
 const PRIOR = 'models/fashion-unet-small.safetensors';
@@ -20,10 +20,11 @@ export function depthSettings(quick: boolean, images?: number): DepthSettings {
     seed: 0,
     variants: [
       { name: 'Picard', solver: { kind: 'picard' }, init: DEFAULT_INIT },
-      { name: `ParaTAA (m=${TAA_DEFAULTS.m})`, solver: { kind: 'taa', ...TAA_DEFAULTS }, init: DEFAULT_INIT },
+      // Spelled out (not the kit's defaults), so a resumed run keeps its settings when a default moves.
+      { name: 'ParaTAA (m=3)', solver: { kind: 'taa', m: 3, lambda: 1e-3, beta: 1 }, init: DEFAULT_INIT },
       ...(quick ? [] : [
         // Cut to fit our two cores: the variants that lost at T = 20 and 50 are not run at T = 100.
-        { name: 'ParaTAA (m=2)', solver: { kind: 'taa', ...TAA_DEFAULTS, m: 2 }, init: DEFAULT_INIT, onlyT: [20, 50] },
+        { name: 'ParaTAA (m=2)', solver: { kind: 'taa', m: 2, lambda: 1e-3, beta: 1 }, init: DEFAULT_INIT, onlyT: [20, 50] },
         { name: `reference per-row Anderson (m=${ANDERSON_DEFAULTS.m}, x_T start)`, solver: { kind: 'anderson-per-row', ...ANDERSON_DEFAULTS }, init: 'xT', onlyT: [20, 50] },
       ] as DepthSettings['variants']),
     ],

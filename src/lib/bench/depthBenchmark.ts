@@ -167,6 +167,8 @@ export interface DepthSummary {
   /** Per criterion: mean depth over images that reached it, how many did, and the worst image (null: some never did). */
   criteria: Record<DepthCriterion, { mean: number | null; reached: number; max: number | null }>;
   wallMsPerIteration: number;
+  /** Images whose x0 moved away from the serial x0 at the second iteration (the early-row amplification). */
+  dipAfterFirst: number;
 }
 
 export function summarizeDepth(units: readonly DepthUnit[]): DepthSummary[] {
@@ -187,6 +189,7 @@ export function summarizeDepth(units: readonly DepthUnit[]): DepthSummary[] {
       n: u.images.length,
       criteria: { psnr40: crit('psnr40'), bit8: crit('bit8'), abs1e3: crit('abs1e3') },
       wallMsPerIteration: u.wallMs / Math.max(1, u.iterations),
+      dipAfterFirst: u.images.filter((r) => r.psnr.length > 1 && r.psnr[1] < r.psnr[0]).length,
     };
   });
 }

@@ -49,9 +49,9 @@ export function qualityReport(file: QualityResultsFile): string {
 }
 
 /** README text with the block between the markers replaced by `report`; throws when the markers are missing. */
-export function withReport(readme: string, report: string): string {
-  const a = readme.indexOf(REPORT_BEGIN);
-  const b = readme.indexOf(REPORT_END);
-  if (a < 0 || b < a) throw new Error('README.md has no quality-results markers');
-  return readme.slice(0, a) + report + readme.slice(b + REPORT_END.length);
+export function withReport(readme: string, report: string, begin = REPORT_BEGIN, end = REPORT_END): string {
+  const a = readme.indexOf(begin);
+  const b = readme.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`README.md has no markers ${begin} … ${end}`);
+  return readme.slice(0, a) + report + readme.slice(b + end.length);
 }

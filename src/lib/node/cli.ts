@@ -34,7 +34,7 @@ export const USAGE = `usage:
       (${TASK_NAMES.join(', ')}), restores it with the model, and writes
       [A^T y | A+y | restored | original], 4x enlarged, to OUT.png. T from ${T_RANGE.min} to ${T_RANGE.max};
       DeqIR defaults: ${DEFAULT_SOLVER} from the ${DEFAULT_INIT} start, stopping at relative residual ${DEFAULT_TOL}
-      or after T iterations (exact for Picard: the system is triangular).
+      or after T iterations (exact for Picard and ParaTAA 'taa': the system is triangular).
   Jobs whose estimated memory exceeds --memory-budget-mb (MiB) are refused before they start.
   --debug prints the stack trace of an error. Exit codes: 0 done, 2 bad input, 1 runtime failure.`;
 

@@ -2,7 +2,7 @@ import { PICKER_IMAGES } from '../data/shippedSubset.js';
 import type { SolverKind } from '../deq/solvers/solverTypes.js';
 import { TASK_NAMES, TASKS, type TaskName } from '../operators/taskRegistry.js';
 import {
-  ANDERSON_DEFAULTS, DEFAULT_INIT, DEFAULT_SOLVER, DEFAULT_T, DEFAULT_TOL, MAX_ITER_RANGE, T_RANGE, TOL_RANGE, defaultMaxIter,
+  mixingDefaults, DEFAULT_INIT, DEFAULT_SOLVER, DEFAULT_T, DEFAULT_TOL, MAX_ITER_RANGE, T_RANGE, TOL_RANGE, defaultMaxIter,
 } from '../restoration/defaults.js';
 
 /**
@@ -56,7 +56,7 @@ export const DEFAULT_SETTINGS: JobSettings = {
   init: DEFAULT_INIT,
   maxIter: null,
   tol: DEFAULT_TOL,
-  ...ANDERSON_DEFAULTS,
+  ...mixingDefaults(DEFAULT_SOLVER),
   seed: 0,
   prior: 'auto',
   mask: null,
