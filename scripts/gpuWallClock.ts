@@ -9,7 +9,7 @@ import { onCpu } from '../src/lib/backend/onCpu.js';
 import { toSignedUnit } from '../src/lib/data/labelledImages.js';
 import { deqRestore } from '../src/lib/deq/deqRestore.js';
 import { deqSystem } from '../src/lib/deq/deqSystem.js';
-import { psnrOfMse } from '../src/lib/metrics/psnr.js';
+import { iterateX0ToSerial, meetsX0Criterion, X0_PSNR_CRITERION_DB } from '../src/lib/metrics/x0ToSerial.js';
 import { loadBenchmarkSubset } from '../src/lib/node/benchmarkSubset.js';
 import { loadModelFile } from '../src/lib/node/loadModelFile.js';
 import { useNodeWebgpu } from '../src/lib/node/nodeWebgpu.js';
@@ -36,7 +36,7 @@ const settings = {
   seed: 0,
   solvers: ['picard', 'taa'] as const,
   repeats: quick ? 2 : 5,
-  criterion: 'PSNR(x0, serial x0) >= 40 dB',
+  criterion: `PSNR(x0, serial x0) >= ${X0_PSNR_CRITERION_DB} dB`,
   prior: PRIOR,
 };
 
@@ -89,26 +89,17 @@ for (const T of settings.Ts) {
             ...solverSettingsFor(T, { kind }),
             tol: 0,
             onIteration: async (_rec, { fx }) => {
-              const x0 = tf.tidy(() => tf.slice(tf.reshape(fx, [T, -1]), [T - 1, 0], [1, -1]));
-              const d = await x0.data();
-              x0.dispose();
               // The batch's worst image decides: every image must meet the criterion.
-              const per = d.length / B;
-              let worst = Infinity;
-              for (let b = 0; b < B; b++) {
-                let se = 0;
-                for (let i = b * per; i < (b + 1) * per; i++) se += (d[i] - ref![i]) ** 2;
-                worst = Math.min(worst, psnrOfMse(se / per));
-              }
-              psnr.push(worst);
-              return worst >= 40 ? 'stop' : undefined;
+              const d = await iterateX0ToSerial(fx, T, ref!, B);
+              psnr.push(Math.min(...d.psnr));
+              return meetsX0Criterion(d) ? 'stop' : undefined;
             },
           }, { init: DEFAULT_INIT });
         (await run()).x0.dispose(); // warm-up
         psnr.length = 0;
         const res = await run();
         res.x0.dispose();
-        const depth = psnr.findIndex((q) => q >= 40) + 1 || null;
+        const depth = psnr.findIndex((q) => q >= X0_PSNR_CRITERION_DB) + 1 || null;
         const msToCriterion = depth ? res.history[depth - 1].wallMs : null;
         solvers.push({ solver: kind, depth, msToCriterion, speedup: msToCriterion ? serialMs / msToCriterion : null });
       }

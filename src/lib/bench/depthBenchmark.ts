@@ -1,9 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { toSignedUnit, type LabelledImages } from '../data/labelledImages.js';
 import { deqRestore } from '../deq/deqRestore.js';
 import type { InitKind } from '../deq/deqSystem.js';
 import type { SolverSettings } from '../deq/solvers/solverTypes.js';
-import { psnrOfMse } from '../metrics/psnr.js';
+import { iterateX0ToSerial, X0_PSNR_CRITERION_DB } from '../metrics/x0ToSerial.js';
 import type { EpsModel } from '../models/epsModel.js';
 import type { TaskName } from '../operators/taskRegistry.js';
 import { buildRestorationProblem } from '../problem/restorationProblem.js';
@@ -26,7 +25,7 @@ export const DEPTH_CRITERIA = [
 export type DepthCriterion = (typeof DEPTH_CRITERIA)[number]['key'];
 
 const meets = (c: DepthCriterion, psnr: number, maxAbs: number) =>
-  c === 'psnr40' ? psnr >= 40 : c === 'bit8' ? maxAbs <= 2 / 255 : maxAbs <= 1e-3;
+  c === 'psnr40' ? psnr >= X0_PSNR_CRITERION_DB : c === 'bit8' ? maxAbs <= 2 / 255 : maxAbs <= 1e-3;
 
 export interface DepthVariant {
   name: string;
@@ -116,23 +115,12 @@ export async function runDepthBenchmark(o: DepthRunOptions): Promise<void> {
               tol: 0,
               maxIter: T,
               onIteration: async (_rec, { fx }) => {
-                const x0 = tf.tidy(() => tf.slice(tf.reshape(fx, [T, -1]), [T - 1, 0], [1, -1]));
-                const d = (await x0.data()) as Float32Array;
-                x0.dispose();
-                const per = d.length / B;
+                const d = await iterateX0ToSerial(fx, T, ref, B);
                 let all = true;
                 for (let b = 0; b < B; b++) {
-                  // Unclipped: the distance between two solutions of one system, not an image's quality.
-                  let m = 0;
-                  let se = 0;
-                  for (let i = b * per; i < (b + 1) * per; i++) {
-                    const e = d[i] - ref[i];
-                    m = Math.max(m, Math.abs(e));
-                    se += e * e;
-                  }
-                  curves[b].psnr.push(psnrOfMse(se / per));
-                  curves[b].maxAbs.push(m);
-                  all &&= m <= 1e-3;
+                  curves[b].psnr.push(d.psnr[b]);
+                  curves[b].maxAbs.push(d.maxAbs[b]);
+                  all &&= d.maxAbs[b] <= 1e-3;
                 }
                 return all ? 'stop' : undefined;
               },
