@@ -4,6 +4,7 @@
 //   gradients  cost and accuracy of implicit / phantom / serial gradients; init optimization
 //   depth      batched network calls in a row until each solver's x0 reaches the serial x0 (UNet;
 //              T 20/50/100, four tasks, 8 images; resumable; --quick: T 20, SR x4, 2 images)
+//   depth-variants  the same for ideas that lost (chain form, damping, coarse-to-fine start) at T 20
 //   quality    every restoration method on every task with the trained UNet (resumable;
 //              --quick recomputes the slice test/benchmarkQuick.test.ts checks; --images N sizes a full run;
 //              --model FILE reads the prior's weights from FILE, e.g. the committed ones while training runs)
@@ -13,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { useNodeBackend } from '../src/lib/backend/nodeBackend.js';
 import { uncommittedChanges } from '../src/lib/node/provenance.js';
-import { depthSuite } from './bench/depth.js';
+import { depthSuite, depthVariantSuite } from './bench/depth.js';
 import { gradientSuite } from './bench/gradients.js';
 import { phantomSuite } from './bench/phantom.js';
 import { qualitySuite } from './bench/quality.js';
@@ -25,6 +26,7 @@ const SUITES: Record<string, (backend: string, quick: boolean, out?: string, opt
   phantom: phantomSuite,
   quality: qualitySuite,
   depth: depthSuite,
+  'depth-variants': depthVariantSuite,
 };
 
 const { values, positionals } = parseArgs({

@@ -126,6 +126,8 @@ describe('solver options that exploit the triangular structure stay exact', () =
     { name: 'triangular per-row Anderson', solver: { kind: 'anderson-per-row', triangular: true } as const, init: 'xT' as const },
     { name: 'Picard from the DDIM-pinv start', solver: { kind: 'picard' } as const, init: 'ddim-pinv' as const },
     { name: 'ParaTAA triangular Anderson from the DDIM-pinv start', solver: { kind: 'taa', m: 3 } as const, init: 'ddim-pinv' as const },
+    { name: 'ParaTAA damped (beta 0.8)', solver: { kind: 'taa', m: 3, beta: 0.8 } as const, init: 'ddim-pinv' as const },
+    { name: 'damped Picard with exact rows undamped', solver: { kind: 'picard', beta: 0.8, triangular: true } as const, init: 'ddim-pinv' as const },
   ])('$name is exact after at most T iterations', async ({ solver, init }) => {
     const p = problem(4, 0.05);
     const T = 30;
@@ -136,6 +138,27 @@ describe('solver options that exploit the triangular structure stay exact', () =
     [s.x0, d.x0].forEach((t) => t.dispose());
     task.dispose();
     p.dispose();
+    expect(err).toBeLessThanOrEqual(1e-4);
+  });
+});
+
+describe('the chain form of the map (row k = one serial step of row k-1)', () => {
+  const cases = [
+    ...OPERATOR_CASES.map((c, i) => ({ name: `${c.name}, deterministic`, i, sampling: { etw: 0.1 }, stochastic: false })),
+    { name: `${OPERATOR_CASES[1].name}, one z at every step (eta 0.85)`, i: 1, sampling: { etw: 0.85, nw: 0.85 }, stochastic: true },
+  ];
+  it.each(cases)('$name: Picard on it is exact after T iterations (the serial chain)', async ({ i, sampling, stochastic }) => {
+    const T = 12;
+    const z = stochastic ? randomImages(1, OPERATOR_CASES[i].shape, 5) : undefined;
+    const p = problem(i, 0.05, z ? { z } : {});
+    const task = prepareRestoration({ ...p.inputs, sampling: { T, ...sampling } });
+    const s = await serialChain(task);
+    const chain = await deqRestore(task, { kind: 'picard', tol: 0, maxIter: T }, { form: 'chain', init: 'ddim-pinv' });
+    const err = maxAbsDiff(await s.x0.data(), await chain.x0.data());
+    [s.x0, chain.x0].forEach((t) => t.dispose());
+    task.dispose();
+    p.dispose();
+    z?.dispose();
     expect(err).toBeLessThanOrEqual(1e-4);
   });
 });

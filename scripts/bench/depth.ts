@@ -33,8 +33,44 @@ export function depthSettings(quick: boolean, images?: number): DepthSettings {
   };
 }
 
-export async function depthSuite(backend: string, quick: boolean, outPath?: string, opts: { images?: number } = {}): Promise<void> {
-  const settings = depthSettings(quick, opts.images);
+/**
+ * Solver ideas that did not become the default, against Picard and ParaTAA on the same problems:
+ * the chain form of the map, damped Picard and a coarse-to-fine start (T = 20, two tasks).
+ */
+export function depthVariantSettings(quick: boolean, images?: number): DepthSettings {
+  const n = images ?? (quick ? 2 : 8);
+  const taa = { kind: 'taa', m: 3, lambda: 1e-3, beta: 1 } as const;
+  return {
+    Ts: [20],
+    tasks: quick ? ['sr4'] : ['sr4', 'deblur'],
+    images: Array.from({ length: n }, (_, i) => i),
+    seed: 0,
+    variants: [
+      { name: 'Picard', solver: { kind: 'picard' }, init: DEFAULT_INIT },
+      { name: 'ParaTAA (m=3)', solver: taa, init: DEFAULT_INIT },
+      { name: 'Picard, chain form', solver: { kind: 'picard' }, init: DEFAULT_INIT, form: 'chain' },
+      { name: 'ParaTAA (m=3), chain form', solver: taa, init: DEFAULT_INIT, form: 'chain' },
+      { name: 'Picard damped (beta=0.8)', solver: { kind: 'picard', beta: 0.8 }, init: DEFAULT_INIT },
+      { name: 'Picard damped (beta=0.8), exact rows undamped', solver: { kind: 'picard', beta: 0.8, triangular: true }, init: DEFAULT_INIT },
+      { name: 'ParaTAA (m=3, beta=0.8)', solver: { ...taa, beta: 0.8 }, init: DEFAULT_INIT },
+      { name: 'ParaTAA (m=3), coarse start (K=5)', solver: taa, init: DEFAULT_INIT, coarseSteps: 5 },
+    ],
+    chunkSize: 200,
+    prior: PRIOR,
+  };
+}
+
+export const depthVariantSuite = (backend: string, quick: boolean, outPath?: string, opts: { images?: number } = {}) =>
+  depthSuite(backend, quick, outPath ?? (quick ? 'data/benchmarks/depth-variants-quick.json' : 'data/benchmarks/depth-variants.json'), opts, depthVariantSettings);
+
+export async function depthSuite(
+  backend: string,
+  quick: boolean,
+  outPath?: string,
+  opts: { images?: number } = {},
+  settingsOf: (quick: boolean, images?: number) => DepthSettings = depthSettings,
+): Promise<void> {
+  const settings = settingsOf(quick, opts.images);
   const out = outPath ?? (quick ? 'data/benchmarks/depth-quick.json' : 'data/benchmarks/depth.json');
   const started = performance.now();
   const images = `data/${SUBSET_FILES.images}`;

@@ -1,4 +1,5 @@
 import { toSignedUnit, type LabelledImages } from '../data/labelledImages.js';
+import { coarseStart } from '../deq/coarseStart.js';
 import { deqRestore } from '../deq/deqRestore.js';
 import type { InitKind } from '../deq/deqSystem.js';
 import type { SolverSettings } from '../deq/solvers/solverTypes.js';
@@ -33,6 +34,10 @@ export interface DepthVariant {
   init: InitKind;
   /** Only these T (default: every T of the run). */
   onlyT?: number[];
+  /** The map's form (deq/deqSystem.ts; default cumsum). */
+  form?: 'cumsum' | 'chain';
+  /** Start from a K-step serial chain (deq/coarseStart.ts) instead of `init`; its K calls count in the depth. */
+  coarseSteps?: number;
 }
 
 export interface DepthSettings {
@@ -71,10 +76,10 @@ export interface DepthUnit {
 export const depthUnitKey = (T: number, task: string, solver: string) => `${T}|${task}|${solver}`;
 
 /** Depth to each criterion per image from the per-iteration curves (pure: the tests check it directly). */
-export function depthsOf(psnr: readonly number[], maxAbs: readonly number[]): Record<DepthCriterion, number | null> {
+export function depthsOf(psnr: readonly number[], maxAbs: readonly number[], warmUp = 0): Record<DepthCriterion, number | null> {
   const first = (c: DepthCriterion) => {
     const i = psnr.findIndex((p, k) => meets(c, p, maxAbs[k]));
-    return i < 0 ? null : i + 1;
+    return i < 0 ? null : warmUp + i + 1;
   };
   return { psnr40: first('psnr40'), bit8: first('bit8'), abs1e3: first('abs1e3') };
 }
@@ -108,6 +113,8 @@ export async function runDepthBenchmark(o: DepthRunOptions): Promise<void> {
           o.onProgress?.(done++, total, `T=${T} ${task} ${v.name}`);
           const B = images.length;
           const curves = images.map(() => ({ psnr: [] as number[], maxAbs: [] as number[] }));
+          const warmUp = v.coarseSteps ?? 0;
+          const start = warmUp ? await coarseStart(p.task, warmUp) : v.init;
           const res = await deqRestore(
             p.task,
             {
@@ -125,15 +132,15 @@ export async function runDepthBenchmark(o: DepthRunOptions): Promise<void> {
                 return all ? 'stop' : undefined;
               },
             },
-            { init: v.init, chunkSize: s.chunkSize },
-          );
+            { init: start, chunkSize: s.chunkSize, form: v.form },
+          ).finally(() => typeof start === 'object' && start.dispose());
           res.x0.dispose();
           await o.onUnit({
             key: depthUnitKey(T, task, v.name),
             T,
             task,
             solver: v.name,
-            images: images.map((im, b) => ({ image: im.key, ...curves[b], depth: depthsOf(curves[b].psnr, curves[b].maxAbs) })),
+            images: images.map((im, b) => ({ image: im.key, ...curves[b], depth: depthsOf(curves[b].psnr, curves[b].maxAbs, warmUp) })),
             iterations: res.iterations,
             wallMs: res.wallMs,
             serialWallMs: serial.wallMs,

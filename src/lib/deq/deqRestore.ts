@@ -47,7 +47,8 @@ export async function deqRestore(
     : solver.onIteration;
   try {
     // The system is lower-triangular over its T rows: plain Picard and triangular Anderson are exact after T iterations.
-    const exact = (solver.kind === 'picard' && (solver.beta ?? 1) === 1) || solver.kind === 'taa' || (solver.kind === 'anderson' && solver.triangular === true);
+    const exact =
+      (solver.kind === 'picard' && ((solver.beta ?? 1) === 1 || solver.triangular === true)) || solver.kind === 'taa' || (solver.kind === 'anderson' && solver.triangular === true);
     const res = await solveFixedPoint(system.map, init, { ...solver, onIteration, exactAfter: exact ? task.coeffs.T : undefined }).catch((e: unknown) =>
       explainDivergence(task, e),
     );

@@ -47,6 +47,13 @@ export type InitKind = 'xT' | 'ddim-pinv';
 export interface DeqSystemOptions {
   /** Evaluate eps in chunks of at most this many images (memory bound); results are identical. */
   chunkSize?: number;
+  /**
+   * 'cumsum' (default without measurement noise): every row rebuilt from x_T and the sum of all
+   * earlier eps (the unrolled closed form). 'chain': row k is one serial step of row k-1 (DDNM+
+   * always uses it). Same fixed point; Picard moves information one row per iteration in the chain
+   * form and across all rows in the cumsum form (compared in the depth benchmark's variants).
+   */
+  form?: 'cumsum' | 'chain';
 }
 
 export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {}): DeqSystem {
@@ -73,15 +80,18 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
     // gradient is wrong for axis 0 of rank > 2 tensors in TF.js 4.22, and the product is as fast.
     lowerOnes: tf.tidy(() => tf.linalg.bandPart(tf.ones([T, T]), -1, 0)),
   };
-  // The chain form's constants (DDNM+ only): per-row x0|t coefficients and the step noise z_k.
-  const chain = task.noiseAware
+  const chainForm = Boolean(task.noiseAware) || options.form === 'chain';
+  // The chain form's constants: per-row x0|t coefficients, the step noise z_k and (plain DDNM) the step weights.
+  const chain = chainForm
     ? {
         sqrtAbarT: col(c.sqrtAbarT),
         sqrtOneMinusAbarT: col(c.sqrtOneMinusAbarT),
+        c1: col(c.c1),
+        c2: col(c.c2),
         z: task.hasStepNoise ? tf.tidy(() => tf.stack(c.t.map((_, j) => tf.broadcastTo(task.noiseAt(j)!, [B, ...img])))) : null,
       }
     : null;
-  const kept: tf.Tensor[] = [...Object.values(constants), ...(noiseW ? [noiseW] : []), ...(chain ? [chain.sqrtAbarT, chain.sqrtOneMinusAbarT, ...(chain.z ? [chain.z] : [])] : [])];
+  const kept: tf.Tensor[] = [...Object.values(constants), ...(noiseW ? [noiseW] : []), ...(chain ? [chain.sqrtAbarT, chain.sqrtOneMinusAbarT, chain.c1, chain.c2, ...(chain.z ? [chain.z] : [])] : [])];
   const chunk = Math.max(1, Math.floor(options.chunkSize ?? T * B));
 
   const epsAll = (inputs: tf.Tensor): tf.Tensor =>
@@ -123,17 +133,21 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
       const inputs = T === 1 ? xT5 : tf.concat([xT5, rows(X, 0, T - 1)], 0);
       const eps = epsAll(inputs);
       const x0 = tf.div(tf.sub(inputs, tf.mul(chain!.sqrtOneMinusAbarT, eps)), chain!.sqrtAbarT);
-      return task.noiseAware!.next(0, T, x0, eps, chain!.z, yTerm);
+      if (task.noiseAware) return task.noiseAware.next(0, T, x0, eps, chain!.z, yTerm);
+      // Plain DDNM, every row one serial step (samplers/serialChain.ts serialStep): yTerm = A+y.
+      const x0Hat = tf.sub(tf.add(yTerm, x0), project(x0));
+      const next = tf.add(tf.mul(constants.sqrtAbarS, x0Hat), tf.mul(chain!.c2, eps));
+      return chain!.z ? tf.add(next, tf.mul(chain!.c1, chain!.z)) : next;
     });
 
   return {
     rows: T,
     stateShape,
-    map: (X) => (task.noiseAware ? applyChain(X, constants.xT5, task.yTerm) : apply(X, constants.xT5, constants.uT, constants.Apy)),
+    map: (X) => (chainForm ? applyChain(X, constants.xT5, task.noiseAware ? task.yTerm : constants.Apy) : apply(X, constants.xT5, constants.uT, constants.Apy)),
     mapWith: (X, xTIn, yIn) =>
       tf.tidy(() =>
-        task.noiseAware
-          ? applyChain(X, tf.expandDims(xTIn, 0), task.noiseAware.measurementTerm(yIn))
+        chainForm
+          ? applyChain(X, tf.expandDims(xTIn, 0), task.noiseAware ? task.noiseAware.measurementTerm(yIn) : tf.expandDims(op.Apinv(yIn), 0))
           : apply(X, tf.expandDims(xTIn, 0), tf.expandDims(tf.div(xTIn, c.sqrtAbarT[0]), 0), tf.expandDims(op.Apinv(yIn), 0)),
       ),
     initialState: (kind = 'xT') =>

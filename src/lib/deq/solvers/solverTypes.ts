@@ -55,6 +55,8 @@ export interface PicardSettings {
   kind: 'picard';
   /** Damping: X <- (1 - beta) X + beta F(X); 1 is plain Picard (Jacobi). */
   beta?: number;
+  /** Declare the map lower-triangular: rows already exact are not damped (exact after `rows` iterations). */
+  triangular?: boolean;
 }
 
 export interface AndersonSettings {
