@@ -15,7 +15,9 @@ export interface QualitySettings {
 
 const DEQ_T = 20;
 type DeqMethod = MethodSettings['deq'][number];
-// The recommended default (README "Which solver?"): exact after T iterations.
+// Picard, exact after T iterations: the kit's default when this run's settings were fixed. ParaTAA
+// (now the default) has the same fixed point (exact after T too), so its PSNR equals Picard's to the
+// solver tolerance; the run keeps Picard so its resumed cells stay one experiment.
 const PICARD: DeqMethod = { name: 'Picard (DDIM-pinv start)', solver: { kind: 'picard', tol: DEFAULT_TOL, maxIter: defaultMaxIter(DEQ_T) }, init: DEFAULT_INIT };
 // DDNM's default stochastic chain (eta 0.85, noise pre-sampled per step): DeqIR solves it too.
 const PICARD_STOCHASTIC: DeqMethod = { ...PICARD, name: 'Picard (DDIM-pinv start) η=0.85', eta: 0.85 };
