@@ -3,7 +3,7 @@ import type { BackendTiming, BrowserBackend } from '../backend/backendSelect.js'
 import type { JobSettings, PriorChoice, Solver } from './jobSettings.js';
 import type { GradientsResult } from './worker/jobs/gradients.js';
 import type { GradientRequest, SteeringRequest } from './gradientSettings.js';
-import type { StepTiming } from './worker/jobs/speedStep.js';
+import type { SpeedReps, StepTiming } from './worker/jobs/speedStep.js';
 import type { Progress } from './progress.js';
 import type { SolversComparison } from './worker/jobs/solvers.js';
 import type { SteeringResult } from './worker/jobs/steering.js';
@@ -35,7 +35,7 @@ export type Job =
   | { kind: 'gradients'; settings: JobSettings; truth: Float32Array; request: GradientRequest }
   | { kind: 'steering'; settings: JobSettings; truth: Float32Array; request: SteeringRequest }
   | { kind: 'toy'; request: ToyRequest }
-  | { kind: 'bench'; prior: PriorChoice; T: number[]; truth: Float32Array; reps?: { map: number; step: number } }
+  | { kind: 'bench'; prior: PriorChoice; T: number[]; truth: Float32Array; reps?: SpeedReps }
   /** For tests: fail the way a wasm abort ('fatal') or an uncaught error in the worker ('uncaught') does. */
   | { kind: 'fault'; fault: 'fatal' | 'uncaught' };
 

@@ -24,7 +24,9 @@ const BY_KEY = new Map(METHODS.map((m) => [m.key, m]));
 /**
  * The colour group of any method or solver name the site shows: a solver kind ("picard", "taa",
  * "anderson", "anderson-per-row"), a benchmark method ("DeqIR Picard (DDIM-pinv start) T=20",
- * "DDRM serial T=20 η=0.85 η_b=1", …) or a solver-benchmark variant ("Anderson per row (reference, m=5)").
+ * "DDRM serial T=20 η=0.85 η_b=1", …), a solver-benchmark variant ("Anderson per row (reference, m=5)")
+ * or a depth-benchmark variant ("Picard" → picard; "ParaTAA (m=3)", "ParaTAA (m=2)" → taa, the second a
+ * lighter amber through variantColour; "reference per-row Anderson (m=5, x_T start)" → anderson-per-row).
  * The order of the tests matters: "DeqIR reference (per-row Anderson …)" is per-row Anderson.
  */
 export function methodKey(name) {

@@ -1,6 +1,7 @@
-// Per-iteration wall time of the DeqIR map and of one serial step, measured in Node on the wasm
-// backend at build time, for comparison with the reader's device, at the page's default Ts (10 and
-// 20; scripts/benchBrowser.ts measures T = 20 and 50 in Node and headless Chromium).
+// Per-iteration wall time of the DeqIR map and of one serial step, and the whole restoration (the
+// default solver until x0 is within 40 dB of the serial x0 against the serial chain), measured in
+// Node on the wasm backend at build time, for comparison with the reader's device, at the page's
+// default Ts (10 and 20; scripts/benchBrowser.ts measures T = 20 and 50 in Node and headless Chromium).
 import { speedStep } from '../../lib/site/worker/jobs/speedStep.js';
 import { loaderContext } from '../../lib/node/loaderContext.js';
 

@@ -89,7 +89,7 @@ async function run(id: number, job: Job, signal: AbortSignal): Promise<{ result:
       return { result: await runSteering(p.model, job.settings, job.truth, job.request, { signal, onProgress }), prior: p.note };
     case 'bench': {
       const out = [];
-      for (const T of job.T) out.push(await speedStep(p.model, T, job.truth, job.reps, onProgress));
+      for (const T of job.T) out.push(await speedStep(p.model, T, job.truth, job.reps, onProgress, signal));
       return { result: out, prior: p.note };
     }
   }
