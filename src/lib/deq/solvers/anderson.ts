@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Matrix, solve } from 'ml-matrix';
 import { ParameterError } from '../../errors.js';
+import { keepExactRows } from './exactRows.js';
 import { iterate } from './iterationLoop.js';
 import type { AndersonSettings, FixedPointMap, SolveOptions, SolveResult } from './solverTypes.js';
 import { ANDERSON_DEFAULTS } from '../../restoration/defaults.js';
@@ -67,11 +68,7 @@ export async function anderson(
         const a = tf.tensor(alpha, [...lead, n, ...new Array<number>(x.rank - lead.length).fill(1)]);
         const combine = (ts: tf.Tensor[]) => tf.sum(tf.mul(a, tf.stack(ts, lead.length)), lead.length);
         const mixed = beta === 1 ? combine(fs) : tf.add(tf.mul(combine(fs), beta), tf.mul(combine(xs), 1 - beta));
-        if (!settings.triangular) return mixed;
-        // Select on a [rows, rest] view: WebGPU's Select kernel stops at rank 4.
-        const exact = tf.tensor(Array.from({ length: rows }, (_, r) => (r < exactRows ? 1 : 0)), [rows, 1], 'bool');
-        const flat = (t: tf.Tensor) => tf.reshape(t, [rows, -1]);
-        return tf.reshape(tf.where(tf.broadcastTo(exact, [rows, x.size / rows]), flat(fx), flat(mixed)), x.shape);
+        return settings.triangular ? keepExactRows(fx, mixed, exactRows) : mixed;
       });
     });
   } finally {

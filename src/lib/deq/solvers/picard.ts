@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ParameterError } from '../../errors.js';
+import { keepExactRows } from './exactRows.js';
 import { iterate } from './iterationLoop.js';
 import type { FixedPointMap, PicardSettings, SolveOptions, SolveResult } from './solverTypes.js';
 
@@ -11,16 +12,11 @@ import type { FixedPointMap, PicardSettings, SolveOptions, SolveResult } from '.
 export function picard(F: FixedPointMap, x0: tf.Tensor, settings: Omit<PicardSettings, 'kind'> & SolveOptions = {}): Promise<SolveResult> {
   const beta = settings.beta ?? 1;
   if (!(beta > 0 && beta <= 1)) throw new ParameterError(`picard: beta must lie in (0, 1], got ${beta}`);
-  const rows = x0.shape[0] ?? 1;
   return iterate(F, x0, settings, (x, fx, i) => {
     if (beta === 1) return fx;
     return tf.tidy(() => {
       const damped = tf.add(tf.mul(x, 1 - beta), tf.mul(fx, beta));
-      if (!settings.triangular) return damped;
-      // Select on a [rows, rest] view (WebGPU's Select stops at rank 4), as triangular Anderson does.
-      const exact = tf.tensor(Array.from({ length: rows }, (_, r) => (r < i ? 1 : 0)), [rows, 1], 'bool');
-      const flat = (t: tf.Tensor) => tf.reshape(t, [rows, -1]);
-      return tf.reshape(tf.where(tf.broadcastTo(exact, [rows, x.size / rows]), flat(fx), flat(damped)), x.shape);
+      return settings.triangular ? keepExactRows(fx, damped, i) : damped;
     });
   });
 }
