@@ -81,7 +81,13 @@ async function cancelLatency(page: Page): Promise<{ inPage: number; outside: num
 const status = (page: Page) => page.locator('[data-role=status]');
 
 /** The first final status the page shows; read in the same check, so a later run cannot change it. */
+/** Scrolls the page's live figure (its status line) on screen, as a reader would: live work starts only there. */
+async function showLiveFigure(page: Page): Promise<void> {
+  await page.locator('[data-role=status]').first().scrollIntoViewIfNeeded();
+}
+
 async function waitDone(page: Page, timeout = 120_000): Promise<string> {
+  await showLiveFigure(page);
   const handle = await page.waitForFunction(
     () => {
       const text = document.querySelector('[data-role=status]')?.textContent ?? '';
@@ -408,6 +414,7 @@ describe('the research site in headless Chromium', () => {
     for (const { path, click, running } of cases) {
       const { page, errors } = await open(browser, path);
       if (click) await page.click(click);
+      await showLiveFigure(page);
       await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-role=status]')?.textContent ?? ''), running.source, { timeout: 120_000 });
       await page.waitForTimeout(1000); // into the work
       const latency = await cancelLatency(page);

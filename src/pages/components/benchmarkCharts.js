@@ -1,3 +1,4 @@
+import {chartWidth} from "./fitWidth.js";
 import * as Plot from "@observablehq/plot";
 import {formatMs, table} from "./table.js";
 import {methodColour, methodKey, variantColour} from "./methodColours.js";
@@ -72,6 +73,7 @@ export function shortNames(methods) {
 
 /** PSNR (mean ± 95 % CI over images) per method, one panel per task and noise level. */
 export function psnrChart(summary, {width = 900} = {}) {
+  width = chartWidth(width);
   return intervalChart(summary, (r) => r.psnr, {xLabel: "PSNR (dB), mean ± 95 % CI", xLabelShort: "PSNR (dB) ± 95 % CI", width, tip: (d) => `PSNR ${pm(d.psnr, 2)} dB, SSIM ${pm(d.ssim, 3)} (n = ${d.n})`});
 }
 
@@ -80,6 +82,7 @@ export function psnrChart(summary, {width = 900} = {}) {
  * paired differences), one panel per task and noise level: the figure that tells methods apart.
  */
 export function pairedChart(summary, {width = 900} = {}) {
+  width = chartWidth(width);
   return intervalChart(summary, (r) => r.psnrVsReference, {
     xLabel: "PSNR − reference chain on the same images (dB), mean ± 95 % CI",
     xLabelShort: "Δ PSNR vs reference (dB) ± 95 % CI",
@@ -107,6 +110,7 @@ export function qualityTable(summary, {caption = ""} = {}) {
  * (operators in rows on a phone). Colours: methodColours.js, a lighter shade for a second variant.
  */
 export function x0ErrorChart(runs, {target, width = 900} = {}) {
+  width = chartWidth(width);
   const data = runs.flatMap((r) => r.x0Error.map((e, i) => ({...r, run: `${r.T}|${r.operator}|${r.image}|${r.solver}`, iteration: i + 1, error: Math.max(e ?? NaN, 1e-7)})));
   const narrow = width < 640;
   const operators = [...new Set(runs.map((r) => r.operator))];
@@ -137,6 +141,7 @@ export function x0ErrorChart(runs, {target, width = 900} = {}) {
  * Colour: the solver (methodColours.js).
  */
 export function speedupChart(solverSummary, qualitySummary, {width = 900} = {}) {
+  width = chartWidth(width);
   const gaussian = solverSummary.filter((s) => s.iterations.n > 0).map((s) => ({T: s.T, speedup: s.speedup.mean, solver: s.solver, prior: "fitted Gaussian prior", where: s.operator}));
   const unet = qualitySummary.filter((r) => r.family === "DeqIR").map((r) => ({T: r.T, speedup: r.T / r.iterations.mean, solver: `UNet: ${r.method.replace(/^DeqIR /, "").replace(/ T=\d+$/, "")}`, prior: "trained UNet", where: taskLabel(r)}));
   const data = [...gaussian, ...unet].map((d) => ({...d, panel: `T = ${d.T}`}));
@@ -178,6 +183,7 @@ function logTicks(lo, hi) {
  * (one column on a phone), each panel titled on the figure.
  */
 export function qualityVsNfeChart(summary, {width = 900} = {}) {
+  width = chartWidth(width);
   const rows = summary.filter((r) => r.nfe.mean > 0);
   const cells = [...new Set(rows.map(taskLabel))];
   const cols = width < 640 ? 1 : Math.min(3, cells.length);
@@ -212,6 +218,7 @@ function phantomTicks(points, width) {
 
 /** Cosine of the phantom gradient to the exact one against the number of damped steps k, per tau. */
 export function phantomChart(points, {T, width = 900} = {}) {
+  width = chartWidth(width);
   return Plot.plot({
     width,
     height: 300,

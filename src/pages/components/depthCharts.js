@@ -1,3 +1,4 @@
+import {chartWidth} from "./fitWidth.js";
 import * as Plot from "@observablehq/plot";
 import {colourOf, variantColour} from "./methodColours.js";
 import {table} from "./table.js";
@@ -37,7 +38,8 @@ function meanCurve(u) {
  * images per solver (thick), each image thin when `perImage`, a rule at 40 dB. Panels wrap to the
  * column (one per row on a phone). `Ts`/`tasks` restrict the panels (the Solving page shows fewer).
  */
-export function depthCurves(d, {width = 900, perImage = true, Ts = null, tasks = null, panelHeight = 200} = {}) {
+export function depthCurves(d, {width: asked = 900, perImage = true, Ts = null, tasks = null, panelHeight = 200} = {}) {
+  const width = chartWidth(asked);
   const cells = cellsOf(d).filter((c) => (!Ts || Ts.includes(c.T)) && (!tasks || tasks.includes(c.task)));
   const solvers = solversOf(d);
   const colour = variantColour(solvers, {legend: false});

@@ -8,3 +8,6 @@ export function fitWidth(max) {
   const viewport = typeof window !== "undefined" ? window.innerWidth - 32 : Infinity;
   return Math.max(240, Math.min(max, column > 0 ? column : Infinity, viewport));
 }
+
+/** Observable's `width` is 0 until the column is laid out: a chart that wide draws negative rects. */
+export const chartWidth = (width) => Math.max(240, width || 0);

@@ -1,5 +1,5 @@
 import * as Plot from "@observablehq/plot";
-import {fitWidth} from "./fitWidth.js";
+import {chartWidth, fitWidth} from "./fitWidth.js";
 import {table} from "./table.js";
 
 /**
@@ -31,6 +31,7 @@ export function cardSummaryTable(card) {
 
 /** Training loss (eps-prediction MSE, mean over each logging window) against step. */
 export function lossCurveChart(card, {width = 640} = {}) {
+  width = chartWidth(width);
   return Plot.plot({
     width: fitWidth(width),
     height: 240,
@@ -78,6 +79,7 @@ export function qualityBarTable(card) {
 
 /** Shares of the classifier's predicted classes over the model's samples. */
 export function classShareChart(card, {width = 640} = {}) {
+  width = chartWidth(width);
   const shares = Object.entries(card.quality?.classCoverage?.shares ?? {}).map(([label, share]) => ({label, percent: 100 * share}));
   return Plot.plot({
     width: fitWidth(width),
