@@ -46,6 +46,9 @@ export function depthReport(file: DepthResultsFile, markers: { begin: string; en
   // Sentences computed from the rows above: the best solver to 40 dB per (T, task), and the targets.
   const groups = new Map<string, DepthSummary[]>();
   for (const s of summary) groups.set(`${s.T}|${s.task}`, [...(groups.get(`${s.T}|${s.task}`) ?? []), s]);
+  const dips = summary.reduce((a, s) => a + s.dipAfterFirst, 0);
+  const runs = summary.reduce((a, s) => a + s.n, 0);
+  lines.push(`x0 moved further from the serial x0 at the second call than after the first in ${dips} of ${runs} image runs.`, '');
   const criteria: [DepthCriterion, string][] = [['psnr40', '40 dB'], ['bit8', '8-bit identity'], ['abs1e3', 'max abs 1e-3']];
   for (const [c, label] of criteria) {
     const wins = new Map<string, number>();
