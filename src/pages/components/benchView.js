@@ -1,6 +1,6 @@
 import {button, select} from "./controls.js";
 import {liveJob} from "./liveJob.js";
-import {tableBox} from "./table.js";
+import {table} from "./table.js";
 import {backendSentence} from "./site.js";
 
 /**
@@ -23,42 +23,28 @@ export function benchView(precomputed) {
   json.dataset.role = "bench-json";
   json.style.display = "none";
   const ms = (v) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`);
-  const table = (timings, caption) => {
-    const t = document.createElement("table");
-    const rows = [["T", "one DeqIR map (T calls batched)", "one serial step", "map / step", "break-even iterations (T × step / map)"]];
-    for (const r of timings) rows.push([r.T, ms(r.mapMs), ms(r.stepMs), (r.mapMs / r.stepMs).toFixed(1), ((r.T * r.stepMs) / r.mapMs).toFixed(1)]);
-    rows.forEach((cells, i) => {
-      const tr = document.createElement("tr");
-      for (const c of cells) {
-        const e = document.createElement(i ? "td" : "th");
-        e.textContent = String(c);
-        tr.append(e);
-      }
-      t.append(tr);
-    });
-    return tableBox(t, caption);
-  };
+  const timingTable = (timings, caption) =>
+    table(
+      ["T", "one DeqIR map (T calls batched)", "one serial step", "map / step", "break-even iterations (T × step / map)"],
+      timings.map((r) => [r.T, ms(r.mapMs), ms(r.stepMs), (r.mapMs / r.stepMs).toFixed(1), ((r.T * r.stepMs) / r.mapMs).toFixed(1)].map(String)),
+      {caption, className: ""},
+    );
   // The whole restoration, as scripts/gpuWallClock.ts times it on a GPU: the default solver until x₀
   // is within 40 dB of the serial x₀, against the serial chain (rows without it: older results).
   const speedupTable = (timings, caption) => {
     const rows = timings.filter((r) => r.toCriterion);
     if (!rows.length) return null;
-    const t = document.createElement("table");
-    t.dataset.role = "bench-speedup";
     const head = ["T", "serial chain (T steps)", `DeqIR, ${rows[0].toCriterion.solver}: calls in a row to 40 dB`, "DeqIR time to 40 dB", "speed-up (serial / DeqIR)"];
-    [head, ...rows.map((r) => {
-      const c = r.toCriterion;
-      return [r.T, ms(c.serialMs), c.depth ?? `not within ${r.T}`, c.msToCriterion == null ? "—" : ms(c.msToCriterion), c.speedup == null ? "—" : `${c.speedup.toFixed(2)} ×`];
-    })].forEach((cells, i) => {
-      const tr = document.createElement("tr");
-      for (const v of cells) {
-        const e = document.createElement(i ? "td" : "th");
-        e.textContent = String(v);
-        tr.append(e);
-      }
-      t.append(tr);
-    });
-    return tableBox(t, caption);
+    const box = table(
+      head,
+      rows.map((r) => {
+        const c = r.toCriterion;
+        return [r.T, ms(c.serialMs), c.depth ?? `not within ${r.T}`, c.msToCriterion == null ? "—" : ms(c.msToCriterion), c.speedup == null ? "—" : `${c.speedup.toFixed(2)} ×`].map(String);
+      }),
+      {caption, className: ""},
+    );
+    box.querySelector("table").dataset.role = "bench-speedup";
+    return box;
   };
   const speedupCaption = (timings) => {
     const c = timings.find((r) => r.toCriterion)?.toCriterion;
@@ -68,7 +54,7 @@ export function benchView(precomputed) {
     job.run((ds) => ({kind: "bench", prior, T: Ts, truth: ds.image(0), reps: {map: mapReps, step: stepReps}}), {
       onResult: (reply, c) => {
         const caption = `Measured on this device: median of ${mapReps} map evaluations and ${stepReps} steps after one warm-up each, read-back included. ${backendSentence(c)} Prior: ${reply.prior}.`;
-        out.replaceChildren(...[table(reply.result, caption), speedupTable(reply.result, `Measured on this device. ${speedupCaption(reply.result)}`)].filter(Boolean));
+        out.replaceChildren(...[timingTable(reply.result, caption), speedupTable(reply.result, `Measured on this device. ${speedupCaption(reply.result)}`)].filter(Boolean));
         json.textContent = JSON.stringify({backend: c.backend, reasons: c.reasons, backendTimings: c.timings, prior: reply.prior, userAgent: navigator.userAgent, timings: reply.result});
       }
     });
@@ -82,7 +68,7 @@ export function benchView(precomputed) {
     job.freshness.el,
     out,
     json,
-    table(precomputed.timings, `Precomputed: ${precomputed.measuredOn}; median of ${precomputed.reps?.map ?? "—"} map evaluations and ${precomputed.reps?.step ?? "—"} steps after a warm-up, T = ${precomputed.timings.map((t) => t.T).join(" and ")}. Prior: ${precomputed.prior}.`),
+    timingTable(precomputed.timings, `Precomputed: ${precomputed.measuredOn}; median of ${precomputed.reps?.map ?? "—"} map evaluations and ${precomputed.reps?.step ?? "—"} steps after a warm-up, T = ${precomputed.timings.map((t) => t.T).join(" and ")}. Prior: ${precomputed.prior}.`),
     ...[speedupTable(precomputed.timings, `Precomputed: ${precomputed.measuredOn}. ${speedupCaption(precomputed.timings)}`)].filter(Boolean)
   );
   if (q.get("auto")) run();

@@ -10,7 +10,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { AbortError } from '../../errors.js';
+import { AbortError, ResourceError } from '../../errors.js';
 import { speedStep } from './jobs/speedStep.js';
 import { runDemo } from './jobs/demo.js';
 import { runGradients } from './jobs/gradients.js';
@@ -97,6 +97,8 @@ async function run(id: number, job: Job, signal: AbortSignal): Promise<{ result:
 
 /** Errors after which the wasm runtime or the GPU device cannot be trusted: the page starts a fresh worker. */
 function unusable(e: Error): boolean {
+  // A refusal before allocating (memory budget) leaves the worker as it was, whatever its text says.
+  if (e instanceof ResourceError) return false;
   if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) return true;
   return /^Aborted\(|out of memory|memory access out of bounds|^unreachable|device (was )?lost/i.test(e.message);
 }
