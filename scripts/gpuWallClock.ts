@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { onCpu } from '../src/lib/backend/onCpu.js';
+import { timeToHost } from '../src/lib/backend/timeToHost.js';
 import { toSignedUnit } from '../src/lib/data/labelledImages.js';
 import { deqRestore } from '../src/lib/deq/deqRestore.js';
 import { deqSystem } from '../src/lib/deq/deqSystem.js';
@@ -41,15 +42,6 @@ const settings = {
 };
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
-/** Wall time of fn until its result is on the host (a read-back ends every GPU timing). */
-async function timed(fn: () => tf.Tensor): Promise<number> {
-  const t0 = performance.now();
-  const out = fn();
-  await out.data();
-  const ms = performance.now() - t0;
-  out.dispose();
-  return ms;
-}
 
 const { backend, adapter } = await useNodeWebgpu(values.dawn);
 process.stderr.write(`bench:gpu: ${backend} on ${adapter.name}${adapter.fallback ? ' (fallback/software adapter)' : ''}\n`);
@@ -65,9 +57,9 @@ for (const T of settings.Ts) {
     const X = system.initialState(DEFAULT_INIT);
     try {
       const repeat = async (fn: () => tf.Tensor) => {
-        await timed(fn); // warm-up: shader compilation
+        await timeToHost(fn); // warm-up: shader compilation
         const ms: number[] = [];
-        for (let r = 0; r < settings.repeats; r++) ms.push(await timed(fn));
+        for (let r = 0; r < settings.repeats; r++) ms.push(await timeToHost(fn));
         return median(ms);
       };
       const mapMs = await repeat(() => system.map(X));

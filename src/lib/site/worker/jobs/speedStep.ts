@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { timeToHost } from '../../../backend/timeToHost.js';
 import { deqRestore } from '../../../deq/deqRestore.js';
 import { deqSystem } from '../../../deq/deqSystem.js';
 import { throwIfAborted } from '../../../errors.js';
@@ -71,27 +72,19 @@ export async function speedStep(
   const p = await jobProblem(model, { ...DEFAULT_SETTINGS, T }, truth);
   const system = deqSystem(p.task);
   const X = system.initialState('ddim-pinv');
-  const time = async (f: () => tf.Tensor): Promise<number> => {
-    const t0 = performance.now();
-    const out = f();
-    await out.data();
-    const ms = performance.now() - t0;
-    out.dispose();
-    return ms;
-  };
   const mapOnce = () => system.map(X);
   const stepOnce = () => tf.tidy(() => serialStep(p.task, 0, p.xT, p.task.yTerm).next);
   try {
-    await time(mapOnce);
-    await time(stepOnce);
+    await timeToHost(mapOnce);
+    await timeToHost(stepOnce);
     const mapSamples: number[] = [];
     for (let i = 0; i < reps.map; i++) {
       throwIfAborted(signal);
-      mapSamples.push(await time(mapOnce));
+      mapSamples.push(await timeToHost(mapOnce));
       onProgress?.({ phase: 'bench', message: `T = ${T}: map ${i + 1}/${reps.map}` });
     }
     const stepSamples: number[] = [];
-    for (let i = 0; i < reps.step; i++) stepSamples.push(await time(stepOnce));
+    for (let i = 0; i < reps.step; i++) stepSamples.push(await timeToHost(stepOnce));
     const out: StepTiming = { T, mapMs: median(mapSamples), stepMs: median(stepSamples), mapSamples, stepSamples };
     if (reps.toCriterion === false) return out;
     throwIfAborted(signal);
