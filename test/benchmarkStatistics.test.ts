@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { summarizeQualityFile, type CellResult } from '../src/lib/bench/restorationBenchmark.js';
 import { meanCi, pairedDifference, tQuantile975 } from '../src/lib/bench/summarize.js';
 
 describe('benchmark statistics', () => {
@@ -26,5 +27,31 @@ describe('benchmark statistics', () => {
     expect(d.ci95).toBeLessThan(1e-9);
     // Unpaired, the two means' intervals are far wider than the difference.
     expect(meanCi([...a.values()]).ci95).toBeGreaterThan(5);
+  });
+
+  it('a DeqIR method is paired with the reference (η = 0) and with its own serial chain (same η), the chain its fixed point equals', () => {
+    // Stochastic DDNM is 1 dB above the η = 0 reference with image-dependent scatter; the stochastic
+    // DeqIR run reproduces the stochastic chain to 0.001 dB on every image.
+    const psnr = { ref: [20, 30, 25, 35], chain: [21.5, 30.2, 26.4, 35.9] };
+    const cell = (method: string, family: CellResult['family'], values: number[]): CellResult => ({
+      key: `deblur|0.05|${method}`, task: 'deblur', description: '', sigmaY: 0.05, method, family, T: 20, oracle: false, cellWallMs: 0, peakTensors: 0, peakBytes: 0,
+      images: values.map((v, image) => ({ image, psnr: v, ssim: 0.5, consistency: 0, iterations: 1, nfe: 1, sequentialDepth: 1, wallMs: 1 })),
+    });
+    const deq = { name: 'Picard η=0.85', solver: { kind: 'picard' as const }, init: 'xT' as const, eta: 0.85 };
+    const cells = [
+      cell('DDNM serial T=20 η=0', 'DDNM', psnr.ref),
+      cell('DDNM serial T=20 η=0.85', 'DDNM', psnr.chain),
+      cell('DeqIR Picard η=0.85 T=20', 'DeqIR', psnr.chain.map((v) => v + 0.001)),
+    ];
+    const summary = summarizeQualityFile({ cells, provenance: { settings: { methods: { deqT: 20, deq: [deq] } } } });
+    const row = summary.find((r) => r.method === 'DeqIR Picard η=0.85 T=20')!;
+    expect(row.reference).toBe('DDNM serial T=20 η=0');
+    expect(row.psnrVsReference!.mean).toBeCloseTo(1.001, 10);
+    expect(row.psnrVsReference!.ci95).toBeGreaterThan(0.3);
+    expect(row.chain).toBe('DDNM serial T=20 η=0.85');
+    expect(row.psnrVsChain!.mean).toBeCloseTo(0.001, 10);
+    expect(row.psnrVsChain!.ci95).toBeLessThan(1e-9);
+    // Serial chains have no chain of their own to be paired with.
+    expect(summary.find((r) => r.method === 'DDNM serial T=20 η=0.85')!.psnrVsChain).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 // Quality suite: every restoration method on every task, PSNR/SSIM/consistency/FD-cls and costs,
 // resumable cell by cell (task x sigma_y x method) from the results file it rewrites as it goes.
 import { fullQualitySettings, QUICK_QUALITY_SETTINGS } from '../../src/lib/bench/qualitySettings.js';
-import { referenceMethodName } from '../../src/lib/bench/restorationMethods.js';
+import { referenceMethodName, serialChainOf } from '../../src/lib/bench/restorationMethods.js';
 import { summarizeCells, summaryCsv, type CellResult } from '../../src/lib/bench/restorationBenchmark.js';
 import { provenance } from '../../src/lib/node/provenance.js';
 import { readResumable, writeResultsFile } from '../../src/lib/node/resumableResults.js';
@@ -11,6 +11,7 @@ import { progressPrinter } from './progress.js';
 export async function qualitySuite(backend: string, quick: boolean, outPath?: string, opts: { images?: number; model?: string } = {}): Promise<void> {
   const settings = quick ? QUICK_QUALITY_SETTINGS : fullQualitySettings(opts.images);
   const reference = referenceMethodName(settings.methods);
+  const chains = serialChainOf(settings.methods);
   const out = outPath ?? (quick ? 'data/benchmarks/quality-quick.json' : 'data/benchmarks/quality.json');
   const started = performance.now();
   // Hashed once, before loading: a training run may rewrite models/ while this one runs.
@@ -27,7 +28,7 @@ export async function qualitySuite(backend: string, quick: boolean, outPath?: st
   // Taken at the start: the commit and inputs this run measures, whatever changes while it runs.
   const prov = { ...provenance(settings, backend, files), ...(prior.earlier ? { resumedFrom: prior.earlier } : {}) };
   const save = async (complete: boolean) => {
-    const body = { provenance: prov, complete, reference, cleanAccuracy, summary: summarizeCells(cells, reference), cells };
+    const body = { provenance: prov, complete, reference, cleanAccuracy, summary: summarizeCells(cells, reference, chains), cells };
     await writeResultsFile(out, JSON.stringify(body, null, 1));
     // The CSV summary follows every save, so a partial run's files agree with each other.
     if (!quick) await writeResultsFile(out.replace(/\.json$/, '.csv'), summaryCsv(body.summary));
@@ -46,7 +47,7 @@ export async function qualitySuite(backend: string, quick: boolean, outPath?: st
   const order = (c: CellResult) => settings.cells.findIndex((t) => t.preset === c.task && t.sigmaY === c.sigmaY);
   cells.sort((a, b) => order(a) - order(b));
   await save(true);
-  const summary = summarizeCells(cells, reference);
+  const summary = summarizeCells(cells, reference, chains);
   console.log(`\nMean over ${settings.images.length} images (± 95 % CI), ${backend}:\n`);
   console.log(`task | σ_y | method | n | PSNR dB | PSNR − ${reference} (paired) | SSIM | ||A x0 − y|| | label kept | iterations | NFE | wall s/image`);
   for (const s of summary) {

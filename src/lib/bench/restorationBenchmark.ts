@@ -9,7 +9,7 @@ import { createOperator } from '../operators/createOperator.js';
 import { taskDefinition } from '../operators/taskRegistry.js';
 import { measuredBatch, stepNoiseBatch } from '../problem/restorationProblem.js';
 import { featuresOf } from '../quality/classifier.js';
-import type { MethodCost, RestorationMethod } from './restorationMethods.js';
+import { referenceMethodName, serialChainOf, type MethodCost, type MethodSettings, type RestorationMethod } from './restorationMethods.js';
 import { groupBy, meanCi, pairedDifference, type MeanCi } from './summarize.js';
 
 /** One degradation of the benchmark: a task of the registry (operators/taskRegistry.ts) and its sigma_y. */
@@ -170,22 +170,28 @@ const METRICS = ['psnr', 'ssim', 'consistency', 'correct', 'iterations', 'nfe', 
  * (task, sigma_y) has the `reference` method, the paired difference of PSNR and SSIM to it on the
  * images both restored (the serial chain DeqIR solves for: the comparison the benchmark is about).
  */
-export function summarizeCells(cells: readonly CellResult[], reference?: string) {
+export function summarizeCells(cells: readonly CellResult[], reference?: string, chains: ReadonlyMap<string, string> = new Map()) {
   const byImage = (c: CellResult, f: (r: ImageResult) => number) => new Map(c.images.map((r) => [r.image, f(r)]));
-  const refOf = (c: CellResult) => (reference === undefined ? undefined : cells.find((r) => r.task === c.task && r.sigmaY === c.sigmaY && r.method === reference));
+  const find = (c: CellResult, method: string | undefined) =>
+    method === undefined ? undefined : cells.find((r) => r.task === c.task && r.sigmaY === c.sigmaY && r.method === method);
   return [...groupBy(cells, (c) => c.key).values()].map((cs) => {
     const c = cs[0];
     const stat = (f: (r: ImageResult) => number | undefined) => meanCi(c.images.map(f).filter((v): v is number => v !== undefined));
-    const ref = refOf(c);
-    const vs = (f: (r: ImageResult) => number): MeanCi | null => (ref && ref !== c ? pairedDifference(byImage(c, f), byImage(ref, f)) : null);
+    const paired = (other: CellResult | undefined, f: (r: ImageResult) => number): MeanCi | null =>
+      other && other !== c ? pairedDifference(byImage(c, f), byImage(other, f)) : null;
+    const ref = find(c, reference);
+    const chain = find(c, chains.get(c.method));
     return {
       task: c.task, description: c.description, sigmaY: c.sigmaY, method: c.method, family: c.family, T: c.T, oracle: c.oracle,
       n: c.images.length,
       ...Object.fromEntries(METRICS.map((k) => [k, stat((r) => r[k])])) as Record<(typeof METRICS)[number], MeanCi>,
       /** PSNR and SSIM minus the reference's on the same images (null for the reference itself or when absent). */
-      psnrVsReference: vs((r) => r.psnr),
-      ssimVsReference: vs((r) => r.ssim),
+      psnrVsReference: paired(ref, (r) => r.psnr),
+      ssimVsReference: paired(ref, (r) => r.ssim),
       reference: ref ? reference! : null,
+      /** DeqIR methods: PSNR minus that of the serial chain the method solves (same T, eta and noise), image by image. */
+      psnrVsChain: paired(chain, (r) => r.psnr),
+      chain: chain ? chain.method : null,
       x0ErrorToSerial: stat((r) => r.x0ErrorToSerial),
       converged: c.images.some((r) => r.converged !== undefined) ? `${c.images.filter((r) => r.converged).length}/${c.images.length}` : null,
       cellWallMs: c.cellWallMs,
@@ -195,19 +201,25 @@ export function summarizeCells(cells: readonly CellResult[], reference?: string)
   });
 }
 
+/** The summary of a quality results file, recomputed from its cells and settings (so a file written by an older runner reads the same). */
+export function summarizeQualityFile(file: { cells: readonly CellResult[]; provenance: { settings: { methods: Pick<MethodSettings, 'deqT' | 'deq'> } } }) {
+  const m = file.provenance.settings.methods;
+  return summarizeCells(file.cells, referenceMethodName(m), serialChainOf(m));
+}
+
 export type CellSummary = ReturnType<typeof summarizeCells>[number];
 
 /** The summary as CSV: one line per cell, mean and CI half-width per metric. */
 export function summaryCsv(rows: readonly CellSummary[]): string {
   const head = [
     'task', 'sigmaY', 'method', 'family', 'T', 'oracle', 'n', ...METRICS.flatMap((k) => [`${k}_mean`, `${k}_ci95`]),
-    'psnrVsReference_mean', 'psnrVsReference_ci95', 'psnrVsReference_n', 'x0ErrorToSerial_mean', 'converged', 'cellWallMs', 'peakTensors', 'peakBytes',
+    'psnrVsReference_mean', 'psnrVsReference_ci95', 'psnrVsReference_n', 'chain', 'psnrVsChain_mean', 'psnrVsChain_ci95', 'x0ErrorToSerial_mean', 'converged', 'cellWallMs', 'peakTensors', 'peakBytes',
   ];
   const q = (v: unknown) => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? '' : String(v));
   const lines = rows.map((r) =>
     [
       r.task, r.sigmaY, r.method, r.family, r.T, r.oracle, r.n, ...METRICS.flatMap((k) => [r[k].mean, r[k].ci95]),
-      r.psnrVsReference?.mean, r.psnrVsReference?.ci95, r.psnrVsReference?.n, r.x0ErrorToSerial.mean, r.converged, r.cellWallMs, r.peakTensors, r.peakBytes,
+      r.psnrVsReference?.mean, r.psnrVsReference?.ci95, r.psnrVsReference?.n, r.chain, r.psnrVsChain?.mean, r.psnrVsChain?.ci95, r.x0ErrorToSerial.mean, r.converged, r.cellWallMs, r.peakTensors, r.peakBytes,
     ].map(q).join(','),
   );
   return [head.join(','), ...lines].join('\n') + '\n';

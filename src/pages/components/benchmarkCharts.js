@@ -95,9 +95,9 @@ export function pairedChart(summary, {width = 900} = {}) {
 
 /** One table row per method for the given cells: quality, consistency and cost. */
 export function qualityTable(summary, {caption = ""} = {}) {
-  const header = ["task", "σ_y", "method", "n", "PSNR dB", "Δ PSNR vs reference", "SSIM", "label kept", "‖A x₀ − y‖", "max |x₀ − serial x₀|", "iterations", "NFE", "depth", "wall / image", "peak tensors"];
+  const header = ["task", "σ_y", "method", "n", "PSNR dB", "Δ PSNR vs reference", "Δ PSNR vs own serial chain", "SSIM", "label kept", "‖A x₀ − y‖", "max |x₀ − serial x₀|", "iterations", "NFE", "depth", "wall / image", "peak tensors"];
   const rows = summary.map((r) => [
-    r.task, String(r.sigmaY), `${r.method}${r.oracle ? " (oracle)" : ""}`, String(r.n), pm(r.psnr, 2), r.psnrVsReference ? pm(r.psnrVsReference, 2) : "reference", pm(r.ssim, 3),
+    r.task, String(r.sigmaY), `${r.method}${r.oracle ? " (oracle)" : ""}`, String(r.n), pm(r.psnr, 2), r.psnrVsReference ? pm(r.psnrVsReference, 2) : "reference", r.psnrVsChain ? pm(r.psnrVsChain, 2) : "—", pm(r.ssim, 3),
     r.correct?.mean == null ? "—" : `${(100 * r.correct.mean).toFixed(0)} %`,
     r.consistency.mean.toExponential(1), r.x0ErrorToSerial.mean == null ? "—" : r.x0ErrorToSerial.mean.toExponential(1),
     r.iterations.mean.toFixed(1), r.nfe.mean.toFixed(0), r.sequentialDepth.mean.toFixed(1), formatMs(r.wallMs.mean), String(r.peakTensors)

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { summarizeQualityFile } from '../../lib/bench/restorationBenchmark.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const read = (f: string) => JSON.parse(readFileSync(join(root, 'data/benchmarks', f), 'utf8'));
@@ -30,7 +31,8 @@ process.stdout.write(
       serialTs: settings.methods.serialTs,
       reference: quality.reference ?? null,
       cleanAccuracy: quality.cleanAccuracy ?? null,
-      summary: quality.summary,
+      // Recomputed from the per-image cells, so the page uses the current statistics (own-chain pairing included).
+      summary: summarizeQualityFile(quality),
     },
     solvers: {
       provenance: trimProvenance(solvers.provenance),
