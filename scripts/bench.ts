@@ -7,7 +7,9 @@
 //   depth-variants  the same for ideas that lost (chain form, damping, coarse-to-fine start) at T 20
 //   quality    every restoration method on every task with the trained UNet (resumable;
 //              --quick recomputes the slice test/benchmarkQuick.test.ts checks; --images N sizes a full run;
-//              --model FILE reads the prior's weights from FILE, e.g. the committed ones while training runs)
+//              --model FILE reads the prior's weights from FILE, e.g. the committed ones while training runs;
+//              --reverse measures the cells from the last, so a second process on another core can work
+//              towards the first; --also FILE (repeatable) reuses the cells of another results file of the same run)
 // Results name the commit that made them, so a run refuses a work tree with uncommitted changes to
 // tracked files; --allow-dirty runs anyway and the results say so (gitDirty: true, shown on the pages).
 import { parseArgs } from 'node:util';
@@ -20,7 +22,7 @@ import { phantomSuite } from './bench/phantom.js';
 import { qualitySuite } from './bench/quality.js';
 import { solverSuite } from './bench/solvers.js';
 
-const SUITES: Record<string, (backend: string, quick: boolean, out?: string, opts?: { images?: number; model?: string }) => Promise<void>> = {
+const SUITES: Record<string, (backend: string, quick: boolean, out?: string, opts?: { images?: number; model?: string; reverse?: boolean; also?: string[] }) => Promise<void>> = {
   solvers: solverSuite,
   gradients: gradientSuite,
   phantom: phantomSuite,
@@ -38,9 +40,15 @@ const { values, positionals } = parseArgs({
     model: { type: 'string' },
     'allow-dirty': { type: 'boolean', default: false },
     threads: { type: 'string', default: '1' },
+    reverse: { type: 'boolean', default: false },
+    also: { type: 'string', multiple: true },
   },
 });
 const names = positionals.length ? positionals : ['solvers'];
+if ((values.reverse || values.also) && names.some((n) => n !== 'quality')) {
+  console.error('bench: --reverse and --also apply to the quality suite only');
+  process.exit(2);
+}
 for (const n of names) {
   if (!SUITES[n]) {
     console.error(`bench: unknown suite '${n}' (available: ${Object.keys(SUITES).join(', ')})`);
@@ -64,4 +72,4 @@ if (images !== undefined && !(Number.isInteger(images) && images >= 1)) {
   console.error(`bench: --images must be a positive integer, got '${values.images}'`);
   process.exit(2);
 }
-for (const n of names) await SUITES[n](backend, values.quick ?? false, values.out, { images, model: values.model });
+for (const n of names) await SUITES[n](backend, values.quick ?? false, values.out, { images, model: values.model, reverse: values.reverse, also: values.also });

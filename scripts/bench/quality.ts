@@ -4,11 +4,20 @@ import { fullQualitySettings, QUICK_QUALITY_SETTINGS } from '../../src/lib/bench
 import { referenceMethodName, serialChainOf } from '../../src/lib/bench/restorationMethods.js';
 import { summarizeCells, summaryCsv, type CellResult } from '../../src/lib/bench/restorationBenchmark.js';
 import { provenance } from '../../src/lib/node/provenance.js';
-import { readResumable, writeResultsFile } from '../../src/lib/node/resumableResults.js';
+import { readResumable, writeResultsFile, type EarlierRun } from '../../src/lib/node/resumableResults.js';
 import { qualityInputHashes, runQualityBenchmark } from '../../src/lib/node/runQualityBenchmark.js';
 import { progressPrinter } from './progress.js';
 
-export async function qualitySuite(backend: string, quick: boolean, outPath?: string, opts: { images?: number; model?: string } = {}): Promise<void> {
+export interface QualityRunOptions {
+  images?: number;
+  model?: string;
+  /** Measure the cells from the last: a second process on another core works towards the first. */
+  reverse?: boolean;
+  /** More results files of the same run (settings and inputs equal) whose cells are reused, e.g. a reversed second process's. */
+  also?: string[];
+}
+
+export async function qualitySuite(backend: string, quick: boolean, outPath?: string, opts: QualityRunOptions = {}): Promise<void> {
   const settings = quick ? QUICK_QUALITY_SETTINGS : fullQualitySettings(opts.images);
   const reference = referenceMethodName(settings.methods);
   const chains = serialChainOf(settings.methods);
@@ -17,16 +26,27 @@ export async function qualitySuite(backend: string, quick: boolean, outPath?: st
   // Hashed once, before loading: a training run may rewrite models/ while this one runs.
   const files = qualityInputHashes(settings, opts.model);
   // Cells measured with other weights, classifier or images are not reused.
-  const prior = readResumable<CellResult>(out, settings, (f) => {
-    const file = f as { cells?: CellResult[]; provenance?: { files?: Record<string, string> } };
-    return JSON.stringify(file.provenance?.files) === JSON.stringify(files) ? file.cells : undefined;
-  });
+  const read = (path: string) =>
+    readResumable<CellResult>(path, settings, (f) => {
+      const file = f as { cells?: CellResult[]; provenance?: { files?: Record<string, string> } };
+      return JSON.stringify(file.provenance?.files) === JSON.stringify(files) ? file.cells : undefined;
+    });
+  const prior = read(out);
   process.stderr.write(`quality: ${prior.note}\n`);
-  const cells = [...prior.units];
+  const known = new Map(prior.units.map((c) => [c.key, c]));
+  const earlier = [...(prior.earlier ?? [])];
+  for (const path of opts.also ?? []) {
+    const more = read(path);
+    const fresh = more.units.filter((c) => !known.has(c.key));
+    process.stderr.write(`quality: --also ${path}: ${more.units.length ? `${fresh.length} more cells` : more.note}\n`);
+    for (const c of fresh) known.set(c.key, c);
+    if (fresh.length) earlier.push(...(more.earlier ?? []));
+  }
+  const cells = [...known.values()];
   let cleanAccuracy: number | null = null;
   if (opts.model) process.stderr.write(`quality: prior weights read from ${opts.model} (sha256 ${files[settings.prior].slice(0, 12)}…)\n`);
   // Taken at the start: the commit and inputs this run measures, whatever changes while it runs.
-  const prov = { ...provenance(settings, backend, files), ...(prior.earlier ? { resumedFrom: prior.earlier } : {}) };
+  const prov = { ...provenance(settings, backend, files), ...(earlier.length ? { resumedFrom: uniqueRuns(earlier) } : {}) };
   const save = async (complete: boolean) => {
     const body = { provenance: prov, complete, reference, cleanAccuracy, summary: summarizeCells(cells, reference, chains), cells };
     await writeResultsFile(out, JSON.stringify(body, null, 1));
@@ -35,6 +55,7 @@ export async function qualitySuite(backend: string, quick: boolean, outPath?: st
   };
   const r = await runQualityBenchmark(settings, {
     modelFile: opts.model,
+    reverse: opts.reverse,
     done: new Map(cells.map((c) => [c.key, c])),
     onCell: async (c) => {
       cells.push({ ...c, gitCommit: prov.gitCommit });
@@ -58,3 +79,6 @@ export async function qualitySuite(backend: string, quick: boolean, outPath?: st
   console.log(`\nThe classifier labels ${(100 * r.cleanAccuracy).toFixed(1)} % of the ${settings.images.length} clean images correctly (the ceiling for 'label kept').`);
   console.log(`wrote ${out} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }
+
+/** The earlier runs, each once (two files of one run name the same ones). */
+const uniqueRuns = (runs: EarlierRun[]) => [...new Map(runs.map((r) => [`${r.gitCommit}|${r.date}`, r])).values()];

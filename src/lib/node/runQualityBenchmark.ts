@@ -23,11 +23,12 @@ export function qualityInputHashes(settings: QualitySettings, modelFile = settin
  * quality benchmark (Node). Every restored image is labelled by the classifier; `cleanAccuracy` is
  * its accuracy on the clean images of the run, the ceiling for any restoration.
  * `modelFile` reads the prior's weights from another path (e.g. the committed weights extracted
- * with git show while a training run rewrites models/); hash it with qualityInputHashes.
+ * with git show while a training run rewrites models/); hash it with qualityInputHashes. `reverse`
+ * measures the cells from the last (results do not depend on the order: noise is seeded per image).
  */
 export async function runQualityBenchmark(
   settings: QualitySettings,
-  o: Pick<QualityBenchmarkOptions, 'done' | 'onCell' | 'onProgress' | 'onRestored'> & { modelFile?: string } = {},
+  o: Pick<QualityBenchmarkOptions, 'done' | 'onCell' | 'onProgress' | 'onRestored'> & { modelFile?: string; reverse?: boolean } = {},
 ): Promise<{ cells: CellResult[]; cleanAccuracy: number }> {
   const set = loadBenchmarkSubset();
   const model = await loadModelFile(o.modelFile ?? settings.prior, [set.height, set.width, 1]);
@@ -35,7 +36,7 @@ export async function runQualityBenchmark(
   try {
     const labels = await labelCheck(classifier, set, settings.images);
     const cells = await qualityBenchmark({
-      model, set, images: settings.images, cells: settings.cells, methods: restorationMethods(settings.methods), seed: settings.seed, labels,
+      model, set, images: settings.images, cells: o.reverse ? [...settings.cells].reverse() : settings.cells, methods: restorationMethods(settings.methods), seed: settings.seed, labels,
       done: o.done, onCell: o.onCell, onProgress: o.onProgress, onRestored: o.onRestored,
     });
     const clean = [...labels.cleanCorrect.values()];
