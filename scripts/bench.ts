@@ -3,7 +3,9 @@
 //   solvers    iterations to the serial x0 per solver, T and operator (Gaussian prior)
 //   gradients  cost and accuracy of implicit / phantom / serial gradients; init optimization
 //   depth      batched network calls in a row until each solver's x0 reaches the serial x0 (UNet;
-//              T 20/50/100, four tasks, 8 images; resumable; --quick: T 20, SR x4, 2 images)
+//              T 20/50/100, four tasks, 8 images; resumable; --quick: T 20, SR x4, 2 images;
+//              --stop-at psnr40|bit8 stops each run once every image meets that criterion, to fit a
+//              long run: the units record it, the reports say "not run (cut)" for the stricter ones)
 //   depth-variants  the same for ideas that lost (chain form, damping, coarse-to-fine start) at T 20
 //   quality    every restoration method on every task with the trained UNet (resumable;
 //              --quick recomputes the slice test/benchmarkQuick.test.ts checks; --images N sizes a full run;
@@ -17,12 +19,13 @@ import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { useNodeBackend } from '../src/lib/backend/nodeBackend.js';
 import { uncommittedChanges } from '../src/lib/node/provenance.js';
 import { depthSuite, depthVariantSuite } from './bench/depth.js';
+import { DEPTH_CRITERIA, type DepthCriterion } from '../src/lib/bench/depthBenchmark.js';
 import { gradientSuite } from './bench/gradients.js';
 import { phantomSuite } from './bench/phantom.js';
 import { qualitySuite } from './bench/quality.js';
 import { solverSuite } from './bench/solvers.js';
 
-const SUITES: Record<string, (backend: string, quick: boolean, out?: string, opts?: { images?: number; model?: string; reverse?: boolean; also?: string[] }) => Promise<void>> = {
+const SUITES: Record<string, (backend: string, quick: boolean, out?: string, opts?: { images?: number; model?: string; reverse?: boolean; also?: string[]; stopAt?: DepthCriterion }) => Promise<void>> = {
   solvers: solverSuite,
   gradients: gradientSuite,
   phantom: phantomSuite,
@@ -42,11 +45,21 @@ const { values, positionals } = parseArgs({
     threads: { type: 'string', default: '1' },
     reverse: { type: 'boolean', default: false },
     also: { type: 'string', multiple: true },
+    'stop-at': { type: 'string' },
   },
 });
 const names = positionals.length ? positionals : ['solvers'];
 if ((values.reverse || values.also) && names.some((n) => n !== 'quality')) {
   console.error('bench: --reverse and --also apply to the quality suite only');
+  process.exit(2);
+}
+const stopAt = values['stop-at'];
+if (stopAt !== undefined && !DEPTH_CRITERIA.some((c) => c.key === stopAt)) {
+  console.error(`bench: --stop-at must be one of ${DEPTH_CRITERIA.map((c) => c.key).join(', ')}, got '${stopAt}'`);
+  process.exit(2);
+}
+if (stopAt !== undefined && names.some((n) => !n.startsWith('depth'))) {
+  console.error('bench: --stop-at applies to the depth suites only');
   process.exit(2);
 }
 for (const n of names) {
@@ -72,4 +85,4 @@ if (images !== undefined && !(Number.isInteger(images) && images >= 1)) {
   console.error(`bench: --images must be a positive integer, got '${values.images}'`);
   process.exit(2);
 }
-for (const n of names) await SUITES[n](backend, values.quick ?? false, values.out, { images, model: values.model, reverse: values.reverse, also: values.also });
+for (const n of names) await SUITES[n](backend, values.quick ?? false, values.out, { images, model: values.model, reverse: values.reverse, also: values.also, stopAt: stopAt as DepthCriterion | undefined });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toSignedUnit } from '../src/lib/data/labelledImages.js';
 import { depthsOf, runDepthBenchmark, summarizeDepth, type DepthUnit } from '../src/lib/bench/depthBenchmark.js';
+import { depthReport } from '../src/lib/bench/depthReport.js';
 import { fittedGaussianPrior } from '../src/lib/models/gaussianPrior.js';
 import { loadBenchmarkSubset } from '../src/lib/node/benchmarkSubset.js';
 import { expectNoLeak } from './support/tfSetup.js';
@@ -39,5 +40,32 @@ describe('sequential depth to the serial x0', () => {
     const [s] = summarizeDepth(units);
     expect(s.criteria.abs1e3.reached).toBe(2);
     expect(s.criteria.abs1e3.max).toBe(Math.max(...u.images.map((r) => r.depth.abs1e3!)));
+  });
+
+  it('a run cut at 40 dB stops there, records it, and reports the stricter criteria as not run', async () => {
+    const set = loadBenchmarkSubset();
+    const model = fittedGaussianPrior(toSignedUnit(set, Array.from({ length: 64 }, (_, i) => 64 + i)), 64, [28, 28, 1]);
+    const settings = {
+      Ts: [20], tasks: ['sr4' as const], images: [0, 1], seed: 0, chunkSize: 64, prior: 'gaussian',
+      variants: [{ name: 'Picard', solver: { kind: 'picard' as const }, init: 'ddim-pinv' as const }],
+    };
+    const run = async (stopAt?: 'psnr40') => {
+      const units: DepthUnit[] = [];
+      await expectNoLeak(() => runDepthBenchmark({ model, set, settings, done: new Set(), stopAt, onUnit: async (u) => void units.push(u) }));
+      return units[0];
+    };
+    const [cut, full] = [await run('psnr40'), await run()];
+    model.dispose?.();
+    expect(cut.stoppedAt).toBe('psnr40');
+    expect(full.stoppedAt).toBeUndefined();
+    // It stops at the first iteration where every image is within 40 dB, and the curves agree up to there.
+    expect(cut.iterations).toBe(Math.max(...cut.images.map((r) => r.depth.psnr40!)));
+    expect(cut.iterations).toBeLessThan(full.iterations);
+    expect(cut.images.map((r) => r.depth.psnr40)).toEqual(full.images.map((r) => r.depth.psnr40));
+    const [c] = summarizeDepth([cut]);
+    expect(c.criteria.psnr40.run).toBe(true);
+    expect(c.criteria.abs1e3.run).toBe(false);
+    expect(summarizeDepth([full])[0].criteria.abs1e3.run).toBe(true);
+    expect(depthReport({ provenance: { gitCommit: 'abc1234', gitDirty: false, date: '2026-12-01' }, complete: false, units: [cut] })).toContain('not run (cut)');
   });
 });

@@ -1,6 +1,6 @@
 // Depth suite: batched network calls in a row until each solver's x0 reaches the serial chain's,
 // for T in {20, 50, 100} and four tasks with the shipped UNet; resumable unit by unit.
-import { DEPTH_CRITERIA, runDepthBenchmark, summarizeDepth, type DepthSettings, type DepthUnit } from '../../src/lib/bench/depthBenchmark.js';
+import { criterionRank, DEPTH_CRITERIA, runDepthBenchmark, type DepthCriterion, summarizeDepth, type DepthSettings, type DepthUnit } from '../../src/lib/bench/depthBenchmark.js';
 import { SUBSET_FILES } from '../../src/lib/data/shippedSubset.js';
 import { loadBenchmarkSubset } from '../../src/lib/node/benchmarkSubset.js';
 import { loadModelFile } from '../../src/lib/node/loadModelFile.js';
@@ -60,14 +60,14 @@ export function depthVariantSettings(quick: boolean, images?: number): DepthSett
   };
 }
 
-export const depthVariantSuite = (backend: string, quick: boolean, outPath?: string, opts: { images?: number } = {}) =>
+export const depthVariantSuite = (backend: string, quick: boolean, outPath?: string, opts: { images?: number; stopAt?: DepthCriterion } = {}) =>
   depthSuite(backend, quick, outPath ?? (quick ? 'data/benchmarks/depth-variants-quick.json' : 'data/benchmarks/depth-variants.json'), opts, depthVariantSettings);
 
 export async function depthSuite(
   backend: string,
   quick: boolean,
   outPath?: string,
-  opts: { images?: number } = {},
+  opts: { images?: number; stopAt?: DepthCriterion } = {},
   settingsOf: (quick: boolean, images?: number) => DepthSettings = depthSettings,
 ): Promise<void> {
   const settings = settingsOf(quick, opts.images);
@@ -80,7 +80,11 @@ export async function depthSuite(
     return JSON.stringify(file.provenance?.files) === JSON.stringify(files) ? file.units : undefined;
   });
   process.stderr.write(`depth: ${prior.note}\n`);
-  const units = [...prior.units];
+  const stopAt = opts.stopAt ?? 'abs1e3';
+  // A unit cut at a laxer criterion than this run's is measured again (and replaced).
+  const enough = (u: DepthUnit) => criterionRank(u.stoppedAt ?? 'abs1e3') >= criterionRank(stopAt);
+  const units = prior.units.filter(enough);
+  if (units.length < prior.units.length) process.stderr.write(`depth: ${prior.units.length - units.length} units cut at a laxer criterion are measured again\n`);
   const prov = { ...provenance(settings, backend, files), ...(prior.earlier ? { resumedFrom: prior.earlier } : {}) };
   const save = (complete: boolean) =>
     writeResultsFile(out, JSON.stringify({ provenance: prov, complete, criteria: DEPTH_CRITERIA, summary: summarizeDepth(units), units }, null, 1));
@@ -89,6 +93,7 @@ export async function depthSuite(
     set: loadBenchmarkSubset(),
     settings,
     done: new Set(units.map((u) => u.key)),
+    stopAt,
     onUnit: async (u) => {
       units.push({ ...u, gitCommit: prov.gitCommit });
       await save(false);

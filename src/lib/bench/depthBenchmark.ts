@@ -25,6 +25,9 @@ export const DEPTH_CRITERIA = [
 ] as const;
 export type DepthCriterion = (typeof DEPTH_CRITERIA)[number]['key'];
 
+/** Position in DEPTH_CRITERIA: a larger rank is stricter. */
+export const criterionRank = (c: DepthCriterion) => DEPTH_CRITERIA.findIndex((x) => x.key === c);
+
 const meets = (c: DepthCriterion, psnr: number, maxAbs: number) =>
   c === 'psnr40' ? psnr >= X0_PSNR_CRITERION_DB : c === 'bit8' ? maxAbs <= 2 / 255 : maxAbs <= 1e-3;
 
@@ -68,6 +71,11 @@ export interface DepthUnit {
   images: DepthImageRun[];
   /** Iterations run (the run stops once every image meets the strictest criterion, or at T). */
   iterations: number;
+  /**
+   * Set when the run was cut to fit (bench --stop-at): it stopped once every image met this
+   * criterion, so the stricter ones were not measured. Absent: run to the strictest.
+   */
+  stoppedAt?: DepthCriterion;
   wallMs: number;
   serialWallMs: number;
   gitCommit?: string;
@@ -91,10 +99,14 @@ export interface DepthRunOptions {
   done: ReadonlySet<string>;
   onUnit: (u: DepthUnit) => Promise<void>;
   onProgress?: (done: number, total: number, label: string) => void;
+  /** Stop a unit once every image meets this criterion (default the strictest); recorded in the unit. */
+  stopAt?: DepthCriterion;
 }
 
 export async function runDepthBenchmark(o: DepthRunOptions): Promise<void> {
   const { settings: s } = o;
+  const stopAt = o.stopAt ?? 'abs1e3';
+  const cut = criterionRank(stopAt) < criterionRank('abs1e3');
   const at = (T: number) => s.variants.filter((v) => !v.onlyT || v.onlyT.includes(T));
   const total = s.Ts.reduce((a, T) => a + at(T).length, 0) * s.tasks.length;
   let done = 0;
@@ -127,7 +139,7 @@ export async function runDepthBenchmark(o: DepthRunOptions): Promise<void> {
                 for (let b = 0; b < B; b++) {
                   curves[b].psnr.push(d.psnr[b]);
                   curves[b].maxAbs.push(d.maxAbs[b]);
-                  all &&= d.maxAbs[b] <= 1e-3;
+                  all &&= meets(stopAt, d.psnr[b], d.maxAbs[b]);
                 }
                 return all ? 'stop' : undefined;
               },
@@ -144,6 +156,7 @@ export async function runDepthBenchmark(o: DepthRunOptions): Promise<void> {
             iterations: res.iterations,
             wallMs: res.wallMs,
             serialWallMs: serial.wallMs,
+            ...(cut ? { stoppedAt: stopAt } : {}),
           });
         }
       } finally {
@@ -159,8 +172,11 @@ export interface DepthSummary {
   task: TaskName;
   solver: string;
   n: number;
-  /** Per criterion: mean depth over images that reached it, how many did, and the worst image (null: some never did). */
-  criteria: Record<DepthCriterion, { mean: number | null; reached: number; max: number | null }>;
+  /**
+   * Per criterion: mean depth over images that reached it, how many did, and the worst image (null:
+   * some never did); `run` false when the unit was stopped before this criterion (cut to fit).
+   */
+  criteria: Record<DepthCriterion, { mean: number | null; reached: number; max: number | null; run: boolean }>;
   wallMsPerIteration: number;
   /** Images whose x0 moved away from the serial x0 at the second iteration (the early-row amplification). */
   dipAfterFirst: number;
@@ -175,6 +191,8 @@ export function summarizeDepth(units: readonly DepthUnit[]): DepthSummary[] {
         mean: hit.length ? hit.reduce((a, b) => a + b, 0) / hit.length : null,
         reached: hit.length,
         max: hit.length === d.length && hit.length ? Math.max(...hit) : null,
+        // A stricter criterion than the one the unit stopped at was not measured (unless met on the way).
+        run: criterionRank(c) <= criterionRank(u.stoppedAt ?? 'abs1e3') || hit.length === d.length,
       };
     };
     return {

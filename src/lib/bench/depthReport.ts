@@ -21,6 +21,7 @@ export const DEPTH_TARGETS: Record<number, number> = { 50: 8, 100: 10 };
 
 const cell = (s: DepthSummary, c: DepthCriterion) => {
   const v = s.criteria[c];
+  if (!v.run) return `not run (cut)${v.reached ? `; ${v.reached}/${s.n} met it on the way` : ''}`;
   if (v.mean === null) return `never (0/${s.n})`;
   return `${v.mean.toFixed(1)}${v.reached < s.n ? ` (${v.reached}/${s.n})` : ` (≤ ${v.max})`}`;
 };

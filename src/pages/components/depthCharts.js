@@ -110,13 +110,16 @@ export function depthAt(d, T, solver, key, tasks = d.settings.tasks) {
     hi: means.length ? Math.max(...means) : null,
     worst: present.every((r) => r.c.max != null) ? Math.max(...present.map((r) => r.c.max)) : null,
     reached: present.reduce((a, r) => a + r.c.reached, 0),
-    images: present.reduce((a, r) => a + (r.n ?? 0), 0)
+    images: present.reduce((a, r) => a + (r.n ?? 0), 0),
+    // Some runs stopped before this criterion (bench --stop-at, cut to fit): not measured there.
+    cut: present.some((r) => r.c.run === false)
   };
 }
 
 /** "8.0 (7.6–8.0)" or "not within T (0 of 32 images)". */
 export function depthText(a, digits = 1) {
   if (!a) return "—";
+  if (a.cut) return "not run (cut to fit)";
   if (a.mean == null) return `not within T (0 of ${a.images} images)`;
   const range = a.tasks > 1 && a.hi - a.lo >= 0.05 ? ` (${a.lo.toFixed(digits)}–${a.hi.toFixed(digits)} by task)` : "";
   const some = a.reached < a.images ? `, ${a.reached} of ${a.images} images` : "";
@@ -182,7 +185,7 @@ export function depthProgress(d) {
  */
 export function depthFindings(d, {others = true, tasks = d.settings.tasks} = {}) {
   const def = d.defaultVariant;
-  const fmt = (a) => (a?.mean == null ? "not within T" : a.mean.toFixed(1));
+  const fmt = (a) => (a?.cut ? "not run (cut to fit)" : a?.mean == null ? "not within T" : a.mean.toFixed(1));
   const out = [];
   for (const T of depthTs(d)) {
     const at = (solver, key) => depthAt(d, T, solver, key, tasks);
