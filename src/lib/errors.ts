@@ -35,7 +35,11 @@ export class ShapeError extends DeqirError {
 }
 
 export class ParameterError extends DeqirError {
-  constructor(message: string) {
+  /** The setting at fault (e.g. 'task'), for callers that point at it; absent when the message alone says it. */
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super('parameter', message);
     this.name = 'ParameterError';
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TASKS } from '../../src/lib/operators/taskRegistry.js';
+import { TASKS, taskTakesChannels } from '../../src/lib/operators/taskRegistry.js';
 import { defaultMaxIter, T_RANGE } from '../../src/lib/restoration/defaults.js';
 import { DEFAULT_SETTINGS, SITE_TASKS, TASK_LABELS, maskFromHex, maskToHex, maxIterOf, settingsFromParams, settingsToParams } from '../../src/lib/site/jobSettings.js';
 import { decodeImage, encodeImage } from '../../src/lib/site/imageCodec.js';
@@ -33,6 +33,12 @@ describe('job settings in the URL', () => {
   it('offers only tasks of the one registry, labelled as the registry labels them', () => {
     for (const t of SITE_TASKS) expect(TASK_LABELS[t]).toBe(TASKS[t].label);
     expect(settingsFromParams(new URLSearchParams('task=__proto__')).task).toBe(DEFAULT_SETTINGS.task);
+  });
+
+  it('offers and accepts only tasks the grey 28x28 prior can run: a link naming colorize gets the default task', () => {
+    for (const t of SITE_TASKS) expect(taskTakesChannels(t, 1)).toBe(true);
+    expect(settingsFromParams(new URLSearchParams('task=colorize')).task).toBe(DEFAULT_SETTINGS.task);
+    expect(settingsFromParams(new URLSearchParams('task=sr2')).task).toBe('sr2');
   });
 
   it('packs a 28x28 mask into 196 hex digits', () => {

@@ -211,6 +211,9 @@ function problemCases(): HostileCase[] {
   ];
   for (const op of ops) ok(`operator ${JSON.stringify(op).slice(0, 50)}`, { operator: op });
   ok('colorization', { shape: [1, 4, 4, 3], operator: { kind: 'colorization' }, prior: { kind: 'gaussian', mean: 0, variance: 0.2 }, xTrue: ramp(3 * D) });
+  ok('colorization NCHW', { layout: 'NCHW', shape: [1, 3, 4, 4], operator: { kind: 'colorization' }, prior: { kind: 'gaussian', mean: 0, variance: 0.2 }, xTrue: ramp(3 * D) });
+  bad('colorization of grey images', { operator: { kind: 'colorization' } }, /problem\.operator\.kind: colorization needs colour images \(3 channels\); shape \[1, 4, 4, 1\] in NHWC has 1/);
+  bad('colorization NCHW read as NHWC', { layout: 'NCHW', shape: [1, 4, 4, 3], operator: { kind: 'colorization' }, xTrue: ramp(3 * D) }, /colorization needs colour images/);
   for (const kind of ['serial', 'picard', 'anderson', 'anderson-per-row']) ok(`solver ${kind}`, { solver: { kind } });
   ok('anderson with tol 0 and maxIter 400 (bounded)', { solver: { kind: 'anderson', tol: 0, maxIter: 400 } });
   ok('picard chunked', { solver: { kind: 'picard', chunkSize: 1 } });
@@ -354,6 +357,12 @@ function flagCases(): HostileCase[] {
   restore('--seeed 1', [...RESTORE, '--seeed', '1'], 'bad-input', /did you mean '--seed'/);
   restore('--T=-1 (inline)', [...withFlag('--T'), '--T=-1'], 'bad-input', /--T must be an integer from 2 to 100, got -1/);
   restore('valid serial T 2', RESTORE, 'ok');
+  // The colour task and the named colour prior: colorize needs a colour prior, gaussian:NAME a shipped subset.
+  restore('--task colorize with the grey UNet', withFlag('--task', 'colorize'), 'bad-input', /task 'colorize' needs a prior on 3-channel \(colour\) images; this prior works on \[28, 28, 1\]/);
+  restore('--task colorize with gaussian:fashion', [...withFlag('--task', 'colorize'), '--model', 'gaussian:fashion'], 'bad-input', /task 'colorize' needs a prior on 3-channel/);
+  for (const m of ['gaussian:', 'gaussian:mnist', 'gaussian:__proto__', 'gaussian:Emoji']) restore(`--model ${m}`, [...RESTORE, '--model', m], 'bad-input', /unknown prior '.*' \(available: gaussian:fashion, gaussian:emoji/);
+  restore('valid serial colorize with gaussian:emoji', [...withFlag('--task', 'colorize'), '--model', 'gaussian:emoji'], 'ok');
+  restore('valid serial sr4 with gaussian:emoji (colour SR)', [...RESTORE, '--model', 'gaussian:emoji'], 'ok');
   restore('valid deqir T 2 anderson', withFlag('--method', 'deqir').concat(['--solver', 'anderson', '--tol', '1e-3', '--max-iter', '4']), 'ok');
   return cases;
 }

@@ -51,6 +51,15 @@ export const EMOJI_SUBSET: ShippedSubset = {
   classNames: EMOJI_CATEGORIES,
 };
 
+/** The shipped subsets by short name (`deqir restore --model gaussian:NAME` fits a prior to one). */
+export const SHIPPED_SUBSETS = { fashion: FASHION_SUBSET, emoji: EMOJI_SUBSET } as const;
+export type ShippedSubsetName = keyof typeof SHIPPED_SUBSETS;
+
+/** The shipped subset whose images have this [H, W, C] shape, if any (what `--image N` of a model of that shape reads). */
+export function shippedSubsetFor(shape: readonly number[]): ShippedSubset | undefined {
+  return Object.values(SHIPPED_SUBSETS).find((s) => s.shape.join() === shape.join());
+}
+
 /** Parses a subset's (already gunzipped) IDX bytes and checks count, shape and labels against its definition. */
 export function subsetFromIdx(subset: ShippedSubset, imageBytes: Uint8Array, labelBytes: Uint8Array): LabelledImages {
   const set = labelledFromIdx(imageBytes, labelBytes, `${subset.name} subset`);

@@ -10,7 +10,8 @@ import { MEMORY_BUDGET_MB, memoryBudgetBytes } from '../restoration/limits.js';
 import { checkOutputPath, writeFileAtomic, type AtomicWriteOptions } from './atomicWrite.js';
 import { readInputText } from './inputFile.js';
 import { loadModelFile } from './loadModelFile.js';
-import { encodePngGrey } from './pngImage.js';
+import { loadModelSpec, NAMED_PRIORS } from './loadModelSpec.js';
+import { encodePng } from './pngImage.js';
 import { restoreImage } from './restoreImage.js';
 
 /**
@@ -29,10 +30,14 @@ export const USAGE = `usage:
       With a "grad" section, also the gradients of its loss with respect to y and/or xT.
   deqir restore (IMAGE.png | --image N) --task TASK --out OUT.png [--method deqir|serial] [--T ${DEFAULT_T}]
                 [--seed 0] [--solver ${SOLVER_KINDS.join('|')}] [--tol ${DEFAULT_TOL}] [--max-iter T]
-                [--model models/fashion-unet-small.safetensors] [--backend wasm|cpu] [--memory-budget-mb ${MEMORY_BUDGET_MB.default}]
-      Degrades a clean 28x28 image (or image N of the shipped benchmark subset) with TASK
-      (${TASK_NAMES.join(', ')}), restores it with the model, and writes
-      [A^T y | A+y | restored | original], 4x enlarged, to OUT.png. T from ${T_RANGE.min} to ${T_RANGE.max};
+                [--model models/fashion-unet-small.safetensors|${NAMED_PRIORS.join('|')}] [--backend wasm|cpu] [--memory-budget-mb ${MEMORY_BUDGET_MB.default}]
+      Degrades a clean image of the model's size (or image N of the shipped subset of that size)
+      with TASK (${TASK_NAMES.join(', ')}), restores it with the model, and writes
+      [A^T y | A+y | restored | original], 4x enlarged, to OUT.png. --model is a UNet weight file
+      (the default: 28x28 grey) or a diagonal Gaussian prior fitted to a shipped subset:
+      gaussian:fashion (28x28 grey), gaussian:emoji (32x32 colour, no training needed). A colour model
+      reads the PNG as RGB (a grey PNG as R = G = B) and writes colour; colorize needs one, e.g.
+      deqir restore grey.png --task colorize --model gaussian:emoji --out colour.png. T from ${T_RANGE.min} to ${T_RANGE.max};
       DeqIR defaults: ${DEFAULT_SOLVER} from the ${DEFAULT_INIT} start, stopping at relative residual ${DEFAULT_TOL}
       or after T iterations (exact for Picard and ParaTAA 'taa': the system is triangular).
   Jobs whose estimated memory exceeds --memory-budget-mb (MiB) are refused before they start.
@@ -198,7 +203,7 @@ async function restore(input: string | undefined, o: Flags, io: CliIo, backend: 
   const task = o.task as TaskName;
   await checkOutputPath(o.out, 'image');
   await useNodeBackend(backend);
-  const model = await loadModelFile(o.model!);
+  const model = await loadModelSpec(o.model!);
   try {
     const r = await restoreImage({
       model,
@@ -218,7 +223,7 @@ async function restore(input: string | undefined, o: Flags, io: CliIo, backend: 
       `${taskDefinition(task).description}, ${how}, T = ${T}: PSNR ${r.psnr.toFixed(2)} dB (A+y: ${r.psnrApy.toFixed(2)} dB), ` +
         `NFE ${r.nfe}, sequential depth ${r.sequentialDepth}, ${(r.wallMs / 1000).toFixed(1)} s\n`,
     );
-    await writeFileAtomic(o.out, encodePngGrey([r.ATy, r.Apy, r.x0, r.truth], r.width, r.height, 4), io.writeOptions);
+    await writeFileAtomic(o.out, encodePng([r.ATy, r.Apy, r.x0, r.truth], r.width, r.height, 4), io.writeOptions);
   } finally {
     model.dispose?.();
   }

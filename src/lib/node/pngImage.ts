@@ -1,6 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
-import { DeqirError, NonFiniteError } from '../errors.js';
+import { DeqirError, NonFiniteError, ShapeError } from '../errors.js';
 import { MAX_IMAGE_SIDE } from '../restoration/limits.js';
 import { writeFileAtomic } from './atomicWrite.js';
 import { readInputFile } from './inputFile.js';
@@ -26,8 +26,11 @@ export function pngHeader(bytes: Uint8Array, path: string): { width: number; hei
   return { width, height, interlaced: bytes[28] !== 0 };
 }
 
-/** A PNG's bytes as grey values in [-1, 1] (luminance of RGB; alpha ignored), row-major. Call pngHeader first. */
-export function decodePngGrey(bytes: Uint8Array, path: string): { width: number; height: number; pixels: Float32Array } {
+/**
+ * A PNG's bytes as values in [-1, 1], row-major [H, W, C]: C = 1 is the luminance of RGB, C = 3 is
+ * RGB (a grey PNG gives R = G = B, what colorization starts from). Alpha is ignored. Call pngHeader first.
+ */
+export function decodePng(bytes: Uint8Array, path: string, channels: 1 | 3 = 1): { width: number; height: number; channels: 1 | 3; pixels: Float32Array } {
   const { width, height, interlaced } = pngHeader(bytes, path);
   // pngjs bounds inflation by the image size, except for interlaced images: bound those here.
   if (interlaced) boundedInflate(bytes, path, 8 * width * height + 8 * height + 1024);
@@ -38,17 +41,19 @@ export function decodePngGrey(bytes: Uint8Array, path: string): { width: number;
     throw new DeqirError('image-file', `${path} is not a readable PNG (${(e as Error).message})`);
   }
   const n = png.width * png.height;
-  const pixels = new Float32Array(n);
+  const pixels = new Float32Array(n * channels);
+  const unit = (v: number) => (v / 255) * 2 - 1;
   for (let i = 0; i < n; i++) {
     const [r, g, b] = [png.data[4 * i], png.data[4 * i + 1], png.data[4 * i + 2]];
-    pixels[i] = ((0.299 * r + 0.587 * g + 0.114 * b) / 255) * 2 - 1;
+    if (channels === 1) pixels[i] = unit(0.299 * r + 0.587 * g + 0.114 * b);
+    else [pixels[3 * i], pixels[3 * i + 1], pixels[3 * i + 2]] = [unit(r), unit(g), unit(b)];
   }
-  return { width: png.width, height: png.height, pixels };
+  return { width: png.width, height: png.height, channels, pixels };
 }
 
 /** Reads a PNG file (a regular file under the size cap; header checked before decoding) as grey values in [-1, 1]. */
 export async function readPngGrey(path: string): Promise<{ width: number; height: number; pixels: Float32Array }> {
-  return decodePngGrey(await readInputFile(path, 'png'), path);
+  return decodePng(await readInputFile(path, 'png'), path, 1);
 }
 
 /** Inflates the IDAT chunks with an output cap (a small file must not inflate to gigabytes). */
@@ -68,21 +73,29 @@ function boundedInflate(bytes: Uint8Array, path: string, maxOutputLength: number
   }
 }
 
-/** The 8-bit PNG of grey values in [-1, 1] (clipped): several images side by side, each pixel a scale x scale block. */
-export function encodePngGrey(images: ArrayLike<number>[], width: number, height: number, scale = 1, gap = 2): Uint8Array {
-  images.forEach((img, k) => {
+/**
+ * The 8-bit PNG of images in [-1, 1] (clipped), several side by side, each pixel a scale x scale
+ * block. Each image is [H, W, C] with its own C: 1 is drawn grey, 3 in colour (RGB).
+ */
+export function encodePng(images: ArrayLike<number>[], width: number, height: number, scale = 1, gap = 2): Uint8Array {
+  const channels = images.map((img, k) => {
+    const C = img.length / (width * height);
+    if (C !== 1 && C !== 3) throw new ShapeError(`image ${k} of the PNG has ${img.length} values, not ${width}x${height} with 1 or 3 channels`);
     for (let i = 0; i < img.length; i++)
       if (!Number.isFinite(img[i])) throw new NonFiniteError(`image ${k} of the PNG has a non-finite value (${img[i]}) at pixel ${i}; nothing was written`);
+    return C;
   });
   const W = images.length * width * scale + (images.length - 1) * gap;
   const png = new PNG({ width: W, height: height * scale });
   png.data.fill(255);
+  const byte = (v: number) => Math.round((Math.min(1, Math.max(-1, v)) + 1) * 127.5);
   images.forEach((img, k) => {
+    const C = channels[k];
     for (let i = 0; i < height * scale; i++) {
       for (let j = 0; j < width * scale; j++) {
-        const v = Math.round((Math.min(1, Math.max(-1, img[Math.floor(i / scale) * width + Math.floor(j / scale)])) + 1) * 127.5);
+        const p = C * (Math.floor(i / scale) * width + Math.floor(j / scale));
         const o = 4 * (i * W + k * (width * scale + gap) + j);
-        png.data[o] = png.data[o + 1] = png.data[o + 2] = v;
+        for (let c = 0; c < 3; c++) png.data[o + c] = byte(img[p + (C === 3 ? c : 0)]);
         png.data[o + 3] = 255;
       }
     }
@@ -91,10 +104,10 @@ export function encodePngGrey(images: ArrayLike<number>[], width: number, height
 }
 
 /**
- * Writes grey values in [-1, 1] (clipped) as an 8-bit PNG, atomically (atomicWrite.ts): several
- * images side by side, each pixel drawn as a scale x scale block (small images stay visible).
- * Non-finite values are refused before anything is written.
+ * Writes images in [-1, 1] (clipped; grey or RGB, as encodePng) as an 8-bit PNG, atomically
+ * (atomicWrite.ts): several side by side, each pixel drawn as a scale x scale block (small images
+ * stay visible). Non-finite values are refused before anything is written.
  */
-export async function writePngGrey(path: string, images: ArrayLike<number>[], width: number, height: number, scale = 1, gap = 2): Promise<void> {
-  await writeFileAtomic(path, encodePngGrey(images, width, height, scale, gap));
+export async function writePng(path: string, images: ArrayLike<number>[], width: number, height: number, scale = 1, gap = 2): Promise<void> {
+  await writeFileAtomic(path, encodePng(images, width, height, scale, gap));
 }

@@ -1,10 +1,11 @@
 import { deqRestore } from '../deq/deqRestore.js';
 import type { InitKind } from '../deq/deqSystem.js';
 import { toSignedUnit } from '../data/labelledImages.js';
+import { shippedSubsetFor } from '../data/shippedSubset.js';
 import { ShapeError } from '../errors.js';
 import type { EpsModel } from '../models/epsModel.js';
 import { psnrOfArrays } from '../metrics/psnr.js';
-import type { TaskName } from '../operators/taskRegistry.js';
+import { checkTaskChannels, type TaskName } from '../operators/taskRegistry.js';
 import { buildRestorationProblem, type ProblemImage } from '../problem/restorationProblem.js';
 import { DEFAULT_INIT, solverSettingsFor, type SolverChoice } from '../restoration/defaults.js';
 import { serialChain } from '../samplers/serialChain.js';
@@ -12,12 +13,15 @@ import { loadBenchmarkSubset } from './benchmarkSubset.js';
 import { UNetEpsModel } from '../models/unet/unetModel.js';
 import { checkMemoryBudget, estimateMemory, memoryBudgetBytes } from '../restoration/limits.js';
 import { readInputFile } from './inputFile.js';
-import { decodePngGrey, pngHeader } from './pngImage.js';
+import { decodePng, pngHeader } from './pngImage.js';
 
 /** `deqir restore`'s work, without the printing: the CLI, its tests and the consistency test call it. */
 export interface RestoreImageOptions {
   model: EpsModel;
-  /** A clean PNG of the model's size, or image `subsetImage` of the shipped subset. */
+  /**
+   * A clean PNG of the model's size (read with the model's channel count: a grey PNG for a colour
+   * model is R = G = B), or image `subsetImage` of the shipped subset of the model's image shape.
+   */
   input: { png: string } | { subsetImage: number };
   task: TaskName;
   method: 'deqir' | 'serial';
@@ -55,6 +59,8 @@ export interface RestoredImage {
 
 export async function restoreImage(o: RestoreImageOptions): Promise<RestoredImage> {
   const [H, W, C] = o.model.imageShape;
+  // Before reading or allocating anything: a grey prior cannot run colorize.
+  checkTaskChannels(o.task, o.model.imageShape);
   const image = await loadInput(o.input, H, W, C);
   const settings = solverSettingsFor(o.T, o.solver);
   const kind = o.method === 'serial' ? 'serial' : settings.kind;
@@ -109,7 +115,9 @@ export async function restoreImage(o: RestoreImageOptions): Promise<RestoredImag
 /** The seed rule's key: the subset index for a shipped image, batch position 0 for a PNG. */
 async function loadInput(input: RestoreImageOptions['input'], H: number, W: number, C: number): Promise<ProblemImage> {
   if ('subsetImage' in input) {
-    const set = loadBenchmarkSubset();
+    const subset = shippedSubsetFor([H, W, C]);
+    if (!subset) throw new ShapeError(`no shipped subset has [${H}, ${W}, ${C}] images like the model; give IMAGE.png instead of --image`);
+    const set = loadBenchmarkSubset(undefined, subset);
     const i = input.subsetImage;
     if (!Number.isInteger(i) || i < 0 || i >= set.count) throw new ShapeError(`--image must be an integer from 0 to ${set.count - 1}, got ${i}`);
     return { key: i, pixels: toSignedUnit(set, [i]) };
@@ -117,7 +125,8 @@ async function loadInput(input: RestoreImageOptions['input'], H: number, W: numb
   const bytes = await readInputFile(input.png, 'png');
   // The size from the header, before decoding: a huge PNG is refused without being decoded.
   const { width, height } = pngHeader(bytes, input.png);
-  if (width !== W || height !== H || C !== 1)
-    throw new ShapeError(`${input.png} is ${width}x${height}; the model restores ${W}x${H} grey images — resize it first (e.g. convert ${input.png} -resize ${W}x${H}! small.png)`);
-  return { key: 0, pixels: decodePngGrey(bytes, input.png).pixels };
+  const kind = C === 1 ? 'grey' : C === 3 ? 'colour' : undefined;
+  if (width !== W || height !== H || !kind)
+    throw new ShapeError(`${input.png} is ${width}x${height}; the model restores ${W}x${H} ${kind ?? `${C}-channel`} images — resize it first (e.g. convert ${input.png} -resize ${W}x${H}! small.png)`);
+  return { key: 0, pixels: decodePng(bytes, input.png, C as 1 | 3).pixels };
 }

@@ -19,6 +19,11 @@ export interface TaskDefinition {
    * y itself, so pages that explain the null-space step leave such tasks out.
    */
   hasNullSpace: boolean;
+  /**
+   * The channel count a task's images must have; absent when any count works (the operators act on
+   * each channel alike). Colorization maps 3 channels to their mean, so a grey prior cannot run it.
+   */
+  channels?: 3;
 }
 
 export const TASKS = {
@@ -78,6 +83,14 @@ export const TASKS = {
     sigmaY: 0.1,
     hasNullSpace: false,
   },
+  colorize: {
+    label: 'colorization (grey to colour)',
+    description: 'colorization, y = mean of the three channels',
+    spec: { kind: 'colorization' },
+    sigmaY: 0,
+    hasNullSpace: true,
+    channels: 3,
+  },
 } as const satisfies Record<string, TaskDefinition>;
 
 export type TaskName = keyof typeof TASKS;
@@ -89,6 +102,30 @@ export const isTaskName = (name: unknown): name is TaskName => typeof name === '
 export function taskDefinition(name: string): TaskDefinition {
   if (!isTaskName(name)) throw new ParameterError(`unknown task '${name}' (available: ${TASK_NAMES.join(', ')})`);
   return TASKS[name];
+}
+
+/** Whether a prior on images with `channels` channels can run task `name`. */
+export const taskTakesChannels = (name: TaskName, channels: number): boolean => {
+  const need: number | undefined = (TASKS[name] as TaskDefinition).channels;
+  return need === undefined || need === channels;
+};
+
+/** The tasks a prior with `channels` channels can run, in registry order (menus and loops over every task use this). */
+export const tasksForChannels = (channels: number): TaskName[] => TASK_NAMES.filter((t) => taskTakesChannels(t, channels));
+
+/**
+ * Refuses a task the prior's images cannot take (colorize with a grey prior) before anything is
+ * allocated; the error names the field `task`.
+ */
+export function checkTaskChannels(name: TaskName, imageShape: readonly number[]): void {
+  const C = imageShape[2];
+  if (taskTakesChannels(name, C)) return;
+  const need = (TASKS[name] as TaskDefinition).channels;
+  throw new ParameterError(
+    `task '${name}' needs a prior on ${need}-channel (colour) images; this prior works on [${imageShape.join(', ')}] ` +
+      `(tasks for ${C}-channel images: ${tasksForChannels(C).join(', ')})`,
+    'task',
+  );
 }
 
 /**

@@ -153,6 +153,9 @@ export const problemSchema = z
     const channels = p.layout === 'NHWC' ? p.shape[3] : p.shape[1];
     if (channels > MAX_CHANNELS)
       ctx.addIssue({ code: 'custom', message: `images may have at most ${MAX_CHANNELS} channels, got ${channels} (is the layout right?)`, path: ['shape'] });
+    // Colorization maps RGB to its channel mean: refused here, before a prior is built for the wrong images.
+    if (p.operator.kind === 'colorization' && channels !== 3)
+      ctx.addIssue({ code: 'custom', message: `colorization needs colour images (3 channels); shape [${p.shape.join(', ')}] in ${p.layout} has ${channels}`, path: ['operator', 'kind'] });
   });
 
 /**

@@ -5,7 +5,7 @@ import type { EpsModel } from '../models/epsModel.js';
 import { createOperator } from '../operators/createOperator.js';
 import type { LinearOperator } from '../operators/linearOperator.js';
 import { measure } from '../operators/measure.js';
-import { taskDefinition, taskOperatorSpec, type TaskName } from '../operators/taskRegistry.js';
+import { checkTaskChannels, taskDefinition, taskOperatorSpec, type TaskName } from '../operators/taskRegistry.js';
 import { prepareRestoration, type RangeCorrection, type RestorationTask } from '../restoration/restorationTask.js';
 import { checkT } from '../restoration/defaults.js';
 import type { SkipType } from '../schedule/timesteps.js';
@@ -81,6 +81,7 @@ export interface RestorationProblem extends MeasuredBatch {
 
 export function buildRestorationProblem(model: EpsModel, s: ProblemSettings, images: readonly ProblemImage[]): RestorationProblem {
   checkT(s.T);
+  checkTaskChannels(s.task, model.imageShape);
   const sigmaY = s.sigmaY ?? taskDefinition(s.task).sigmaY;
   const operator = createOperator(taskOperatorSpec(s.task, s.mask), model.imageShape);
   const owned: { dispose(): void }[] = [operator];

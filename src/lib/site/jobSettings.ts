@@ -1,6 +1,6 @@
 import { PICKER_IMAGES } from '../data/shippedSubset.js';
 import type { SolverKind } from '../deq/solvers/solverTypes.js';
-import { TASK_NAMES, TASKS, type TaskName } from '../operators/taskRegistry.js';
+import { TASKS, tasksForChannels, type TaskName } from '../operators/taskRegistry.js';
 import {
   mixingDefaults, DEFAULT_INIT, DEFAULT_SOLVER, DEFAULT_T, DEFAULT_TOL, MAX_ITER_RANGE, T_RANGE, TOL_RANGE, defaultMaxIter,
 } from '../restoration/defaults.js';
@@ -20,6 +20,8 @@ export const TASK_LABELS = Object.fromEntries(SITE_TASKS.map((t) => [t, TASKS[t]
 /** Tasks whose operator leaves a null space (the gradient and steering pages explain that part). */
 export const NULL_SPACE_TASKS = SITE_TASKS.filter((t) => TASKS[t].hasNullSpace);
 export const isInpainting = (t: TaskName) => TASKS[t].spec.kind === 'inpainting';
+/** Every task the site's grey 28x28 prior can run: what a shared link may name (colorize needs colour). */
+export const GREY_TASKS: readonly TaskName[] = tasksForChannels(1);
 
 export const SOLVERS = ['picard', 'taa', 'anderson', 'anderson-per-row'] as const satisfies readonly SolverKind[];
 export type Solver = (typeof SOLVERS)[number];
@@ -29,7 +31,7 @@ export const INITS = ['ddim-pinv', 'xT'] as const;
 export type Init = (typeof INITS)[number];
 
 export interface JobSettings {
-  /** Any task of the registry (a shared link may name one); the menus offer SITE_TASKS. */
+  /** Any task of the registry the grey prior can run (a shared link may name one); the menus offer SITE_TASKS. */
   task: TaskName;
   T: number;
   /** Index into the shipped picker images; -1 means the reader's upload. */
@@ -77,7 +79,7 @@ const oneOf = <T extends string>(v: string | null, all: readonly T[], d: T): T =
 
 export function settingsFromParams(p: URLSearchParams, base: JobSettings = DEFAULT_SETTINGS): JobSettings {
   return {
-    task: oneOf(p.get('task'), TASK_NAMES, base.task),
+    task: oneOf(p.get('task'), GREY_TASKS, base.task),
     T: clampInt(p.get('T'), T_RANGE.min, T_RANGE.max, base.T),
     image: clampInt(p.get('image'), -1, PICKER_IMAGES - 1, base.image),
     solver: oneOf(p.get('solver'), SOLVERS, base.solver),
