@@ -158,7 +158,7 @@ describe('deqir restore --task colorize --model gaussian:emoji', () => {
     for (const model of [[], ['--model', 'gaussian:fashion']]) {
       const io = capture();
       expect(await runCli(['restore', '--image', '0', '--task', 'colorize', ...model, '--backend', 'cpu', '--out', join(dir, 'o.png')], io)).toBe(2);
-      expect(io.err).toMatch(/^deqir: task 'colorize' needs a prior on 3-channel \(colour\) images/);
+      expect(io.err).toMatch(/^deqir: task 'colorize' needs a prior on 3-channel \(colour\) images; .*; give a colour --model \(gaussian:emoji/);
     }
   });
 

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { useNodeBackend, type NodeBackendName } from '../backend/nodeBackend.js';
 import { SOLVER_KINDS, type SolverKind } from '../deq/solvers/solverTypes.js';
-import { DeqirError, didYouMean, isBadInput, NonFiniteError, ProblemFileError, UsageError } from '../errors.js';
-import { TASK_NAMES, taskDefinition, type TaskName } from '../operators/taskRegistry.js';
+import { DeqirError, didYouMean, isBadInput, NonFiniteError, ParameterError, ProblemFileError, UsageError } from '../errors.js';
+import { checkTaskChannels, TASK_NAMES, taskDefinition, type TaskName } from '../operators/taskRegistry.js';
 import { parseProblem, solveProblem } from '../problem/solveProblem.js';
 import { checkSeed } from '../problem/seedRule.js';
 import { checkT, DEFAULT_INIT, DEFAULT_SOLVER, DEFAULT_T, DEFAULT_TOL, MAX_ITER_RANGE, T_RANGE, TOL_RANGE } from '../restoration/defaults.js';
@@ -205,6 +205,12 @@ async function restore(input: string | undefined, o: Flags, io: CliIo, backend: 
   await useNodeBackend(backend);
   const model = await loadModelSpec(o.model!);
   try {
+    try {
+      checkTaskChannels(task, model.imageShape);
+    } catch (e) {
+      // The library names the mismatch; the command line says which flag fixes it.
+      throw new ParameterError(`${(e as Error).message}; give a colour --model (gaussian:emoji, or a [32, 32, 3] weight file)`, 'task');
+    }
     const r = await restoreImage({
       model,
       input: subsetImage === undefined ? { png: input! } : { subsetImage },
