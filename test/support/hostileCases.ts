@@ -369,14 +369,16 @@ function flagCases(): HostileCase[] {
 
 /** PNGs: headers that lie, huge sides, truncations, bombs, wrong sizes, and two valid ones. */
 function pngCases(): HostileCase[] {
-  const restoreWith = (name: string, png: FileSpec | undefined, expect: Outcome, message?: RegExp, path = '$D/in.png'): HostileCase => ({
+  const restoreWith = (name: string, png: FileSpec | undefined, expect: Outcome, message?: RegExp, path = '$D/in.png', extra: string[] = []): HostileCase => ({
     group: 'png',
     name,
     files: png === undefined ? {} : { 'in.png': png },
-    argv: ['restore', path, '--task', 'sr4', '--T', '2', '--method', 'serial', '--backend', 'cpu', '--out', '$D/out.png'],
+    argv: ['restore', path, '--task', 'sr4', '--T', '2', '--method', 'serial', '--backend', 'cpu', '--out', '$D/out.png', ...extra],
     expect,
     message,
   });
+  // The colour prior (32x32 RGB): a grey or colour PNG of its size is read as RGB; another size is refused.
+  const colorize = ['--task', 'colorize', '--model', 'gaussian:emoji'];
   const encode = (w: number, h: number, opts: Record<string, unknown> = {}) => {
     const png = new PNG({ width: w, height: h, ...opts });
     for (let i = 0; i < w * h; i++) png.data.set([(i * 7) % 256, (i * 7) % 256, (i * 7) % 256, 255], 4 * i);
@@ -389,6 +391,9 @@ function pngCases(): HostileCase[] {
     restoreWith('0x0 header', craftedPng(0, 0), 'bad-input', /header says 0x0/),
     restoreWith('600x600 (over the side limit)', craftedPng(600, 600), 'bad-input', /at most 512/),
     restoreWith('40x30 (not the model size)', encode(40, 30), 'bad-input', /is 40x30; the model restores 28x28/),
+    restoreWith('28x28 for the 32x32 colour prior', encode(28, 28), 'bad-input', /is 28x28; the model restores 32x32 colour images/, '$D/in.png', colorize),
+    restoreWith('valid 32x32 grey for colorize', encode(32, 32), 'ok', undefined, '$D/in.png', colorize),
+    restoreWith('valid 32x32 RGBA 16-bit for colorize', encode(32, 32, { bitDepth: 16, colorType: 6 }), 'ok', undefined, '$D/in.png', colorize),
     restoreWith('1x1', encode(1, 1), 'bad-input', /is 1x1/),
     restoreWith('28x28 header, truncated data', valid.subarray(0, 60), 'bad-input', /not a readable PNG/),
     restoreWith('28x28 header, no IEND', valid.subarray(0, valid.length - 12), 'bad-input'),
