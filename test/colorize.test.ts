@@ -13,6 +13,7 @@ import { disposeParams, initParams } from '../src/lib/models/unet/params.js';
 import { encodeUNet } from '../src/lib/models/weights/unetWeights.js';
 import { loadBenchmarkSubset } from '../src/lib/node/benchmarkSubset.js';
 import { runCli, type CliIo } from '../src/lib/node/cli.js';
+import { loadModelFile } from '../src/lib/node/loadModelFile.js';
 import { loadModelSpec } from '../src/lib/node/loadModelSpec.js';
 import { decodePng, encodePng, writePng } from '../src/lib/node/pngImage.js';
 import { restoreImage } from '../src/lib/node/restoreImage.js';
@@ -185,6 +186,14 @@ describe('deqir restore --task colorize --model gaussian:emoji', () => {
     expect(code).toBe(0);
     const out = PNG.sync.read(await readFile(join(dir, 'o.png')));
     expect([out.width, out.height]).toEqual([4 * S * 4 + 3 * 2, S * 4]);
+    // And as a problem file's unet prior (deqir solve's loader), for an explicit colorization operator.
+    const problem = parseProblem({
+      format: 'deqir-problem/1', shape: [1, S, S, 3], T: 2, prior: { kind: 'unet', path: join(dir, 'colour.safetensors') },
+      operator: { kind: 'colorization' }, xTrue: Array.from(toSignedUnit(emoji, [IMAGE])), solver: { kind: 'taa', tol: 0 },
+    });
+    const r = await expectNoLeak(() => solveProblem(problem, { loadModel: loadModelFile }));
+    expect(r.x0.length).toBe(S * S * 3);
+    expect(r.maxAbsDiffToSerial).toBeLessThan(1e-4);
   });
 });
 
