@@ -3,6 +3,8 @@
  * <model>.card.json, merging the training record written by `npm run train` with measured
  * eps latencies on this machine.
  *   npx tsx scripts/modelCard.ts [--model models/fashion-unet-small] [--threads 1] [--no-timing]
+ *   npx tsx scripts/modelCard.ts --model models/emoji-unet      # the colour prior: RGB sample grid
+ * Image shape, colour and names come from the weight file's config, so any UNet file works.
  */
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -38,6 +40,7 @@ const weightsSha256 = bytesSha256(weightBytes);
 const train = existsSync(`${a.model}.train.json`) ? JSON.parse(readFileSync(`${a.model}.train.json`, 'utf8')) : {};
 const prev = existsSync(`${a.model}.card.json`) ? JSON.parse(readFileSync(`${a.model}.card.json`, 'utf8')) : {};
 const schedule = linearSchedule();
+const [H, W, C] = model.imageShape;
 
 // Sample grid.
 const count = Number(a.samples);
@@ -46,7 +49,7 @@ const samples = ddimSample(model, schedule, { count, T: 50, seed: Number(a.seed)
 const pix = (await samples.data()) as Float32Array;
 samples.dispose();
 const sampleSeconds = (performance.now() - t0) / 1000;
-const g = gridRgba(pix, count, 28, 28, 8, 2, 2);
+const g = gridRgba(pix, count, H, W, 8, 2, 2, C);
 const png = new PNG({ width: g.width, height: g.height });
 png.data = Buffer.from(g.rgba);
 writeFileSync(`${a.model}.samples.png`, PNG.sync.write(png));
@@ -54,7 +57,7 @@ console.log(`sample grid: ${count} DDIM samples (T = 50) in ${sampleSeconds.toFi
 
 /** Median wall time of model.eps at a batch size, after one warm-up call. */
 async function epsLatencyMs(batch: number, reps: number): Promise<number> {
-  const x = tf.tensor4d(gaussianArray(batch * 784, 5), [batch, 28, 28, 1]);
+  const x = tf.tensor4d(gaussianArray(batch * H * W * C, 5), [batch, H, W, C]);
   const t = new Array<number>(batch).fill(500);
   const times: number[] = [];
   for (let i = 0; i <= reps; i++) {
@@ -85,7 +88,7 @@ if (!a['no-timing']) {
     trainingImagesPerSec: {
       meanOverRun: train.trainSeconds ? Number(((train.steps * train.batchSize) / train.trainSeconds).toFixed(2)) : null,
       lastLogWindow: train.lastSessionImagesPerSec ?? null,
-      note: 'wasm, 1 thread, nice 5, sharing a 2-core machine with other jobs: a lower bound on an idle core',
+      note: `wasm, ${train.machine?.threads ?? 1} thread(s), sharing a 2-core machine with other jobs: a lower bound on an idle machine`,
     },
     command: `npx tsx scripts/modelCard.ts --threads ${a.threads}`,
     measuredAt: new Date().toISOString(),
@@ -102,11 +105,11 @@ const commit = (() => {
   }
 })();
 const card = {
-  name: metadata.name ?? 'fashion-unet-small',
+  name: metadata.name ?? a.model.split('/').pop(),
   weights: `${a.model.split('/').pop()}.safetensors`,
   weightsSha256,
   kind: 'DDPM-style UNet eps-model (TF.js), EpsModel contract of src/lib/models/epsModel.ts',
-  pixelRange: '[-1, 1], NHWC [B, 28, 28, 1]',
+  pixelRange: `[-1, 1], NHWC [B, ${H}, ${W}, ${C}]`,
   config: model.config,
   params: cx.params,
   flopsPerImage: cx.flopsPerImage,

@@ -1,9 +1,17 @@
 #!/usr/bin/env -S npx tsx
 /**
- * Trains the Fashion-MNIST UNet eps-model on the wasm backend (thin CLI; logic in src/lib/training).
+ * Trains a UNet eps-model on the wasm backend (thin CLI; logic in src/lib/training): the grey
+ * Fashion-MNIST prior (default) or the colour emoji prior (--data emoji, issue 17).
  *
  *   npm run train -- --steps 4000 --batch 32            # fresh run
  *   npm run train -- --steps 8000 --resume              # continue from the default checkpoint
+ *   npm run train -- --data emoji --steps 8000 --threads 2 [--resume]
+ *
+ * --data names the data set (fashion, emoji; the recipes of src/lib/training/recipes.ts) or, as
+ * before, a folder of Fashion-MNIST IDX files; --data-dir points a data set at another folder.
+ * Checkpoint and output paths default to models/checkpoints/<model>.*, one set per data set.
+ * --share-saved makes wasm share the tensors saved for backward instead of copying them
+ * (bit-identical; src/lib/backend/sharedIdentity.ts).
  *
  * Every --checkpoint-every seconds (and on SIGINT/SIGTERM or --max-minutes) it writes the
  * resumable checkpoint, the EMA weights and a training record JSON, all under models/checkpoints/:
@@ -18,8 +26,9 @@ import os from 'node:os';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { useNodeBackend, type NodeBackendName } from '../src/lib/backend/nodeBackend.js';
-import { loadFashionMnist, DEFAULT_FASHION_DIR } from '../src/lib/data/fashionMnist.js';
-import { FASHION_SMALL } from '../src/lib/models/unet/config.js';
+import { useSharedIdentity } from '../src/lib/backend/sharedIdentity.js';
+import { DEFAULT_DATA_DIRS, firstImages, loadRecipeSplit } from '../src/lib/node/trainingImages.js';
+import { isRecipeKey, trainingRecipe } from '../src/lib/training/recipes.js';
 import { encodeUNet } from '../src/lib/models/weights/unetWeights.js';
 import { unetComplexity } from '../src/lib/models/unet/complexity.js';
 import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
@@ -37,11 +46,13 @@ const { values: a } = parseArgs({
     clip: { type: 'string', default: String(DEFAULT_HYPER.gradClip) },
     seed: { type: 'string', default: String(DEFAULT_HYPER.seed) },
     resume: { type: 'boolean', default: false },
-    checkpoint: { type: 'string', default: 'models/checkpoints/fashion-unet-small.ckpt.safetensors' },
-    out: { type: 'string', default: 'models/checkpoints/fashion-unet-small' },
+    checkpoint: { type: 'string' },
+    out: { type: 'string' },
     'checkpoint-every': { type: 'string', default: '300' },
     'max-minutes': { type: 'string', default: '0' },
-    data: { type: 'string', default: DEFAULT_FASHION_DIR },
+    data: { type: 'string', default: 'fashion' },
+    'data-dir': { type: 'string' },
+    'share-saved': { type: 'boolean', default: false },
     subset: { type: 'string', default: '0' },
     threads: { type: 'string', default: '1' },
     backend: { type: 'string', default: 'wasm' },
@@ -57,19 +68,31 @@ if (a.help) {
 const num = (k: keyof typeof a) => Number(a[k]);
 setThreadsCount(num('threads'));
 await useNodeBackend(a.backend as NodeBackendName);
+if (a['share-saved']) useSharedIdentity(true);
 
-const train = loadFashionMnist('train', a.data);
-const subset = num('subset') > 0 ? Math.min(num('subset'), train.count) : train.count;
-const data = { count: subset, pixels: train.pixels.subarray(0, subset * 28 * 28) };
+// A data set name picks its recipe; any other --data is a Fashion-MNIST folder (the old meaning).
+const recipe = trainingRecipe(isRecipeKey(a.data) ? a.data : 'fashion');
+const dataDir = a['data-dir'] ?? (isRecipeKey(a.data) ? DEFAULT_DATA_DIRS[recipe.key] : a.data);
+const checkpointPath = a.checkpoint ?? `models/checkpoints/${recipe.modelName}.ckpt.safetensors`;
+const outStem = a.out ?? `models/checkpoints/${recipe.modelName}`;
+const data = firstImages(loadRecipeSplit(recipe, 'train', dataDir), num('subset'));
 const schedule = linearSchedule(1000, 1e-4, 0.02);
+
+/** A usage error: one line, not a stack trace inside the wasm module's source. */
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
 
 let state: TrainState;
 if (a.resume) {
-  if (!existsSync(a.checkpoint)) throw new Error(`--resume: no checkpoint at ${a.checkpoint}`);
-  state = await decodeCheckpoint(new Uint8Array(readFileSync(a.checkpoint)));
-  console.log(`resumed ${a.checkpoint} at step ${state.step} (${formatDuration(state.trainSeconds)} trained so far)`);
+  if (!existsSync(checkpointPath)) fail(`--resume: no checkpoint at ${checkpointPath}`);
+  state = await decodeCheckpoint(new Uint8Array(readFileSync(checkpointPath)));
+  if (state.config.imageShape.join() !== recipe.config.imageShape.join())
+    fail(`--resume: ${checkpointPath} holds a model of [${state.config.imageShape}] images, not ${recipe.datasetName}'s [${recipe.config.imageShape}]`);
+  console.log(`resumed ${checkpointPath} at step ${state.step} (${formatDuration(state.trainSeconds)} trained so far)`);
 } else {
-  state = createTrainState(FASHION_SMALL, {
+  state = createTrainState(recipe.config, {
     batchSize: num('batch'), lr: num('lr'), warmupSteps: num('warmup'), emaDecay: num('ema'), gradClip: num('clip'), seed: num('seed'),
   });
 }
@@ -95,16 +118,16 @@ function atomicWrite(path: string, bytes: Uint8Array | string): void {
 let sessionImagesPerSec = 0;
 async function saveAll(reason: string): Promise<void> {
   const commit = gitCommit();
-  atomicWrite(a.checkpoint, await encodeCheckpoint(state, { git_commit: commit }));
-  atomicWrite(`${a.out}.safetensors`, await encodeUNet(state.config, state.ema, {
-    name: 'fashion-unet-small', dataset: 'Fashion-MNIST train (60k)', steps: String(state.step), ema_decay: String(state.hyper.emaDecay),
+  atomicWrite(checkpointPath, await encodeCheckpoint(state, { git_commit: commit }));
+  atomicWrite(`${outStem}.safetensors`, await encodeUNet(state.config, state.ema, {
+    name: recipe.modelName, dataset: recipe.weightsDataset, steps: String(state.step), ema_decay: String(state.hyper.emaDecay),
   }));
   const record = {
-    model: 'fashion-unet-small',
+    model: recipe.modelName,
     config: state.config,
     params: cx.params,
     flopsPerImage: cx.flopsPerImage,
-    dataset: { name: 'Fashion-MNIST', split: 'train', images: data.count, source: a.data },
+    dataset: { name: recipe.datasetName, split: 'train', images: data.count, source: dataDir },
     steps: state.step,
     batchSize: state.hyper.batchSize,
     hyper: state.hyper,
@@ -120,8 +143,8 @@ async function saveAll(reason: string): Promise<void> {
     savedAt: new Date().toISOString(),
     command: `npm run train -- ${process.argv.slice(2).join(' ')}`,
   };
-  atomicWrite(`${a.out}.train.json`, JSON.stringify(record, null, 2) + '\n');
-  console.log(`saved (${reason}) at step ${state.step}: ${a.checkpoint}, ${a.out}.safetensors`);
+  atomicWrite(`${outStem}.train.json`, JSON.stringify(record, null, 2) + '\n');
+  console.log(`saved (${reason}) at step ${state.step}: ${checkpointPath}, ${outStem}.safetensors`);
 }
 
 let stop = false;

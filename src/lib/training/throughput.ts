@@ -1,0 +1,41 @@
+import type { DiffusionSchedule } from '../schedule/linearSchedule.js';
+import { trainStep, type TrainingImages, type TrainState } from './trainer.js';
+
+export interface ThroughputRun {
+  warmupSteps: number;
+  steps: number;
+  batchSize: number;
+  /** Wall time of each timed step (after the warm-up), ms. */
+  stepMs: number[];
+  medianStepMs: number;
+  /** batch x timed steps / their total wall time. */
+  imagesPerSec: number;
+  /** The loss of every step, warm-up included: equal across variants that compute the same thing. */
+  losses: number[];
+}
+
+/**
+ * Runs `warmup` untimed then `steps` timed training steps on `state` (which they advance) and
+ * reports images per second: the training benchmark's measurement, the same trainStep that
+ * `npm run train` runs.
+ */
+export function measureThroughput(s: TrainState, data: TrainingImages, schedule: DiffusionSchedule, o: { warmup: number; steps: number }): ThroughputRun {
+  const losses: number[] = [];
+  const stepMs: number[] = [];
+  for (let i = 0; i < o.warmup + o.steps; i++) {
+    const t = performance.now();
+    losses.push(trainStep(s, data, schedule));
+    if (i >= o.warmup) stepMs.push(performance.now() - t);
+  }
+  const total = stepMs.reduce((a, b) => a + b, 0);
+  const sorted = [...stepMs].sort((a, b) => a - b);
+  return {
+    warmupSteps: o.warmup,
+    steps: o.steps,
+    batchSize: s.hyper.batchSize,
+    stepMs: stepMs.map((v) => Number(v.toFixed(1))),
+    medianStepMs: sorted.length ? Number(sorted[Math.floor(sorted.length / 2)].toFixed(1)) : NaN,
+    imagesPerSec: total > 0 ? Number(((o.steps * s.hyper.batchSize * 1000) / total).toFixed(2)) : NaN,
+    losses,
+  };
+}
