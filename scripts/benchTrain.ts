@@ -8,6 +8,7 @@
  *   npm run bench:train                                   # grey, t1,t1+share,t2,t2+share, 20 steps after 2
  *   npm run bench:train -- --data emoji --steps 20 --rounds 2 --out /tmp/benchTrain.json
  *   npm run bench:train -- --variants t1,t2 --batch 32
+ *   npm run bench:train -- --variants t1 --profile          # also: where one step's time goes, by kernel
  *
  * Variant names: t<threads>, optionally +share. The images are the shipped test subset of the
  * data set (data/): a step's cost does not depend on which images it draws.
@@ -25,6 +26,7 @@ import { loadBenchmarkSubset } from '../src/lib/node/benchmarkSubset.js';
 import { provenance } from '../src/lib/node/provenance.js';
 import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
 import { trainingRecipe } from '../src/lib/training/recipes.js';
+import { profileTrainStep, type StepProfile } from '../src/lib/training/stepProfile.js';
 import { measureThroughput, type ThroughputRun } from '../src/lib/training/throughput.js';
 import { createTrainState, DEFAULT_HYPER, disposeTrainState } from '../src/lib/training/trainer.js';
 
@@ -36,6 +38,7 @@ const { values: a } = parseArgs({
     warmup: { type: 'string', default: '2' },
     batch: { type: 'string', default: String(DEFAULT_HYPER.batchSize) },
     rounds: { type: 'string', default: '1' },
+    profile: { type: 'boolean', default: false },
     out: { type: 'string' },
     child: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -72,25 +75,30 @@ if (a.child) {
   const state = createTrainState(recipe.config, { ...DEFAULT_HYPER, batchSize: settings.batch });
   const run = measureThroughput(state, { count: images.count, pixels: images.pixels }, linearSchedule(), settings);
   const tensorsAfter = tf.memory().numTensors;
+  // One more step under tf.profile, after the timed ones (profiling adds its own overhead).
+  const profile = a.profile ? await profileTrainStep(state, { count: images.count, pixels: images.pixels }, linearSchedule()) : undefined;
   disposeTrainState(state);
-  console.log(RESULT + JSON.stringify({ variant: v, tensorsAfter, ...run }));
+  console.log(RESULT + JSON.stringify({ variant: v, tensorsAfter, ...run, profile }));
   process.exit(0);
 }
 
 const variants = a.variants.split(',').map(parseVariant);
 const self = fileURLToPath(import.meta.url);
-const runs: Record<string, (ThroughputRun & { round: number })[]> = Object.fromEntries(variants.map((v) => [v.name, []]));
+type Run = ThroughputRun & { round: number; profile?: StepProfile };
+const runs: Record<string, Run[]> = Object.fromEntries(variants.map((v) => [v.name, []]));
 for (let round = 0; round < Number(a.rounds); round++) {
   // Alternate the order each round, so a drift in machine load does not favour one variant.
   const order = round % 2 === 0 ? variants : [...variants].reverse();
   for (const v of order) {
-    const args = [...process.execArgv, self, '--child', v.name, '--data', a.data, '--steps', a.steps, '--warmup', a.warmup, '--batch', a.batch];
+    const args = [...process.execArgv, self, '--child', v.name, '--data', a.data, '--steps', a.steps, '--warmup', a.warmup, '--batch', a.batch, ...(a.profile ? ['--profile'] : [])];
     const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
     const line = r.stdout.split('\n').find((l) => l.startsWith(RESULT));
     if (r.status !== 0 || !line) throw new Error(`variant ${v.name} failed (exit ${r.status}):\n${r.stderr.slice(-2000)}`);
-    const run = JSON.parse(line.slice(RESULT.length)) as ThroughputRun;
+    const run = JSON.parse(line.slice(RESULT.length)) as Run;
     runs[v.name].push({ ...run, round });
     console.log(`round ${round + 1} ${v.name.padEnd(10)} ${run.imagesPerSec.toFixed(2).padStart(7)} img/s  median step ${run.medianStepMs.toFixed(0)} ms`);
+    if (run.profile)
+      console.log(`  profile: ${run.profile.kernels.slice(0, 10).map((k) => `${k.kernel} ${(100 * k.share).toFixed(1)} %`).join(', ')}`);
   }
 }
 
