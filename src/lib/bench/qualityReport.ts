@@ -40,7 +40,7 @@ export function qualityReport(file: QualityResultsFile): string {
       `${file.complete ? 'complete' : `**partial: ${cells.length} of ${planned} task cells so far** (\`npm run bench -- quality\` resumes it)`}. ` +
       `Reference for the paired differences: ${file.reference ?? '—'} on the same images; ` +
       `each DeqIR method is also paired with its own serial chain (same T, η and per-step noise: the chain its fixed point equals), which isolates the solver's error.` +
-      ` The cells' wall times add up to ${num(file.cells.reduce((a, c) => a + c.cellWallMs, 0) / 3.6e6, 1)} h, measured while other jobs may have shared our two cores (the run can go on in two processes side by side: `--reverse`, `--also`).` +
+      ` The cells' wall times add up to ${num(file.cells.reduce((a, c) => a + c.cellWallMs, 0) / 3.6e6, 1)} h, measured while other jobs may have shared our two cores (the run can go on in two processes side by side: --reverse, --also).` +
       (file.cleanAccuracy != null ? ` The classifier labels ${num(100 * file.cleanAccuracy, 1)} % of the clean images correctly (the ceiling for "label kept").` : ''),
   );
   lines.push(...noisyCellsTable(file));
