@@ -1,3 +1,4 @@
+import { earlierRunsText } from './earlierRunsText.js';
 import { summarizeDepth, type DepthCriterion, type DepthSummary, type DepthUnit } from './depthBenchmark.js';
 
 /**
@@ -36,7 +37,7 @@ export function depthReport(file: DepthResultsFile, markers: { begin: string; en
   const lines: string[] = [markers.begin];
   lines.push(
     `Run: commit ${p.gitCommit.slice(0, 7)}${p.gitDirty ? ' **with uncommitted changes**' : ''}, ${p.date.slice(0, 10)}, ${p.backend ?? '?'} backend, ` +
-      (p.resumedFrom?.length ? `resuming units measured at ${[...new Set(p.resumedFrom.map((r) => `${r.gitCommit.slice(0, 7)}${r.gitDirty ? ' (uncommitted changes)' : ''}`))].join(', ')}, ` : '') +
+      (p.resumedFrom?.length ? `resuming units measured at ${earlierRunsText(p.resumedFrom)}, ` : '') +
       `${p.settings?.images?.length ?? '?'} images per task; ${file.complete ? 'complete' : `**partial: ${summary.length} of ${planned} runs so far** (\`npm run bench -- depth\` resumes it)`}. ` +
       'Sequential depth = batched network calls in a row; mean over images (worst image in brackets, or how many images reached it within T).',
     '',

@@ -1,3 +1,4 @@
+import { earlierRunsText } from './earlierRunsText.js';
 import { taskDefinition } from '../operators/taskRegistry.js';
 import { summarizeQualityFile, type CellResult } from './restorationBenchmark.js';
 import { ddrmMethodName, serialChainOf, type MethodSettings } from './restorationMethods.js';
@@ -36,7 +37,7 @@ export function qualityReport(file: QualityResultsFile): string {
   const lines: string[] = [];
   lines.push(
     `Run: commit ${p.gitCommit.slice(0, 7)}${p.gitDirty ? ' **with uncommitted changes (--allow-dirty)**' : ''}, ${p.date.slice(0, 10)}, ${p.backend ?? '?'} backend; ` +
-      (p.resumedFrom?.length ? `resuming cells measured at ${[...new Set(p.resumedFrom.map((r) => `${r.gitCommit.slice(0, 7)}${r.gitDirty ? ' (uncommitted changes)' : ''}`))].join(', ')}; ` : '') +
+      (p.resumedFrom?.length ? `resuming cells measured at ${earlierRunsText(p.resumedFrom)}; ` : '') +
       `${file.complete ? 'complete' : `**partial: ${cells.length} of ${planned} task cells so far** (\`npm run bench -- quality\` resumes it)`}. ` +
       `Reference for the paired differences: ${file.reference ?? '—'} on the same images; ` +
       `each DeqIR method is also paired with its own serial chain (same T, η and per-step noise: the chain its fixed point equals), which isolates the solver's error.` +
