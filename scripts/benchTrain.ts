@@ -1,16 +1,19 @@
 /**
  * Training throughput (images per second) of one UNet config, variants side by side in one run:
- * wasm threads and the shared-Identity speed-up (src/lib/backend/sharedIdentity.ts). Each variant
+ * wasm threads, the shared-Identity speed-up (src/lib/backend/sharedIdentity.ts) and data-parallel
+ * worker threads (src/lib/node/parallelTraining/). Each variant
  * runs in a fresh child process (wasm threads are fixed once the backend starts), rounds
  * alternate the variants, and every variant must produce the same losses: the same model and the
  * same step, only faster or slower.
  *
  *   npm run bench:train                                   # grey, t1,t1+share,t2,t2+share, 20 steps after 2
+ *   npm run bench:train -- --variants t1,w2 --rounds 3     # one thread against two data-parallel workers
  *   npm run bench:train -- --data emoji --steps 20 --rounds 2 --out /tmp/benchTrain.json
  *   npm run bench:train -- --variants t1,t2 --batch 32
  *   npm run bench:train -- --variants t1 --profile          # also: where one step's time goes, by kernel
  *
- * Variant names: t<threads>, optionally +share. The images are the shipped test subset of the
+ * Variant names: t<threads>, optionally +share, or w<workers> (data-parallel, one wasm thread each).
+ * The images are the shipped test subset of the
  * data set (data/): a step's cost does not depend on which images it draws.
  */
 import { spawnSync } from 'node:child_process';
@@ -23,6 +26,7 @@ import { useNodeBackend } from '../src/lib/backend/nodeBackend.js';
 import { useSharedIdentity } from '../src/lib/backend/sharedIdentity.js';
 import { unetComplexity } from '../src/lib/models/unet/complexity.js';
 import { loadBenchmarkSubset } from '../src/lib/node/benchmarkSubset.js';
+import { startParallelTrainer } from '../src/lib/node/parallelTraining/parallelTrainer.js';
 import { provenance } from '../src/lib/node/provenance.js';
 import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
 import { trainingRecipe } from '../src/lib/training/recipes.js';
@@ -51,14 +55,18 @@ if (a.help) {
 
 interface Variant {
   name: string;
+  /** wasm threads per engine. */
   threads: number;
+  /** Data-parallel shards (engines), 1 = the plain trainStep. */
+  workers: number;
   share: boolean;
 }
 
 function parseVariant(name: string): Variant {
-  const m = /^t(\d+)(\+share)?$/.exec(name.trim());
-  if (!m || Number(m[1]) < 1) throw new Error(`--variants: '${name}' is not t<threads>[+share] (e.g. t2+share)`);
-  return { name: name.trim(), threads: Number(m[1]), share: Boolean(m[2]) };
+  const m = /^(t)(\d+)(\+share)?$|^(w)(\d+)()$/.exec(name.trim())?.filter((x) => x !== undefined);
+  if (!m || Number(m[2]) < 1) throw new Error(`--variants: '${name}' is not t<threads>[+share] or w<workers> (e.g. t2+share, w2)`);
+  const n = Number(m[2]);
+  return { name: name.trim(), threads: m[1] === 't' ? n : 1, workers: m[1] === 'w' ? n : 1, share: Boolean(m[3]) };
 }
 
 const recipe = trainingRecipe(a.data);
@@ -73,7 +81,9 @@ if (a.child) {
   useSharedIdentity(v.share);
   const images = loadBenchmarkSubset('data', recipe.subset);
   const state = createTrainState(recipe.config, { ...DEFAULT_HYPER, batchSize: settings.batch });
-  const run = measureThroughput(state, { count: images.count, pixels: images.pixels }, linearSchedule(), settings);
+  const trainer = await startParallelTrainer(state, { count: images.count, pixels: images.pixels }, linearSchedule(), v.workers);
+  const run = await measureThroughput(() => trainer.step(), state.hyper.batchSize, settings);
+  await trainer.close();
   const tensorsAfter = tf.memory().numTensors;
   // One more step under tf.profile, after the timed ones (profiling adds its own overhead).
   const profile = a.profile ? await profileTrainStep(state, { count: images.count, pixels: images.pixels }, linearSchedule()) : undefined;
@@ -103,7 +113,7 @@ for (let round = 0; round < Number(a.rounds); round++) {
 }
 
 // Same model, same step: every variant's losses must equal the first's (within float tolerance:
-// more wasm threads may sum in another order).
+// more wasm threads or shards may sum in another order).
 const ref = runs[variants[0].name][0].losses;
 const maxLossDiff = (l: number[]) => Math.max(...l.map((x, i) => Math.abs(x - ref[i])));
 const complexityOf = async () => {
@@ -121,6 +131,7 @@ const summary = variants.map((v) => {
   return {
     variant: v.name,
     threads: v.threads,
+    workers: v.workers,
     sharedIdentity: v.share,
     imagesPerSec: Number((ips.reduce((x, y) => x + y, 0) / ips.length).toFixed(2)),
     perRound: ips,
@@ -129,7 +140,7 @@ const summary = variants.map((v) => {
   };
 });
 const result = {
-  what: 'training throughput: images per second of trainStep (eps-MSE, Adam, EMA) on the wasm backend',
+  what: 'training throughput: images per second of one optimisation step (eps-MSE, Adam, EMA) on the wasm backend, single-engine or data-parallel',
   model: { name: recipe.modelName, config: recipe.config, params: cx.params, flopsPerImage: cx.flopsPerImage },
   summary,
   runs,

@@ -5,11 +5,13 @@
  *
  *   npm run train -- --steps 4000 --batch 32            # fresh run
  *   npm run train -- --steps 8000 --resume              # continue from the default checkpoint
- *   npm run train -- --data emoji --steps 8000 --threads 2 [--resume]
+ *   npm run train -- --data emoji --steps 8000 --workers 2 [--resume]
  *
  * --data names the data set (fashion, emoji; the recipes of src/lib/training/recipes.ts) or, as
  * before, a folder of Fashion-MNIST IDX files; --data-dir points a data set at another folder.
  * Checkpoint and output paths default to models/checkpoints/<model>.*, one set per data set.
+ * --workers N splits each batch over N data-parallel engines (this thread and N-1 worker threads,
+ * one core each; the same step up to float32 summation order; src/lib/node/parallelTraining/).
  * --share-saved makes wasm share the tensors saved for backward instead of copying them
  * (bit-identical; src/lib/backend/sharedIdentity.ts).
  *
@@ -27,6 +29,7 @@ import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { useNodeBackend, type NodeBackendName } from '../src/lib/backend/nodeBackend.js';
 import { useSharedIdentity } from '../src/lib/backend/sharedIdentity.js';
+import { startParallelTrainer } from '../src/lib/node/parallelTraining/parallelTrainer.js';
 import { DEFAULT_DATA_DIRS, firstImages, loadRecipeSplit } from '../src/lib/node/trainingImages.js';
 import { isRecipeKey, trainingRecipe } from '../src/lib/training/recipes.js';
 import { encodeUNet } from '../src/lib/models/weights/unetWeights.js';
@@ -34,7 +37,7 @@ import { unetComplexity } from '../src/lib/models/unet/complexity.js';
 import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../src/lib/training/checkpoint.js';
 import { formatDuration, formatProgress } from '../src/lib/training/progress.js';
-import { createTrainState, DEFAULT_HYPER, trainStep, type TrainState } from '../src/lib/training/trainer.js';
+import { createTrainState, DEFAULT_HYPER, type TrainState } from '../src/lib/training/trainer.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -55,6 +58,7 @@ const { values: a } = parseArgs({
     'share-saved': { type: 'boolean', default: false },
     subset: { type: 'string', default: '0' },
     threads: { type: 'string', default: '1' },
+    workers: { type: 'string', default: '1' },
     backend: { type: 'string', default: 'wasm' },
     'log-every': { type: 'string', default: '25' },
     help: { type: 'boolean', default: false },
@@ -99,7 +103,8 @@ if (a.resume) {
 const totalSteps = num('steps');
 const cx = unetComplexity(state.config, state.params);
 console.log(`UNet ${JSON.stringify(state.config.channels)}: ${cx.params} params, ${(cx.flopsPerImage / 1e6).toFixed(1)} MFLOP/image; ` +
-  `${data.count} training images, batch ${state.hyper.batchSize}, backend ${tf.getBackend()} x${num('threads')} thread(s)`);
+  `${data.count} training images, batch ${state.hyper.batchSize}, backend ${tf.getBackend()} x${num('threads')} thread(s), ${num('workers')} data-parallel worker(s)`);
+const trainer = await startParallelTrainer(state, data, schedule, num('workers'));
 
 function gitCommit(): string {
   try {
@@ -138,7 +143,7 @@ async function saveAll(reason: string): Promise<void> {
     lossCurve: state.lossCurve,
     trainSeconds: Math.round(state.trainSeconds),
     lastSessionImagesPerSec: Number(sessionImagesPerSec.toFixed(2)),
-    machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, backend: tf.getBackend(), threads: num('threads'), node: process.version },
+    machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, backend: tf.getBackend(), threads: num('threads'), workers: num('workers'), node: process.version },
     gitCommit: commit,
     savedAt: new Date().toISOString(),
     command: `npm run train -- ${process.argv.slice(2).join(' ')}`,
@@ -157,7 +162,7 @@ let lastSave = Date.now();
 let lastLog = { time: performance.now(), step: state.step, lossSum: 0, n: 0 };
 while (state.step < totalSteps && !stop) {
   const ts = performance.now();
-  const loss = trainStep(state, data, schedule);
+  const loss = await trainer.step();
   state.trainSeconds += (performance.now() - ts) / 1000;
   lastLog.lossSum += loss;
   lastLog.n += 1;
@@ -177,4 +182,5 @@ while (state.step < totalSteps && !stop) {
   if (maxMs > 0 && Date.now() - t0 > maxMs) stop = true;
   await new Promise((r) => setImmediate(r)); // let signal handlers run
 }
+await trainer.close();
 await saveAll(stop ? 'stopped' : 'done');

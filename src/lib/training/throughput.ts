@@ -1,5 +1,3 @@
-import type { DiffusionSchedule } from '../schedule/linearSchedule.js';
-import { trainStep, type TrainingImages, type TrainState } from './trainer.js';
 
 export interface ThroughputRun {
   warmupSteps: number;
@@ -15,16 +13,16 @@ export interface ThroughputRun {
 }
 
 /**
- * Runs `warmup` untimed then `steps` timed training steps on `state` (which they advance) and
- * reports images per second: the training benchmark's measurement, the same trainStep that
- * `npm run train` runs.
+ * Runs `warmup` untimed then `steps` timed training steps and reports images per second: the
+ * training benchmark's measurement. `step` is one optimisation step (the trainStep that
+ * `npm run train` runs, or its data-parallel form) returning the batch loss.
  */
-export function measureThroughput(s: TrainState, data: TrainingImages, schedule: DiffusionSchedule, o: { warmup: number; steps: number }): ThroughputRun {
+export async function measureThroughput(step: () => number | Promise<number>, batchSize: number, o: { warmup: number; steps: number }): Promise<ThroughputRun> {
   const losses: number[] = [];
   const stepMs: number[] = [];
   for (let i = 0; i < o.warmup + o.steps; i++) {
     const t = performance.now();
-    losses.push(trainStep(s, data, schedule));
+    losses.push(await step());
     if (i >= o.warmup) stepMs.push(performance.now() - t);
   }
   const total = stepMs.reduce((a, b) => a + b, 0);
@@ -32,10 +30,10 @@ export function measureThroughput(s: TrainState, data: TrainingImages, schedule:
   return {
     warmupSteps: o.warmup,
     steps: o.steps,
-    batchSize: s.hyper.batchSize,
+    batchSize,
     stepMs: stepMs.map((v) => Number(v.toFixed(1))),
     medianStepMs: sorted.length ? Number(sorted[Math.floor(sorted.length / 2)].toFixed(1)) : NaN,
-    imagesPerSec: total > 0 ? Number(((o.steps * s.hyper.batchSize * 1000) / total).toFixed(2)) : NaN,
+    imagesPerSec: total > 0 ? Number(((o.steps * batchSize * 1000) / total).toFixed(2)) : NaN,
     losses,
   };
 }
