@@ -19,6 +19,7 @@ import { writeResultsFile } from '../src/lib/node/resumableResults.js';
 import { buildRestorationProblem } from '../src/lib/problem/restorationProblem.js';
 import { DEFAULT_INIT, solverSettingsFor } from '../src/lib/restoration/defaults.js';
 import { serialChain, serialStep } from '../src/lib/samplers/serialChain.js';
+import { median } from '../src/lib/bench/summarize.js';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, dawn: { type: 'string', multiple: true, default: [] }, 'allow-dirty': { type: 'boolean', default: false } },
@@ -41,7 +42,6 @@ const settings = {
   prior: PRIOR,
 };
 
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 const { backend, adapter } = await useNodeWebgpu(values.dawn);
 process.stderr.write(`bench:gpu: ${backend} on ${adapter.name}${adapter.fallback ? ' (fallback/software adapter)' : ''}\n`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeQualityFile, type CellResult } from '../src/lib/bench/restorationBenchmark.js';
-import { meanCi, pairedDifference, tQuantile975 } from '../src/lib/bench/summarize.js';
+import { meanCi, median, pairedDifference, tQuantile975 } from '../src/lib/bench/summarize.js';
 
 describe('benchmark statistics', () => {
   it("95 % intervals use Student's t: n = 5 values 1..5 give 3 ± 2.776 sqrt(2.5) / sqrt(5)", () => {
@@ -8,6 +8,14 @@ describe('benchmark statistics', () => {
     expect(r.mean).toBe(3);
     expect(r.ci95).toBeCloseTo((2.776 * Math.sqrt(2.5)) / Math.sqrt(5), 10);
     expect(meanCi([7]).ci95).toBeNaN();
+  });
+
+  it('the median of an even count is the mean of the two middle values, and does not reorder its input', () => {
+    const v = [4, 1, 3, 2];
+    expect(median(v)).toBe(2.5);
+    expect(v).toEqual([4, 1, 3, 2]);
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([])).toBeNaN();
   });
 
   it('the t quantile falls towards 1.96 and joins its table smoothly at 30 degrees of freedom', () => {

@@ -52,3 +52,11 @@ export function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<strin
   }
   return m;
 }
+
+/** The median; for an even count, the mean of the two middle values (NaN when empty). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}

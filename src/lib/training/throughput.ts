@@ -1,3 +1,5 @@
+import { median } from '../bench/summarize.js';
+
 
 export interface ThroughputRun {
   warmupSteps: number;
@@ -26,13 +28,12 @@ export async function measureThroughput(step: () => number | Promise<number>, ba
     if (i >= o.warmup) stepMs.push(performance.now() - t);
   }
   const total = stepMs.reduce((a, b) => a + b, 0);
-  const sorted = [...stepMs].sort((a, b) => a - b);
   return {
     warmupSteps: o.warmup,
     steps: o.steps,
     batchSize,
     stepMs: stepMs.map((v) => Number(v.toFixed(1))),
-    medianStepMs: sorted.length ? Number(sorted[Math.floor(sorted.length / 2)].toFixed(1)) : NaN,
+    medianStepMs: Number(median(stepMs).toFixed(1)),
     imagesPerSec: total > 0 ? Number(((o.steps * batchSize * 1000) / total).toFixed(2)) : NaN,
     losses,
   };
