@@ -3,15 +3,16 @@
  *  - the DeqIR worker (TF.js + webgpu/webgl/wasm/cpu backends + the library) as one ESM file, and
  *    the page API (no TF.js) as another; Framework's own node_modules bundling of TF.js breaks at
  *    run time (docs/design.md §6), esbuild's does not;
- *  - the TF.js wasm binaries, the shipped UNet weights with its model card and sample grid, the
- *    benchmark images and KaTeX's CSS and fonts, copied so the site serves everything itself.
+ *  - the TF.js wasm binaries, each site prior's UNet weights (src/lib/site/sitePriors.ts) and shipped
+ *    image subset, the grey model's card and sample grid, and KaTeX's CSS and fonts, copied so the
+ *    site serves everything itself (the pages fetch a prior's files only when it is picked).
  * The folder is generated (gitignored); a fresh clone gets it from `npm run build`.
  */
 import { build } from 'esbuild';
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SUBSET_FILES } from '../src/lib/data/shippedSubset.js';
+import { SITE_PRIORS } from '../src/lib/site/sitePriors.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'src/pages/_deqir');
@@ -65,10 +66,19 @@ for (const [entry, file] of [['worker/deqirWorker.ts', 'deqir-worker.js'], ['pag
 const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'])
   await cp(join(wasmDir, f), join(out, 'wasm', f));
-for (const f of ['fashion-unet-small.safetensors', 'fashion-unet-small.card.json', 'fashion-unet-small.samples.png'])
-  await cp(join(root, 'models', f), join(out, f));
-for (const f of [SUBSET_FILES.images, SUBSET_FILES.labels])
-  await cp(join(root, 'data', f), join(out, f));
+for (const f of ['fashion-unet-small.card.json', 'fashion-unet-small.samples.png']) await cp(join(root, 'models', f), join(out, f));
+for (const p of Object.values(SITE_PRIORS)) {
+  const weights = join(root, 'models', p.weights);
+  if (!(await stat(weights).catch(() => null))) throw new Error(`bundleSite: models/${p.weights} (the ${p.label} prior) is missing`);
+  await cp(weights, join(out, p.weights));
+  // Subset files keep their path under data/ (emoji/...), as src/pages/components/site.js names them.
+  for (const f of [p.subset.images, p.subset.labels]) {
+    await mkdir(dirname(join(out, f)), { recursive: true });
+    await cp(join(root, 'data', f), join(out, f));
+  }
+}
+// The emoji images' attribution and the Apache-2.0 text, linked next to the emoji pickers (no external links).
+for (const f of ['README.md', 'LICENSE-Apache-2.0.txt']) await cp(join(root, 'data/emoji', f), join(out, 'emoji', f));
 await mkdir(join(out, 'katex'));
 await writeFile(join(out, 'katex/katex.css'), await katexCssWithFonts(join(root, 'node_modules/katex/dist')));
 console.log(`bundled the worker and page API into ${out}`);
@@ -89,7 +99,7 @@ const cacheDir = join(root, 'src/pages/.observablehq/cache/data');
 const inputs = Math.max(
   // data/ holds the committed benchmark results the loaders read, besides the images.
   ...(await Promise.all(['src/lib', 'src/pages/data', 'data'].map((d) => newestMtime(join(root, d))))),
-  ...(await Promise.all(['models/fashion-unet-small.safetensors', 'models/fashion-unet-small.card.json'].map(async (f) => (await stat(join(root, f))).mtimeMs))),
+  ...(await Promise.all(['models/fashion-unet-small.card.json', ...Object.values(SITE_PRIORS).map((p) => `models/${p.weights}`)].map(async (f) => (await stat(join(root, f))).mtimeMs))),
 );
 for (const f of await readdir(cacheDir).catch(() => [] as string[])) {
   if ((await stat(join(cacheDir, f))).mtimeMs < inputs) {

@@ -465,6 +465,55 @@ describe('the research site in headless Chromium', () => {
     }
   }, 180_000);
 
+  it('colour prior: picked on the overview, fetched only then, colorizes live (channels differ), credits the emoji, fits a phone', async () => {
+    /** Mean over pixels of the largest channel difference of a canvas, 0..255 (0 = grey). */
+    const chroma = (page: Page, selector: string) =>
+      page.locator(selector).first().evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let s = 0;
+        for (let i = 0; i < d.length; i += 4) s += Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]);
+        return s / (d.length / 4);
+      });
+    const { page, errors, external } = await open(browser, '/?T=5&maxIter=3&backend=wasm');
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(r.url()));
+    await page.waitForLoadState('networkidle');
+    expect(requested.filter((u) => /emoji/.test(u))).toEqual([]); // the grey first view costs nothing extra
+    await page.locator('select[name=dataset]').first().selectOption('emoji');
+    expect(await page.locator('select[name=task]').first().inputValue()).toBe('colorize');
+    expect(page.url()).toContain('dataset=emoji');
+    expect(await waitDone(page, 240_000)).toMatch(/^done/);
+    expect(requested.some((u) => /emoji-unet\.[0-9a-f]+\.safetensors/.test(u))).toBe(true);
+    expect(await page.locator('.deqir-table-box:has(table.deqir-timing) .deqir-caption').textContent()).toContain('models/emoji-unet.safetensors');
+    const deq = '[data-role=results] figure[data-image=deq] canvas';
+    expect(await page.locator(deq).first().evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([32, 32]);
+    expect(await chroma(page, deq)).toBeGreaterThan(2);
+    expect(await chroma(page, '[data-role=results] figure[data-image=y] canvas')).toBe(0); // the measurement is grey
+    expect(await page.locator('[data-role=attribution]').first().textContent()).toMatch(/Twemoji.*CC BY 4\.0.*Noto Emoji.*Apache/);
+    // The colorization demo: precomputed rows first, then a live run of the same job.
+    expect(await page.locator('[data-role=colorize-results] [data-emoji]').count()).toBeGreaterThan(0);
+    await page.locator('[data-role=colorize-run]').scrollIntoViewIfNeeded();
+    await page.locator('[data-role=colorize-run]').click();
+    await page.waitForFunction(() => /^(done|error)/.test(document.querySelector('[data-role=colorize-status]')?.textContent ?? ''), null, { timeout: 240_000 });
+    expect(await page.locator('[data-role=colorize-status]').textContent()).toMatch(/^done/);
+    expect(await chroma(page, '[data-role=colorize-results] figure[data-image=deq] canvas')).toBeGreaterThan(2);
+    await page.screenshot({ path: `${SHOTS}/colour-index-1280.png`, fullPage: true });
+    expect(errors).toEqual([]);
+    expect(external).toEqual([]);
+    await page.context().close();
+    // Phone width with the colour prior picked, on the overview and a second restoring page.
+    for (const path of ['/?dataset=emoji&T=5&maxIter=3&prior=gaussian', '/solving.html?dataset=emoji&T=4&maxIter=4&prior=gaussian']) {
+      for (const width of [390, 1280]) {
+        const o = await open(browser, path, { width, height: 844 });
+        expect(await waitDone(o.page, 240_000)).toMatch(/^done/);
+        if (width === 390) expect(await o.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+        await o.page.screenshot({ path: `${SHOTS}/colour-${shotName(path.split('?')[0])}-${width}.png`, fullPage: true });
+        expect(o.errors).toEqual([]);
+        await o.page.context().close();
+      }
+    }
+  }, 900_000);
+
   it('fits a 390 px wide phone screen: no page is wider than the viewport', async () => {
     const wide: string[] = [];
     for (const path of PAGES) {

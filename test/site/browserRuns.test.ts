@@ -5,6 +5,9 @@ import { DEFAULT_SETTINGS, SITE_TASKS } from '../../src/lib/site/jobSettings.js'
 import { runGradients } from '../../src/lib/site/worker/jobs/gradients.js';
 import { rectRegion } from '../../src/lib/site/gradientSettings.js';
 import { loadPrior } from '../../src/lib/site/worker/loadPrior.js';
+import { readFileSync } from 'node:fs';
+import { COLORIZE_SETTINGS, colorizeRow } from '../../src/lib/site/colorizeDemo.js';
+import { decodeImage } from '../../src/lib/site/imageCodec.js';
 import type { Progress } from '../../src/lib/site/progress.js';
 import { runSteering } from '../../src/lib/site/worker/jobs/steering.js';
 import { runToy, TOY_DEFAULT } from '../../src/lib/site/worker/jobs/toy.js';
@@ -18,7 +21,7 @@ const settings = { ...DEFAULT_SETTINGS, T: 4, maxIter: 4, prior: 'gaussian' as c
 
 describe('the worker jobs', () => {
   it('the demo agrees with the serial chain, counts NFE and depth, and frees its tensors', async () => {
-    const prior = await loadPrior('gaussian', { unetBytes: () => Promise.reject(new Error('unused')), gaussian: stats });
+    const prior = await loadPrior('gaussian', { unetBytes: () => Promise.reject(new Error('unused')), gaussian: async () => stats });
     const before = tf.memory().numTensors;
     for (const task of SITE_TASKS) {
       const r = await runDemo(prior.model, { ...settings, task }, truth);
@@ -33,14 +36,14 @@ describe('the worker jobs', () => {
   });
 
   it('falls back to the Gaussian prior, saying why, when the UNet cannot load', async () => {
-    const prior = await loadPrior('auto', { unetBytes: () => Promise.resolve(new Uint8Array([1, 2, 3])), gaussian: stats });
+    const prior = await loadPrior('auto', { unetBytes: () => Promise.resolve(new Uint8Array([1, 2, 3])), gaussian: async () => stats });
     expect(prior.kind).toBe('gaussian');
     expect(prior.note).toMatch(/did not load/);
     prior.model.dispose?.();
   });
 
   it('Picard makes one more state exact per iteration in the trajectory grid', async () => {
-    const prior = await loadPrior('gaussian', { unetBytes: () => Promise.reject(new Error('unused')), gaussian: stats });
+    const prior = await loadPrior('gaussian', { unetBytes: () => Promise.reject(new Error('unused')), gaussian: async () => stats });
     const grid = await runTrajectory(prior.model, { ...settings, init: 'xT', tol: 1e-9 }, truth, ['picard']);
     const err = grid.solvers.picard.errToSerial;
     expect(err).toHaveLength(4);
@@ -57,7 +60,7 @@ describe('the worker jobs', () => {
   });
 
   it('the gradients job: implicit and phantom(k = T, tau = 1) equal serial back-propagation, and the A+ part is the operator alone', async () => {
-    const prior = await loadPrior('gaussian', { unetBytes: () => Promise.reject(new Error('unused')), gaussian: stats });
+    const prior = await loadPrior('gaussian', { unetBytes: () => Promise.reject(new Error('unused')), gaussian: async () => stats });
     const before = tf.memory().numTensors;
     const region = rectRegion(28, 28, { x0: 10, y0: 12, x1: 14, y1: 16 });
     const seen: Progress[] = [];
@@ -81,7 +84,7 @@ describe('the worker jobs', () => {
   });
 
   it('the steering job reports every step with its x0, stops at the step budget and frees its tensors', async () => {
-    const prior = await loadPrior('gaussian', { unetBytes: () => Promise.reject(new Error('unused')), gaussian: stats });
+    const prior = await loadPrior('gaussian', { unetBytes: () => Promise.reject(new Error('unused')), gaussian: async () => stats });
     const before = tf.memory().numTensors;
     const steps: number[] = [];
     const r = await runSteering(prior.model, { ...settings, task: 'inpaint-box' }, truth, { guide: 'oracle', lr: 0.05, steps: 5, method: 'implicit' }, {
@@ -95,5 +98,37 @@ describe('the worker jobs', () => {
     expect(r.history.at(-1)!.loss).toBeLessThan(r.history[0].loss);
     expect(r.history.at(-1)!.psnr!).toBeGreaterThan(r.history[0].psnr!);
     prior.model.dispose?.();
+  });
+
+  it('the colour prior: the colorization demo job keeps the grey measurement, its compact row is small, its tensors freed', async () => {
+    const D3 = 32 * 32 * 3;
+    const colour = { mean: Float32Array.from({ length: D3 }, (_, i) => [0.6, -0.2, -0.5][i % 3]), variance: new Float32Array(D3).fill(0.1) };
+    const prior = await loadPrior('gaussian', { unetBytes: () => Promise.reject(new Error('unused')), gaussian: async () => colour }, 'emoji');
+    expect(prior.note).toMatch(/Emoji 32x32 RGB/);
+    const truth3 = Float32Array.from({ length: D3 }, (_, i) => Math.cos(i / 7) * 0.7);
+    const before = tf.memory().numTensors;
+    const r = await runDemo(prior.model, { ...COLORIZE_SETTINGS, T: 4, maxIter: 4 }, truth3);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.images.y.shape).toEqual([32, 32, 1]);
+    expect(r.images.deq.shape).toEqual([32, 32, 3]);
+    // The result's channel mean is the measurement: colorization only adds colour.
+    for (let p = 0; p < 32 * 32; p += 97) {
+      const m = (r.images.deq.data[3 * p] + r.images.deq.data[3 * p + 1] + r.images.deq.data[3 * p + 2]) / 3;
+      expect(m).toBeCloseTo(r.images.y.data[p], 2);
+    }
+    const row = colorizeRow(0, 'Smileys & Emotion', r);
+    expect(decodeImage(row.deq)).toHaveLength(D3);
+    expect(JSON.stringify(row).length).toBeLessThan(20_000);
+    prior.model.dispose?.();
+  });
+
+  it('refuses a weight file of the other shape for a prior, naming the file, and falls back under auto', async () => {
+    const grey = new Uint8Array(readFileSync('models/fashion-unet-small.safetensors'));
+    const D3 = 32 * 32 * 3;
+    const colour = { mean: new Float32Array(D3), variance: new Float32Array(D3).fill(0.1) };
+    await expect(loadPrior('unet', { unetBytes: async () => grey, gaussian: async () => colour }, 'emoji')).rejects.toThrow(/models\/emoji-unet\.safetensors holds a UNet on \[28, 28, 1\]/);
+    const auto = await loadPrior('auto', { unetBytes: async () => grey, gaussian: async () => colour }, 'emoji');
+    expect([auto.kind, auto.model.imageShape]).toEqual(['gaussian', [32, 32, 3]]);
+    auto.model.dispose?.();
   });
 });

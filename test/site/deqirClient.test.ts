@@ -49,8 +49,7 @@ class FakeWorker implements WorkerLike {
 const options = (workers: FakeWorker[], initFails: (n: number) => boolean = () => false) => ({
   workerUrl: 'x',
   wasmPaths: {},
-  unetUrl: 'u',
-  gaussian: { mean: new Float32Array(1), variance: new Float32Array(1) },
+  priors: { fashion: { weights: 'u', images: 'i', labels: 'l' }, emoji: { weights: 'e', images: 'ei', labels: 'el' } },
   cancelGraceMs: 50,
   createWorker: () => {
     const w = new FakeWorker(initFails(workers.length));

@@ -1,9 +1,10 @@
 import { PICKER_IMAGES } from '../data/shippedSubset.js';
 import type { SolverKind } from '../deq/solvers/solverTypes.js';
-import { TASKS, tasksForChannels, type TaskName } from '../operators/taskRegistry.js';
+import { TASKS, TASK_NAMES, tasksForChannels, type TaskName } from '../operators/taskRegistry.js';
 import {
   mixingDefaults, DEFAULT_INIT, DEFAULT_SOLVER, DEFAULT_T, DEFAULT_TOL, MAX_ITER_RANGE, T_RANGE, TOL_RANGE, defaultMaxIter,
 } from '../restoration/defaults.js';
+import { DEFAULT_DATASET, SITE_DATASETS, SITE_PRIORS, planeSize, type SiteDataset } from './sitePriors.js';
 
 /**
  * The settings of one restoration job, shared by every page and every worker job, and their URL
@@ -12,16 +13,20 @@ import {
  * unknown keys are ignored. Browser-safe (no TF.js).
  */
 
-/** The registry's tasks the site offers (its 28x28 grey prior; inpainting takes the reader's mask). */
-export const SITE_TASKS = ['sr4', 'deblur', 'inpaint-box', 'cs25', 'denoise'] as const satisfies readonly TaskName[];
-export type SiteTask = (typeof SITE_TASKS)[number];
+/** The tasks the menus offer with the grey 28x28 prior (the default); sitePriors.ts has each prior's list. */
+export const SITE_TASKS = SITE_PRIORS.fashion.tasks;
+/** The tasks the menus offer with prior `d`, in menu order. */
+export const siteTasks = (d: SiteDataset): readonly TaskName[] => SITE_PRIORS[d].tasks;
 /** Menu labels, read from the registry. */
-export const TASK_LABELS = Object.fromEntries(SITE_TASKS.map((t) => [t, TASKS[t].label])) as Record<SiteTask, string>;
+export const TASK_LABELS = Object.fromEntries(TASK_NAMES.map((t) => [t, TASKS[t].label])) as Record<TaskName, string>;
 /** Tasks whose operator leaves a null space (the gradient and steering pages explain that part). */
-export const NULL_SPACE_TASKS = SITE_TASKS.filter((t) => TASKS[t].hasNullSpace);
+export const nullSpaceTasks = (d: SiteDataset): TaskName[] => siteTasks(d).filter((t) => TASKS[t].hasNullSpace);
+export const NULL_SPACE_TASKS = nullSpaceTasks(DEFAULT_DATASET);
 export const isInpainting = (t: TaskName) => TASKS[t].spec.kind === 'inpainting';
 /** Every task the site's grey 28x28 prior can run: what a shared link may name (colorize needs colour). */
 export const GREY_TASKS: readonly TaskName[] = tasksForChannels(1);
+/** Every task prior `d` can run: what a shared link with that prior may name. */
+export const runnableTasks = (d: SiteDataset): readonly TaskName[] => tasksForChannels(SITE_PRIORS[d].shape[2]);
 
 export const SOLVERS = ['picard', 'taa', 'anderson', 'anderson-per-row'] as const satisfies readonly SolverKind[];
 export type Solver = (typeof SOLVERS)[number];
@@ -31,7 +36,12 @@ export const INITS = ['ddim-pinv', 'xT'] as const;
 export type Init = (typeof INITS)[number];
 
 export interface JobSettings {
-  /** Any task of the registry the grey prior can run (a shared link may name one); the menus offer SITE_TASKS. */
+  /**
+   * Which trained prior (and shipped image subset) restores: grey Fashion-MNIST or colour emoji
+   * (sitePriors.ts). Not "prior", which picks the kind of eps-model (UNet or Gaussian) of that data.
+   */
+  dataset: SiteDataset;
+  /** Any task of the registry the dataset's prior can run (a shared link may name one); the menus offer siteTasks(dataset). */
   task: TaskName;
   T: number;
   /** Index into the shipped picker images; -1 means the reader's upload. */
@@ -46,11 +56,12 @@ export interface JobSettings {
   beta: number;
   seed: number;
   prior: PriorChoice;
-  /** Inpainting mask, H*W, 1 = observed; null = the task's centred box. */
+  /** Inpainting mask, H*W of the dataset's images, 1 = observed; null = the task's centred box. */
   mask: Uint8Array | null;
 }
 
 export const DEFAULT_SETTINGS: JobSettings = {
+  dataset: DEFAULT_DATASET,
   task: 'sr4',
   T: DEFAULT_T,
   image: 0,
@@ -78,8 +89,13 @@ const clampNum = (v: string | null, lo: number, hi: number, d: number) => {
 const oneOf = <T extends string>(v: string | null, all: readonly T[], d: T): T => (all.includes(v as T) ? (v as T) : d);
 
 export function settingsFromParams(p: URLSearchParams, base: JobSettings = DEFAULT_SETTINGS): JobSettings {
+  const dataset = oneOf(p.get('dataset'), SITE_DATASETS, base.dataset);
+  const tasks = runnableTasks(dataset);
+  const size = planeSize(dataset);
+  const baseMask = base.mask?.length === size ? base.mask : null;
   return {
-    task: oneOf(p.get('task'), GREY_TASKS, base.task),
+    dataset,
+    task: oneOf(p.get('task'), tasks, tasks.includes(base.task) ? base.task : siteTasks(dataset)[0]),
     T: clampInt(p.get('T'), T_RANGE.min, T_RANGE.max, base.T),
     image: clampInt(p.get('image'), -1, PICKER_IMAGES - 1, base.image),
     solver: oneOf(p.get('solver'), SOLVERS, base.solver),
@@ -91,8 +107,20 @@ export function settingsFromParams(p: URLSearchParams, base: JobSettings = DEFAU
     beta: clampNum(p.get('beta'), 0.05, 1, base.beta),
     seed: clampInt(p.get('seed'), 0, 2 ** 32 - 1, base.seed),
     prior: oneOf(p.get('prior'), PRIORS, base.prior),
-    mask: p.get('mask') ? maskFromHex(p.get('mask')!, 28 * 28) : base.mask,
+    mask: p.get('mask') ? maskFromHex(p.get('mask')!, size) : baseMask,
   };
+}
+
+/**
+ * The settings with another prior. A task the reader chose stays if the new prior offers it; the
+ * old prior's first menu task (its default: sr4, colorize) or one the new prior cannot run becomes
+ * the new prior's first, so picking colour shows colorization. A drawn mask goes (the size differs).
+ */
+export function withDataset(s: JobSettings, dataset: SiteDataset): JobSettings {
+  if (dataset === s.dataset) return s;
+  const keep = siteTasks(dataset).includes(s.task) && s.task !== siteTasks(s.dataset)[0];
+  const task = keep ? s.task : siteTasks(dataset)[0];
+  return { ...s, dataset, task, mask: null };
 }
 
 /** Writes only the values that differ from the defaults, so shared links stay short. */
@@ -107,7 +135,7 @@ export function settingsToParams(s: JobSettings, into = new URLSearchParams()): 
   return into;
 }
 
-/** Mask bits as hex, 4 pixels a digit (784 pixels -> 196 characters). */
+/** Mask bits as hex, 4 pixels a digit (784 pixels of 28x28 -> 196 characters; 32x32 -> 256). */
 export function maskToHex(mask: Uint8Array): string {
   let out = '';
   for (let i = 0; i < mask.length; i += 4) {

@@ -5,6 +5,7 @@ import type { GradientsResult } from './worker/jobs/gradients.js';
 import type { GradientRequest, SteeringRequest } from './gradientSettings.js';
 import type { SpeedReps, StepTiming } from './worker/jobs/speedStep.js';
 import type { Progress } from './progress.js';
+import type { SiteDataset } from './sitePriors.js';
 import type { SolversComparison } from './worker/jobs/solvers.js';
 import type { SteeringResult } from './worker/jobs/steering.js';
 import type { ToyRequest, ToyResult } from './worker/jobs/toy.js';
@@ -23,9 +24,15 @@ export interface InitRequest {
   measure: boolean;
   /** URLs of the three TF.js wasm binaries, keyed by file name (served from this site). */
   wasmPaths: Record<string, string>;
-  unetUrl: string;
-  /** Per-pixel mean and variance for the Gaussian fallback prior. */
-  gaussian: { mean: Float32Array; variance: Float32Array };
+  /** Where each prior's files are served; the worker fetches a prior's files only when a job first asks for it. */
+  priors: Record<SiteDataset, PriorFiles>;
+}
+
+/** URLs of one prior's files: its UNet weights and its shipped subset (the Gaussian fallback is fitted to the subset's prior half). */
+export interface PriorFiles {
+  weights: string;
+  images: string;
+  labels: string;
 }
 
 export type Job =
@@ -35,7 +42,7 @@ export type Job =
   | { kind: 'gradients'; settings: JobSettings; truth: Float32Array; request: GradientRequest }
   | { kind: 'steering'; settings: JobSettings; truth: Float32Array; request: SteeringRequest }
   | { kind: 'toy'; request: ToyRequest }
-  | { kind: 'bench'; prior: PriorChoice; T: number[]; truth: Float32Array; reps?: SpeedReps }
+  | { kind: 'bench'; prior: PriorChoice; dataset?: SiteDataset; T: number[]; truth: Float32Array; reps?: SpeedReps }
   /** For tests: fail the way a wasm abort ('fatal') or an uncaught error in the worker ('uncaught') does. */
   | { kind: 'fault'; fault: 'fatal' | 'uncaught' };
 

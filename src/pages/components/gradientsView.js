@@ -1,16 +1,17 @@
-import {DEFAULT_SETTINGS, GRADIENT_METHODS, NULL_SPACE_TASKS, PAGE_T_MAX, TASK_LABELS, T_RANGE, rectRegion, settingsFromParams, settingsToParams} from "../_deqir/deqir-client.js";
+import {DEFAULT_SETTINGS, GRADIENT_METHODS, PAGE_T_MAX, SITE_PRIORS, TASK_LABELS, T_RANGE, nullSpaceTasks, rectRegion, settingsFromParams, settingsToParams, withDataset} from "../_deqir/deqir-client.js";
+import {attributionLine, datasetSelect} from "./priorPicker.js";
 import {range, select} from "./controls.js";
 import {colourBar, heatmapCanvas, imageCanvas} from "./imageCanvas.js";
 import {figure, figureRow} from "./imagePanel.js";
 import {liveJob} from "./liveJob.js";
 import {regionPicker} from "./regionPicker.js";
-import {backendSentence, PICKER} from "./site.js";
+import {backendSentence, dataset} from "./site.js";
 import {formatMs, table} from "./table.js";
 
-/** Region as "x0,y0,x1,y1" in the URL. */
-const parseRect = (v, d) => {
+/** Region as "x0,y0,x1,y1" in the URL, within an image `size` pixels wide and high. */
+const parseRect = (v, d, size) => {
   const n = (v ?? "").split(",").map(Number);
-  return n.length === 4 && n.every((x) => Number.isInteger(x) && x >= 0 && x <= 28) && n[0] < n[2] && n[1] < n[3] ? {x0: n[0], y0: n[1], x1: n[2], y1: n[3]} : d;
+  return n.length === 4 && n.every((x) => Number.isInteger(x) && x >= 0 && x <= size) && n[0] < n[2] && n[1] < n[3] ? {x0: n[0], y0: n[1], x1: n[2], y1: n[3]} : d;
 };
 
 /**
@@ -23,7 +24,7 @@ export function gradientsView(precomputed) {
   const url = new URLSearchParams(location.search);
   let s = settingsFromParams(url, base);
   let o = {
-    rect: parseRect(url.get("region"), precomputed.rect),
+    rect: parseRect(url.get("region"), precomputed.rect, SITE_PRIORS[s.dataset].shape[0]),
     pk: Math.max(1, Math.min(20, +(url.get("pk") ?? precomputed.request.phantomSteps) || 1)),
     ptau: Math.max(0.05, Math.min(1, +(url.get("ptau") ?? precomputed.request.phantomTau) || 0.1)),
     show: GRADIENT_METHODS.includes(url.get("show")) ? url.get("show") : "implicit",
@@ -48,11 +49,11 @@ export function gradientsView(precomputed) {
   };
   const compute = () =>
     job.run(
-      (ds) => ({
+      async () => ({
         kind: "gradients",
         settings: s,
-        truth: ds.image(s.image),
-        request: {region: rectRegion(28, 28, o.rect), methods: [...GRADIENT_METHODS], phantomSteps: o.pk, phantomTau: o.ptau}
+        truth: (await dataset(s.dataset)).image(s.image),
+        request: {region: rectRegion(SITE_PRIORS[s.dataset].shape[0], SITE_PRIORS[s.dataset].shape[1], o.rect), methods: [...GRADIENT_METHODS], phantomSteps: o.pk, phantomTau: o.ptau}
       }),
       {
         onResult: (reply, c) => {
@@ -71,17 +72,23 @@ export function gradientsView(precomputed) {
     else compute();
   };
 
+  const pickerOf = (d) => SITE_PRIORS[d].picker;
   const drawControls = () =>
     controls.replaceChildren(
-      select("task", NULL_SPACE_TASKS.map((t) => [t, TASK_LABELS[t]]), s.task, (v) => change({settings: {task: v}})),
-      select("image", PICKER.map((i) => [i, `test image ${i}`]), s.image, (v) => change({settings: {image: +v}})),
+      datasetSelect(s.dataset, (v) => {
+        const next = withDataset(s, v);
+        change({settings: {...next, image: pickerOf(v).includes(s.image) ? s.image : pickerOf(v)[0]}});
+      }),
+      select("task", nullSpaceTasks(s.dataset).map((t) => [t, TASK_LABELS[t]]), s.task, (v) => change({settings: {task: v}})),
+      select("image", pickerOf(s.dataset).map((i) => [i, `test image ${i}`]), s.image, (v) => change({settings: {image: +v}})),
       range("T", {min: T_RANGE.min, max: PAGE_T_MAX.gradients, value: s.T}, (T) => change({settings: {T}})),
       range("phantom steps K", {min: 1, max: 20, value: o.pk}, (pk) => change({view: {pk}})),
       range("phantom τ", {min: 0.05, max: 1, step: 0.05, value: o.ptau, format: (v) => v.toFixed(2)}, (ptau) => change({view: {ptau}})),
       document.createElement("br"),
       select("show", GRADIENT_METHODS.map((m) => [m, m === "serial" ? "serial back-propagation" : m]), o.show, (v) => change({view: {show: v}}, {recompute: false})),
       select("∂/∂y", [["total", "total"], ["prior", "through the prior (minus the A⁺ part)"]], o.part, (v) => change({view: {part: v}}, {recompute: false})),
-      job.cancel
+      job.cancel,
+      attributionLine(s.dataset)
     );
 
   const draw = () => {

@@ -25,9 +25,13 @@ export function pixelCanvas(shape, rgb, {scale = 4, title} = {}) {
   return canvas;
 }
 
-/** One grey image: `data` is numbers in [-1, 1] (clipped) or a base64 string of 8-bit grey levels. */
+/**
+ * One image: `data` is numbers in [-1, 1] (clipped) or a base64 string of 8-bit levels. A [H, W, 3]
+ * shape is drawn as an RGB image (the colour prior's), any other channel count as grey tiles.
+ */
 export function imageCanvas(data, shape, opts = {}) {
   const bytes = typeof data === "string" ? decodeImage(data) : Uint8Array.from(data, (v) => Math.round((Math.min(1, Math.max(-1, v)) + 1) * 127.5));
+  if (shape[2] === 3) return pixelCanvas([shape[0], shape[1], 1], (i) => [bytes[3 * i], bytes[3 * i + 1], bytes[3 * i + 2]], opts);
   return pixelCanvas(shape, (i) => [bytes[i], bytes[i], bytes[i]], opts);
 }
 

@@ -1,8 +1,9 @@
 /**
  * Draw an inpainting mask: dragging paints pixels as missing (shift-drag restores them). The mask
  * is H*W, 1 = observed, as the inpainting operator takes it. Calls onChange(mask) when a stroke ends.
+ * `background` is the image in [-1, 1], `channels` values a pixel (1 grey, 3 RGB).
  */
-export function maskEditor(mask, background, {size = 28, scale = 6, onChange}) {
+export function maskEditor(mask, background, {size = 28, channels = 1, scale = Math.round(168 / size), onChange}) {
   const canvas = document.createElement("canvas");
   canvas.width = canvas.height = size;
   canvas.dataset.role = "mask-editor";
@@ -11,8 +12,8 @@ export function maskEditor(mask, background, {size = 28, scale = 6, onChange}) {
   const draw = () => {
     const img = ctx.createImageData(size, size);
     for (let i = 0; i < size * size; i++) {
-      const v = Math.round((background[i] + 1) * 127.5);
-      img.data.set(mask[i] ? [v, v, v, 255] : [200, 40, 60, 255], 4 * i);
+      const v = (c) => Math.round((background[channels * i + Math.min(c, channels - 1)] + 1) * 127.5);
+      img.data.set(mask[i] ? [v(0), v(1), v(2), 255] : [200, 40, 60, 255], 4 * i);
     }
     ctx.putImageData(img, 0, 0);
   };

@@ -1,13 +1,14 @@
 import {
-  ACCEPTED_TYPES, DEFAULT_SETTINGS, MAX_ITER_RANGE, PAGE_T_MAX, SITE_TASKS, SOLVERS, TASK_LABELS, T_RANGE, isInpainting, maxIterOf, boxMask, imageFileToPixels, settingsFromParams, settingsToParams
+  ACCEPTED_TYPES, DEFAULT_SETTINGS, MAX_ITER_RANGE, PAGE_T_MAX, SITE_PRIORS, SOLVERS, TASK_LABELS, T_RANGE, isInpainting, maxIterOf, boxMask, imageFileToPixels, settingsFromParams, settingsToParams, siteTasks, withDataset
 } from "../_deqir/deqir-client.js";
+import {attributionLine, datasetSelect} from "./priorPicker.js";
 import {button, line, range, select} from "./controls.js";
 import {imageCanvas} from "./imageCanvas.js";
 import {imagePanel} from "./imagePanel.js";
 import {maskEditor} from "./maskEditor.js";
 import {residualPlot} from "./residualPlot.js";
 import {liveJob} from "./liveJob.js";
-import {PICKER, backendSentence, compilesShaders, dataset} from "./site.js";
+import {backendSentence, compilesShaders, dataset} from "./site.js";
 import {timingTable} from "./timingTable.js";
 
 /**
@@ -20,7 +21,7 @@ export function overviewDemo(precomputed) {
   root.className = "deqir-demo";
   const params = new URLSearchParams(location.search);
   let s = settingsFromParams(params);
-  let upload = null; // {pixels, notice} of the reader's image
+  let upload = null; // {pixels, notice, dataset} of the reader's image
   const controls = document.createElement("div");
   const picker = document.createElement("div");
   const maskBox = document.createElement("div");
@@ -32,7 +33,9 @@ export function overviewDemo(precomputed) {
   const runBtn = button("Run on this device", () => start(), {role: "run"});
 
   const update = (patch) => {
+    const before = s;
     s = {...s, ...patch};
+    if (s.dataset !== before.dataset || s.image !== before.image) drawPicker();
     const p = settingsToParams(s, new URLSearchParams(location.search));
     history.replaceState(null, "", `${location.pathname}${p.size ? `?${p}` : ""}${location.hash}`);
     drawControls();
@@ -41,7 +44,8 @@ export function overviewDemo(precomputed) {
 
   const drawControls = () => {
     controls.replaceChildren(
-      select("task", SITE_TASKS.map((t) => [t, TASK_LABELS[t]]), s.task, (v) => update({task: v})),
+      datasetSelect(s.dataset, (v) => update(withDataset({...s, image: s.image === -1 ? 0 : s.image}, v))),
+      select("task", siteTasks(s.dataset).map((t) => [t, TASK_LABELS[t]]), s.task, (v) => update({task: v})),
       range("T", {min: T_RANGE.min, max: PAGE_T_MAX.overview, value: s.T}, (v) => update({T: v})),
       select("solver", SOLVERS.map((v) => [v, v]), s.solver, (v) => update({solver: v})),
       range("max iterations", {min: MAX_ITER_RANGE.min, max: 2 * PAGE_T_MAX.overview, value: maxIterOf(s)}, (v) => update({maxIter: v})),
@@ -53,12 +57,15 @@ export function overviewDemo(precomputed) {
     drawMask();
   };
 
+  let pickerDrawn = 0; // a newer draw wins over one still waiting for its images
   const drawPicker = async () => {
-    const ds = await dataset();
+    const mine = ++pickerDrawn;
+    const ds = await dataset(s.dataset);
+    if (mine !== pickerDrawn) return;
     picker.replaceChildren();
     picker.style.cssText = "display:flex;flex-wrap:wrap;gap:4px;align-items:center;margin:8px 0";
-    for (const i of PICKER.slice(0, 16)) {
-      const c = imageCanvas(ds.image(i), [28, 28, 1], {scale: 1.3, title: `test image ${i}: ${ds.label(i)}`});
+    for (const i of SITE_PRIORS[s.dataset].picker.slice(0, 16)) {
+      const c = imageCanvas(ds.image(i), ds.shape, {scale: 1.3, title: `test image ${i}: ${ds.label(i)}`});
       c.style.cursor = "pointer";
       c.style.outline = s.image === i ? "2px solid var(--theme-foreground-focus)" : "none";
       c.dataset.pick = i;
@@ -71,7 +78,7 @@ export function overviewDemo(precomputed) {
       const f = file.files?.[0];
       if (!f) return;
       try {
-        upload = await imageFileToPixels(f);
+        upload = {...(await imageFileToPixels(f, SITE_PRIORS[s.dataset].shape)), dataset: s.dataset};
         notice.textContent = upload.notice;
         notice.style.color = "";
         update({image: -1});
@@ -82,12 +89,12 @@ export function overviewDemo(precomputed) {
     };
     const up = document.createElement("label");
     up.append("or upload a PNG/JPEG: ", file);
-    picker.append(up);
+    picker.append(up, attributionLine(s.dataset));
   };
 
   const truth = async () => {
-    const ds = await dataset();
-    if (s.image === -1 && upload) return upload.pixels;
+    const ds = await dataset(s.dataset);
+    if (s.image === -1 && upload?.dataset === s.dataset) return upload.pixels;
     if (s.image === -1) notice.textContent = "The uploaded image is not part of a shared link; showing test image 0.";
     return ds.image(Math.max(0, s.image));
   };
@@ -95,8 +102,9 @@ export function overviewDemo(precomputed) {
   const drawMask = async () => {
     maskBox.replaceChildren();
     if (!isInpainting(s.task)) return;
-    const mask = s.mask ? Uint8Array.from(s.mask) : Uint8Array.from(boxMask(28, 28, 0.5));
-    const editor = maskEditor(mask, await truth(), {onChange: (m) => update({mask: Uint8Array.from(m)})});
+    const [H, W, C] = SITE_PRIORS[s.dataset].shape;
+    const mask = s.mask ? Uint8Array.from(s.mask) : Uint8Array.from(boxMask(H, W, 0.5));
+    const editor = maskEditor(mask, await truth(), {size: H, channels: C, onChange: (m) => update({mask: Uint8Array.from(m)})});
     maskBox.append(
       "Draw the missing region (drag; shift-drag restores pixels):",
       document.createElement("br"),

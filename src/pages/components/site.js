@@ -1,13 +1,25 @@
 // Shared set-up for every page: the files the site serves itself, the benchmark images, and one
 // lazily started DeqIR worker per backend order (started on first use, never at page load).
 import {FileAttachment} from "observablehq:stdlib";
-import {DeqirClient, fitPixelGaussian, PRIOR_FIT_IMAGES, PRIOR_VARIANCE_FLOOR, labelledFromIdx, toSignedUnit, FASHION_CLASSES} from "../_deqir/deqir-client.js";
+import {DeqirClient, SITE_PRIORS, subsetFromFiles, toSignedUnit} from "../_deqir/deqir-client.js";
+
+// Framework needs literal file names; scripts/bundleSite.ts copies the files SITE_PRIORS names
+// (weights, subset images and labels) under these names, and test/site/sitePriors.test.ts checks both agree.
+const priorFiles = {
+  fashion: {
+    weights: FileAttachment("../_deqir/fashion-unet-small.safetensors"),
+    images: FileAttachment("../_deqir/fashion-mnist-test-256-images-idx3-ubyte"),
+    labels: FileAttachment("../_deqir/fashion-mnist-test-256-labels-idx1-ubyte")
+  },
+  emoji: {
+    weights: FileAttachment("../_deqir/emoji-unet.safetensors"),
+    images: FileAttachment("../_deqir/emoji/emoji32-test-256-images-idx4-ubyte.gz"),
+    labels: FileAttachment("../_deqir/emoji/emoji32-test-256-labels-idx1-ubyte")
+  }
+};
 
 const files = {
   worker: FileAttachment("../_deqir/deqir-worker.js"),
-  unet: FileAttachment("../_deqir/fashion-unet-small.safetensors"),
-  images: FileAttachment("../_deqir/fashion-mnist-test-256-images-idx3-ubyte"),
-  labels: FileAttachment("../_deqir/fashion-mnist-test-256-labels-idx1-ubyte"),
   wasm: {
     "tfjs-backend-wasm.wasm": FileAttachment("../_deqir/wasm/tfjs-backend-wasm.wasm"),
     "tfjs-backend-wasm-simd.wasm": FileAttachment("../_deqir/wasm/tfjs-backend-wasm-simd.wasm"),
@@ -15,21 +27,24 @@ const files = {
   }
 };
 
-/** Images 0..31 are offered in the pickers; 128..255 fit the Gaussian fallback prior (never restored). */
-export const PICKER = Array.from({length: 32}, (_, i) => i);
 
-let datasetPromise;
-export function dataset() {
-  return (datasetPromise ??= (async () => {
-    const [img, lab] = await Promise.all([files.images.arrayBuffer(), files.labels.arrayBuffer()]);
-    const set = labelledFromIdx(new Uint8Array(img), new Uint8Array(lab), "benchmark subset");
-    return {
-      set,
-      image: (i) => toSignedUnit(set, [i]),
-      label: (i) => FASHION_CLASSES[set.labels[i]],
-      gaussian: fitPixelGaussian(toSignedUnit(set, PRIOR_FIT_IMAGES), PRIOR_FIT_IMAGES.length, PRIOR_VARIANCE_FLOOR)
-    };
-  })());
+const datasets = new Map();
+/**
+ * A prior's shipped subset ("fashion" by default, or "emoji"), fetched on first use: the grey first
+ * view never loads the colour files. {set, shape, image(i), label(i), prior}.
+ */
+export function dataset(name = "fashion") {
+  if (!datasets.has(name)) {
+    const prior = SITE_PRIORS[name];
+    const f = priorFiles[name];
+    const p = Promise.all([f.images.arrayBuffer(), f.labels.arrayBuffer()]).then(async ([img, lab]) => {
+      const set = await subsetFromFiles(prior.subset, new Uint8Array(img), new Uint8Array(lab));
+      return {set, prior, shape: [...prior.shape], image: (i) => toSignedUnit(set, [i]), label: (i) => prior.subset.classNames[set.labels[i]]};
+    });
+    p.catch(() => datasets.delete(name));
+    datasets.set(name, p);
+  }
+  return datasets.get(name);
 }
 
 /**
@@ -72,18 +87,15 @@ export function client(order = backendOrder(), measure = order.length === 4 && !
   const key = `${order.join(",")}${measure ? ":measure" : ""}`;
   if (!clients.has(key)) {
     const known = measure ? remembered() : undefined;
-    const p = dataset()
-      .then(({gaussian}) =>
-        DeqirClient.start({
-          workerUrl: files.worker.href,
-          unetUrl: files.unet.href,
-          wasmPaths: Object.fromEntries(Object.entries(files.wasm).map(([k, f]) => [k, new URL(f.href, location.href).href])),
-          gaussian,
-          order,
-          measure,
-          known
-        })
-      )
+    const abs = (f) => new URL(f.href, location.href).href;
+    const p = DeqirClient.start({
+      workerUrl: files.worker.href,
+      wasmPaths: Object.fromEntries(Object.entries(files.wasm).map(([k, f]) => [k, abs(f)])),
+      priors: Object.fromEntries(Object.entries(priorFiles).map(([k, f]) => [k, {weights: abs(f.weights), images: abs(f.images), labels: abs(f.labels)}])),
+      order,
+      measure,
+      known
+    })
       .then((c) => {
         if (measure && !known && c.measured) remember(c);
         if (known && c.measured) c.fromSession = true;

@@ -1,9 +1,10 @@
-import {DEFAULT_SETTINGS, MAX_ITER_RANGE, PAGE_T_MAX, SOLVERS, T_RANGE, maxIterOf, settingsFromParams, settingsToParams} from "../_deqir/deqir-client.js";
+import {DEFAULT_SETTINGS, MAX_ITER_RANGE, PAGE_T_MAX, SOLVERS, T_RANGE, maxIterOf, settingsFromParams, settingsToParams, withDataset} from "../_deqir/deqir-client.js";
+import {attributionLine, datasetSelect} from "./priorPicker.js";
 import {range, select} from "./controls.js";
 import {liveJob} from "./liveJob.js";
 import {residualHeatmap} from "./residualHeatmap.js";
 import {residualPlot} from "./residualPlot.js";
-import {backendSentence} from "./site.js";
+import {backendSentence, dataset} from "./site.js";
 import {solverTable} from "./solverTable.js";
 
 /**
@@ -29,11 +30,13 @@ export function solversView(precomputed, {note} = {}) {
       solverTable(comparison, {caption}),
       ...(note ? [note(comparison, s)] : [])
     );
+  let credit = attributionLine(s.dataset);
   const live = (patch) => {
     s = {...s, ...patch};
+    credit.replaceWith((credit = attributionLine(s.dataset)));
     const p = settingsToParams(s, new URLSearchParams(location.search));
     history.replaceState(null, "", `${location.pathname}${p.size ? `?${p}` : ""}`);
-    job.run((ds) => ({kind: "solvers", settings: s, truth: ds.image(Math.max(0, s.image)), solvers: SOLVERS}), {
+    job.run(async () => ({kind: "solvers", settings: s, truth: (await dataset(s.dataset)).image(Math.max(0, s.image)), solvers: SOLVERS}), {
       onResult: (reply, c) => {
         comparison = reply.result;
         caption = `Computed on this device in a Web Worker; wall time by performance.now(), read-back included. ${backendSentence(c)} Prior: ${reply.prior}.`;
@@ -43,6 +46,7 @@ export function solversView(precomputed, {note} = {}) {
   };
   const fmt = (v) => v.toExponential(0);
   root.append(
+    datasetSelect(s.dataset, (v) => live(withDataset(s, v))),
     range("T", {min: T_RANGE.min, max: PAGE_T_MAX.solving, value: s.T}, (T) => live({T})),
     range("max iterations", {min: MAX_ITER_RANGE.min, max: 2 * PAGE_T_MAX.solving, value: maxIterOf(s)}, (maxIter) => live({maxIter})),
     range("m", {min: 1, max: 10, value: s.m}, (m) => live({m})),
@@ -50,6 +54,7 @@ export function solversView(precomputed, {note} = {}) {
     select("λ", [1e-6, 1e-4, 1e-3, 1e-2, 1e-1].map((v) => [v, fmt(v)]), s.lambda, (v) => live({lambda: +v})),
     select("tol", [1e-2, 1e-3, 1e-4, 1e-5].map((v) => [v, fmt(v)]), s.tol, (v) => live({tol: +v})),
     job.cancel,
+    credit,
     job.status,
     job.freshness.el,
     figures

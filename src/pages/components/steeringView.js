@@ -1,10 +1,11 @@
 import * as Plot from "@observablehq/plot";
-import {DEFAULT_SETTINGS, GUIDES, NULL_SPACE_TASKS, PAGE_T_MAX, TASK_LABELS, T_RANGE, settingsFromParams, settingsToParams} from "../_deqir/deqir-client.js";
+import {DEFAULT_SETTINGS, GUIDES, PAGE_T_MAX, SITE_PRIORS, TASK_LABELS, T_RANGE, nullSpaceTasks, settingsFromParams, settingsToParams, withDataset} from "../_deqir/deqir-client.js";
+import {attributionLine, datasetSelect} from "./priorPicker.js";
 import {button, range, select} from "./controls.js";
 import {imageCanvas} from "./imageCanvas.js";
 import {imagePanel} from "./imagePanel.js";
 import {liveJob} from "./liveJob.js";
-import {backendSentence, PICKER} from "./site.js";
+import {backendSentence, dataset} from "./site.js";
 
 const GUIDE_LABELS = {apy: "A⁺y (no ground truth)", oracle: "ground truth (oracle: an upper bound, not a method)"};
 const LRS = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2];
@@ -72,7 +73,7 @@ export function steeringView(precomputed) {
   const preText = (g) => `computed when the site was built (${precomputed.measuredOn}), guide ${g === "oracle" ? "ground truth (oracle)" : "A⁺y"}; press Run to compute on this device.`;
   const job = liveJob(root, {figure: figures, progressive: true, precomputed: preText(req.guide)});
   let partial = null; // the live run's steps so far, kept to redraw them when it is cancelled or fails
-  let resultFor = {task: base.task, image: base.image}; // the problem `result` shows (its truth, y and guide)
+  let resultFor = {dataset: base.dataset, task: base.task, image: base.image}; // the problem `result` shows (its truth, y and guide)
 
   const change = (patch) => {
     s = {...s, ...(patch.settings ?? {})};
@@ -91,12 +92,12 @@ export function steeringView(precomputed) {
   };
   const start = () => {
     const live = {history: [], frames: []};
-    const runFor = {task: s.task, image: s.image, T: s.T, req: {...req}};
+    const runFor = {dataset: s.dataset, task: s.task, image: s.image, T: s.T, req: {...req}};
     // Partial frames borrow truth, y and guide from the shown result only when they are the same problem.
-    const sameProblem = () => runFor.task === resultFor.task && runFor.image === resultFor.image;
+    const sameProblem = () => runFor.dataset === resultFor.dataset && runFor.task === resultFor.task && runFor.image === resultFor.image;
     partial = null;
     const settings = s;
-    job.run((ds) => ({kind: "steering", settings, truth: ds.image(runFor.image), request: runFor.req}), {
+    job.run(async () => ({kind: "steering", settings, truth: (await dataset(runFor.dataset)).image(runFor.image), request: runFor.req}), {
       onProgress: (p) => {
         if (p.phase !== "steer") return;
         live.history.push({step: p.step, loss: p.loss, psnr: p.psnr, forwardIterations: p.forwardIterations, wallMs: p.wallMs});
@@ -119,8 +120,12 @@ export function steeringView(precomputed) {
   };
   const drawControls = () =>
     controls.replaceChildren(
-      select("task", NULL_SPACE_TASKS.map((t) => [t, TASK_LABELS[t]]), s.task, (v) => change({settings: {task: v}})),
-      select("image", PICKER.map((i) => [i, `test image ${i}`]), s.image, (v) => change({settings: {image: +v}})),
+      datasetSelect(s.dataset, (v) => {
+        const picker = SITE_PRIORS[v].picker;
+        change({settings: {...withDataset(s, v), image: picker.includes(s.image) ? s.image : picker[0]}});
+      }),
+      select("task", nullSpaceTasks(s.dataset).map((t) => [t, TASK_LABELS[t]]), s.task, (v) => change({settings: {task: v}})),
+      select("image", SITE_PRIORS[s.dataset].picker.map((i) => [i, `test image ${i}`]), s.image, (v) => change({settings: {image: +v}})),
       range("T", {min: T_RANGE.min, max: PAGE_T_MAX.steering, value: s.T}, (T) => change({settings: {T}})),
       document.createElement("br"),
       select("guide", GUIDES.map((g) => [g, GUIDE_LABELS[g]]), req.guide, (guide) => change({request: {guide}})),
@@ -129,7 +134,8 @@ export function steeringView(precomputed) {
       range("steps", {min: 1, max: 40, value: req.steps}, (steps) => change({request: {steps}})),
       document.createElement("br"),
       button("Run on this device", start, {role: "run"}),
-      job.cancel
+      job.cancel,
+      attributionLine(s.dataset)
     );
 
   const draw = (r) => {

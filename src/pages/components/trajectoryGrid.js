@@ -31,8 +31,8 @@ export function trajectoryGrid(grid, solver, {show = "x", tol = 1e-3, scale = 1.
     const l = document.createElement("div");
     l.textContent = label;
     const cells = images.map((b64, k) => {
-      const c = imageCanvas(b64, [28, 28, 1], {scale: 1, title: `${label}, step ${k + 1}`});
-      c.style.width = c.style.height = `${Math.round(28 * scale)}px`;
+      const c = imageCanvas(b64, grid.shape ?? [28, 28, 1], {scale: 1, title: `${label}, step ${k + 1}`});
+      c.style.width = c.style.height = `${Math.round(28 * scale)}px`; // same on-screen size for 28x28 and 32x32
       if (err) {
         const ok = err[k] <= tol;
         c.title += ok ? " — equals the serial state" : ` — max |difference to serial| = ${err[k].toExponential(1)}`;

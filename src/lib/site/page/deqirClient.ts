@@ -1,7 +1,8 @@
 import { AbortError } from '../../errors.js';
 import { BROWSER_BACKENDS, type BackendTiming, type BrowserBackend } from '../../backend/browserBackends.js';
 import type { Progress } from '../progress.js';
-import type { FromWorker, Job, JobResult, Memory, ToWorker } from '../protocol.js';
+import type { FromWorker, Job, JobResult, Memory, PriorFiles, ToWorker } from '../protocol.js';
+import type { SiteDataset } from '../sitePriors.js';
 
 /** What the client needs of a Worker (a fake one in the Node tests). */
 export interface WorkerLike {
@@ -14,8 +15,8 @@ export interface WorkerLike {
 export interface ClientOptions {
   workerUrl: string;
   wasmPaths: Record<string, string>;
-  unetUrl: string;
-  gaussian: { mean: Float32Array; variance: Float32Array };
+  /** Each prior's files (weights, subset): the worker fetches them when a job first needs them. */
+  priors: Record<SiteDataset, PriorFiles>;
   /** Backends to try, in order (default webgpu → webgl → wasm → cpu). */
   order?: BrowserBackend[];
   /** Time every backend of `order` and keep the fastest (default); false keeps the first that works. */
@@ -179,8 +180,7 @@ export class DeqirClient {
       order,
       measure,
       wasmPaths: this.o.wasmPaths,
-      unetUrl: this.o.unetUrl,
-      gaussian: this.o.gaussian,
+      priors: this.o.priors,
     }).then((r) => {
       this.backend = r.backend;
       if (measure) [this.reasons, this.timings, this.measured] = [r.reasons, r.timings, r.timings.length > 0];

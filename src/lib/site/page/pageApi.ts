@@ -7,7 +7,9 @@ export { BROWSER_BACKENDS, type BackendTiming, type BrowserBackend } from '../..
 export * from '../jobSettings.js';
 export { DEFAULT_TOL, MAX_ITER_RANGE, PAGE_T_MAX, T_RANGE, defaultMaxIter } from '../../restoration/defaults.js';
 export { fitPixelGaussian, PRIOR_VARIANCE_FLOOR } from '../../data/pixelGaussian.js';
-export { PICKER_IMAGES, PRIOR_FIT_IMAGES } from '../../data/shippedSubset.js';
+export { PICKER_IMAGES, PRIOR_FIT_IMAGES, subsetFromFiles } from '../../data/shippedSubset.js';
+export * from '../sitePriors.js';
+export { COLORIZE_SETTINGS, COLORIZE_CATEGORIES, colorizeRow } from '../colorizeDemo.js';
 export { decodeImage, encodeImage } from '../imageCodec.js';
 export { imageFileToPixels, ACCEPTED_TYPES } from './uploadImage.js';
 export { labelledFromIdx, toSignedUnit, FASHION_CLASSES } from '../../data/labelledImages.js';

@@ -26,6 +26,11 @@ import { runSteering } from './jobs/steering.js';
 import { runToy } from './jobs/toy.js';
 import { runTrajectory } from './jobs/trajectory.js';
 import { unetProbe } from './backendProbe.js';
+import { DEFAULT_DATASET, SITE_PRIORS, type SiteDataset } from '../sitePriors.js';
+import { checkJobData } from '../checkJob.js';
+import { PRIOR_FIT_IMAGES, subsetFromFiles } from '../../data/shippedSubset.js';
+import { toSignedUnit } from '../../data/labelledImages.js';
+import { fitPixelGaussian, PRIOR_VARIANCE_FLOOR, type PixelGaussian } from '../../data/pixelGaussian.js';
 
 registerWebGPU();
 patchWebGPUSelect();
@@ -40,26 +45,44 @@ const memory = () => {
 };
 
 let init: InitRequest | null = null;
-const priors = new Map<PriorChoice, Promise<LoadedPrior>>();
+const priors = new Map<string, Promise<LoadedPrior>>();
+const gaussians = new Map<SiteDataset, Promise<PixelGaussian>>();
 const running = new Map<number, AbortController>();
 let queue: Promise<unknown> = Promise.resolve();
 
-/** Priors are loaded once per choice and kept: their weights are part of the memory baseline. */
-function prior(choice: PriorChoice): Promise<LoadedPrior> {
-  if (!priors.has(choice)) {
-    const cfg = init!;
-    const p = loadPrior(choice, {
-      unetBytes: async () => {
-        const r = await fetch(cfg.unetUrl);
-        if (!r.ok) throw new Error(`fetching the weights failed: HTTP ${r.status}`);
-        return new Uint8Array(await r.arrayBuffer());
-      },
-      gaussian: cfg.gaussian,
-    });
-    p.catch(() => priors.delete(choice));
-    priors.set(choice, p);
+async function fetchBytes(url: string, what: string): Promise<Uint8Array> {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`fetching ${what} failed: HTTP ${r.status}`);
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+/** The Gaussian fallback of a dataset: fitted once to its subset's prior half, fetched only when needed. */
+function gaussianOf(dataset: SiteDataset): Promise<PixelGaussian> {
+  if (!gaussians.has(dataset)) {
+    const files = init!.priors[dataset];
+    const subset = SITE_PRIORS[dataset].subset;
+    const g = Promise.all([fetchBytes(files.images, `the ${subset.name} images`), fetchBytes(files.labels, `the ${subset.name} labels`)])
+      .then(([img, lab]) => subsetFromFiles(subset, img, lab))
+      .then((set) => fitPixelGaussian(toSignedUnit(set, PRIOR_FIT_IMAGES), PRIOR_FIT_IMAGES.length, PRIOR_VARIANCE_FLOOR));
+    g.catch(() => gaussians.delete(dataset));
+    gaussians.set(dataset, g);
   }
-  return priors.get(choice)!;
+  return gaussians.get(dataset)!;
+}
+
+/**
+ * Priors are loaded once per (dataset, choice) and kept: their weights are part of the memory
+ * baseline. Nothing of a dataset is fetched before a job asks for it (the colour weights are 12.6 MB).
+ */
+function prior(dataset: SiteDataset, choice: PriorChoice): Promise<LoadedPrior> {
+  const key = `${dataset}:${choice}`;
+  if (!priors.has(key)) {
+    const files = init!.priors[dataset];
+    const p = loadPrior(choice, { unetBytes: () => fetchBytes(files.weights, `the ${dataset} weights`), gaussian: () => gaussianOf(dataset) }, dataset);
+    p.catch(() => priors.delete(key));
+    priors.set(key, p);
+  }
+  return priors.get(key)!;
 }
 
 async function run(id: number, job: Job, signal: AbortSignal): Promise<{ result: JobResult; prior?: string }> {
@@ -73,8 +96,10 @@ async function run(id: number, job: Job, signal: AbortSignal): Promise<{ result:
     return new Promise(() => undefined); // never answers: the page learns of it through onerror
   }
   const choice = job.kind === 'bench' ? job.prior : job.settings.prior;
-  onProgress({ phase: 'model', message: `loading the ${choice === 'gaussian' ? 'Gaussian' : 'UNet'} prior` });
-  const p = await prior(choice);
+  const dataset = (job.kind === 'bench' ? job.dataset : job.settings.dataset) ?? DEFAULT_DATASET;
+  checkJobData(job, dataset);
+  onProgress({ phase: 'model', message: `loading the ${SITE_PRIORS[dataset].label} ${choice === 'gaussian' ? 'Gaussian' : 'UNet'} prior` });
+  const p = await prior(dataset, choice);
   if (signal.aborted) throw new AbortError();
   switch (job.kind) {
     case 'demo':

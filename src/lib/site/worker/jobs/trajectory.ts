@@ -11,6 +11,8 @@ import { jobSolverSettings } from '../serialWithProgress.js';
 
 export interface TrajectoryGrid {
   T: number;
+  /** [H, W, C] of every state (the prior's image shape). */
+  shape: number[];
   /** Timestep each column starts from (t_k); column k shows the state after step k. */
   t: number[];
   serial: { x: string[]; x0Pred: string[] };
@@ -57,6 +59,7 @@ export async function runTrajectory(model: EpsModel, s: JobSettings, truth: Floa
       });
     const out: TrajectoryGrid = {
       T,
+      shape: [...model.imageShape],
       t: c.t,
       serial: { x: [...tr.x.slice(1), sx0].map((v) => encodeImage(v)), x0Pred: tr.x0Pred.map((v) => encodeImage(v)) },
       solvers: {},

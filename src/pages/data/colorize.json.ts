@@ -1,0 +1,15 @@
+// The overview's colorization demo, precomputed: the colour emoji prior colorizes a few grey emoji
+// with the same job (runDemo) and settings the page's live run sends to the worker, in Node on the
+// wasm backend at build time. Small: 8-bit images as base64 (src/lib/site/colorizeDemo.ts).
+import { runDemo } from '../../lib/site/worker/jobs/demo.js';
+import { COLORIZE_SETTINGS, colorizeImages, colorizeRow } from '../../lib/site/colorizeDemo.js';
+import { SITE_PRIORS } from '../../lib/site/sitePriors.js';
+import { loaderContext } from '../../lib/node/loaderContext.js';
+
+const ctx = await loaderContext(COLORIZE_SETTINGS.prior, 'emoji');
+const rows = [];
+for (const i of colorizeImages(ctx.set)) {
+  const r = await runDemo(ctx.prior.model, { ...COLORIZE_SETTINGS, image: i }, ctx.images(i));
+  rows.push(colorizeRow(i, SITE_PRIORS.emoji.subset.classNames[ctx.set.labels[i]], r));
+}
+process.stdout.write(JSON.stringify({ settings: { ...COLORIZE_SETTINGS, mask: null }, prior: ctx.prior.note, measuredOn: ctx.measuredOn, rows }));
