@@ -7,7 +7,7 @@
  * Image shape, colour and names come from the weight file's config, so any UNet file works.
  */
 import { execSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -16,8 +16,10 @@ import { PNG } from 'pngjs';
 import { useNodeBackend } from '../src/lib/backend/nodeBackend.js';
 import { unetComplexity } from '../src/lib/models/unet/complexity.js';
 import { decodeUNet } from '../src/lib/models/weights/unetWeights.js';
+import { writeFileAtomic } from '../src/lib/node/atomicWrite.js';
 import { bytesSha256 } from '../src/lib/node/provenance.js';
-import { measuredOnWeights } from '../src/lib/quality/weightsRecord.js';
+import { cardQuality } from '../src/lib/quality/cardQuality.js';
+import { recipeForShape } from '../src/lib/training/recipes.js';
 import { gaussianArray } from '../src/lib/random/prng.js';
 import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
 import { ddimSample } from '../src/lib/training/ddimSample.js';
@@ -52,7 +54,7 @@ const sampleSeconds = (performance.now() - t0) / 1000;
 const g = gridRgba(pix, count, H, W, 8, 2, 2, C);
 const png = new PNG({ width: g.width, height: g.height });
 png.data = Buffer.from(g.rgba);
-writeFileSync(`${a.model}.samples.png`, PNG.sync.write(png));
+await writeFileAtomic(`${a.model}.samples.png`, PNG.sync.write(png));
 console.log(`sample grid: ${count} DDIM samples (T = 50) in ${sampleSeconds.toFixed(1)} s -> ${a.model}.samples.png`);
 
 /** Median wall time of model.eps at a batch size, after one warm-up call. */
@@ -135,12 +137,13 @@ const card = {
   sampleGrid: { file: `${a.model.split('/').pop()}.samples.png`, sampler: 'DDIM eta = 0, T = 50 uniform, x0 clipped to [-1,1]', count, seed: Number(a.seed) },
   timing,
   // A quality record measured on other weights is dropped, never carried over.
-  quality: measuredOnWeights(prev.quality, weightsSha256)
-    ? prev.quality
-    : { status: 'not measured for these weights yet: npm run quality (FD-cls vs naive Gaussian, class coverage, SR x4 PSNR)' },
+  // (cardQuality also drops an FD-cls of fewer than 2,000 samples and recomputes the bar's verdicts.)
+  quality: cardQuality(prev.quality, weightsSha256) ?? {
+    status: `not measured for these weights yet: npm run quality -- --model ${a.model} (FD-cls vs naive Gaussian, class coverage, restoration sanity: ${recipeForShape(model.imageShape).sanityTasks.join(', ')})`,
+  },
   cardGitCommit: commit,
   cardWrittenAt: new Date().toISOString(),
 };
-writeFileSync(`${a.model}.card.json`, JSON.stringify(card, null, 2) + '\n');
+await writeFileAtomic(`${a.model}.card.json`, JSON.stringify(card, null, 2) + '\n');
 console.log(`wrote ${a.model}.card.json`);
 model.dispose();

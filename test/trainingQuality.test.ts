@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { classify, initClassifier } from '../src/lib/quality/classifier.js';
+import { classify, disposeClassifier, FASHION_CLASSIFIER_SHAPE, initClassifier } from '../src/lib/quality/classifier.js';
 import { frechetDistance, gaussianStats } from '../src/lib/quality/frechet.js';
 import { fitPixelGaussian } from '../src/lib/data/pixelGaussian.js';
 import { sampleDiagonalGaussian } from '../src/lib/quality/naiveGaussian.js';
@@ -51,13 +51,13 @@ describe('quality-bar tools', () => {
   });
 
   it('the classifier maps [B,28,28,1] to 10 logits and 128 non-negative features', () => {
-    const p = initClassifier(1);
+    const p = initClassifier(FASHION_CLASSIFIER_SHAPE, 1);
     tf.tidy(() => {
       const r = classify(p, tf.tensor4d(gaussianArray(2 * 784, 2), [2, 28, 28, 1]));
       expect(r.logits.shape).toEqual([2, 10]);
       expect(r.features.shape).toEqual([2, 128]);
       expect(tf.min(r.features).dataSync()[0]).toBeGreaterThanOrEqual(0);
     });
-    Object.values(p).forEach((t) => t.dispose());
+    disposeClassifier(p);
   });
 });

@@ -4,11 +4,10 @@ import { psnrPerImage } from '../metrics/psnr.js';
 import { ssim } from '../metrics/ssim.js';
 import type { EpsModel } from '../models/epsModel.js';
 import type { ImageShape } from '../image/imageShape.js';
-import type { Params } from '../models/unet/params.js';
 import { createOperator } from '../operators/createOperator.js';
 import { taskDefinition } from '../operators/taskRegistry.js';
 import { measuredBatch, stepNoiseBatch } from '../problem/restorationProblem.js';
-import { featuresOf } from '../quality/classifier.js';
+import { featuresOf, type Classifier } from '../quality/classifier.js';
 import { referenceMethodName, serialChainOf, type MethodCost, type MethodSettings, type RestorationMethod } from './restorationMethods.js';
 import { groupBy, meanCi, pairedDifference, type MeanCi } from './summarize.js';
 
@@ -52,12 +51,12 @@ export const cellKey = (preset: string, sigmaY: number, method: string) => `${pr
 
 /** The classifier that labels restored images, and how often it is right on the clean ones. */
 export interface LabelCheck {
-  classifier: Params;
+  classifier: Classifier;
   /** Per image of the run: 1 when the classifier labels the clean image correctly. */
   cleanCorrect: Map<number, number>;
 }
 
-export async function labelCheck(classifier: Params, set: LabelledImages, images: number[]): Promise<LabelCheck> {
+export async function labelCheck(classifier: Classifier, set: LabelledImages, images: number[]): Promise<LabelCheck> {
   const { predicted } = await featuresOf(classifier, toSignedUnit(set, images), images.length);
   return { classifier, cleanCorrect: new Map(images.map((i, b) => [i, predicted[b] === set.labels[i] ? 1 : 0])) };
 }
@@ -158,7 +157,7 @@ export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<Cell
   return out;
 }
 
-async function correctLabels(classifier: Params, set: LabelledImages, images: number[], restored: Float32Array): Promise<number[]> {
+async function correctLabels(classifier: Classifier, set: LabelledImages, images: number[], restored: Float32Array): Promise<number[]> {
   const { predicted } = await featuresOf(classifier, restored, images.length);
   return images.map((i, b) => (predicted[b] === set.labels[i] ? 1 : 0));
 }

@@ -1,11 +1,9 @@
 import { DeqirError } from '../errors.js';
 import type { EpsModel } from '../models/epsModel.js';
 import type { ImageShape } from '../image/imageShape.js';
-import type { Params } from '../models/unet/params.js';
-import { decodeWeights } from '../models/weights/safetensors.js';
 import { decodeUNet } from '../models/weights/unetWeights.js';
-import { CLASSIFIER_SPECS } from '../quality/classifier.js';
-import * as tf from '@tensorflow/tfjs-core';
+import { FASHION_CLASSIFIER_SHAPE, type Classifier, type ClassifierShape } from '../quality/classifier.js';
+import { decodeClassifier } from '../quality/classifierFile.js';
 import { readInputFile } from './inputFile.js';
 
 /** Loads a UNet weight file (deqir-weights, safetensors-compatible) and checks its image shape. */
@@ -23,17 +21,13 @@ export async function loadModelFile(path: string, imageShape?: ImageShape): Prom
   return model;
 }
 
-/** Loads the quality bar's classifier (models/fashion-classifier.safetensors, written by scripts/quality.ts). */
-export async function loadClassifierFile(path: string): Promise<Params> {
+/**
+ * Loads a quality-bar classifier (models/<data set>-classifier.safetensors, written by
+ * scripts/quality.ts) for images and classes of `shape` (default: the Fashion-MNIST one).
+ */
+export async function loadClassifierFile(path: string, shape: ClassifierShape = FASHION_CLASSIFIER_SHAPE): Promise<Classifier> {
   const bytes = await readInputFile(path, 'classifier').catch((e: DeqirError) => {
     throw new DeqirError(e.code, `${e.message} (train it with npm run quality -- --classifier-only)`);
   });
-  const { tensors } = await decodeWeights(bytes);
-  return Object.fromEntries(
-    CLASSIFIER_SPECS.map((s) => {
-      const t = tensors.get(s.name);
-      if (!t) throw new DeqirError('model-file', `classifier file ${path} has no tensor '${s.name}'`);
-      return [s.name, tf.tensor(t.data, s.shape)];
-    }),
-  );
+  return decodeClassifier(bytes, shape, `classifier file ${path}`);
 }

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { labelCheck, qualityBenchmark, type CellResult, type QualityBenchmarkOptions } from '../bench/restorationBenchmark.js';
 import { restorationMethods } from '../bench/restorationMethods.js';
 import type { QualitySettings } from '../bench/qualitySettings.js';
@@ -6,6 +5,7 @@ import { loadBenchmarkSubset } from './benchmarkSubset.js';
 import { loadClassifierFile, loadModelFile } from './loadModelFile.js';
 import { fileSha256 } from './provenance.js';
 import { SUBSET_FILES } from '../data/shippedSubset.js';
+import { disposeClassifier } from '../quality/classifier.js';
 
 const SUBSET_IMAGES = `data/${SUBSET_FILES.images}`;
 
@@ -43,6 +43,6 @@ export async function runQualityBenchmark(
     return { cells, cleanAccuracy: clean.reduce((a, b) => a + b, 0) / clean.length };
   } finally {
     model.dispose?.();
-    tf.dispose(Object.values(classifier));
+    disposeClassifier(classifier);
   }
 }

@@ -1,0 +1,36 @@
+import { fdRecordable } from './fdSamples.js';
+import { measuredOnWeights } from './weightsRecord.js';
+
+export type Verdict = 'passes' | 'fails' | 'not measured';
+
+/** The bar's verdicts, part by part and overall, with the weights they were measured on. */
+export interface BarVerdicts {
+  fdCls: Verdict;
+  classCoverage: Verdict;
+  restorationSanity: Verdict;
+  /** 'passes' only when every part passes. */
+  all: Verdict;
+  weightsSha256: string;
+}
+
+const verdictOf = (part: unknown): Verdict => {
+  const p = (part as { passes?: unknown } | null | undefined)?.passes;
+  return typeof p === 'boolean' ? (p ? 'passes' : 'fails') : 'not measured';
+};
+
+/**
+ * What a model card keeps of a quality record: nothing measured on other weights; no FD-cls or
+ * coverage from fewer than FD_CARD_SAMPLES samples; and the verdicts recomputed from what is left.
+ * scripts/quality.ts writes the record through it and scripts/modelCard.ts keeps it through it.
+ */
+export function cardQuality(record: unknown, weightsSha256: string): (Record<string, unknown> & { verdicts: BarVerdicts }) | null {
+  if (!measuredOnWeights(record, weightsSha256)) return null;
+  const { verdicts: _old, ...rest } = record;
+  void _old;
+  const q: Record<string, unknown> = { ...rest };
+  if (!fdRecordable(Number(q.samples))) for (const k of ['fdCls', 'classCoverage', 'samples', 'sampleSeconds', 'referenceImages', 'floorImages']) delete q[k];
+  const v = { fdCls: verdictOf(q.fdCls), classCoverage: verdictOf(q.classCoverage), restorationSanity: verdictOf(q.restorationSanity) };
+  const parts = Object.values(v);
+  const all: Verdict = parts.includes('fails') ? 'fails' : parts.every((x) => x === 'passes') ? 'passes' : 'not measured';
+  return { ...q, verdicts: { ...v, all, weightsSha256 } };
+}
