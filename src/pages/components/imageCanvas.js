@@ -17,7 +17,8 @@ export function pixelCanvas(shape, rgb, {scale = 4, title} = {}) {
     for (let x = 0; x < W; x++)
       for (let c = 0; c < C; c++) img.data.set([...rgb((y * W + x) * C + c), 255], 4 * (y * W * C + c * W + x));
   ctx.putImageData(img, 0, 0);
-  const px = Math.max(1, Math.round((28 * scale) / H));
+  // Many tiles (a colour gradient's three channels, CS coefficients) stay within two images' width, for phones.
+  const px = Math.max(1, Math.min(Math.round((28 * scale) / H), C > 1 ? Math.floor((56 * scale) / (W * C)) : Infinity));
   canvas.style.width = `${W * C * px}px`;
   canvas.style.height = `${H * px}px`;
   canvas.style.imageRendering = "pixelated";
