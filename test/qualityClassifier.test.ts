@@ -120,6 +120,8 @@ describe('the coverage rule and the sample counts of FD-cls', () => {
     expect(ok).toMatchObject({ judged: ['a', 'b', 'c'], notJudged: ['rare'], minShare: 0.2, minShareClasses: ['c'], passes: true });
     expect(ok.shares.rare).toBe(0);
     expect(ok.trainShares.rare).toBe(0.03);
+    expect(ok.referenceShares).toBeUndefined();
+    expect(classCoverage(samples([1, 1, 1, 1]), names, train, { referencePredicted: [0, 0, 1, 3] }).referenceShares).toEqual({ a: 0.5, b: 0.25, c: 0, rare: 0.25 });
     const bad = classCoverage(samples([60, 38, 2, 0]), names, train);
     expect(bad).toMatchObject({ minShare: 0.02, minShareClasses: ['c'], passes: false });
     expect(bad.rule).toMatch(/>= 4 % of the training images has >= 3 % of the samples/);
@@ -169,6 +171,7 @@ describe('the coverage rule and the sample counts of FD-cls', () => {
     for (const v of [r.fdCls.model, r.fdCls.trainFloor, r.fdCls.naiveGaussian]) expect(Number.isFinite(v) && v >= -1e-6).toBe(true);
     expect(r.fdCls.passes).toBe(r.fdCls.model <= 0.2 * r.fdCls.naiveGaussian);
     expect(Object.keys(r.classCoverage.shares)).toEqual([...EMOJI_SUBSET.classNames]);
+    expect(Object.keys(r.classCoverage.referenceShares!)).toEqual([...EMOJI_SUBSET.classNames]);
     const fashion = initClassifier(FASHION_CLASSIFIER_SHAPE, 1);
     await expect(fdClsBar(model, fashion, EMOJI_SUBSET.classNames, train, test, { ...opts, allowFewSamples: true })).rejects.toThrow(/classifier are \[28, 28, 1\]/);
     disposeClassifier(fashion);

@@ -17,6 +17,11 @@ export interface ClassCoverage {
   shares: Record<string, number>;
   /** Share of the training images in each class (true labels): what the rule is based on. */
   trainShares: Record<string, number>;
+  /**
+   * The classifier's shares on the held-out reference images, when given: about what a sampler
+   * matching the data would be credited with, the classifier's mistakes included.
+   */
+  referenceShares?: Record<string, number>;
   /** Classes held to the bar, and those too rare in the training set to be judged. */
   judged: string[];
   notJudged: string[];
@@ -32,7 +37,7 @@ export function classCoverage(
   predicted: ArrayLike<number>,
   classNames: readonly string[],
   trainLabels: ArrayLike<number>,
-  o: { minShare?: number; minTrainShare?: number } = {},
+  o: { minShare?: number; minTrainShare?: number; referencePredicted?: ArrayLike<number> } = {},
 ): ClassCoverage {
   const minShare = o.minShare ?? COVERAGE_MIN_SHARE;
   const minTrainShare = o.minTrainShare ?? COVERAGE_MIN_TRAIN_SHARE;
@@ -41,6 +46,7 @@ export function classCoverage(
     for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
     return counts.map((c) => c / labels.length);
   };
+  const sharesByName = (v: number[]) => Object.fromEntries(classNames.map((c, i) => [c, round4(v[i])]));
   const share = shareOf(predicted);
   const train = shareOf(trainLabels);
   const judgedIdx = classNames.map((_, i) => i).filter((i) => train[i] >= minTrainShare);
@@ -48,8 +54,9 @@ export function classCoverage(
   return {
     rule: `every class holding >= ${100 * minTrainShare} % of the training images has >= ${100 * minShare} % of the samples ` +
       `(rarer classes are reported, not judged: for them a perfect sampler would miss the bar by chance too often)`,
-    shares: Object.fromEntries(classNames.map((c, i) => [c, round4(share[i])])),
-    trainShares: Object.fromEntries(classNames.map((c, i) => [c, round4(train[i])])),
+    shares: sharesByName(share),
+    trainShares: sharesByName(train),
+    ...(o.referencePredicted ? { referenceShares: sharesByName(shareOf(o.referencePredicted)) } : {}),
     judged: judgedIdx.map((i) => classNames[i]),
     notJudged: classNames.filter((_, i) => !judgedIdx.includes(i)),
     minShare: min,

@@ -87,7 +87,7 @@ export async function fdClsBar(model: EpsModel, clf: Classifier, classNames: rea
     referenceImages: refIdx.length,
     floorImages: floorIdx.length,
     sampler: `DDIM eta = 0, T = ${T} uniform`,
-    classCoverage: classCoverage(mod.predicted, classNames, train.labels),
+    classCoverage: classCoverage(mod.predicted, classNames, train.labels, { referencePredicted: ref.predicted }),
     sampleSeconds: Math.round(sampleSeconds),
   };
 }
