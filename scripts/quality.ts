@@ -76,12 +76,24 @@ const weightBytes = existsSync(weightsPath) ? new Uint8Array(readFileSync(weight
 const model: EpsModel | null = weightBytes ? (await decodeUNet(weightBytes)).model : null;
 // Hash the bytes the model was decoded from, so the record names exactly the weights measured.
 const weightsSha256 = weightBytes ? bytesSha256(weightBytes) : '';
-const recipe = resolveRecipe();
+const recipe = preflight(resolveRecipe);
 const qr = qualityRecipe(recipe);
 const classifierPath = a.classifier ?? qr.classifierFile;
 const dataDir = a.data ?? DEFAULT_DATA_DIRS[recipe.key];
-if (!model && !a['classifier-only']) throw new Error(`${weightsPath} not found (only --classifier-only runs without weights)`);
-if (!a['skip-fd'] && !a['classifier-only']) checkFdSamples(N, a.smoke);
+preflight(() => {
+  if (!model && !a['classifier-only']) throw new Error(`${weightsPath} not found (only --classifier-only runs without weights)`);
+  if (!a['skip-fd'] && !a['classifier-only']) checkFdSamples(N, a.smoke);
+});
+
+/** Bad arguments end the run before any work with the reason alone (exit code 2), no stack trace. */
+function preflight<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    console.error(`quality: ${(e as Error).message}`);
+    process.exit(2);
+  }
+}
 
 /** --recipe, else the model file's image shape, else the model's file name (emoji-unet). */
 function resolveRecipe(): TrainingRecipe {
