@@ -77,8 +77,10 @@ for (const p of Object.values(SITE_PRIORS)) {
     await cp(join(root, 'data', f), join(out, f));
   }
 }
-// The emoji images' attribution and the Apache-2.0 text, linked next to the emoji pickers (no external links).
-for (const f of ['README.md', 'LICENSE-Apache-2.0.txt']) await cp(join(root, 'data/emoji', f), join(out, 'emoji', f));
+// The emoji images' attribution and the Apache-2.0 text, linked next to the emoji pickers. As .txt:
+// Framework would build a .md under src/pages into a page of its own (with the README's external links).
+for (const [from, to] of [['README.md', 'README.txt'], ['LICENSE-Apache-2.0.txt', 'LICENSE-Apache-2.0.txt']])
+  await cp(join(root, 'data/emoji', from), join(out, 'emoji', to));
 await mkdir(join(out, 'katex'));
 await writeFile(join(out, 'katex/katex.css'), await katexCssWithFonts(join(root, 'node_modules/katex/dist')));
 console.log(`bundled the worker and page API into ${out}`);

@@ -497,7 +497,7 @@ describe('the research site in headless Chromium', () => {
     await page.waitForFunction(() => /^(done|error)/.test(document.querySelector('[data-role=colorize-status]')?.textContent ?? ''), null, { timeout: 240_000 });
     expect(await page.locator('[data-role=colorize-status]').textContent()).toMatch(/^done/);
     expect(await chroma(page, '[data-role=colorize-results] figure[data-image=deq] canvas')).toBeGreaterThan(2);
-    await page.screenshot({ path: `${SHOTS}/colour-index-1280.png`, fullPage: true });
+    await page.screenshot({ path: `${SHOTS}/colour-live-index-1280.png`, fullPage: true });
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
     await page.context().close();

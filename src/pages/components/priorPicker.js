@@ -3,7 +3,7 @@ import {SITE_DATASETS, SITE_PRIORS} from "../_deqir/deqir-client.js";
 import {select} from "./controls.js";
 
 // The emoji subset's attribution and licence texts, served by the site itself (scripts/bundleSite.ts copies them).
-const emojiReadme = FileAttachment("../_deqir/emoji/README.md");
+const emojiReadme = FileAttachment("../_deqir/emoji/README.txt");
 const apacheLicence = FileAttachment("../_deqir/emoji/LICENSE-Apache-2.0.txt");
 
 /** The one menu that picks the prior (and its images): grey Fashion-MNIST or colour emoji (src/lib/site/sitePriors.ts). */
