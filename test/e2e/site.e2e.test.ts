@@ -498,6 +498,11 @@ describe('the research site in headless Chromium', () => {
     expect(await page.locator('[data-role=colorize-status]').textContent()).toMatch(/^done/);
     expect(await chroma(page, '[data-role=colorize-results] figure[data-image=deq] canvas')).toBeGreaterThan(2);
     await page.screenshot({ path: `${SHOTS}/colour-live-index-1280.png`, fullPage: true });
+    // A colour upload: 32x32 RGB on the training grey, never inverted, and the notice says so.
+    const png = new PNG({ width: 20, height: 10 });
+    for (let i = 0; i < 200; i++) png.data.set(i % 2 ? [255, 255, 255, 0] : [0, 0, 255, 255], 4 * i);
+    await page.setInputFiles('input[name=upload]', { name: 'blue.png', mimeType: 'image/png', buffer: PNG.sync.write(png) });
+    await expect.poll(() => page.locator('[data-role=notice]').textContent()).toMatch(/20×10 image was scaled to 32×32 RGB \(fitted whole, centred\).*mid-grey background \(128, 128, 128\)/);
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
     await page.context().close();
