@@ -1,6 +1,6 @@
 // Quality suite: every restoration method on every task, PSNR/SSIM/consistency/FD-cls and costs,
 // resumable cell by cell (task x sigma_y x method) from the results file it rewrites as it goes.
-import { fullQualitySettings, QUICK_QUALITY_SETTINGS } from '../../src/lib/bench/qualitySettings.js';
+import { colourQualitySettings, fullQualitySettings, QUICK_QUALITY_SETTINGS, type QualitySettings } from '../../src/lib/bench/qualitySettings.js';
 import { referenceMethodName, serialChainOf } from '../../src/lib/bench/restorationMethods.js';
 import { summarizeCells, summaryCsv, type CellResult } from '../../src/lib/bench/restorationBenchmark.js';
 import { provenance } from '../../src/lib/node/provenance.js';
@@ -19,9 +19,18 @@ export interface QualityRunOptions {
 
 export async function qualitySuite(backend: string, quick: boolean, outPath?: string, opts: QualityRunOptions = {}): Promise<void> {
   const settings = quick ? QUICK_QUALITY_SETTINGS : fullQualitySettings(opts.images);
+  await runQualitySuite(settings, backend, quick, outPath ?? (quick ? 'data/benchmarks/quality-quick.json' : 'data/benchmarks/quality.json'), opts);
+}
+
+/** The colour prior's run (issue 17): colorization, SR x4 and box inpainting on the emoji subset. */
+export async function colourQualitySuite(backend: string, quick: boolean, outPath?: string, opts: QualityRunOptions = {}): Promise<void> {
+  if (quick) throw new Error('bench: quality-colour has no --quick slice; use --images N for a small run');
+  await runQualitySuite(colourQualitySettings(opts.images), backend, false, outPath ?? 'data/benchmarks/quality-colour.json', opts);
+}
+
+async function runQualitySuite(settings: QualitySettings, backend: string, quick: boolean, out: string, opts: QualityRunOptions): Promise<void> {
   const reference = referenceMethodName(settings.methods);
   const chains = serialChainOf(settings.methods);
-  const out = outPath ?? (quick ? 'data/benchmarks/quality-quick.json' : 'data/benchmarks/quality.json');
   const started = performance.now();
   // Hashed once, before loading: a training run may rewrite models/ while this one runs.
   const files = qualityInputHashes(settings, opts.model);

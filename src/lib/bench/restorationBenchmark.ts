@@ -86,7 +86,7 @@ export interface QualityBenchmarkOptions {
  * same numbers as the full run for those images). Returns the cells measured now.
  */
 export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<CellResult[]> {
-  const shape: ImageShape = [o.set.height, o.set.width, 1];
+  const shape: ImageShape = [o.set.height, o.set.width, o.set.channels];
   const B = o.images.length;
   // The shipped subset's index is each image's key in the seed rule (problem/seedRule.ts).
   const images = o.images.map((key) => ({ key, pixels: toSignedUnit(o.set, [key]) }));

@@ -4,17 +4,21 @@ import type { QualitySettings } from '../bench/qualitySettings.js';
 import { loadBenchmarkSubset } from './benchmarkSubset.js';
 import { loadClassifierFile, loadModelFile } from './loadModelFile.js';
 import { fileSha256 } from './provenance.js';
-import { SUBSET_FILES } from '../data/shippedSubset.js';
+import { SHIPPED_SUBSETS, type ShippedSubset } from '../data/shippedSubset.js';
 import { disposeClassifier } from '../quality/classifier.js';
+import { qualityRecipe } from '../quality/qualityRecipes.js';
+import { trainingRecipe } from '../training/recipes.js';
 
-const SUBSET_IMAGES = `data/${SUBSET_FILES.images}`;
+/** The shipped subset a run restores (runs made before colour name none: Fashion-MNIST). */
+const subsetOf = (settings: QualitySettings): ShippedSubset => SHIPPED_SUBSETS[settings.subset ?? 'fashion'];
 
 /** sha256 of the inputs a run reads, keyed by the paths the settings name. */
 export function qualityInputHashes(settings: QualitySettings, modelFile = settings.prior): Record<string, string> {
+  const images = `data/${subsetOf(settings).images}`;
   return {
     [settings.prior]: fileSha256(modelFile),
     [settings.classifier]: fileSha256(settings.classifier),
-    [SUBSET_IMAGES]: fileSha256(SUBSET_IMAGES),
+    [images]: fileSha256(images),
   };
 }
 
@@ -30,9 +34,9 @@ export async function runQualityBenchmark(
   settings: QualitySettings,
   o: Pick<QualityBenchmarkOptions, 'done' | 'onCell' | 'onProgress' | 'onRestored'> & { modelFile?: string; reverse?: boolean } = {},
 ): Promise<{ cells: CellResult[]; cleanAccuracy: number }> {
-  const set = loadBenchmarkSubset();
-  const model = await loadModelFile(o.modelFile ?? settings.prior, [set.height, set.width, 1]);
-  const classifier = await loadClassifierFile(settings.classifier);
+  const set = loadBenchmarkSubset('data', subsetOf(settings));
+  const model = await loadModelFile(o.modelFile ?? settings.prior, [set.height, set.width, set.channels]);
+  const classifier = await loadClassifierFile(settings.classifier, qualityRecipe(trainingRecipe(settings.subset ?? 'fashion')).classifierShape);
   try {
     const labels = await labelCheck(classifier, set, settings.images);
     const cells = await qualityBenchmark({
