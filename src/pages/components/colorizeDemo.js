@@ -59,7 +59,7 @@ export function colorizeDemo(precomputed) {
     caption.textContent = text;
   };
   const first = precomputed.rows[0];
-  const job = liveJob(root, {figure: rows, statusRole: "colorize-status", precomputed: `computed when the site was built (${precomputed.measuredOn}), ${precomputed.rows.length} emoji.`});
+  const job = liveJob(root, {figure: rows, statusRole: "colorize-status", freshnessRole: "colorize-freshness", precomputed: `computed when the site was built (${precomputed.measuredOn}), ${precomputed.rows.length} emoji.`});
   let image = first.image;
   const emoji = SITE_PRIORS.emoji;
   const pick = select("emoji", emoji.picker.map((i) => [i, `test image ${i}`]), image, (v) => {

@@ -31,8 +31,8 @@ const LABELS = {
  * since, or the run for them was cancelled or failed). A stale figure is dimmed so it does not look
  * current. `el` goes on the page (data-role=freshness, data-state=precomputed|live|running|stale).
  */
-export function freshness(figure) {
-  const el = line("freshness");
+export function freshness(figure, role = "freshness") {
+  const el = line(role);
   el.className = "deqir-freshness";
   let shown = "precomputed"; // what the figure holds: the precomputed result or a live one
   const set = (state, text) => {
@@ -72,18 +72,19 @@ export function freshness(figure) {
  * say what is going on. Cancel rejects at once (the client stops or replaces the worker), and a
  * worker that fails is replaced: the status says so, and the next run works without a reload.
  *
- * liveJob(root, {figure, statusRole, progressive, precomputed}) →
+ * A second live figure on a page takes its own statusRole and freshnessRole.
+ * liveJob(root, {figure, statusRole, freshnessRole, progressive, precomputed}) →
  *   {run(makeJob(dataset) -> job, {onProgress, onResult(reply, client), onEnd(outcome), doneText(reply, client)}),
  *    status, cancel, freshness, busy(), changed(why)}
  * `progressive`: the figure draws partial results while the job runs (steering).
  */
-export function liveJob(root, {figure = null, statusRole = "status", progressive = false, precomputed = null, order} = {}) {
+export function liveJob(root, {figure = null, statusRole = "status", freshnessRole = "freshness", progressive = false, precomputed = null, order} = {}) {
   let ctrl = null;
   let generation = 0; // bumped by changed(): a run that finishes for older settings is stale at once
   const status = line(statusRole, "");
   const cancel = button("Cancel", () => ctrl?.abort(), {role: "cancel"});
   cancel.disabled = true;
-  const fresh = freshness(figure);
+  const fresh = freshness(figure, freshnessRole);
   if (precomputed) fresh.precomputed(precomputed);
   const getClient = () => (order ? siteClient(order) : siteClient());
   const run = async (makeJob, {onProgress, onResult, onEnd, onClient, doneText} = {}) => {
