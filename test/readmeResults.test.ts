@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { qualityReport, REPORT_BEGIN, REPORT_END, type QualityResultsFile } from '../src/lib/bench/qualityReport.js';
+import { THROUGHPUT_BEGIN, THROUGHPUT_END, throughputReport, type ThroughputResultsFile } from '../src/lib/training/throughputReport.js';
+import { THROUGHPUT_FILES } from '../src/lib/training/throughputFiles.js';
 import { DEPTH_BEGIN, DEPTH_END, depthReport, VARIANTS_BEGIN, VARIANTS_END, type DepthResultsFile } from '../src/lib/bench/depthReport.js';
 
 /** Each generated README block, the results file it comes from and how it is rendered (scripts/readmeResults.ts). */
@@ -10,6 +12,10 @@ const BLOCKS = [
   {
     name: 'solver-variant', file: 'data/benchmarks/depth-variants.json', begin: VARIANTS_BEGIN, end: VARIANTS_END,
     render: (f: unknown) => depthReport(f as DepthResultsFile, { begin: VARIANTS_BEGIN, end: VARIANTS_END, targets: false }),
+  },
+  {
+    name: 'training-throughput', file: THROUGHPUT_FILES[0].path, begin: THROUGHPUT_BEGIN, end: THROUGHPUT_END,
+    render: () => throughputReport(THROUGHPUT_FILES.map((f) => ({ ...f, file: JSON.parse(readFileSync(f.path, 'utf8')) as ThroughputResultsFile }))),
   },
 ];
 
