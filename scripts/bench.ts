@@ -13,7 +13,7 @@
 //              --reverse measures the cells from the last, so a second process on another core can work
 //              towards the first; --also FILE (repeatable) reuses the cells of another results file of the same run)
 //   quality-colour  the same statistics for the colour prior on the emoji subset: colorization, SR x4
-//              and box inpainting at sigma_y 0 and 0.05, 64 images (resumable; same options but --quick)
+//              and box inpainting at sigma_y 0 and 0.05, 64 emoji spread over the subset (resumable; same options but --quick)
 // Results name the commit that made them, so a run refuses a work tree with uncommitted changes to
 // tracked files; --allow-dirty runs anyway and the results say so (gitDirty: true, shown on the pages).
 import { parseArgs } from 'node:util';

@@ -66,7 +66,9 @@ for (const [entry, file] of [['worker/deqirWorker.ts', 'deqir-worker.js'], ['pag
 const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'])
   await cp(join(wasmDir, f), join(out, 'wasm', f));
-for (const f of ['fashion-unet-small.card.json', 'fashion-unet-small.samples.png']) await cp(join(root, 'models', f), join(out, f));
+// Each site prior's card and sample grid, for "The prior" page.
+for (const p of Object.values(SITE_PRIORS))
+  for (const f of [p.weights.replace(/\.safetensors$/, '.card.json'), p.weights.replace(/\.safetensors$/, '.samples.png')]) await cp(join(root, 'models', f), join(out, f));
 for (const p of Object.values(SITE_PRIORS)) {
   const weights = join(root, 'models', p.weights);
   if (!(await stat(weights).catch(() => null))) throw new Error(`bundleSite: models/${p.weights} (the ${p.label} prior) is missing`);

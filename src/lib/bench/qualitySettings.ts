@@ -1,4 +1,5 @@
 import { ANDERSON_DEFAULTS, DEFAULT_INIT, DEFAULT_TOL, defaultMaxIter, solverSettingsFor } from '../restoration/defaults.js';
+import { EMOJI_SUBSET } from '../data/shippedSubset.js';
 import { qualityRecipe } from '../quality/qualityRecipes.js';
 import { trainingRecipe, type RecipeKey } from '../training/recipes.js';
 import { taskDefinition, type TaskName } from '../operators/taskRegistry.js';
@@ -111,7 +112,18 @@ const COLOUR_TASKS: TaskName[] = ['colorize', 'sr4', 'inpaint-box'];
 const COLOUR_CELLS: BenchmarkCellTask[] = COLOUR_TASKS.flatMap((preset) => [{ preset, sigmaY: 0 }, { preset, sigmaY: 0.05 }]);
 
 /**
- * The colour run's sample size. Every method restores the same 64 emoji (32 emoji, both vendors).
+ * `n` images spread over the emoji subset, which is sorted by category with each emoji's Twemoji
+ * image followed by its Noto image: every (256/n)-th image, taking the other vendor's image of every
+ * second one, so the run spans all categories and both vendors with n different emoji.
+ */
+export function spreadEmojiImages(n: number, count = EMOJI_SUBSET.count): number[] {
+  const stride = Math.max(1, Math.floor(count / n));
+  return Array.from({ length: Math.min(n, count) }, (_, i) => i * stride + (stride > 1 ? i % 2 : 0));
+}
+
+/**
+ * The colour run's sample size. Every method restores the same 64 emoji (spreadEmojiImages: all nine
+ * categories, both vendors).
  * In the grey run at n = 64 the paired intervals were about ±0.01 dB for DeqIR against its own
  * chain and ±0.1-0.5 dB for DDRM against the chain, against differences to A+y of 1-14 dB: 64 pairs
  * resolve the differences these cells are about. A colour forward pass costs about twice a grey
@@ -127,7 +139,7 @@ export function colourQualitySettings(imageCount: number = COLOUR_RUN.images): Q
     prior: `models/${trainingRecipe('emoji').modelName}.safetensors`,
     classifier: qualityRecipe(trainingRecipe('emoji')).classifierFile,
     subset: 'emoji',
-    images: Array.from({ length: imageCount }, (_, i) => i),
+    images: spreadEmojiImages(imageCount),
     cells: COLOUR_CELLS,
     methods: {
       serialTs: [DEQ_T],

@@ -23,7 +23,7 @@ export function cardSummaryTable(card) {
     ["training", `${num(t.steps)} steps, batch ${t.batchSize}, Adam lr ${t.learningRate} (warm-up ${t.warmupSteps}), grad clip ${t.gradClip}, seed ${t.seed}, ${t.objective}`],
     ["EMA", `decay ${t.ema?.decay}; the shipped weights are the ${t.ema?.weightsShipped ?? "EMA"} weights`],
     ["final loss", num(t.finalLoss, 4)],
-    ["wall time", `${num(t.trainSeconds / 3600, 1)} h on ${t.machine?.cpu} (${t.machine?.backend}, ${t.machine?.threads} thread, Node ${t.machine?.node})`],
+    ["wall time", `${num(t.trainSeconds / 3600, 1)} h on ${t.machine?.cpu} (${t.machine?.backend}, ${t.machine?.threads} thread${(t.machine?.workers ?? 1) > 1 ? ` × ${t.machine.workers} data-parallel workers` : ""}, Node ${t.machine?.node})`],
     ["weights", `${card.weights}, sha256 ${String(card.weightsSha256 ?? "").slice(0, 16)}…`]
   ];
   return table(["", ""], rows, {caption: `Command: ${t.command}`, className: "deqir-card", key: "field"});
