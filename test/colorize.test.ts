@@ -95,11 +95,17 @@ describe('colour PNGs', () => {
 });
 
 describe('deqir restore --task colorize --model gaussian:emoji', () => {
-  it('colourises a grey PNG: the output is RGB, in colour, and its channel mean is the grey input to 8-bit rounding', async () => {
+  // The diagonal Gaussian of the emoji subset, and the shipped colour UNet (on wasm: too slow for cpu).
+  // unclipped: the share of pixels with no channel clipped to [0, 255], where the channel-mean check
+  // applies; the UNet (still in training) paints more saturated colours than the Gaussian, so more clip.
+  it.each([
+    { model: 'gaussian:emoji', backend: 'cpu', unclipped: 0.9 },
+    { model: 'models/emoji-unet.safetensors', backend: 'wasm', unclipped: 0.75 },
+  ])('colourises a grey PNG with $model: the output is RGB, in colour, and its channel mean is the grey input to 8-bit rounding', async ({ model, backend, unclipped: share }) => {
     const dir = await tmp();
     await writeFile(join(dir, 'grey.png'), greyPng());
     const io = capture();
-    const code = await runCli(['restore', join(dir, 'grey.png'), '--task', 'colorize', '--model', 'gaussian:emoji', '--T', '10', '--backend', 'cpu', '--out', join(dir, 'out.png')], io);
+    const code = await runCli(['restore', join(dir, 'grey.png'), '--task', 'colorize', '--model', model, '--T', '10', '--backend', backend, '--out', join(dir, 'out.png')], io);
     expect(io.err).toMatch(/colorization, y = mean of the three channels, DeqIR taa/);
     expect(code).toBe(0);
     const out = PNG.sync.read(await readFile(join(dir, 'out.png')));
@@ -119,7 +125,7 @@ describe('deqir restore --task colorize --model gaussian:emoji', () => {
       }
     }
     expect(coloured).toBeGreaterThan(0.1 * S * S);
-    expect(unclipped).toBeGreaterThan(0.9 * S * S);
+    expect(unclipped).toBeGreaterThan(share * S * S);
   });
 
   it("DeqIR's x0 equals the serial chain's within 1e-4 after T iterations, satisfies A x0 = y, and leaves no tensor behind", async () => {

@@ -1,6 +1,6 @@
 // The committed benchmark results for the Benchmarks page: read, trimmed, never recomputed (builds
 // stay fast and offline). Regenerate them with `npm run bench -- quality`, `-- solvers` and `-- phantom`.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summarizeQualityFile } from '../../lib/bench/restorationBenchmark.js';
@@ -14,6 +14,8 @@ const trimProvenance = (p: Record<string, unknown>) => ({
 });
 
 const quality = read('quality.json');
+// The colour prior's run (npm run bench -- quality-colour), once it has been made.
+const colour = existsSync(join(root, 'data/benchmarks/quality-colour.json')) ? read('quality-colour.json') : null;
 const solvers = read('solvers.json');
 const phantom = read('phantom.json');
 const settings = quality.provenance.settings;
@@ -33,6 +35,15 @@ process.stdout.write(
       cleanAccuracy: quality.cleanAccuracy ?? null,
       // Recomputed from the per-image cells, so the page uses the current statistics (own-chain pairing included).
       summary: summarizeQualityFile(quality),
+    },
+    colour: colour && {
+      provenance: trimProvenance(colour.provenance),
+      complete: colour.complete,
+      images: colour.provenance.settings.images.length,
+      plannedCells: colour.provenance.settings.cells.length,
+      reference: colour.reference ?? null,
+      cleanAccuracy: colour.cleanAccuracy ?? null,
+      summary: summarizeQualityFile(colour),
     },
     solvers: {
       provenance: trimProvenance(solvers.provenance),

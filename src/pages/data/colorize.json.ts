@@ -5,6 +5,7 @@ import { runDemo } from '../../lib/site/worker/jobs/demo.js';
 import { COLORIZE_SETTINGS, colorizeImages, colorizeRow } from '../../lib/site/colorizeDemo.js';
 import { SITE_PRIORS } from '../../lib/site/sitePriors.js';
 import { loaderContext } from '../../lib/node/loaderContext.js';
+import { readFileSync } from 'node:fs';
 
 const ctx = await loaderContext(COLORIZE_SETTINGS.prior, 'emoji');
 const rows = [];
@@ -12,4 +13,7 @@ for (const i of colorizeImages(ctx.set)) {
   const r = await runDemo(ctx.prior.model, { ...COLORIZE_SETTINGS, image: i }, ctx.images(i));
   rows.push(colorizeRow(i, SITE_PRIORS.emoji.subset.classNames[ctx.set.labels[i]], r));
 }
-process.stdout.write(JSON.stringify({ settings: { ...COLORIZE_SETTINGS, mask: null }, prior: ctx.prior.note, measuredOn: ctx.measuredOn, rows }));
+// How far the weights are trained and whether they pass their bar, for the page's caveat.
+const card = JSON.parse(readFileSync(new URL(`../../../models/${SITE_PRIORS.emoji.weights.replace(/\.safetensors$/, '.card.json')}`, import.meta.url), 'utf8'));
+const training = { steps: card.training.steps, bar: card.quality?.verdicts?.all ?? 'not measured' };
+process.stdout.write(JSON.stringify({ settings: { ...COLORIZE_SETTINGS, mask: null }, prior: ctx.prior.note, measuredOn: ctx.measuredOn, training, rows }));

@@ -4,12 +4,12 @@ import { FASHION_SMALL } from '../../models/unet/config.js';
 import { initParams } from '../../models/unet/params.js';
 import { UNetEpsModel } from '../../models/unet/unetModel.js';
 import { gaussianArray } from '../../random/prng.js';
+import { median } from '../../bench/summarize.js';
 
 /** What the probe runs, in the words the page uses. */
 export const PROBE_DESCRIPTION = 'one DeqIR map at T = 4 (the shipped UNet architecture on a batch of 4)';
 export const PROBE_T = 4;
 
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
 /**
  * The backend probe: one UNet call on a batch of T = 4 states (the network work of one DeqIR map

@@ -10,6 +10,7 @@ import { serialChain, serialStep } from '../../../samplers/serialChain.js';
 import { DEFAULT_SETTINGS } from '../../jobSettings.js';
 import { yieldToEvents, type ProgressFn } from '../../progress.js';
 import { jobProblem } from '../restorationProblem.js';
+import { median } from '../../../bench/summarize.js';
 
 export interface StepTiming {
   T: number;
@@ -48,11 +49,6 @@ export interface SpeedReps {
   toCriterion?: boolean;
 }
 
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-};
 
 /**
  * Per-iteration wall time of the DeqIR map and of one serial step on the current backend, after one
