@@ -127,7 +127,11 @@ describe('the research site in headless Chromium', () => {
     const card = JSON.parse(await readFile('models/fashion-unet-small.card.json', 'utf8'));
     const { page, errors } = await open(browser, '/model.html');
     await page.waitForSelector('table.deqir-card');
-    expect(await page.locator('tr[data-field=parameters]').textContent()).toContain(card.params.toLocaleString('en-US'));
+    // The grey card first, then the colour prior's (still in training: its bar is not claimed).
+    const colour = JSON.parse(await readFile('models/emoji-unet.card.json', 'utf8'));
+    expect(await page.locator('tr[data-field=parameters]').nth(0).textContent()).toContain(card.params.toLocaleString('en-US'));
+    expect(await page.locator('tr[data-field=parameters]').nth(1).textContent()).toContain(colour.params.toLocaleString('en-US'));
+    if (colour.quality?.verdicts?.all !== 'passes') expect(await page.locator('#the-colour-prior + p').textContent()).toContain(`after ${colour.training.steps.toLocaleString('en-US')} steps`);
     const bar = await page.locator('tr[data-key^="FD-cls (model"]').textContent();
     expect(bar).toContain(card.quality.fdCls.model.toLocaleString('en-US', { maximumFractionDigits: 2 }));
     expect(bar).toContain(card.quality.fdCls.passes ? 'passes' : 'fails');
