@@ -22,10 +22,13 @@ const hours = (imagesPerSec: number) => {
 
 /** One row per results file: the one-engine variant (t1) against the data-parallel one (wN). */
 export function throughputReport(files: { path: string; label: string; file: ThroughputResultsFile }[]): string {
-  const rows = files.map(({ path, label, file }) => {
+  const pairs = files.map(({ path, label, file }) => {
     const one = file.summary.find((s) => s.variant === 't1');
     const par = file.summary.find((s) => s.workers > 1 && s.threads === 1);
     if (!one || !par) throw new Error(`${path}: needs a t1 and a wN variant`);
+    return { path, label, file, one, par };
+  });
+  const rows = pairs.map(({ path, label, file, one, par }) => {
     const range = (r: number[]) => `${fmt(Math.min(...r))}–${fmt(Math.max(...r))}`;
     return (
       `| ${label} (${(file.model.params / 1e6).toFixed(2)}M parameters) | ${fmt(one.imagesPerSec)} img/s (rounds ${range(one.perRound)}) | ` +
@@ -34,7 +37,7 @@ export function throughputReport(files: { path: string; label: string; file: Thr
       `\`${path}\`, commit ${file.provenance.gitCommit.slice(0, 7)}${file.provenance.gitDirty ? ' (uncommitted changes)' : ''} |`
     );
   });
-  const workers = [...new Set(files.map((f) => f.file.summary.find((s) => s.workers > 1)!.workers))].join('/');
+  const workers = [...new Set(pairs.map((p) => p.par.workers))].join('/');
   return [
     THROUGHPUT_BEGIN,
     `| model | one engine | \`--workers ${workers}\` | speed-up | 8,000 steps of batch 32 | results |`,
