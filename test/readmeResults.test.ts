@@ -1,30 +1,35 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { qualityReport, REPORT_BEGIN, REPORT_END, type QualityResultsFile } from '../src/lib/bench/qualityReport.js';
-import { THROUGHPUT_BEGIN, THROUGHPUT_END, throughputReport, type ThroughputResultsFile } from '../src/lib/training/throughputReport.js';
-import { THROUGHPUT_FILES } from '../src/lib/training/throughputFiles.js';
-import { DEPTH_BEGIN, DEPTH_END, depthReport, VARIANTS_BEGIN, VARIANTS_END, type DepthResultsFile } from '../src/lib/bench/depthReport.js';
+import { README_BLOCKS } from '../src/lib/bench/readmeBlocks.js';
+import { COLOUR_QUALITY_BLOCK, qualityReport, type QualityResultsFile } from '../src/lib/bench/qualityReport.js';
+import { readResultsFile } from '../src/lib/node/resultsReader.js';
 
-/** Each generated README block, the results file it comes from and how it is rendered (scripts/readmeResults.ts). */
-const BLOCKS = [
-  { name: 'benchmark', file: 'data/benchmarks/quality.json', begin: REPORT_BEGIN, end: REPORT_END, render: (f: unknown) => qualityReport(f as QualityResultsFile) },
-  { name: 'solver-depth', file: 'data/benchmarks/depth.json', begin: DEPTH_BEGIN, end: DEPTH_END, render: (f: unknown) => depthReport(f as DepthResultsFile) },
-  {
-    name: 'solver-variant', file: 'data/benchmarks/depth-variants.json', begin: VARIANTS_BEGIN, end: VARIANTS_END,
-    render: (f: unknown) => depthReport(f as DepthResultsFile, { begin: VARIANTS_BEGIN, end: VARIANTS_END, targets: false }),
-  },
-  {
-    name: 'training-throughput', file: THROUGHPUT_FILES[0].path, begin: THROUGHPUT_BEGIN, end: THROUGHPUT_END,
-    render: () => throughputReport(THROUGHPUT_FILES.map((f) => ({ ...f, file: JSON.parse(readFileSync(f.path, 'utf8')) as ThroughputResultsFile }))),
-  },
-];
+const readme = () => readFileSync('README.md', 'utf8');
+const count = (s: string, sub: string) => s.split(sub).length - 1;
 
 describe("the README's generated numbers", () => {
-  it.each(BLOCKS)('$name block is exactly what $file says (npm run results:readme regenerates it)', ({ name, file, begin, end, render }) => {
-    const readme = readFileSync('README.md', 'utf8');
-    const results = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-    const block = readme.slice(readme.indexOf(begin), readme.indexOf(end) + end.length);
+  it.each(README_BLOCKS)('$name block is exactly what its results say (npm run results:readme regenerates it)', ({ name, sources, begin, end, render }) => {
+    const text = readme();
+    expect(count(text, begin), `README.md should hold the ${name} block once`).toBe(1);
+    const block = text.slice(text.indexOf(begin), text.indexOf(end) + end.length);
     expect(block.length, `README.md has no ${name} block`).toBeGreaterThan(begin.length);
-    expect(block, `README.md disagrees with ${file}: run \`npm run results:readme\``).toBe(render(results));
+    expect(block, `README.md disagrees with ${sources.join(', ')}: run \`npm run results:readme\``).toBe(render(readResultsFile));
+  });
+
+  it('a results file that is missing gives a block that says it was not run, never numbers', () => {
+    const colour = README_BLOCKS.find((b) => b.begin === COLOUR_QUALITY_BLOCK.begin)!;
+    const block = colour.render(() => undefined);
+    expect(block).toContain('Not run yet: `npm run bench -- quality-colour`');
+    expect(block).not.toMatch(/\d+\.\d+ dB|±/);
+    const grey = README_BLOCKS.find((b) => b.name === 'benchmark')!;
+    expect(() => grey.render(() => undefined)).toThrow(/quality\.json is missing/);
+  });
+
+  it('a partial colour run names the colour command as the one that resumes it', () => {
+    const grey = readResultsFile('data/benchmarks/quality.json') as QualityResultsFile;
+    const partial: QualityResultsFile = { ...grey, complete: false, cells: grey.cells.slice(0, 1) };
+    const block = qualityReport(partial, COLOUR_QUALITY_BLOCK);
+    expect(block.startsWith(COLOUR_QUALITY_BLOCK.begin)).toBe(true);
+    expect(block).toContain('(`npm run bench -- quality-colour` resumes it)');
   });
 });
