@@ -13,7 +13,10 @@
  *   npx tsx scripts/quality.ts [--model models/fashion-unet-small] [--samples 2000] [--threads 1]
  *   npx tsx scripts/quality.ts --classifier-only      # train/cache the classifier, print its accuracy
  *   npx tsx scripts/quality.ts --model models/emoji-unet --classifier-only   # the colour classifier (no weights needed)
- *   npx tsx scripts/quality.ts --model models/emoji-unet --threads 2 [--estimate-only]
+ *   npx tsx scripts/quality.ts --model models/emoji-unet --workers 2 [--estimate-only]
+ * --workers N samples the FD run on N worker threads (one engine each; the same samples as one
+ * thread: src/lib/node/parallelSampling/), the way to use more than one core; --threads sets the
+ * wasm backend's own threads, which barely help.
  * FD-cls refuses fewer than 500 samples unless --smoke; a card records FD and coverage only from
  * 2,000 or more samples (src/lib/quality/fdSamples.ts).
  */
@@ -36,6 +39,8 @@ import { fdClsBar } from '../src/lib/quality/fdClsBar.js';
 import { checkFdSamples, FD_CARD_SAMPLES, fdRecordable } from '../src/lib/quality/fdSamples.js';
 import { qualityRecipe } from '../src/lib/quality/qualityRecipes.js';
 import { restorationSanity, type RestorationSanity } from '../src/lib/quality/restorationSanity.js';
+import { parallelDdimSample } from '../src/lib/node/parallelSampling/parallelDdimSample.js';
+import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
 import { estimateSamplingSeconds } from '../src/lib/quality/samplingProgress.js';
 import { cardQuality } from '../src/lib/quality/cardQuality.js';
 import { measuredOnWeights } from '../src/lib/quality/weightsRecord.js';
@@ -50,6 +55,7 @@ const { values: a } = parseArgs({
     classifier: { type: 'string' },
     samples: { type: 'string', default: String(FD_CARD_SAMPLES) },
     threads: { type: 'string', default: '1' },
+    workers: { type: 'string', default: '1' },
     data: { type: 'string' },
     seed: { type: 'string', default: '7' },
     'classifier-only': { type: 'boolean', default: false },
@@ -67,6 +73,7 @@ setThreadsCount(Number(a.threads));
 await useNodeBackend('wasm');
 const N = Number(a.samples);
 const seed = Number(a.seed);
+const workers = Number(a.workers);
 const t0 = performance.now();
 const log = (m: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${m}`);
 const minutes = (s: number) => (s < 90 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`);
@@ -83,6 +90,7 @@ const dataDir = a.data ?? DEFAULT_DATA_DIRS[recipe.key];
 preflight(() => {
   if (!model && !a['classifier-only']) throw new Error(`${weightsPath} not found (only --classifier-only runs without weights)`);
   if (!a['skip-fd'] && !a['classifier-only']) checkFdSamples(N, a.smoke);
+  if (!(Number.isInteger(workers) && workers >= 1)) throw new Error(`--workers must be an integer >= 1, got '${a.workers}'`);
 });
 
 /** Bad arguments end the run before any work with the reason alone (exit code 2), no stack trace. */
@@ -147,13 +155,17 @@ async function fdAndCoverage() {
     if (a['classifier-only']) return null;
 
     const est = estimateSamplingSeconds(model!, { count: N, T: 50, batchSize: 100 });
-    log(`sampling estimate: ${N} DDIM samples at T = 50 take about ${minutes(est.seconds)} ` +
-      `(${est.calls} eps calls of batch ${Math.min(100, N)}, timed ${est.secondsPerCall.toFixed(2)} s per call on ${a.threads} thread(s), load ${(await import('node:os')).loadavg()[0].toFixed(1)})`);
+    // Workers share the batches; the estimate assumes each gets a core of its own.
+    const shares = Math.min(workers, Math.ceil(N / 100));
+    log(`sampling estimate: ${N} DDIM samples at T = 50 take about ${minutes(est.seconds / shares)} ` +
+      `(${est.calls} eps calls of batch ${Math.min(100, N)}, timed ${est.secondsPerCall.toFixed(2)} s per call on ${a.threads} thread(s)` +
+      `${shares > 1 ? `, shared by ${shares} worker threads` : ''}, load ${(await import('node:os')).loadavg()[0].toFixed(1)})`);
     if (a['estimate-only']) return null;
 
     let lastReport = 0;
     const r = await fdClsBar(model!, clf, qr.classNames, train, test, {
       samples: N, seed, allowFewSamples: a.smoke, log,
+      drawSamples: workers > 1 ? (settings, onCall) => parallelDdimSample(weightBytes!, linearSchedule(), { ...settings, workers, onCall }) : undefined,
       onSampling: (done, total, sec) => {
         if (done !== total && sec - lastReport < 60) return;
         lastReport = sec;
@@ -164,7 +176,7 @@ async function fdAndCoverage() {
       classifier,
       ...r,
       weightsSha256,
-      command: `npx tsx scripts/quality.ts --model ${a.model} --samples ${N} --threads ${a.threads}${a['skip-restoration'] ? ' --skip-restoration' : ''}`,
+      command: `npx tsx scripts/quality.ts --model ${a.model} --samples ${N} --threads ${a.threads} --workers ${workers}${a['skip-restoration'] ? ' --skip-restoration' : ''}`,
       measuredAt: new Date().toISOString(),
     };
     console.log(JSON.stringify(quality, null, 2));

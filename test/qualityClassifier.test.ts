@@ -172,6 +172,11 @@ describe('the coverage rule and the sample counts of FD-cls', () => {
     expect(r.fdCls.passes).toBe(r.fdCls.model <= 0.2 * r.fdCls.naiveGaussian);
     expect(Object.keys(r.classCoverage.shares)).toEqual([...EMOJI_SUBSET.classNames]);
     expect(Object.keys(r.classCoverage.referenceShares!)).toEqual([...EMOJI_SUBSET.classNames]);
+    // A sampler passed in (the worker threads') is the one used, and it must return N whole images.
+    const asked: unknown[] = [];
+    const short = async (settings: unknown) => (asked.push(settings), new Float32Array(5 * 3072));
+    await expect(fdClsBar(model, clf, EMOJI_SUBSET.classNames, train, test, { ...opts, allowFewSamples: true, drawSamples: short })).rejects.toThrow(/returned 15360 values, not 6 images/);
+    expect(asked).toEqual([{ count: 6, T: 4, seed: 4, batchSize: 4 }]);
     const fashion = initClassifier(FASHION_CLASSIFIER_SHAPE, 1);
     await expect(fdClsBar(model, fashion, EMOJI_SUBSET.classNames, train, test, { ...opts, allowFewSamples: true })).rejects.toThrow(/classifier are \[28, 28, 1\]/);
     disposeClassifier(fashion);

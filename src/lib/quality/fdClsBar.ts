@@ -34,6 +34,12 @@ export interface FdClsOptions {
   log?: (msg: string) => void;
   /** Each eps call of the sampling run: calls done, calls in all, seconds so far. */
   onSampling?: (done: number, total: number, seconds: number) => void;
+  /**
+   * Draws the model's samples, ddimSample's [count * H * W * C] for these settings (and reports
+   * each eps call to `onCall`); default: ddimSample on this thread. The quality script passes
+   * node/parallelSampling's worker threads, which return the same samples.
+   */
+  drawSamples?: (s: { count: number; T: number; seed: number; batchSize: number }, onCall?: (done: number, total: number, seconds: number) => void) => Promise<Float32Array>;
 }
 
 /**
@@ -68,10 +74,10 @@ export async function fdClsBar(model: EpsModel, clf: Classifier, classNames: rea
   log(`reference (${refIdx.length} test images), floor (${floorIdx.length} training images) and naive Gaussian features done; sampling the model`);
 
   const ts = performance.now();
-  const sampler = o.onSampling ? reportingEps(model, samplingCalls(N, T, batchSize), o.onSampling) : model;
-  const samples = ddimSample(sampler, linearSchedule(), { count: N, T, seed: o.seed + 3, batchSize });
-  const sampleData = (await samples.data()) as Float32Array;
-  samples.dispose();
+  const settings = { count: N, T, seed: o.seed + 3, batchSize };
+  const sampleData = await (o.drawSamples ?? drawOnThisThread(model))(settings, o.onSampling);
+  const [h, w, c] = model.imageShape;
+  if (sampleData.length !== N * h * w * c) throw new ParameterError(`FD-cls: the sampler returned ${sampleData.length} values, not ${N} images of [${h}, ${w}, ${c}]`, 'drawSamples');
   const sampleSeconds = (performance.now() - ts) / 1000;
   log(`${N} DDIM samples in ${sampleSeconds.toFixed(0)} s`);
   const mod = await statsOf(sampleData, N);
@@ -89,5 +95,18 @@ export async function fdClsBar(model: EpsModel, clf: Classifier, classNames: rea
     sampler: `DDIM eta = 0, T = ${T} uniform`,
     classCoverage: classCoverage(mod.predicted, classNames, train.labels, { referencePredicted: ref.predicted }),
     sampleSeconds: Math.round(sampleSeconds),
+  };
+}
+
+/** fdClsBar's default sampler: ddimSample with the linear schedule on this thread. */
+function drawOnThisThread(model: EpsModel): NonNullable<FdClsOptions['drawSamples']> {
+  return async (s, onCall) => {
+    const sampler = onCall ? reportingEps(model, samplingCalls(s.count, s.T, s.batchSize), onCall) : model;
+    const samples = ddimSample(sampler, linearSchedule(), s);
+    try {
+      return (await samples.data()) as Float32Array;
+    } finally {
+      samples.dispose();
+    }
   };
 }

@@ -36,3 +36,14 @@ export function linearSchedule(N = 1000, betaStart = 1e-4, betaEnd = 0.02): Diff
     },
   };
 }
+
+/**
+ * The linear schedule with these betas (as a worker thread receives them), checked to be linear:
+ * a schedule of another shape would silently become the linear one through its end points.
+ */
+export function linearScheduleFromBetas(betas: ArrayLike<number>): DiffusionSchedule {
+  const N = betas.length;
+  const s = linearSchedule(N, betas[0], betas[N - 1]);
+  if (s.betas.some((b, i) => Math.abs(b - betas[i]) > 1e-12)) throw new RangeError('the schedule is not the linear one its end points give');
+  return s;
+}

@@ -6,7 +6,7 @@
  * training uses more than one core. The step is the same step: the sum over shards of the
  * weighted shard gradients is the batch gradient, up to float32 summation order.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { DeqirError } from '../../errors.js';
 import type { DiffusionSchedule } from '../../schedule/linearSchedule.js';
@@ -14,6 +14,7 @@ import { applyGradients, shardGradients, trainStep, type TrainingImages, type Tr
 import { paramLayout, readFlat, writeFlat } from './paramLayout.js';
 import type { FromWorker, ShardWorkerInit } from './protocol.js';
 import { splitBatch } from './shards.js';
+import { startTsWorker } from '../workers/tsWorker.js';
 
 export interface ParallelTrainer {
   /** Shards per step (1 = the plain trainStep on this thread). */
@@ -32,7 +33,7 @@ interface ShardWorker {
 }
 
 function startWorker(init: ShardWorkerInit): Promise<ShardWorker> {
-  const worker = new Worker(new URL('./shardWorker.boot.mjs', import.meta.url), { workerData: init });
+  const worker = startTsWorker(new URL('./shardWorker.ts', import.meta.url), init);
   const waiting: { resolve: (v: number) => void; reject: (e: Error) => void }[] = [];
   let failure: Error | undefined;
   const fail = (e: Error) => {

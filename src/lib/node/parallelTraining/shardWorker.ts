@@ -1,27 +1,26 @@
 /**
- * One data-parallel training worker (a worker thread; started through shardWorker.boot.mjs).
+ * One data-parallel training worker (a worker thread; started by startTsWorker).
  * Each step it reads the current parameters from shared memory, computes its shard's weighted
  * loss and gradients with the same shardGradients the single-thread trainer uses, and writes the
  * gradients back to shared memory. It holds no optimiser state: the main thread applies updates.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { useNodeBackend } from '../../backend/nodeBackend.js';
-import { linearSchedule } from '../../schedule/linearSchedule.js';
+import { linearScheduleFromBetas } from '../../schedule/linearSchedule.js';
 import { shardGradients } from '../../training/trainer.js';
 import { asParams, readFlat, writeFlat } from './paramLayout.js';
 import type { FromWorker, ShardWorkerInit, ToWorker } from './protocol.js';
+import { tsWorkerInit } from '../workers/tsWorker.js';
 
-const init = workerData as ShardWorkerInit;
+const init = tsWorkerInit<ShardWorkerInit>();
 const port = parentPort!;
 const send = (m: FromWorker) => port.postMessage(m);
 
 try {
   setThreadsCount(1);
   await useNodeBackend(init.backend);
-  const N = init.betas.length;
-  const schedule = linearSchedule(N, init.betas[0], init.betas[N - 1]);
-  if (schedule.betas.some((b, i) => Math.abs(b - init.betas[i]) > 1e-12)) throw new Error('shard worker: the schedule is not the linear one its end points give');
+  const schedule = linearScheduleFromBetas(init.betas);
   const data = { count: init.count, pixels: new Uint8Array(init.pixels) };
   const params = new Float32Array(init.params);
   const grads = new Float32Array(init.grads);
