@@ -68,7 +68,7 @@ for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-
   await cp(join(wasmDir, f), join(out, 'wasm', f));
 // Each site prior's card and sample grid, for "The prior" page.
 for (const p of Object.values(SITE_PRIORS))
-  for (const f of [p.weights.replace(/\.safetensors$/, '.card.json'), p.weights.replace(/\.safetensors$/, '.samples.png')]) await cp(join(root, 'models', f), join(out, f));
+  for (const f of [p.card, p.samples]) await cp(join(root, 'models', f), join(out, f));
 for (const p of Object.values(SITE_PRIORS)) {
   const weights = join(root, 'models', p.weights);
   if (!(await stat(weights).catch(() => null))) throw new Error(`bundleSite: models/${p.weights} (the ${p.label} prior) is missing`);
@@ -103,7 +103,8 @@ const cacheDir = join(root, 'src/pages/.observablehq/cache/data');
 const inputs = Math.max(
   // data/ holds the committed benchmark results the loaders read, besides the images.
   ...(await Promise.all(['src/lib', 'src/pages/data', 'data'].map((d) => newestMtime(join(root, d))))),
-  ...(await Promise.all(['models/fashion-unet-small.card.json', ...Object.values(SITE_PRIORS).map((p) => `models/${p.weights}`)].map(async (f) => (await stat(join(root, f))).mtimeMs))),
+  // Each prior's weights and card (the loaders quote a card's steps and quality verdicts).
+  ...(await Promise.all(Object.values(SITE_PRIORS).flatMap((p) => [`models/${p.weights}`, `models/${p.card}`]).map(async (f) => (await stat(join(root, f))).mtimeMs))),
 );
 for (const f of await readdir(cacheDir).catch(() => [] as string[])) {
   if ((await stat(join(cacheDir, f))).mtimeMs < inputs) {

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +60,12 @@ describe('colour benchmark subset (data/emoji)', () => {
     expect(set.channels).toBe(3);
     expect(bytesSha256(set.pixels)).toBe(bytesSha256(subset.pixels));
     expect(Array.from(set.labels)).toEqual(Array.from(subset.labels));
+  });
+
+  it('the browser path takes images a server already unpacked (Content-Encoding: gzip) as they are', async () => {
+    const unpacked = gunzipSync(readFileSync(join(DATA, EMOJI_SUBSET.images)));
+    const set = await subsetFromFiles(EMOJI_SUBSET, unpacked, readFileSync(join(DATA, EMOJI_SUBSET.labels)));
+    expect(bytesSha256(set.pixels)).toBe(bytesSha256(subset.pixels));
   });
 
   it('the grey subset still loads through the same loader, as [256, 28, 28, 1]', () => {

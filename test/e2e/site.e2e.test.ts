@@ -4,6 +4,7 @@ import { PNG } from 'pngjs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SOLVERS } from '../../src/lib/site/jobSettings.js';
+import { trainingStatus } from '../../src/lib/site/trainingStatus.js';
 import { buildSite } from '../site/buildSite.js';
 import { launchChromium } from './chromium.js';
 import { serveStatic } from './staticServer.js';
@@ -131,7 +132,12 @@ describe('the research site in headless Chromium', () => {
     const colour = JSON.parse(await readFile('models/emoji-unet.card.json', 'utf8'));
     expect(await page.locator('tr[data-field=parameters]').nth(0).textContent()).toContain(card.params.toLocaleString('en-US'));
     expect(await page.locator('tr[data-field=parameters]').nth(1).textContent()).toContain(colour.params.toLocaleString('en-US'));
-    if (colour.quality?.verdicts?.all !== 'passes') expect(await page.locator('#the-colour-prior + p').textContent()).toContain(`after ${colour.training.steps.toLocaleString('en-US')} steps`);
+    // The colour section says how far its training is (steps of the run's target) and what its bar says.
+    const t = trainingStatus(colour);
+    const steps = t.steps.toLocaleString('en-US');
+    const status = await page.locator('#the-colour-prior + p').textContent();
+    expect(status).toContain(t.finished ? `after ${steps} steps` : `${steps} of ${t.targetSteps!.toLocaleString('en-US')} steps`);
+    expect(status).toContain(t.bar === 'not measured' ? 'has not been measured' : t.bar === 'passes' ? 'they pass' : 'do not pass');
     const bar = await page.locator('tr[data-key^="FD-cls (model"]').textContent();
     expect(bar).toContain(card.quality.fdCls.model.toLocaleString('en-US', { maximumFractionDigits: 2 }));
     expect(bar).toContain(card.quality.fdCls.passes ? 'passes' : 'fails');

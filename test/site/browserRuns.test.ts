@@ -83,6 +83,15 @@ describe('the worker jobs', () => {
     prior.model.dispose?.();
   });
 
+  it('a region the loss refuses (empty) fails the gradients job with its reason and frees the problem', async () => {
+    const prior = await loadPrior('gaussian', { unetBytes: () => Promise.reject(new Error('unused')), gaussian: async () => stats });
+    const before = tf.memory().numTensors;
+    const empty = new Uint8Array(D);
+    await expect(runGradients(prior.model, { ...settings, task: 'sr4' }, truth, { region: empty, methods: ['implicit'], phantomSteps: 4, phantomTau: 1 })).rejects.toThrow(/region is empty/);
+    expect(tf.memory().numTensors).toBe(before);
+    prior.model.dispose?.();
+  });
+
   it('the steering job reports every step with its x0, stops at the step budget and frees its tensors', async () => {
     const prior = await loadPrior('gaussian', { unetBytes: () => Promise.reject(new Error('unused')), gaussian: async () => stats });
     const before = tf.memory().numTensors;

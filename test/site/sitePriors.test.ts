@@ -6,13 +6,16 @@ import { TRAINING_RECIPES } from '../../src/lib/training/recipes.js';
 import { checkJobData } from '../../src/lib/site/checkJob.js';
 import { DEFAULT_SETTINGS, maskToHex, settingsFromParams, settingsToParams, siteTasks, withDataset } from '../../src/lib/site/jobSettings.js';
 import { SITE_DATASETS, SITE_PRIORS, imageSize, planeSize } from '../../src/lib/site/sitePriors.js';
-import { PICKER_IMAGES } from '../../src/lib/data/shippedSubset.js';
+import { EMOJI_SUBSET, PICKER_IMAGES } from '../../src/lib/data/shippedSubset.js';
+import { loadBenchmarkSubset } from '../../src/lib/node/benchmarkSubset.js';
+import { COLORIZE_CATEGORIES, colorizeImages } from '../../src/lib/site/colorizeDemo.js';
 
 describe('the site priors', () => {
   it('are the training recipes: weight file, shape and subset come from one definition', () => {
     for (const d of SITE_DATASETS) {
       const r = TRAINING_RECIPES[d];
       expect(SITE_PRIORS[d].weights).toBe(`${r.modelName}.safetensors`);
+      expect([SITE_PRIORS[d].card, SITE_PRIORS[d].samples]).toEqual([`${r.modelName}.card.json`, `${r.modelName}.samples.png`]);
       expect([...SITE_PRIORS[d].shape]).toEqual([...r.config.imageShape]);
       expect(SITE_PRIORS[d].subset).toBe(r.subset);
     }
@@ -106,5 +109,14 @@ describe('the worker refuses a job whose data does not fit the prior', () => {
     expect(fieldOf(() => checkJobData(job({ dataset: 'emoji' }, 784), 'emoji'))).toBe('truth');
     expect(fieldOf(() => checkJobData(job({ dataset: 'emoji', task: 'inpaint-box', mask: new Uint8Array(784) }, 3072), 'emoji'))).toBe('mask');
     expect(fieldOf(() => checkJobData(job({}, 784), 'mnist' as never))).toBe('dataset');
+  });
+});
+
+describe("the Overview's colorization demo images", () => {
+  it('are one picker image of each demo category, so the page menu can show each', () => {
+    const set = loadBenchmarkSubset('data', EMOJI_SUBSET);
+    const images = colorizeImages(set);
+    expect(images.every((i) => SITE_PRIORS.emoji.picker.includes(i))).toBe(true);
+    expect(images.map((i) => EMOJI_SUBSET.classNames[set.labels[i]])).toEqual([...COLORIZE_CATEGORIES]);
   });
 });

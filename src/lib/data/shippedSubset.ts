@@ -77,7 +77,12 @@ export async function gunzipBrowser(bytes: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-/** A subset from the bytes of its files as fetched (the images gunzipped here when the name ends in .gz). */
+/**
+ * A subset from the bytes of its files as fetched. The .gz images are gunzipped here only when they
+ * still start with gzip's magic bytes: a server that sends them with `Content-Encoding: gzip` has
+ * the browser unpack them already.
+ */
 export async function subsetFromFiles(subset: ShippedSubset, imageFile: Uint8Array, labelFile: Uint8Array): Promise<LabelledImages> {
-  return subsetFromIdx(subset, subset.images.endsWith('.gz') ? await gunzipBrowser(imageFile) : imageFile, labelFile);
+  const gzipped = imageFile.length >= 2 && imageFile[0] === 0x1f && imageFile[1] === 0x8b;
+  return subsetFromIdx(subset, subset.images.endsWith('.gz') && gzipped ? await gunzipBrowser(imageFile) : imageFile, labelFile);
 }

@@ -1,4 +1,3 @@
-import { PICKER_IMAGES } from '../data/shippedSubset.js';
 import type { LabelledImages } from '../data/labelledImages.js';
 import { encodeImage } from './imageCodec.js';
 import { DEFAULT_SETTINGS, type JobSettings } from './jobSettings.js';
@@ -12,14 +11,15 @@ import type { DemoResult } from './worker/jobs/demo.js';
  */
 export const COLORIZE_SETTINGS: JobSettings = { ...DEFAULT_SETTINGS, dataset: 'emoji', task: 'colorize' };
 
-/** One emoji from each of these categories (its first in the picker half), so the demo is not all faces. */
+/** One emoji from each of these categories (its first in the page's picker), so the demo is not all faces. */
 export const COLORIZE_CATEGORIES = ['Smileys & Emotion', 'Animals & Nature', 'Food & Drink'] as const;
 
 export function colorizeImages(set: LabelledImages): number[] {
   const names = SITE_PRIORS.emoji.subset.classNames;
+  // From the picker's images only, so the page's image menu can show the image computed.
   return COLORIZE_CATEGORIES.map((c) => {
-    const i = Array.from(set.labels.slice(0, PICKER_IMAGES)).findIndex((l) => names[l] === c);
-    if (i < 0) throw new Error(`colorize demo: no ${c} emoji among the picker images`);
+    const i = SITE_PRIORS.emoji.picker.find((k) => names[set.labels[k]] === c);
+    if (i === undefined) throw new Error(`colorize demo: no ${c} emoji among the picker images`);
     return i;
   });
 }

@@ -22,6 +22,9 @@ export interface SitePrior {
   label: string;
   /** Weight file name in models/ (and in the site's _deqir/ folder). */
   weights: string;
+  /** Its model card and sample grid, beside the weights (models/ and _deqir/). */
+  card: string;
+  samples: string;
   subset: ShippedSubset;
   /** [H, W, C] of the prior's images. */
   shape: readonly [number, number, number];
@@ -42,6 +45,8 @@ function sitePrior(key: SiteDataset, label: string, attribution: string | null, 
     key,
     label,
     weights: `${r.modelName}.safetensors`,
+    card: `${r.modelName}.card.json`,
+    samples: `${r.modelName}.samples.png`,
     subset: r.subset,
     shape: r.subset.shape,
     tasks: [...own, ...COMMON_TASKS.filter((t) => tasksForChannels(C).includes(t))],

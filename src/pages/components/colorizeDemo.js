@@ -79,7 +79,7 @@ export function colorizeDemo(precomputed) {
       onEnd: () => (run.disabled = false)
     });
   }, {role: "colorize-run"});
-  show(precomputed.rows, `Precomputed: ${precomputed.measuredOn}. Prior: ${precomputed.prior}. T = ${first.T}, solver ${first.solver}, started from the DDIM path towards A⁺y (the grey image in every channel). Under each result: DeqIR's iterations (it.) and the PSNR to the original.`);
+  show(precomputed.rows, `Precomputed: ${precomputed.measuredOn}. Prior: ${precomputed.prior}. T = ${first.T}, solver ${first.solver}, started from ${precomputed.settings.init === "xT" ? "x_T alone" : "the DDIM path towards A⁺y (the grey image in every channel)"}. Under each result: DeqIR's iterations (it.) and the PSNR to the original.`);
   root.append(pick, run, job.cancel, job.status, job.freshness.el, rows, caption, attributionLine("emoji"));
   return root;
 }

@@ -284,7 +284,7 @@ export function citeNote() {
   const ul = document.createElement("ul");
   ul.append(
     item("Re-implemented here:", "DeqIR's joint fixed point over all T states of a DDNM-in-DDIM chain (closed form and, with measurement noise, the chain form with DDNM⁺'s step); Picard, Anderson (whole-state, per-row as in the reference code, and the triangular variant), implicit and phantom gradients through the equilibrium, and initialization optimization of x_T; serial DDNM, DDNM⁺ and DDRM baselines."),
-    item("Not re-implemented:", "the paper's 256 × 256 ImageNet / CelebA-HQ / FFHQ models and its GPU experiments, multi-GPU parallelism, LPIPS guides and real-world degradations. The prior here is a small UNet trained in this repository on 28 × 28 Fashion-MNIST, so no number on this site reproduces a number of the paper; the method and its properties (same fixed point as the chain, iterations against T, gradients) are what can be checked."),
+    item("Not re-implemented:", "the paper's 256 × 256 ImageNet / CelebA-HQ / FFHQ models and its GPU experiments, multi-GPU parallelism, LPIPS guides and real-world degradations. The priors here are small UNets trained in this repository, on 28 × 28 grey Fashion-MNIST and on 32 × 32 colour emoji, so no number on this site reproduces a number of the paper; the method and its properties (same fixed point as the chain, iterations against T, gradients) are what can be checked."),
     item("How to cite:", "for the method, cite the DeqIR paper [1]; for DDNM/DDNM⁺ steps, Wang et al. [2]; for DDRM, Kawar et al. [3]. When a number from this site matters, cite the kit by its repository and commit (the Benchmarks page names the commit behind every measured file).")
   );
   root.append(ul);

@@ -14,6 +14,12 @@ const parseRect = (v, d, size) => {
   return n.length === 4 && n.every((x) => Number.isInteger(x) && x >= 0 && x <= size) && n[0] < n[2] && n[1] < n[3] ? {x0: n[0], y0: n[1], x1: n[2], y1: n[3]} : d;
 };
 
+/** `r` clipped to an image `size` pixels wide and high; `d` when nothing of it is left. */
+const clipRect = (r, size, d) => {
+  const c = {x0: Math.min(r.x0, size), y0: Math.min(r.y0, size), x1: Math.min(r.x1, size), y1: Math.min(r.y1, size)};
+  return c.x0 < c.x1 && c.y0 < c.y1 ? c : d;
+};
+
 /**
  * Attribution through the equilibrium: the reader picks a region of the restored image; the worker
  * computes d(mean over region)/dy and d(...)/dx_T by implicit, phantom and serial back-propagation.
@@ -77,7 +83,8 @@ export function gradientsView(precomputed) {
     controls.replaceChildren(
       datasetSelect(s.dataset, (v) => {
         const next = withDataset(s, v);
-        change({settings: {...next, image: pickerOf(v).includes(s.image) ? s.image : pickerOf(v)[0]}});
+        // A region drawn on the larger images is clipped to the new ones (the note then tells the truth).
+        change({settings: {...next, image: pickerOf(v).includes(s.image) ? s.image : pickerOf(v)[0]}, view: {rect: clipRect(o.rect, SITE_PRIORS[v].shape[0], precomputed.rect)}});
       }),
       select("task", nullSpaceTasks(s.dataset).map((t) => [t, TASK_LABELS[t]]), s.task, (v) => change({settings: {task: v}})),
       select("image", pickerOf(s.dataset).map((i) => [i, `test image ${i}`]), s.image, (v) => change({settings: {image: +v}})),

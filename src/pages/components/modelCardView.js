@@ -1,6 +1,8 @@
 import * as Plot from "@observablehq/plot";
 import {chartWidth, fitWidth} from "./fitWidth.js";
 import {table} from "./table.js";
+// The training status is computed in the library (the Overview's loader uses it too).
+export {trainingStatus} from "../_deqir/deqir-client.js";
 
 /**
  * The shipped prior's model card (models/<name>.card.json, written by `npm run model-card` and
@@ -100,4 +102,19 @@ export function latencyTable(card) {
   return table(["", "median wall time", "throughput"], rows, {
     caption: `${t.backend} on ${t.machine.cpu} (${t.machine.cores} cores, load ${t.machine.loadAverage1m.toFixed(2)}). ${t.note} ${t.trainingImagesPerSec.note}. Command: ${t.command}`
   });
+}
+
+/**
+ * One sentence on where a prior's training stands, from trainingStatus (src/lib/site/trainingStatus.ts):
+ * the steps against the run's target and the quality bar's verdict, as the card records them.
+ */
+export function trainingCaveat(t) {
+  const steps = t.steps.toLocaleString("en-US");
+  const where = t.finished
+    ? `These weights are their training run's last, after ${steps} steps`
+    : `These weights are still in training: ${steps} of ${t.targetSteps.toLocaleString("en-US")} steps`;
+  const bar = t.bar === "passes" ? "they pass their quality bar"
+    : t.bar === "fails" ? "they do not pass their quality bar"
+    : "their quality bar has not been measured on them, so nothing here claims it";
+  return `${where}; ${bar}`;
 }

@@ -35,7 +35,7 @@ export function overviewDemo(precomputed) {
   const update = (patch) => {
     const before = s;
     s = {...s, ...patch};
-    if (s.dataset !== before.dataset || s.image !== before.image) drawPicker();
+    if (s.dataset !== before.dataset || s.image !== before.image) redraw(drawPicker);
     const p = settingsToParams(s, new URLSearchParams(location.search));
     history.replaceState(null, "", `${location.pathname}${p.size ? `?${p}` : ""}${location.hash}`);
     drawControls();
@@ -44,7 +44,8 @@ export function overviewDemo(precomputed) {
 
   const drawControls = () => {
     controls.replaceChildren(
-      datasetSelect(s.dataset, (v) => update(withDataset({...s, image: s.image === -1 ? 0 : s.image}, v))),
+      // The other prior's first picker image unless this one is in its picker too (as on the other pages).
+      datasetSelect(s.dataset, (v) => update(withDataset({...s, image: SITE_PRIORS[v].picker.includes(s.image) ? s.image : SITE_PRIORS[v].picker[0]}, v))),
       select("task", siteTasks(s.dataset).map((t) => [t, TASK_LABELS[t]]), s.task, (v) => update({task: v})),
       range("T", {min: T_RANGE.min, max: PAGE_T_MAX.overview, value: s.T}, (v) => update({T: v})),
       select("solver", SOLVERS.map((v) => [v, v]), s.solver, (v) => update({solver: v})),
@@ -54,8 +55,14 @@ export function overviewDemo(precomputed) {
       runBtn,
       job.cancel
     );
-    drawMask();
+    redraw(drawMask);
   };
+
+  // The picker and the mask editor wait for the prior's images: a failed fetch is shown, not swallowed.
+  const redraw = (draw) => draw().catch((e) => {
+    notice.textContent = `Could not load the images: ${e.message}`;
+    notice.style.color = "var(--theme-red)";
+  });
 
   let pickerDrawn = 0; // a newer draw wins over one still waiting for its images
   const drawPicker = async () => {
@@ -99,12 +106,16 @@ export function overviewDemo(precomputed) {
     return ds.image(Math.max(0, s.image));
   };
 
+  let maskDrawn = 0; // as with the picker: only the newest draw appends its editor
   const drawMask = async () => {
+    const mine = ++maskDrawn;
     maskBox.replaceChildren();
     if (!isInpainting(s.task)) return;
     const [H, W, C] = SITE_PRIORS[s.dataset].shape;
     const mask = s.mask ? Uint8Array.from(s.mask) : Uint8Array.from(boxMask(H, W, 0.5));
-    const editor = maskEditor(mask, await truth(), {size: H, channels: C, onChange: (m) => update({mask: Uint8Array.from(m)})});
+    const background = await truth();
+    if (mine !== maskDrawn) return;
+    const editor = maskEditor(mask, background, {size: H, channels: C, onChange: (m) => update({mask: Uint8Array.from(m)})});
     maskBox.append(
       "Draw the missing region (drag; shift-drag restores pixels):",
       document.createElement("br"),
@@ -155,7 +166,7 @@ export function overviewDemo(precomputed) {
   }
 
   drawControls();
-  drawPicker();
+  redraw(drawPicker);
   const pre = precomputed.result;
   show(pre, `Precomputed: ${precomputed.measuredOn}. Prior: ${precomputed.prior}.`);
   root.append(controls, picker, maskBox, notice, backendLine, job.status, job.freshness.el, results);

@@ -102,7 +102,9 @@ export function steeringView(precomputed) {
         if (p.phase !== "steer") return;
         live.history.push({step: p.step, loss: p.loss, psnr: p.psnr, forwardIterations: p.forwardIterations, wallMs: p.wallMs});
         live.frames.push(p.x0);
-        partial = {...result, history: live.history, frames: live.frames, live: true, partial: true, sameProblem: sameProblem(), T: runFor.T, task: TASK_LABELS[runFor.task], request: runFor.req};
+        // The frames are of the run's prior, whatever the shown result's prior is.
+        const imageShape = [...SITE_PRIORS[runFor.dataset].shape];
+        partial = {...result, imageShape, history: live.history, frames: live.frames, live: true, partial: true, sameProblem: sameProblem(), T: runFor.T, task: TASK_LABELS[runFor.task], request: runFor.req};
         draw(partial);
       },
       onResult: (reply, c) => {
@@ -176,6 +178,9 @@ export function steeringView(precomputed) {
   root.append(controls, job.status, job.freshness.el, figures);
   drawControls();
   draw(result);
+  // A link with other settings (another prior, task or image) must not present the default figure as its result.
+  if (settingsToParams(s).toString() !== settingsToParams(base).toString())
+    job.changed(`The figure shows the precomputed default (${SITE_PRIORS[base.dataset].label}, ${TASK_LABELS[base.task]}, test image ${base.image}); press Run to compute these settings`);
   return root;
 }
 

@@ -4,6 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summarizeQualityFile } from '../../lib/bench/restorationBenchmark.js';
+import { colourQualitySettings } from '../../lib/bench/qualitySettings.js';
+import { trainingRecipe } from '../../lib/training/recipes.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const read = (f: string) => JSON.parse(readFileSync(join(root, 'data/benchmarks', f), 'utf8'));
@@ -16,6 +18,12 @@ const trimProvenance = (p: Record<string, unknown>) => ({
 const quality = read('quality.json');
 // The colour prior's run (npm run bench -- quality-colour), once it has been made.
 const colour = existsSync(join(root, 'data/benchmarks/quality-colour.json')) ? read('quality-colour.json') : null;
+// What the colour run measures (its own settings once made, else the settings it will run with).
+const colourSettings = colour?.provenance.settings ?? colourQualitySettings();
+const colourPlan = {
+  cells: colourSettings.cells, images: colourSettings.images.length, prior: colourSettings.prior ?? colourQualitySettings().prior,
+  shape: trainingRecipe('emoji').subset.shape, made: Boolean(colour),
+};
 const solvers = read('solvers.json');
 const phantom = read('phantom.json');
 const settings = quality.provenance.settings;
@@ -36,6 +44,7 @@ process.stdout.write(
       // Recomputed from the per-image cells, so the page uses the current statistics (own-chain pairing included).
       summary: summarizeQualityFile(quality),
     },
+    colourPlan,
     colour: colour && {
       provenance: trimProvenance(colour.provenance),
       complete: colour.complete,

@@ -4,6 +4,7 @@
 import { runDemo } from '../../lib/site/worker/jobs/demo.js';
 import { COLORIZE_SETTINGS, colorizeImages, colorizeRow } from '../../lib/site/colorizeDemo.js';
 import { SITE_PRIORS } from '../../lib/site/sitePriors.js';
+import { trainingStatus } from '../../lib/site/trainingStatus.js';
 import { loaderContext } from '../../lib/node/loaderContext.js';
 import { readFileSync } from 'node:fs';
 
@@ -14,6 +15,6 @@ for (const i of colorizeImages(ctx.set)) {
   rows.push(colorizeRow(i, SITE_PRIORS.emoji.subset.classNames[ctx.set.labels[i]], r));
 }
 // How far the weights are trained and whether they pass their bar, for the page's caveat.
-const card = JSON.parse(readFileSync(new URL(`../../../models/${SITE_PRIORS.emoji.weights.replace(/\.safetensors$/, '.card.json')}`, import.meta.url), 'utf8'));
-const training = { steps: card.training.steps, bar: card.quality?.verdicts?.all ?? 'not measured' };
+const card = JSON.parse(readFileSync(new URL(`../../../models/${SITE_PRIORS.emoji.card}`, import.meta.url), 'utf8'));
+const training = trainingStatus(card);
 process.stdout.write(JSON.stringify({ settings: { ...COLORIZE_SETTINGS, mask: null }, prior: ctx.prior.note, measuredOn: ctx.measuredOn, training, rows }));

@@ -28,6 +28,7 @@ import { runTrajectory } from './jobs/trajectory.js';
 import { unetProbe } from './backendProbe.js';
 import { DEFAULT_DATASET, SITE_PRIORS, type SiteDataset } from '../sitePriors.js';
 import { checkJobData } from '../checkJob.js';
+import { untilAborted } from '../untilAborted.js';
 import { PRIOR_FIT_IMAGES, subsetFromFiles } from '../../data/shippedSubset.js';
 import { toSignedUnit } from '../../data/labelledImages.js';
 import { fitPixelGaussian, PRIOR_VARIANCE_FLOOR, type PixelGaussian } from '../../data/pixelGaussian.js';
@@ -99,8 +100,8 @@ async function run(id: number, job: Job, signal: AbortSignal): Promise<{ result:
   const dataset = (job.kind === 'bench' ? job.dataset : job.settings.dataset) ?? DEFAULT_DATASET;
   checkJobData(job, dataset);
   onProgress({ phase: 'model', message: `loading the ${SITE_PRIORS[dataset].label} ${choice === 'gaussian' ? 'Gaussian' : 'UNet'} prior` });
-  const p = await prior(dataset, choice);
-  if (signal.aborted) throw new AbortError();
+  // A cancel during the download is answered at once; the load goes on and is kept for the next job.
+  const p = await untilAborted(prior(dataset, choice), signal);
   switch (job.kind) {
     case 'demo':
       return { result: await runDemo(p.model, job.settings, job.truth, { signal, onProgress }), prior: p.note };

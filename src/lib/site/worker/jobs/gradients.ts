@@ -70,8 +70,10 @@ export async function runGradients(model: EpsModel, s: JobSettings, truth: Float
     advice: 'lower the phantom steps K or T with the sliders (the browser worker keeps within this budget so that it does not run out of memory)',
   });
   const p = await jobProblem(model, s, truth);
-  const loss = restorationLoss({ kind: 'region', mask: req.region }, p.operator, 1);
+  let owned: ReturnType<typeof restorationLoss> | undefined;
   try {
+    // Inside the try: a region the operator refuses must not leave the problem's tensors behind.
+    const loss = (owned = restorationLoss({ kind: 'region', mask: req.region }, p.operator, 1));
     const raw: (Omit<GradientMap, 'agreement'> & { x0: Float32Array })[] = [];
     for (const [i, method] of req.methods.entries()) {
       opts.onProgress?.({ phase: 'gradient', method, index: i + 1, of: req.methods.length });
@@ -108,7 +110,7 @@ export async function runGradients(model: EpsModel, s: JobSettings, truth: Float
       maps: raw.map(({ x0: _, ...m }) => ({ ...m, agreement: { reference: ref.method, dy: agree(m.dy, ref.dy), dxT: agree(m.dxT, ref.dxT) } })),
     };
   } finally {
-    loss.dispose();
+    owned?.dispose();
     p.dispose();
   }
 }
