@@ -173,7 +173,10 @@ describe('the research site in headless Chromium', () => {
     }
     const after = await page.evaluate(async () => (await (await (window as unknown as { __deqir: { client(): Promise<{ memory(): Promise<{ numTensors: number }> }> } }).__deqir.client()).memory()).numTensors);
     expect(after).toBe(baseline);
-    // A long setting, cancelled while the chain runs.
+    // A long setting, cancelled while the chain runs: the UNet at T = 50 (the Gaussian prior's T = 50
+    // chain ends in well under a second, too fast to be sure of catching it running).
+    await page.selectOption('select[name=prior]', 'unet');
+    expect(await waitDone(page)).toMatch(/^done/);
     await page.selectOption('select[name=task]', 'deblur');
     await page.$eval('input[name=T]', (el: HTMLInputElement) => {
       el.value = '50';
