@@ -1,3 +1,4 @@
+import { concatFloat32 } from '../data/concatFloat32.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '../errors.js';
 import type { ImageShape } from '../image/imageShape.js';
@@ -58,16 +59,16 @@ export function measuredBatch(operator: LinearOperator, images: readonly Problem
     if (im.pixels.length !== D) throw new ShapeError(`image ${b} (key ${im.key}) has ${im.pixels.length} values; the operator expects [${shape.join(', ')}] = ${D}`);
   });
   const B = images.length;
-  const truth = tf.tensor4d(concat(images.map((im) => im.pixels)), [B, ...shape]);
+  const truth = tf.tensor4d(concatFloat32(images.map((im) => im.pixels)), [B, ...shape]);
   const y = tf.tidy(() => tf.concat(images.map((im, b) => measure(operator, tf.slice(truth, [b], [1]), sigmaY, measurementSeed(seed, im.key))), 0));
-  const xT = tf.tensor4d(concat(images.map((im) => initialNoise(seed, im.key, D))), [B, ...shape]);
+  const xT = tf.tensor4d(concatFloat32(images.map((im) => initialNoise(seed, im.key, D))), [B, ...shape]);
   return { truth, y, xT };
 }
 
 /** Step noise of a batch: [B, H, W, C] ('fixed') or [T, B, H, W, C] ('per-step'). */
 export function stepNoiseBatch(keys: readonly number[], seed: number, shape: ImageShape, mode: 'fixed' | 'per-step', T: number): tf.Tensor {
   const D = size(shape);
-  if (mode === 'fixed') return tf.tensor4d(concat(keys.map((k) => stepNoise(seed, k, D, 'fixed', T))), [keys.length, ...shape]);
+  if (mode === 'fixed') return tf.tensor4d(concatFloat32(keys.map((k) => stepNoise(seed, k, D, 'fixed', T))), [keys.length, ...shape]);
   return tf.tidy(() => tf.stack(keys.map((k) => tf.tensor(stepNoise(seed, k, D, 'per-step', T), [T, ...shape])), 1));
 }
 
@@ -102,12 +103,3 @@ export function buildRestorationProblem(model: EpsModel, s: ProblemSettings, ima
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}

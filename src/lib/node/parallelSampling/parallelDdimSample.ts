@@ -8,6 +8,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
+import { concatFloat32 } from '../../data/concatFloat32.js';
 import { DeqirError, ParameterError } from '../../errors.js';
 import type { DiffusionSchedule } from '../../schedule/linearSchedule.js';
 import { splitBatch } from '../parallelTraining/shards.js';
@@ -66,13 +67,7 @@ export async function parallelDdimSample(weights: Uint8Array, schedule: Diffusio
   try {
     const parts = await Promise.all(shares.map((rows) =>
       sampleShare({ backend, weights, betas: Array.from(schedule.betas), count: o.count, T: o.T, seed: o.seed, batchSize: o.batchSize, rows }, onCall, workers)));
-    const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return concatFloat32(parts);
   } finally {
     // Ends every worker, also the others when one has failed (none is left running).
     await Promise.all(workers.map((w) => w.terminate()));
