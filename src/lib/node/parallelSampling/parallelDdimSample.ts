@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { concatFloat32 } from '../../data/concatFloat32.js';
 import { DeqirError, ParameterError } from '../../errors.js';
 import type { DiffusionSchedule } from '../../schedule/linearSchedule.js';
+import { samplingCalls } from '../../quality/samplingProgress.js';
 import { splitBatch } from '../parallelTraining/shards.js';
 import { startTsWorker } from '../workers/tsWorker.js';
 import type { FromSampleWorker, SampleWorkerInit } from './protocol.js';
@@ -59,7 +60,7 @@ export async function parallelDdimSample(weights: Uint8Array, schedule: Diffusio
   const shares = sampleShares(o.count, o.batchSize, o.workers);
   const backend = tf.getBackend();
   if (backend !== 'cpu' && backend !== 'wasm') throw new DeqirError('usage', `parallel sampling runs on the cpu or wasm backend, not '${backend}'`);
-  const total = Math.ceil(o.count / o.batchSize) * o.T;
+  const total = samplingCalls(o.count, o.T, o.batchSize);
   let done = 0;
   const t0 = performance.now();
   const onCall = () => o.onCall?.(++done, total, (performance.now() - t0) / 1000);
