@@ -36,10 +36,10 @@ import { DEFAULT_DATA_DIRS, loadRecipeSplit } from '../src/lib/node/trainingImag
 import { CLASSIFIER_ARCHITECTURE, disposeClassifier, featuresOf, trainClassifier, type Classifier } from '../src/lib/quality/classifier.js';
 import { encodeClassifier } from '../src/lib/quality/classifierFile.js';
 import { fdClsBar } from '../src/lib/quality/fdClsBar.js';
-import { checkFdSamples, FD_CARD_SAMPLES, fdRecordable } from '../src/lib/quality/fdSamples.js';
+import { checkFdSamples, FD_CARD_SAMPLES, FD_SAMPLE_BATCH, FD_SAMPLE_T, fdRecordable } from '../src/lib/quality/fdSamples.js';
 import { qualityRecipe } from '../src/lib/quality/qualityRecipes.js';
 import { restorationSanity, type RestorationSanity } from '../src/lib/quality/restorationSanity.js';
-import { parallelDdimSample } from '../src/lib/node/parallelSampling/parallelDdimSample.js';
+import { parallelDdimSample, sampleShares } from '../src/lib/node/parallelSampling/parallelDdimSample.js';
 import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
 import { estimateSamplingSeconds } from '../src/lib/quality/samplingProgress.js';
 import { cardQuality } from '../src/lib/quality/cardQuality.js';
@@ -154,11 +154,12 @@ async function fdAndCoverage() {
     };
     if (a['classifier-only']) return null;
 
-    const est = estimateSamplingSeconds(model!, { count: N, T: 50, batchSize: 100 });
-    // Workers share the batches; the estimate assumes each gets a core of its own.
-    const shares = Math.min(workers, Math.ceil(N / 100));
-    log(`sampling estimate: ${N} DDIM samples at T = 50 take about ${minutes(est.seconds / shares)} ` +
-      `(${est.calls} eps calls of batch ${Math.min(100, N)}, timed ${est.secondsPerCall.toFixed(2)} s per call on ${a.threads} thread(s)` +
+    const est = estimateSamplingSeconds(model!, { count: N, T: FD_SAMPLE_T, batchSize: FD_SAMPLE_BATCH });
+    // The largest share sets the wall time; the estimate assumes each worker gets a core of its own.
+    const shareRows = sampleShares(N, FD_SAMPLE_BATCH, workers).map((s) => s.end - s.start);
+    const shares = shareRows.length;
+    log(`sampling estimate: ${N} DDIM samples at T = ${FD_SAMPLE_T} take about ${minutes((est.seconds * Math.max(...shareRows)) / N)} ` +
+      `(${est.calls} eps calls of batch ${Math.min(FD_SAMPLE_BATCH, N)}, timed ${est.secondsPerCall.toFixed(2)} s per call on ${a.threads} thread(s)` +
       `${shares > 1 ? `, shared by ${shares} worker threads` : ''}, load ${(await import('node:os')).loadavg()[0].toFixed(1)})`);
     if (a['estimate-only']) return null;
 

@@ -7,7 +7,7 @@ import { linearSchedule } from '../schedule/linearSchedule.js';
 import { ddimSample } from '../training/ddimSample.js';
 import { classCoverage, type ClassCoverage } from './classCoverage.js';
 import { CLASSIFIER_FEATURES, featuresOf, type Classifier } from './classifier.js';
-import { checkFdSamples } from './fdSamples.js';
+import { checkFdSamples, FD_SAMPLE_BATCH, FD_SAMPLE_T } from './fdSamples.js';
 import { frechetDistance, gaussianStats } from './frechet.js';
 import { sampleDiagonalGaussian } from './naiveGaussian.js';
 import { reportingEps, samplingCalls } from './samplingProgress.js';
@@ -58,8 +58,8 @@ export async function fdClsBar(model: EpsModel, clf: Classifier, classNames: rea
   for (const [what, s] of Object.entries(shapes))
     if (s.join(', ') !== want) throw new ParameterError(`FD-cls: ${what} are [${s.join(', ')}], not the model's [${want}]`, 'imageShape');
   if (classNames.length !== clf.shape.classes) throw new ParameterError(`FD-cls: ${classNames.length} class names for a classifier of ${clf.shape.classes} classes`, 'classes');
-  const T = o.T ?? 50;
-  const batchSize = o.batchSize ?? 100;
+  const T = o.T ?? FD_SAMPLE_T;
+  const batchSize = o.batchSize ?? FD_SAMPLE_BATCH;
   const log = o.log ?? (() => {});
   const statsOf = async (images: Float32Array, n: number) => {
     const f = await featuresOf(clf, images, n);

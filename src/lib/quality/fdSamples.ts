@@ -8,6 +8,9 @@ import { ParameterError } from '../errors.js';
  */
 export const FD_MIN_SAMPLES = 500;
 export const FD_CARD_SAMPLES = 2000;
+/** The bar's sampler: DDIM (eta = 0) with FD_SAMPLE_T steps, drawn FD_SAMPLE_BATCH images at a time. */
+export const FD_SAMPLE_T = 50;
+export const FD_SAMPLE_BATCH = 100;
 
 /** Throws ParameterError (field 'samples') for a count FD-cls must not be computed from. */
 export function checkFdSamples(samples: number, allowFewSamples = false): void {

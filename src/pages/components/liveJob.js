@@ -1,5 +1,5 @@
 import {button, line} from "./controls.js";
-import {client as siteClient, dataset} from "./site.js";
+import {client as siteClient} from "./site.js";
 import {whenVisible} from "./whenVisible.js";
 
 /** One line of text for any progress message the worker sends. */
@@ -74,7 +74,7 @@ export function freshness(figure, role = "freshness") {
  *
  * A second live figure on a page takes its own statusRole and freshnessRole.
  * liveJob(root, {figure, statusRole, freshnessRole, progressive, precomputed}) →
- *   {run(makeJob(dataset) -> job, {onProgress, onResult(reply, client), onEnd(outcome), doneText(reply, client)}),
+ *   {run(makeJob() -> job (it fetches the data it needs), {onProgress, onResult(reply, client), onEnd(outcome), doneText(reply, client)}),
  *    status, cancel, freshness, busy(), changed(why)}
  * `progressive`: the figure draws partial results while the job runs (steering).
  */
@@ -108,7 +108,7 @@ export function liveJob(root, {figure = null, statusRole = "status", freshnessRo
       if (mine.signal.aborted) throw Object.assign(new Error("cancelled"), {name: "AbortError"});
       onClient?.(c);
       status.textContent = "starting…";
-      const reply = await c.run(await makeJob(await dataset()), {
+      const reply = await c.run(await makeJob(), {
         signal: mine.signal,
         onProgress: (p) => {
           if (!ours() || mine.signal.aborted) return;

@@ -16,6 +16,9 @@ export const PROBE_T = 4;
  * at T = 4; seeded weights of the shipped architecture, so nothing is fetched), one untimed
  * warm-up (shader compilation, wasm start-up), then the median of `reps` calls, read-back
  * included. Past the deadline it rejects and stops at its next await.
+ * It times the grey prior's UNet whichever prior a page shows: the probe ranks backends, and the
+ * colour UNet runs the same ops on more channels, which only widens a GPU's lead over wasm and cpu,
+ * while timing it would make the first start of every page slower on the slow backends.
  */
 export function unetProbe(reps = 3): BackendProbe {
   return (deadlineMs) => {
