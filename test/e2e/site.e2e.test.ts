@@ -128,7 +128,7 @@ describe('the research site in headless Chromium', () => {
     const card = JSON.parse(await readFile('models/fashion-unet-small.card.json', 'utf8'));
     const { page, errors } = await open(browser, '/model.html');
     await page.waitForSelector('table.deqir-card');
-    // The grey card first, then the colour prior's (still in training: its bar is not claimed).
+    // The grey card first, then the colour prior's.
     const colour = JSON.parse(await readFile('models/emoji-unet.card.json', 'utf8'));
     expect(await page.locator('tr[data-field=parameters]').nth(0).textContent()).toContain(card.params.toLocaleString('en-US'));
     expect(await page.locator('tr[data-field=parameters]').nth(1).textContent()).toContain(colour.params.toLocaleString('en-US'));
@@ -138,9 +138,15 @@ describe('the research site in headless Chromium', () => {
     const status = await page.locator('#the-colour-prior + p').textContent();
     expect(status).toContain(t.finished ? `after ${steps} steps` : `${steps} of ${t.targetSteps!.toLocaleString('en-US')} steps`);
     expect(status).toContain(t.bar === 'not measured' ? 'has not been measured' : t.bar === 'passes' ? 'they pass' : 'do not pass');
-    const bar = await page.locator('tr[data-key^="FD-cls (model"]').textContent();
-    expect(bar).toContain(card.quality.fdCls.model.toLocaleString('en-US', { maximumFractionDigits: 2 }));
-    expect(bar).toContain(card.quality.fdCls.passes ? 'passes' : 'fails');
+    // One FD-cls row per measured card: the grey one's, then the colour one's once its bar is measured.
+    const fdRows = page.locator('tr[data-key^="FD-cls, "]');
+    const measured = [card, colour].filter((c) => c.quality?.fdCls);
+    expect(await fdRows.count()).toBe(measured.length);
+    for (const [i, c] of measured.entries()) {
+      const bar = await fdRows.nth(i).textContent();
+      expect(bar).toContain(c.quality.fdCls.model.toLocaleString('en-US', { maximumFractionDigits: 2 }));
+      expect(bar).toContain(c.quality.fdCls.passes ? 'passes' : 'fails');
+    }
     await page.waitForFunction(() => ((document.querySelector('img[alt^="grid of sampled"]') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0, null, { timeout: 10_000 });
     expect(errors).toEqual([]);
     await page.context().close();

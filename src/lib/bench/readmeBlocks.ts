@@ -2,6 +2,8 @@ import { DEPTH_BEGIN, DEPTH_END, depthReport, VARIANTS_BEGIN, VARIANTS_END, type
 import { COLOUR_QUALITY_BLOCK, GREY_QUALITY_BLOCK, notRunReport, qualityReport, type QualityResultsFile } from './qualityReport.js';
 import { THROUGHPUT_BEGIN, THROUGHPUT_END, throughputReport, type ThroughputResultsFile } from '../training/throughputReport.js';
 import { THROUGHPUT_FILES } from '../training/throughputFiles.js';
+import { cardBlockMarkers, cardPath, priorCardReport, type PriorCard } from './cardReport.js';
+import { RECIPE_KEYS } from '../training/recipes.js';
 
 /** Reads a committed results file as parsed JSON, or undefined when it does not exist (yet). */
 export type ResultsReader = (path: string) => unknown;
@@ -44,4 +46,9 @@ export const README_BLOCKS: readonly ReadmeBlock[] = [
     name: 'training-throughput', sources: THROUGHPUT_FILES.map((f) => f.path), begin: THROUGHPUT_BEGIN, end: THROUGHPUT_END,
     render: (read) => throughputReport(THROUGHPUT_FILES.map((f) => ({ ...f, file: required(read, f.path) as ThroughputResultsFile }))),
   },
+  // Each shipped prior's card: training status, quality bar, latencies.
+  ...RECIPE_KEYS.map((key) => ({
+    name: `${key} model card`, sources: [cardPath(key)], ...cardBlockMarkers(key),
+    render: (read: ResultsReader) => priorCardReport(required(read, cardPath(key)) as PriorCard, key),
+  })),
 ];

@@ -7,7 +7,7 @@ import { linearSchedule } from '../schedule/linearSchedule.js';
 import { ddimSample } from '../training/ddimSample.js';
 import { classCoverage, type ClassCoverage } from './classCoverage.js';
 import { CLASSIFIER_FEATURES, featuresOf, type Classifier } from './classifier.js';
-import { checkFdSamples, FD_SAMPLE_BATCH, FD_SAMPLE_T } from './fdSamples.js';
+import { checkFdSamples, FD_BAR_RATIO, FD_SAMPLE_BATCH, FD_SAMPLE_T } from './fdSamples.js';
 import { frechetDistance, gaussianStats } from './frechet.js';
 import { sampleDiagonalGaussian } from './naiveGaussian.js';
 import { reportingEps, samplingCalls } from './samplingProgress.js';
@@ -47,7 +47,7 @@ export interface FdClsOptions {
  * classifier's 128 features between `samples` images of a source and the test images (a seeded
  * subset of `samples`, or all when there are fewer), for DDIM samples of the model (eta = 0,
  * T = 50), training images (the floor: what a perfect sampler would score) and a diagonal Gaussian
- * fitted to all training pixels (the naive prior). Bar: FD(model) <= 0.2 FD(naive). Coverage: the
+ * fitted to all training pixels (the naive prior). Bar: FD(model) <= FD_BAR_RATIO (0.2) FD(naive). Coverage: the
  * classifier's labels of the model samples (classCoverage.ts).
  */
 export async function fdClsBar(model: EpsModel, clf: Classifier, classNames: readonly string[], train: LabelledImages, test: LabelledImages, o: FdClsOptions): Promise<FdClsResult> {
@@ -88,7 +88,7 @@ export async function fdClsBar(model: EpsModel, clf: Classifier, classNames: rea
     naiveGaussian: frechetDistance(naive.stats, ref.stats),
   };
   return {
-    fdCls: { ...fd, ratioModelToNaive: fd.model / fd.naiveGaussian, bar: 'FD(model) <= 0.2 FD(naive)', passes: fd.model <= 0.2 * fd.naiveGaussian },
+    fdCls: { ...fd, ratioModelToNaive: fd.model / fd.naiveGaussian, bar: `FD(model) <= ${FD_BAR_RATIO} FD(naive)`, passes: fd.model <= FD_BAR_RATIO * fd.naiveGaussian },
     samples: N,
     referenceImages: refIdx.length,
     floorImages: floorIdx.length,

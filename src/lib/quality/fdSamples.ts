@@ -8,6 +8,8 @@ import { ParameterError } from '../errors.js';
  */
 export const FD_MIN_SAMPLES = 500;
 export const FD_CARD_SAMPLES = 2000;
+/** The bar: FD-cls of the model's samples at most FD_BAR_RATIO times the naive Gaussian's. */
+export const FD_BAR_RATIO = 0.2;
 /** The bar's sampler: DDIM (eta = 0) with FD_SAMPLE_T steps, drawn FD_SAMPLE_BATCH images at a time. */
 export const FD_SAMPLE_T = 50;
 export const FD_SAMPLE_BATCH = 100;

@@ -1,3 +1,5 @@
+import { barVerdict, type CardQualityRecord } from '../quality/qualityBarRows.js';
+
 /**
  * Where a shipped prior's training stands, read from its model card: the steps its weights have,
  * the steps its run was started for (the `--steps` of the card's training command) and its quality
@@ -14,17 +16,28 @@ export interface TrainingStatus {
 
 interface CardLike {
   training: { steps: number; command?: string };
-  quality?: { verdicts?: { all?: string } } | null;
+  quality?: CardQualityRecord | null;
 }
 
 export function trainingStatus(card: CardLike): TrainingStatus {
   const m = /--steps[ =](\d+)/.exec(card.training.command ?? '');
   const targetSteps = m ? Number(m[1]) : null;
-  const v = card.quality?.verdicts?.all;
   return {
     steps: card.training.steps,
     targetSteps,
     finished: targetSteps === null || card.training.steps >= targetSteps,
-    bar: v === 'passes' || v === 'fails' ? v : 'not measured',
+    bar: barVerdict(card.quality),
   };
+}
+
+/** One sentence (no final stop) on where a prior's training stands: the pages and the README word it so. */
+export function trainingStatusText(t: TrainingStatus): string {
+  const steps = t.steps.toLocaleString('en-US');
+  const where = t.finished || t.targetSteps === null
+    ? `These weights are their training run's last, after ${steps} steps`
+    : `These weights are still in training: ${steps} of ${t.targetSteps.toLocaleString('en-US')} steps`;
+  const bar = t.bar === 'passes' ? 'they pass their quality bar'
+    : t.bar === 'fails' ? 'they do not pass their quality bar'
+    : 'their quality bar has not been measured on them, so nothing here claims it';
+  return `${where}; ${bar}`;
 }

@@ -10,7 +10,9 @@ export { fitPixelGaussian, PRIOR_VARIANCE_FLOOR } from '../../data/pixelGaussian
 export { PICKER_IMAGES, PRIOR_FIT_IMAGES, subsetFromFiles } from '../../data/shippedSubset.js';
 export * from '../sitePriors.js';
 export { COLORIZE_SETTINGS, COLORIZE_CATEGORIES, colorizeRow } from '../colorizeDemo.js';
-export { trainingStatus, type TrainingStatus } from '../trainingStatus.js';
+export { trainingStatus, trainingStatusText, type TrainingStatus } from '../trainingStatus.js';
+export { formatNumber, qualityBarRows, qualityBars } from '../../quality/qualityBarRows.js';
+export { latencyRows } from '../../models/cardTiming.js';
 export { decodeImage, encodeImage } from '../imageCodec.js';
 export { imageFileToPixels, ACCEPTED_TYPES } from './uploadImage.js';
 export { labelledFromIdx, toSignedUnit, FASHION_CLASSES } from '../../data/labelledImages.js';
