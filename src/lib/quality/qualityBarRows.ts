@@ -26,6 +26,7 @@ export interface CardQualityRecord {
   referenceImages?: number;
   floorImages?: number;
   sampler?: string;
+  sampleSeconds?: number;
   classCoverage?: { shares: Record<string, number>; minShare: number; minShareClasses?: string[]; passes: boolean };
   restorationSanity?: SanityRecord | { tasks: SanityRecord[]; passes: boolean } | string;
   verdicts?: { all: string };
@@ -97,7 +98,7 @@ export function qualityBarRows(q: CardQualityRecord | null | undefined): { rows:
   const clf = q.classifier;
   return {
     rows,
-    caption: `${formatNumber(q.samples)} samples (${q.sampler})` +
+    caption: `${formatNumber(q.samples)} samples (${q.sampler}${q.sampleSeconds ? `, drawn in ${formatNumber(q.sampleSeconds)} s` : ''})` +
       `${clf ? `; classifier ${clf.architecture}, test accuracy ${formatNumber(100 * clf.testAccuracy, 1)} %` : ''}. Command: ${q.command ?? '—'}`,
   };
 }
