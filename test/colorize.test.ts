@@ -97,7 +97,7 @@ describe('colour PNGs', () => {
 describe('deqir restore --task colorize --model gaussian:emoji', () => {
   // The diagonal Gaussian of the emoji subset, and the shipped colour UNet (on wasm: too slow for cpu).
   // unclipped: the share of pixels with no channel clipped to [0, 255], where the channel-mean check
-  // applies; the UNet (still in training) paints more saturated colours than the Gaussian, so more clip.
+  // applies; the UNet paints more saturated colours than the Gaussian, so more clip.
   it.each([
     { model: 'gaussian:emoji', backend: 'cpu', unclipped: 0.9 },
     { model: 'models/emoji-unet.safetensors', backend: 'wasm', unclipped: 0.75 },
