@@ -29,8 +29,13 @@ export function cardQuality(record: unknown, weightsSha256: string): (Record<str
   void _old;
   const q: Record<string, unknown> = { ...rest };
   if (!fdRecordable(Number(q.samples))) for (const k of ['fdCls', 'classCoverage', 'samples', 'sampleSeconds', 'referenceImages', 'floorImages']) delete q[k];
+  return { ...q, verdicts: { ...partVerdicts(q), weightsSha256 } };
+}
+
+/** Each part's verdict and the whole bar's: 'passes' only when every part passes, 'fails' when any fails. */
+export function partVerdicts(q: { fdCls?: unknown; classCoverage?: unknown; restorationSanity?: unknown }): Omit<BarVerdicts, 'weightsSha256'> {
   const v = { fdCls: verdictOf(q.fdCls), classCoverage: verdictOf(q.classCoverage), restorationSanity: verdictOf(q.restorationSanity) };
   const parts = Object.values(v);
   const all: Verdict = parts.includes('fails') ? 'fails' : parts.every((x) => x === 'passes') ? 'passes' : 'not measured';
-  return { ...q, verdicts: { ...v, all, weightsSha256 } };
+  return { ...v, all };
 }

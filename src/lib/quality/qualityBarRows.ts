@@ -1,3 +1,4 @@
+import { partVerdicts, type Verdict } from './cardQuality.js';
 import { COVERAGE_MIN_SHARE } from './classCoverage.js';
 import { FD_BAR_RATIO } from './fdSamples.js';
 
@@ -61,14 +62,12 @@ function sanityRows(r: SanityRecord): QualityBarRow[] {
 
 /**
  * The whole bar's verdict: the card's own (cardQuality.ts) or, for cards written before verdicts were
- * recorded, recomputed from the parts the same way (all must pass; any failing part fails it).
+ * recorded, recomputed from the parts by the rule cardQuality.ts records verdicts with.
  */
-export function barVerdict(q: CardQualityRecord | null | undefined): 'passes' | 'fails' | 'not measured' {
+export function barVerdict(q: CardQualityRecord | null | undefined): Verdict {
   const v = q?.verdicts?.all;
   if (v === 'passes' || v === 'fails' || v === 'not measured') return v;
-  const tasks = sanityTasks(q?.restorationSanity);
-  const parts = [q?.fdCls?.passes, q?.classCoverage?.passes, tasks ? tasks.every((t) => t.passes) : undefined];
-  return parts.includes(false) ? 'fails' : parts.every((p) => p === true) ? 'passes' : 'not measured';
+  return partVerdicts(q ?? {}).all;
 }
 
 /**
