@@ -9,7 +9,8 @@
  *    prior); bar: FD(model) <= 0.2 FD(naive);
  *  - class coverage of the model's samples (each class >= 3 %; classes under 4 % of the training
  *    images are reported, not judged: src/lib/quality/classCoverage.ts);
- *  - restoration sanity (DeqIR's fixed point beats A+y) for each of the recipe's tasks.
+ *  - restoration sanity (DeqIR's fixed point beats A+y) for each of the recipe's tasks: by PSNR,
+ *    or for colorization by paired FD-cls against the originals (src/lib/quality/sanityMeasure.ts).
  *   npx tsx scripts/quality.ts [--model models/fashion-unet-small] [--samples 2000] [--threads 1]
  *   npx tsx scripts/quality.ts --classifier-only      # train/cache the classifier, print its accuracy
  *   npx tsx scripts/quality.ts --model models/emoji-unet --classifier-only   # the colour classifier (no weights needed)
@@ -38,7 +39,9 @@ import { encodeClassifier } from '../src/lib/quality/classifierFile.js';
 import { fdClsBar } from '../src/lib/quality/fdClsBar.js';
 import { checkFdSamples, FD_CARD_SAMPLES, FD_SAMPLE_BATCH, FD_SAMPLE_T, fdRecordable } from '../src/lib/quality/fdSamples.js';
 import { qualityRecipe } from '../src/lib/quality/qualityRecipes.js';
-import { restorationSanity, type RestorationSanity } from '../src/lib/quality/restorationSanity.js';
+import { judgeSanity, type JudgedSanity } from '../src/lib/quality/judgeSanity.js';
+import { restorationSanity } from '../src/lib/quality/restorationSanity.js';
+import { sanityMeasure } from '../src/lib/quality/sanityMeasure.js';
 import { parallelDdimSample, sampleShares } from '../src/lib/node/parallelSampling/parallelDdimSample.js';
 import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
 import { estimateSamplingSeconds } from '../src/lib/quality/samplingProgress.js';
@@ -194,15 +197,25 @@ async function fdAndCoverage() {
 async function restoration() {
   if (a['skip-restoration'] || a['classifier-only'] || a['estimate-only']) return null;
   const images = loadBenchmarkSubset('data', recipe.subset);
-  const results: (RestorationSanity & { passes: boolean })[] = [];
-  for (const task of recipe.sanityTasks) {
-    const r = await restorationSanity(model!, images, {
-      count: Number(a['restoration-images']), deqCount: Number(a['deq-images']), T: 20, seed, task,
-      solver: { kind: 'anderson', ...ANDERSON_DEFAULTS, tol: DEFAULT_TOL, maxIter: 40 },
-    });
-    log(`${task} T=20: PSNR A+y ${r.psnrApy.toFixed(2)} dB, serial/DeqIR fixed point ${r.psnrSerial.toFixed(2)} dB; ` +
-      `DeqIR (Anderson) on ${r.deq.images}: ${r.deq.psnr.toFixed(2)} dB vs A+y ${r.deq.psnrApySameImages.toFixed(2)} dB, ${r.deq.meanIterations.toFixed(1)} iterations`);
-    results.push({ ...r, passes: r.psnrSerial > r.psnrApy });
+  const byDistribution = recipe.sanityTasks.some((t) => sanityMeasure(t) !== 'psnr');
+  const clf = byDistribution ? await classifierOf(loadRecipeSplit(recipe, 'train', dataDir)) : null;
+  const results: JudgedSanity[] = [];
+  try {
+    for (const task of recipe.sanityTasks) {
+      const r = await restorationSanity(model!, images, {
+        count: Number(a['restoration-images']), deqCount: Number(a['deq-images']), T: 20, seed, task, keepImages: sanityMeasure(task) !== 'psnr',
+        solver: { kind: 'anderson', ...ANDERSON_DEFAULTS, tol: DEFAULT_TOL, maxIter: 40 },
+      });
+      const judged = await judgeSanity(r, clf, { seed });
+      const fd = judged.pairedFdCls;
+      log(`${task} T=20: PSNR A+y ${r.psnrApy.toFixed(2)} dB, serial/DeqIR fixed point ${r.psnrSerial.toFixed(2)} dB; ` +
+        `DeqIR (Anderson) on ${r.deq.images}: ${r.deq.psnr.toFixed(2)} dB vs A+y ${r.deq.psnrApySameImages.toFixed(2)} dB, ${r.deq.meanIterations.toFixed(1)} iterations` +
+        (fd ? `; paired FD-cls ${fd.fdRestored.toFixed(2)} vs A+y ${fd.fdBaseline.toFixed(2)}, difference ${fd.difference.toFixed(2)} (95 % CI ${fd.ci95.map((v) => v.toFixed(2)).join(' to ')})` : '') +
+        `: ${judged.passes ? 'passes' : 'fails'} (${judged.measure})`);
+      results.push(judged);
+    }
+  } finally {
+    if (clf) disposeClassifier(clf);
   }
   const command = `npx tsx scripts/quality.ts --model ${a.model} --restoration-images ${a['restoration-images']} --deq-images ${a['deq-images']}`;
   // One task (the grey prior): the record keeps its old flat form; several: one entry per task.

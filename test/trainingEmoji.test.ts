@@ -3,6 +3,8 @@ import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../src/lib/backend/nodeBackend.js';
 import { EMOJI_SUBSET, FASHION_SUBSET } from '../src/lib/data/shippedSubset.js';
+import { toSignedUnit } from '../src/lib/data/labelledImages.js';
+import { psnrPerImageOfArrays } from '../src/lib/metrics/psnr.js';
 import { EMOJI_UNET, FASHION_SMALL, TINY_TEST, type UNetConfig } from '../src/lib/models/unet/config.js';
 import { countParams, disposeParams, initParams } from '../src/lib/models/unet/params.js';
 import { UNetEpsModel } from '../src/lib/models/unet/unetModel.js';
@@ -85,7 +87,18 @@ describe('the colour prior (issue 17): emoji config and training', () => {
       const r = await restorationSanity(model, emoji, { count: 2, deqCount: 1, T: 3, seed: 1, solver, task });
       expect(r.taskName).toBe(task);
       expect([r.psnrApy, r.psnrSerial, r.deq.psnr].every(Number.isFinite)).toBe(true);
+      expect(r.kept).toBeUndefined();
     }
+    // keepImages hands back what was measured: the originals, the chain's x0 and A+y, image by image.
+    const r = await restorationSanity(model, emoji, { count: 3, deqCount: 0, T: 2, seed: 1, solver, task: 'colorize', keepImages: true, chunk: 2 });
+    const originals = toSignedUnit(emoji, [0, 1, 2]);
+    expect(r.kept!.originals).toEqual(originals);
+    for (let p = 0; p < originals.length; p += 3) {
+      const grey = (originals[p] + originals[p + 1] + originals[p + 2]) / 3;
+      for (let c = 0; c < 3; c++) expect(r.kept!.apy[p + c]).toBeCloseTo(grey, 5);
+    }
+    expect(r.kept!.restored).toHaveLength(originals.length);
+    expect(psnrPerImageOfArrays(r.kept!.restored, originals, 3).reduce((a, b) => a + b, 0) / 3).toBeCloseTo(r.psnrSerial, 6);
     expect(tf.memory().numTensors).toBe(before);
     await expect(restorationSanity(model, loadBenchmarkSubset(), { count: 1, deqCount: 0, T: 3, seed: 1, solver })).rejects.toThrow(/do not fit/);
     model.dispose();

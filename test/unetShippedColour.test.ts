@@ -13,7 +13,7 @@ import { fileSha256 } from '../src/lib/node/provenance.js';
 import { gaussianArray } from '../src/lib/random/prng.js';
 import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
 
-// The shipped colour prior (trained to its 8,000-step target): the file, its card and its training record agree,
+// The shipped colour prior: the file, its card and its training record agree,
 // and the weights have learnt something (they predict noise better than zero does).
 const STEM = 'models/emoji-unet';
 let model: UNetEpsModel;

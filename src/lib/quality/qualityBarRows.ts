@@ -17,6 +17,8 @@ interface SanityRecord {
   psnrSerial: number;
   deq: { images: number; solver: { kind: string; m?: number }; psnr: number; psnrApySameImages: number; meanIterations: number; converged: number };
   passes: boolean;
+  /** Colorization's judge (sanityMeasure.ts); cards from before it was recorded were judged by PSNR. */
+  pairedFdCls?: { fdRestored: number; fdBaseline: number; difference: number; ci95: [number, number]; resamples: number; passes: boolean };
 }
 
 export interface CardQualityRecord {
@@ -53,8 +55,18 @@ const sanityTasks = (r: CardQualityRecord['restorationSanity']): SanityRecord[] 
 
 function sanityRows(r: SanityRecord): QualityBarRow[] {
   const solver = r.deq.solver.kind === 'anderson' && r.deq.solver.m ? `Anderson (m = ${r.deq.solver.m})` : r.deq.solver.kind;
+  const what = `${r.task}, ${formatNumber(r.images)} images, T = ${r.T}: serial chain (= DeqIR's fixed point) vs A⁺y`;
+  const psnr = `${formatNumber(r.psnrSerial, 2)} vs ${formatNumber(r.psnrApy, 2)} dB`;
+  const fd = r.pairedFdCls;
+  const judged: QualityBarRow[] = fd
+    ? [
+        [`${what}, FD-cls of each ↔ the originals`, `${formatNumber(fd.fdRestored, 2)} vs ${formatNumber(fd.fdBaseline, 2)}; difference ${formatNumber(fd.difference, 1)}, ` +
+          `95 % CI ${formatNumber(fd.ci95[0], 1)} to ${formatNumber(fd.ci95[1], 1)} (paired bootstrap, ${formatNumber(fd.resamples)} resamples)`, 'CI below 0', verdict(r.passes)],
+        ['… PSNR of the same restorations (not judged: colour is all null space, PSNR prefers the grey copy)', psnr, '', 'reported'],
+      ]
+    : [[what, psnr, 'beats A⁺y', verdict(r.passes)]];
   return [
-    [`${r.task}, ${formatNumber(r.images)} images, T = ${r.T}: serial chain (= DeqIR's fixed point) vs A⁺y`, `${formatNumber(r.psnrSerial, 2)} vs ${formatNumber(r.psnrApy, 2)} dB`, 'beats A⁺y', verdict(r.passes)],
+    ...judged,
     [`… DeqIR solved by ${solver}, first ${r.deq.images} images`, `${formatNumber(r.deq.psnr, 2)} vs ${formatNumber(r.deq.psnrApySameImages, 2)} dB`, '',
       `${formatNumber(r.deq.meanIterations, 1)} iterations, ${r.deq.converged} of ${r.deq.images} converged`],
   ];

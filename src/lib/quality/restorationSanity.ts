@@ -23,6 +23,8 @@ export interface RestorationSanity {
   /** Serial DDNM chain: the exact fixed point DeqIR solves for. */
   psnrSerial: number;
   deq: { images: number; solver: SolverSettings; psnr: number; psnrApySameImages: number; meanIterations: number; converged: number };
+  /** With keepImages: the `images` originals, serial-chain restorations and A+y, flat [images, H, W, C] in [-1, 1]. */
+  kept?: { originals: Float32Array; restored: Float32Array; apy: Float32Array };
 }
 
 /**
@@ -34,7 +36,7 @@ export interface RestorationSanity {
 export async function restorationSanity(
   model: EpsModel,
   images: LabelledImages,
-  o: { count: number; deqCount: number; T: number; seed: number; solver: SolverSettings; chunk?: number; task?: string },
+  o: { count: number; deqCount: number; T: number; seed: number; solver: SolverSettings; chunk?: number; task?: string; keepImages?: boolean },
 ): Promise<RestorationSanity> {
   const taskName = o.task ?? 'sr4';
   const def = taskDefinition(taskName);
@@ -50,17 +52,24 @@ export async function restorationSanity(
   const deq: number[] = [];
   const iters: number[] = [];
   let converged = 0;
+  const kept = o.keepImages ? { originals: new Float32Array(o.count * px), restored: new Float32Array(o.count * px), apy: new Float32Array(o.count * px) } : undefined;
   try {
     for (let s = 0; s < o.count; s += chunk) {
       const n = Math.min(chunk, o.count - s);
       const idx = Array.from({ length: n }, (_, i) => s + i);
-      const x = tf.tensor4d(toSignedUnit(images, idx), [n, H, W, C]);
+      const originals = toSignedUnit(images, idx);
+      const x = tf.tensor4d(originals, [n, H, W, C]);
       const y = operator.A(x);
       const xT = tf.tensor4d(gaussianArray(n * px, o.seed + s), [n, H, W, C]);
       const task = prepareRestoration({ model, operator, y, xT, sampling: { T: o.T } });
       apy.push(...psnrPerImage(task.Apy, x));
       const r = await serialChain(task);
       serial.push(...psnrPerImage(r.x0, x));
+      if (kept) {
+        kept.originals.set(originals, s * px);
+        kept.restored.set(await r.x0.data(), s * px);
+        kept.apy.set(await task.Apy.data(), s * px);
+      }
       r.x0.dispose();
       task.dispose();
       tf.dispose([x, y, xT]);
@@ -98,5 +107,6 @@ export async function restorationSanity(
       meanIterations: iters.length ? mean(iters) : NaN,
       converged,
     },
+    ...(kept ? { kept } : {}),
   };
 }
