@@ -62,7 +62,8 @@ export function classShareChart(card, {width = 640} = {}) {
   return Plot.plot({
     width: fitWidth(width),
     height: 220,
-    marginLeft: 90,
+    // Room for the longest class name at Plot's 10 px font (about 6 px a character): "Smileys & Emotion" was cut at 90.
+    marginLeft: Math.max(60, 6 * Math.max(0, ...shares.map((d) => d.label.length)) + 12),
     x: {label: "share of samples (%)", grid: true},
     y: {label: null, domain: shares.map((d) => d.label)},
     marks: [Plot.barX(shares, {x: "percent", y: "label", tip: true}), Plot.ruleX([qualityBars(card.quality).coveragePercent], {stroke: "red"}), Plot.ruleX([100 / Math.max(1, shares.length)], {strokeDasharray: "2,3"})]
