@@ -1,6 +1,8 @@
 import { partVerdicts, type Verdict } from './cardQuality.js';
 import { COVERAGE_MIN_SHARE } from './classCoverage.js';
 import { FD_BAR_RATIO } from './fdSamples.js';
+// Type only: erased, so the pages that render cards still import no TF.js through this file.
+import type { PairedFdSanity } from './pairedFdSanity.js';
 
 /**
  * A model card's quality bar as table rows (measure, value, bar, verdict): one wording for the
@@ -18,7 +20,7 @@ interface SanityRecord {
   deq: { images: number; solver: { kind: string; m?: number }; psnr: number; psnrApySameImages: number; meanIterations: number; converged: number };
   passes: boolean;
   /** Colorization's judge (sanityMeasure.ts); cards from before it was recorded were judged by PSNR. */
-  pairedFdCls?: { fdRestored: number; fdBaseline: number; difference: number; ci95: [number, number]; resamples: number; passes: boolean };
+  pairedFdCls?: Pick<PairedFdSanity, 'fdRestored' | 'fdBaseline' | 'difference' | 'ci95' | 'resamples' | 'passes'>;
 }
 
 export interface CardQualityRecord {
