@@ -132,90 +132,80 @@ async function classifierOf(train: ReturnType<typeof loadRecipeSplit>): Promise<
   return clf;
 }
 
-async function fdAndCoverage() {
-  if (a['skip-fd'] && !a['classifier-only']) return null;
-  const train = loadRecipeSplit(recipe, 'train', dataDir);
+const runsFd = !a['skip-fd'] || a['classifier-only'];
+const runsRestoration = !(a['skip-restoration'] || a['classifier-only'] || a['estimate-only']);
+const judgesByDistribution = recipe.sanityTasks.some((t) => sanityMeasure(t) !== 'psnr');
+
+async function fdAndCoverage(clf: Classifier, train: ReturnType<typeof loadRecipeSplit>) {
   const test = loadRecipeSplit(recipe, 'test', dataDir);
-  const clf = await classifierOf(train);
-  try {
-    const allTest = Array.from({ length: test.count }, (_, i) => i);
-    const { predicted } = await featuresOf(clf, toSignedUnit(test, allTest), test.count);
-    const accuracy = predicted.reduce((s, c, i) => s + (c === test.labels[i] ? 1 : 0), 0) / test.count;
-    const perClass = Object.fromEntries(qr.classNames.map((name, c) => {
-      const idx = allTest.filter((i) => test.labels[i] === c);
-      const right = idx.filter((i) => predicted[i] === c).length;
-      return [name, { images: idx.length, accuracy: idx.length ? Number((right / idx.length).toFixed(4)) : null }];
-    }));
-    log(`classifier test accuracy ${(100 * accuracy).toFixed(2)} % on ${test.count} test images`);
-    for (const [name, r] of Object.entries(perClass)) log(`  ${name}: ${r.accuracy === null ? '-' : (100 * r.accuracy).toFixed(1) + ' %'} of ${r.images}`);
-    const classifier = {
-      architecture: `${CLASSIFIER_ARCHITECTURE}, ${qr.training.epochs} epochs, batch ${qr.training.batchSize}, Adam ${qr.training.lr}${qr.training.hflip ? ', left-right flips' : ''}`,
-      testAccuracy: Number(accuracy.toFixed(4)),
-      testAccuracyPerClass: perClass,
-      file: classifierPath,
-      fileSha256: fileSha256(classifierPath),
-    };
-    if (a['classifier-only']) return null;
+  const allTest = Array.from({ length: test.count }, (_, i) => i);
+  const { predicted } = await featuresOf(clf, toSignedUnit(test, allTest), test.count);
+  const accuracy = predicted.reduce((s, c, i) => s + (c === test.labels[i] ? 1 : 0), 0) / test.count;
+  const perClass = Object.fromEntries(qr.classNames.map((name, c) => {
+    const idx = allTest.filter((i) => test.labels[i] === c);
+    const right = idx.filter((i) => predicted[i] === c).length;
+    return [name, { images: idx.length, accuracy: idx.length ? Number((right / idx.length).toFixed(4)) : null }];
+  }));
+  log(`classifier test accuracy ${(100 * accuracy).toFixed(2)} % on ${test.count} test images`);
+  for (const [name, r] of Object.entries(perClass)) log(`  ${name}: ${r.accuracy === null ? '-' : (100 * r.accuracy).toFixed(1) + ' %'} of ${r.images}`);
+  const classifier = {
+    architecture: `${CLASSIFIER_ARCHITECTURE}, ${qr.training.epochs} epochs, batch ${qr.training.batchSize}, Adam ${qr.training.lr}${qr.training.hflip ? ', left-right flips' : ''}`,
+    testAccuracy: Number(accuracy.toFixed(4)),
+    testAccuracyPerClass: perClass,
+    file: classifierPath,
+    fileSha256: fileSha256(classifierPath),
+  };
+  if (a['classifier-only']) return null;
 
-    const est = estimateSamplingSeconds(model!, { count: N, T: FD_SAMPLE_T, batchSize: FD_SAMPLE_BATCH });
-    // The largest share sets the wall time; the estimate assumes each worker gets a core of its own.
-    const shareRows = sampleShares(N, FD_SAMPLE_BATCH, workers).map((s) => s.end - s.start);
-    const shares = shareRows.length;
-    log(`sampling estimate: ${N} DDIM samples at T = ${FD_SAMPLE_T} take about ${minutes((est.seconds * Math.max(...shareRows)) / N)} ` +
-      `(${est.calls} eps calls of batch ${Math.min(FD_SAMPLE_BATCH, N)}, timed ${est.secondsPerCall.toFixed(2)} s per call on ${a.threads} thread(s)` +
-      `${shares > 1 ? `, shared by ${shares} worker threads` : ''}, load ${(await import('node:os')).loadavg()[0].toFixed(1)})`);
-    if (a['estimate-only']) return null;
+  const est = estimateSamplingSeconds(model!, { count: N, T: FD_SAMPLE_T, batchSize: FD_SAMPLE_BATCH });
+  // The largest share sets the wall time; the estimate assumes each worker gets a core of its own.
+  const shareRows = sampleShares(N, FD_SAMPLE_BATCH, workers).map((s) => s.end - s.start);
+  const shares = shareRows.length;
+  log(`sampling estimate: ${N} DDIM samples at T = ${FD_SAMPLE_T} take about ${minutes((est.seconds * Math.max(...shareRows)) / N)} ` +
+    `(${est.calls} eps calls of batch ${Math.min(FD_SAMPLE_BATCH, N)}, timed ${est.secondsPerCall.toFixed(2)} s per call on ${a.threads} thread(s)` +
+    `${shares > 1 ? `, shared by ${shares} worker threads` : ''}, load ${(await import('node:os')).loadavg()[0].toFixed(1)})`);
+  if (a['estimate-only']) return null;
 
-    let lastReport = 0;
-    const r = await fdClsBar(model!, clf, qr.classNames, train, test, {
-      samples: N, seed, allowFewSamples: a.smoke, log,
-      drawSamples: workers > 1 ? (settings, onCall) => parallelDdimSample(weightBytes!, linearSchedule(), { ...settings, workers, onCall }) : undefined,
-      onSampling: (done, total, sec) => {
-        if (done !== total && sec - lastReport < 60) return;
-        lastReport = sec;
-        log(`sampling: ${done}/${total} eps calls (${((100 * done) / total).toFixed(0)} %), ${minutes(sec)} elapsed, ETA ${minutes((sec / done) * (total - done))}`);
-      },
-    });
-    const quality = {
-      classifier,
-      ...r,
-      weightsSha256,
-      command: `npx tsx scripts/quality.ts --model ${a.model} --samples ${N} --threads ${a.threads} --workers ${workers}${a['skip-restoration'] ? ' --skip-restoration' : ''}`,
-      measuredAt: new Date().toISOString(),
-    };
-    console.log(JSON.stringify(quality, null, 2));
-    if (!fdRecordable(N) || a.smoke) {
-      log(`FD-cls and coverage from ${N} samples${a.smoke ? ' (--smoke)' : ''} are not written to the card (it records them from ${FD_CARD_SAMPLES} or more)`);
-      return null;
-    }
-    return quality;
-  } finally {
-    disposeClassifier(clf);
+  let lastReport = 0;
+  const r = await fdClsBar(model!, clf, qr.classNames, train, test, {
+    samples: N, seed, allowFewSamples: a.smoke, log,
+    drawSamples: workers > 1 ? (settings, onCall) => parallelDdimSample(weightBytes!, linearSchedule(), { ...settings, workers, onCall }) : undefined,
+    onSampling: (done, total, sec) => {
+      if (done !== total && sec - lastReport < 60) return;
+      lastReport = sec;
+      log(`sampling: ${done}/${total} eps calls (${((100 * done) / total).toFixed(0)} %), ${minutes(sec)} elapsed, ETA ${minutes((sec / done) * (total - done))}`);
+    },
+  });
+  const quality = {
+    classifier,
+    ...r,
+    weightsSha256,
+    command: `npx tsx scripts/quality.ts --model ${a.model} --samples ${N} --threads ${a.threads} --workers ${workers}${a['skip-restoration'] ? ' --skip-restoration' : ''}`,
+    measuredAt: new Date().toISOString(),
+  };
+  console.log(JSON.stringify(quality, null, 2));
+  if (!fdRecordable(N) || a.smoke) {
+    log(`FD-cls and coverage from ${N} samples${a.smoke ? ' (--smoke)' : ''} are not written to the card (it records them from ${FD_CARD_SAMPLES} or more)`);
+    return null;
   }
+  return quality;
 }
 
-async function restoration() {
-  if (a['skip-restoration'] || a['classifier-only'] || a['estimate-only']) return null;
+async function restoration(clf: Classifier | null) {
   const images = loadBenchmarkSubset('data', recipe.subset);
-  const byDistribution = recipe.sanityTasks.some((t) => sanityMeasure(t) !== 'psnr');
-  const clf = byDistribution ? await classifierOf(loadRecipeSplit(recipe, 'train', dataDir)) : null;
   const results: JudgedSanity[] = [];
-  try {
-    for (const task of recipe.sanityTasks) {
-      const r = await restorationSanity(model!, images, {
-        count: Number(a['restoration-images']), deqCount: Number(a['deq-images']), T: 20, seed, task, keepImages: sanityMeasure(task) !== 'psnr',
-        solver: { kind: 'anderson', ...ANDERSON_DEFAULTS, tol: DEFAULT_TOL, maxIter: 40 },
-      });
-      const judged = await judgeSanity(r, clf, { seed });
-      const fd = judged.pairedFdCls;
-      log(`${task} T=20: PSNR A+y ${r.psnrApy.toFixed(2)} dB, serial/DeqIR fixed point ${r.psnrSerial.toFixed(2)} dB; ` +
-        `DeqIR (Anderson) on ${r.deq.images}: ${r.deq.psnr.toFixed(2)} dB vs A+y ${r.deq.psnrApySameImages.toFixed(2)} dB, ${r.deq.meanIterations.toFixed(1)} iterations` +
-        (fd ? `; paired FD-cls ${fd.fdRestored.toFixed(2)} vs A+y ${fd.fdBaseline.toFixed(2)}, difference ${fd.difference.toFixed(2)} (95 % CI ${fd.ci95.map((v) => v.toFixed(2)).join(' to ')})` : '') +
-        `: ${judged.passes ? 'passes' : 'fails'} (${judged.measure})`);
-      results.push(judged);
-    }
-  } finally {
-    if (clf) disposeClassifier(clf);
+  for (const task of recipe.sanityTasks) {
+    const r = await restorationSanity(model!, images, {
+      count: Number(a['restoration-images']), deqCount: Number(a['deq-images']), T: 20, seed, task, keepImages: sanityMeasure(task) !== 'psnr',
+      solver: { kind: 'anderson', ...ANDERSON_DEFAULTS, tol: DEFAULT_TOL, maxIter: 40 },
+    });
+    const judged = await judgeSanity(r, clf, { seed });
+    const fd = judged.pairedFdCls;
+    log(`${task} T=20: PSNR A+y ${r.psnrApy.toFixed(2)} dB, serial/DeqIR fixed point ${r.psnrSerial.toFixed(2)} dB; ` +
+      `DeqIR (Anderson) on ${r.deq.images}: ${r.deq.psnr.toFixed(2)} dB vs A+y ${r.deq.psnrApySameImages.toFixed(2)} dB, ${r.deq.meanIterations.toFixed(1)} iterations` +
+      (fd ? `; paired FD-cls ${fd.fdRestored.toFixed(2)} vs A+y ${fd.fdBaseline.toFixed(2)}, difference ${fd.difference.toFixed(2)} (95 % CI ${fd.ci95.map((v) => v.toFixed(2)).join(' to ')})` : '') +
+      `: ${judged.passes ? 'passes' : 'fails'} (${judged.measure})`);
+    results.push(judged);
   }
   const command = `npx tsx scripts/quality.ts --model ${a.model} --restoration-images ${a['restoration-images']} --deq-images ${a['deq-images']}`;
   // One task (the grey prior): the record keeps its old flat form; several: one entry per task.
@@ -223,8 +213,17 @@ async function restoration() {
   return { tasks: results, passes: results.every((r) => r.passes), weightsSha256, command };
 }
 
-const quality = await fdAndCoverage();
-const restorationSanityResult = await restoration();
+// One classifier serves FD-cls and colorization's paired FD; the train split only where it is needed.
+const train = runsFd || (runsRestoration && judgesByDistribution) ? loadRecipeSplit(recipe, 'train', dataDir) : null;
+const clf = train ? await classifierOf(train) : null;
+let quality: Awaited<ReturnType<typeof fdAndCoverage>> = null;
+let restorationSanityResult: Awaited<ReturnType<typeof restoration>> | null = null;
+try {
+  if (runsFd) quality = await fdAndCoverage(clf!, train!);
+  if (runsRestoration) restorationSanityResult = await restoration(judgesByDistribution ? clf : null);
+} finally {
+  if (clf) disposeClassifier(clf);
+}
 const cardPath = `${a.model}.card.json`;
 if (model && (quality || restorationSanityResult) && existsSync(cardPath)) {
   const card = JSON.parse(readFileSync(cardPath, 'utf8'));

@@ -34,6 +34,14 @@ describe("a model card's quality bar, as the prior page and the README show it",
     expect(r.caption).toContain(q.command);
   });
 
+  it('the caption names the command of each part it shows: FD and coverage, and restoration sanity where its record has its own', () => {
+    const own = { ...sanity('SR x4', true), command: 'npx tsx scripts/quality.ts --model m --restoration-images 256 --deq-images 16' };
+    const caption = qualityBarRows(measured(own))!.caption;
+    expect(caption).toContain('FD-cls and coverage: npx tsx scripts/quality.ts --model m;');
+    expect(caption).toContain(`restoration sanity: ${own.command}`);
+    expect(qualityBarRows(measured(sanity('SR x4', true)))!.caption).toMatch(/Command: npx tsx scripts\/quality.ts --model m$/);
+  });
+
   it('a record with several restoration tasks gets a pair of rows per task, and one failing task fails the bar', () => {
     const q = measured({ tasks: [sanity('colorization', true), sanity('SR x4', true), sanity('box inpainting', false)], passes: false });
     const rows = qualityBarRows(q)!.rows;

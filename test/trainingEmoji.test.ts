@@ -104,6 +104,26 @@ describe('the colour prior (issue 17): emoji config and training', () => {
     model.dispose();
   });
 
+  it('the restoration sanity check leaves no tensors behind when the model fails mid-chain, in the serial chain or in DeqIR', async () => {
+    const unet = new UNetEpsModel(TINY_RGB, initParams(TINY_RGB, 2), 'tiny-rgb');
+    const solver = { kind: 'anderson' as const, m: 3, beta: 1, tol: 1e-3, maxIter: 3 };
+    // Fails on the n-th eps call: at T = 2 the serial chain makes calls 1-2, DeqIR the rest (call 4: its second iteration).
+    const failingOn = (n: number) => {
+      let calls = 0;
+      return { name: 'fails', imageShape: unet.imageShape, eps: (x: tf.Tensor4D, t: readonly number[]) => {
+        if (++calls === n) throw new Error(`eps call ${n} failed`);
+        return unet.eps(x, t);
+      } };
+    };
+    const before = tf.memory().numTensors;
+    for (const n of [2, 4]) {
+      await expect(restorationSanity(failingOn(n), emoji, { count: 2, deqCount: 1, T: 2, seed: 1, solver, task: 'colorize', keepImages: true }))
+        .rejects.toThrow(`eps call ${n} failed`);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    unet.dispose();
+  });
+
   it('sample grids draw RGB images in colour and grey images as before', () => {
     // Two 1x1 RGB images: pure red, then pure blue.
     const g = gridRgba(Float32Array.from([1, -1, -1, -1, -1, 1]), 2, 1, 1, 2, 1, 2, 3);

@@ -33,7 +33,7 @@ export interface CardQualityRecord {
   sampler?: string;
   sampleSeconds?: number;
   classCoverage?: { shares: Record<string, number>; minShare: number; minShareClasses?: string[]; passes: boolean };
-  restorationSanity?: SanityRecord | { tasks: SanityRecord[]; passes: boolean } | string;
+  restorationSanity?: (SanityRecord | { tasks: SanityRecord[]; passes: boolean }) & { command?: string } | string;
   verdicts?: { all: string };
   command?: string;
 }
@@ -48,6 +48,13 @@ export const formatNumber = (v: number | null | undefined, digits = 0): string =
 export function qualityBars(q: CardQualityRecord | null | undefined): { fdRatio: number; coveragePercent: number } {
   const m = /<=\s*([\d.]+)\s*FD\(naive\)/.exec(q?.fdCls?.bar ?? '');
   return { fdRatio: m ? Number(m[1]) : FD_BAR_RATIO, coveragePercent: 100 * COVERAGE_MIN_SHARE };
+}
+
+/** The commands behind the record: FD and coverage, and restoration sanity's own where it names one. */
+function commandsOf(q: CardQualityRecord): string {
+  const sanity = typeof q.restorationSanity === 'object' ? q.restorationSanity.command : undefined;
+  if (!sanity || sanity === q.command) return `Command: ${q.command ?? '—'}`;
+  return `FD-cls and coverage: ${q.command ?? '—'}; restoration sanity: ${sanity}`;
 }
 
 const verdict = (passes: boolean) => (passes ? 'passes' : 'fails');
@@ -112,6 +119,6 @@ export function qualityBarRows(q: CardQualityRecord | null | undefined): { rows:
   return {
     rows,
     caption: `${formatNumber(q.samples)} samples (${q.sampler}${q.sampleSeconds ? `, drawn in ${formatNumber(q.sampleSeconds)} s` : ''})` +
-      `${clf ? `; classifier ${clf.architecture}, test accuracy ${formatNumber(100 * clf.testAccuracy, 1)} %` : ''}. Command: ${q.command ?? '—'}`,
+      `${clf ? `; classifier ${clf.architecture}, test accuracy ${formatNumber(100 * clf.testAccuracy, 1)} %` : ''}. ${commandsOf(q)}`,
   };
 }

@@ -13,6 +13,18 @@ import { psnrPerImage } from '../metrics/psnr.js';
 
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 
+type Hold = <T extends { dispose(): void }>(owned: T) => T;
+
+/** Runs one chunk and disposes what it held (tensors, tasks), also when the chunk throws. */
+async function releasingAfter(body: (held: Hold) => Promise<void>): Promise<void> {
+  const owned: Array<{ dispose(): void }> = [];
+  try {
+    await body((o) => (owned.push(o), o));
+  } finally {
+    for (const o of owned.reverse()) o.dispose();
+  }
+}
+
 export interface RestorationSanity {
   task: string;
   /** The taskRegistry name (sr4, colorize, inpaint-box, ...). */
@@ -58,35 +70,34 @@ export async function restorationSanity(
       const n = Math.min(chunk, o.count - s);
       const idx = Array.from({ length: n }, (_, i) => s + i);
       const originals = toSignedUnit(images, idx);
-      const x = tf.tensor4d(originals, [n, H, W, C]);
-      const y = operator.A(x);
-      const xT = tf.tensor4d(gaussianArray(n * px, o.seed + s), [n, H, W, C]);
-      const task = prepareRestoration({ model, operator, y, xT, sampling: { T: o.T } });
-      apy.push(...psnrPerImage(task.Apy, x));
-      const r = await serialChain(task);
-      serial.push(...psnrPerImage(r.x0, x));
-      if (kept) {
-        kept.originals.set(originals, s * px);
-        kept.restored.set(await r.x0.data(), s * px);
-        kept.apy.set(await task.Apy.data(), s * px);
-      }
-      r.x0.dispose();
-      task.dispose();
-      tf.dispose([x, y, xT]);
+      await releasingAfter(async (held) => {
+        const x = held(tf.tensor4d(originals, [n, H, W, C]));
+        const y = held(operator.A(x));
+        const xT = held(tf.tensor4d(gaussianArray(n * px, o.seed + s), [n, H, W, C]));
+        const task = held(prepareRestoration({ model, operator, y, xT, sampling: { T: o.T } }));
+        apy.push(...psnrPerImage(task.Apy, x));
+        const x0 = held((await serialChain(task)).x0);
+        serial.push(...psnrPerImage(x0, x));
+        if (kept) {
+          kept.originals.set(originals, s * px);
+          kept.restored.set(await x0.data(), s * px);
+          kept.apy.set(await task.Apy.data(), s * px);
+        }
+      });
     }
     // DeqIR one image at a time: iteration counts are per restoration.
     for (let i = 0; i < o.deqCount; i++) {
-      const x = tf.tensor4d(toSignedUnit(images, [i]), [1, H, W, C]);
-      const y = operator.A(x);
-      const xT = tf.tensor4d(gaussianArray(px * Math.min(chunk, o.count), o.seed + Math.floor(i / chunk) * chunk).subarray((i % chunk) * px, (i % chunk + 1) * px), [1, H, W, C]);
-      const task = prepareRestoration({ model, operator, y, xT, sampling: { T: o.T } });
-      const r = await deqRestore(task, o.solver);
-      deq.push(...psnrPerImage(r.x0, x));
-      iters.push(r.iterations);
-      if (r.converged) converged++;
-      r.x0.dispose();
-      task.dispose();
-      tf.dispose([x, y, xT]);
+      await releasingAfter(async (held) => {
+        const x = held(tf.tensor4d(toSignedUnit(images, [i]), [1, H, W, C]));
+        const y = held(operator.A(x));
+        const xT = held(tf.tensor4d(gaussianArray(px * Math.min(chunk, o.count), o.seed + Math.floor(i / chunk) * chunk).subarray((i % chunk) * px, (i % chunk + 1) * px), [1, H, W, C]));
+        const task = held(prepareRestoration({ model, operator, y, xT, sampling: { T: o.T } }));
+        const r = await deqRestore(task, o.solver);
+        const x0 = held(r.x0);
+        deq.push(...psnrPerImage(x0, x));
+        iters.push(r.iterations);
+        if (r.converged) converged++;
+      });
     }
   } finally {
     operator.dispose();
