@@ -1,5 +1,6 @@
 import { concatFloat32 } from '../data/concatFloat32.js';
 import * as tf from '@tensorflow/tfjs-core';
+import { OwnedTensors } from '../backend/ownedTensors.js';
 import { ShapeError } from '../errors.js';
 import type { ImageShape } from '../image/imageShape.js';
 import type { EpsModel } from '../models/epsModel.js';
@@ -85,18 +86,21 @@ export function buildRestorationProblem(model: EpsModel, s: ProblemSettings, ima
   checkTaskChannels(s.task, model.imageShape);
   const sigmaY = s.sigmaY ?? taskDefinition(s.task).sigmaY;
   const operator = createOperator(taskOperatorSpec(s.task, s.mask), model.imageShape);
-  const owned: { dispose(): void }[] = [operator];
+  const owned = new OwnedTensors();
+  owned.keep(operator);
   try {
     const batch = measuredBatch(operator, images, s.seed, sigmaY);
-    owned.push(batch.truth, batch.y, batch.xT);
+    owned.keep(batch.truth);
+    owned.keep(batch.y);
+    owned.keep(batch.xT);
     const nw = s.nw ?? 0;
     const z = nw > 0 ? stepNoiseBatch(images.map((im) => im.key), s.seed, model.imageShape, s.noise ?? 'fixed', s.T) : undefined;
-    if (z) owned.push(z);
+    if (z) owned.keep(z);
     const task = prepareRestoration({ model, operator, y: batch.y, xT: batch.xT, z, sampling: { T: s.T, skip: s.skip, etw: s.etw, nw }, sigmaY, rangeCorrection: s.rangeCorrection });
-    owned.push(task);
-    return { ...batch, operator, z, task, dispose: () => owned.reverse().forEach((t) => t.dispose()) };
+    owned.keep(task);
+    return { ...batch, operator, z, task, dispose: () => owned.dispose() };
   } catch (e) {
-    owned.reverse().forEach((t) => t.dispose());
+    owned.dispose();
     throw e;
   }
 }

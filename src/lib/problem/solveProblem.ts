@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { OwnedTensors } from '../backend/ownedTensors.js';
 import { maxAbsDiff } from '../metrics/vectorStats.js';
 import { deqRestore } from '../deq/deqRestore.js';
 import type { IterationRecord } from '../deq/solvers/solverTypes.js';
@@ -136,20 +137,20 @@ export async function solveProblem(problem: DeqirProblem, opts: SolveProblemOpti
   // Refused before anything is allocated (a UNet prior is checked again below, once its config is known).
   checkMemoryBudget(problemMemoryEstimate(problem), budget, opts.budgetHint);
   const schedule = withPath('schedule', () => linearSchedule(problem.schedule.N, problem.schedule.betaStart, problem.schedule.betaEnd));
-  const owned: { dispose(): void }[] = [];
+  const owned = new OwnedTensors();
   try {
     const model = await withPath('prior', () => buildPrior(problem, schedule, imageShape, opts));
-    owned.push({ dispose: () => model.dispose?.() });
+    owned.keep({ dispose: () => model.dispose?.() });
     if (problem.prior.kind === 'unet') checkMemoryBudget(problemMemoryEstimate(problem, model), budget, opts.budgetHint);
     const operator = withPath('operator', () => createOperator(operatorSpec(problem, imageShape), imageShape));
-    owned.push(operator);
+    owned.keep(operator);
     // Omitted arrays follow the one seed rule (seedRule.ts): image b of the batch has key b.
     const keys = Array.from({ length: N }, (_, b) => b);
     const D = H * W * C;
     const xT = problem.xT
       ? tf.tensor4d(withPath('xT', () => flatToNhwc(problem.xT!, nhwc, problem.layout)), nhwc)
       : tf.tensor4d(Float32Array.from(keys.flatMap((b) => Array.from(initialNoise(problem.seed, b, D)))), nhwc);
-    owned.push(xT);
+    owned.keep(xT);
     let y: tf.Tensor;
     if (problem.y) y = withPath('y', () => measurementFromFile(problem.y!, operator, N, problem.layout));
     else {
@@ -158,15 +159,15 @@ export async function solveProblem(problem: DeqirProblem, opts: SolveProblemOpti
       [batch.truth, batch.xT].forEach((t) => t.dispose());
       y = batch.y;
     }
-    owned.push(y);
+    owned.keep(y);
     // Name the input a non-finite value came from, before the chain would blame a step.
     if (!problem.y && !(await allFinite(y)))
       throw new NonFiniteError('problem.xTrue: the measurement y = A xTrue + sigmaY n made from it is not finite (the operator overflows float32 on it)');
-    const z = problem.nw > 0 ? keep(owned, noise(problem, nhwc)) : undefined;
+    const z = problem.nw > 0 ? owned.keep(noise(problem, nhwc)) : undefined;
     const task = prepareRestoration({ model, operator, y, xT, z, schedule, sampling: { T: problem.T, skip: problem.skip, etw: problem.etw, nw: problem.nw }, sigmaY: problem.operator.sigmaY, rangeCorrection: problem.rangeCorrection });
-    owned.push(task);
+    owned.keep(task);
     const serial = await serialChain(task, { signal: opts.signal });
-    owned.push(serial.x0);
+    owned.keep(serial.x0);
     const serialData = await serial.x0.data();
     const base = {
       format: 'deqir-result/1' as const,
@@ -188,7 +189,7 @@ export async function solveProblem(problem: DeqirProblem, opts: SolveProblemOpti
     const { kind, chunkSize, init, ...choice } = problem.solver;
     const settings = solverSettingsFor(problem.T, { kind, ...choice });
     const deq = await deqRestore(task, { ...settings, signal: opts.signal, onIteration: opts.onIteration && ((r) => opts.onIteration!(r)) }, { chunkSize, init: init ?? DEFAULT_INIT });
-    owned.push(deq.x0);
+    owned.keep(deq.x0);
     const x0 = await deq.x0.data();
     return {
       ...base,
@@ -203,7 +204,7 @@ export async function solveProblem(problem: DeqirProblem, opts: SolveProblemOpti
       wallMs: { solver: deq.wallMs, serial: serial.wallMs },
     };
   } finally {
-    owned.reverse().forEach((o) => o.dispose());
+    owned.dispose();
   }
 }
 
@@ -313,9 +314,5 @@ function rethrow(field: string, e: unknown): never {
   throw e;
 }
 
-function keep<T extends { dispose(): void }>(owned: { dispose(): void }[], t: T): T {
-  owned.push(t);
-  return t;
-}
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);

@@ -10,20 +10,9 @@ import { gaussianArray } from '../random/prng.js';
 import { prepareRestoration } from '../restoration/restorationTask.js';
 import { serialChain } from '../samplers/serialChain.js';
 import { psnrPerImage } from '../metrics/psnr.js';
+import { OwnedTensors } from '../backend/ownedTensors.js';
 
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-
-type Hold = <T extends { dispose(): void }>(owned: T) => T;
-
-/** Runs one chunk and disposes what it held (tensors, tasks), also when the chunk throws. */
-async function releasingAfter(body: (held: Hold) => Promise<void>): Promise<void> {
-  const owned: Array<{ dispose(): void }> = [];
-  try {
-    await body((o) => (owned.push(o), o));
-  } finally {
-    for (const o of owned.reverse()) o.dispose();
-  }
-}
 
 export interface RestorationSanity {
   task: string;
@@ -70,34 +59,40 @@ export async function restorationSanity(
       const n = Math.min(chunk, o.count - s);
       const idx = Array.from({ length: n }, (_, i) => s + i);
       const originals = toSignedUnit(images, idx);
-      await releasingAfter(async (held) => {
-        const x = held(tf.tensor4d(originals, [n, H, W, C]));
-        const y = held(operator.A(x));
-        const xT = held(tf.tensor4d(gaussianArray(n * px, o.seed + s), [n, H, W, C]));
-        const task = held(prepareRestoration({ model, operator, y, xT, sampling: { T: o.T } }));
+      const owned = new OwnedTensors();
+      try {
+        const x = owned.keep(tf.tensor4d(originals, [n, H, W, C]));
+        const y = owned.keep(operator.A(x));
+        const xT = owned.keep(tf.tensor4d(gaussianArray(n * px, o.seed + s), [n, H, W, C]));
+        const task = owned.keep(prepareRestoration({ model, operator, y, xT, sampling: { T: o.T } }));
         apy.push(...psnrPerImage(task.Apy, x));
-        const x0 = held((await serialChain(task)).x0);
+        const x0 = owned.keep((await serialChain(task)).x0);
         serial.push(...psnrPerImage(x0, x));
         if (kept) {
           kept.originals.set(originals, s * px);
           kept.restored.set(await x0.data(), s * px);
           kept.apy.set(await task.Apy.data(), s * px);
         }
-      });
+      } finally {
+        owned.dispose();
+      }
     }
     // DeqIR one image at a time: iteration counts are per restoration.
     for (let i = 0; i < o.deqCount; i++) {
-      await releasingAfter(async (held) => {
-        const x = held(tf.tensor4d(toSignedUnit(images, [i]), [1, H, W, C]));
-        const y = held(operator.A(x));
-        const xT = held(tf.tensor4d(gaussianArray(px * Math.min(chunk, o.count), o.seed + Math.floor(i / chunk) * chunk).subarray((i % chunk) * px, (i % chunk + 1) * px), [1, H, W, C]));
-        const task = held(prepareRestoration({ model, operator, y, xT, sampling: { T: o.T } }));
+      const owned = new OwnedTensors();
+      try {
+        const x = owned.keep(tf.tensor4d(toSignedUnit(images, [i]), [1, H, W, C]));
+        const y = owned.keep(operator.A(x));
+        const xT = owned.keep(tf.tensor4d(gaussianArray(px * Math.min(chunk, o.count), o.seed + Math.floor(i / chunk) * chunk).subarray((i % chunk) * px, (i % chunk + 1) * px), [1, H, W, C]));
+        const task = owned.keep(prepareRestoration({ model, operator, y, xT, sampling: { T: o.T } }));
         const r = await deqRestore(task, o.solver);
-        const x0 = held(r.x0);
+        const x0 = owned.keep(r.x0);
         deq.push(...psnrPerImage(x0, x));
         iters.push(r.iterations);
         if (r.converged) converged++;
-      });
+      } finally {
+        owned.dispose();
+      }
     }
   } finally {
     operator.dispose();

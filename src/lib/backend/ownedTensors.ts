@@ -1,0 +1,22 @@
+/** Anything that frees memory on dispose(): tensors, prepared tasks, operators, models. */
+export interface Disposable {
+  dispose(): void;
+}
+
+/**
+ * What one computation allocated, freed together in reverse order (last made, first freed), in a
+ * `finally` so a failing run releases it too.
+ */
+export class OwnedTensors {
+  private readonly items: Disposable[] = [];
+
+  keep<T extends Disposable>(item: T): T {
+    this.items.push(item);
+    return item;
+  }
+
+  dispose(): void {
+    for (const item of this.items.reverse()) item.dispose();
+    this.items.length = 0;
+  }
+}
