@@ -134,6 +134,43 @@ describe('gradients are true derivatives', () => {
   });
 });
 
+describe('gradients release their memory when the model fails', () => {
+  // Fails on the n-th eps call, for every n a successful run makes: forward solve, adjoint, dL/dp.
+  const failingOn = (inner: EpsModel, n: number) => {
+    let calls = 0;
+    const model: EpsModel & { calls: () => number } = {
+      name: 'fails', imageShape: inner.imageShape, calls: () => calls,
+      eps: (x, t) => {
+        if (++calls === n) throw new Error(`eps call ${n} failed`);
+        return inner.eps(x, t);
+      },
+    };
+    return model;
+  };
+  it.each<GradientOptions>([
+    { method: 'implicit', keepState: true },
+    { method: 'phantom', phantomSteps: 2, keepState: true },
+    { method: 'serial' },
+  ])('$method: no tensor left behind whichever eps call fails', async (opts) => {
+    const prior = testPrior(OPERATOR_CASES[4].shape);
+    const counting = failingOn(prior, 0);
+    const ok = setup(4, 4, counting);
+    const r = await restorationGradient(ok.task, ok.loss, opts);
+    [r.x0, r.dxT, r.dy, r.state].forEach((t) => t?.dispose());
+    ok.dispose();
+    const total = counting.calls();
+    expect(total).toBeGreaterThan(4);
+    const before = tf.memory().numTensors;
+    for (let n = 1; n <= total; n++) {
+      const s = setup(4, 4, failingOn(prior, n));
+      await expect(restorationGradient(s.task, s.loss, opts)).rejects.toThrow(`eps call ${n} failed`);
+      s.dispose();
+      expect(tf.memory().numTensors, `failing on eps call ${n} of ${total}`).toBe(before);
+    }
+    prior.dispose?.();
+  });
+});
+
 describe('initialization optimization', () => {
   it('Adam on xT lowers a guide loss, warm-starting every forward solve, and leaks nothing', async () => {
     const { spec, shape } = OPERATOR_CASES[4];

@@ -9,6 +9,8 @@ import type { RestorationTask } from '../restoration/restorationTask.js';
 import { serialChain, serialX0With } from '../samplers/serialChain.js';
 import type { RestorationLoss } from './restorationLoss.js';
 import { GRADIENT_TOL, defaultMaxIter } from '../restoration/defaults.js';
+import { OwnedTensors } from '../backend/ownedTensors.js';
+import { releasingTapeOnFailure } from '../backend/releasingTapeOnFailure.js';
 
 export type GradientMethod = 'implicit' | 'phantom' | 'serial';
 
@@ -61,20 +63,29 @@ export async function restorationGradient(task: RestorationTask, loss: Restorati
     throwIfAborted(opts.signal);
     const f = (a: tf.Tensor, b: tf.Tensor) => loss.value(serialX0With(task, a as tf.Tensor4D, b), b);
     const { value, grads } = await valueAndGrads(f, xT, y);
-    const serial = await serialChain(task);
-    return {
-      method: 'serial', loss: value, x0: serial.x0, dxT: grads[0] as tf.Tensor4D, dy: grads[1],
-      forwardIterations: T, adjointIterations: T, nfeEquivalent: 3 * T, wallMs: performance.now() - start,
-    };
+    try {
+      const serial = await serialChain(task);
+      return {
+        method: 'serial', loss: value, x0: serial.x0, dxT: grads[0] as tf.Tensor4D, dy: grads[1],
+        forwardIterations: T, adjointIterations: T, nfeEquivalent: 3 * T, wallMs: performance.now() - start,
+      };
+    } catch (err) {
+      grads.forEach((g) => g.dispose());
+      throw err;
+    }
   }
   const forward = await deqRestore(
     task,
     { kind: 'picard', tol: GRADIENT_TOL, maxIter: defaultMaxIter(T), ...opts.solver, signal: opts.signal },
     { keepState: true, init: opts.init },
   );
-  const Xstar = forward.state!;
-  const state = opts.keepState ? tf.clone(Xstar) : undefined;
-  const system = deqSystem(task);
+  // scratch is freed whatever happens; returned is the caller's on success and freed on failure.
+  const scratch = new OwnedTensors();
+  const returned = new OwnedTensors();
+  const Xstar = scratch.keep(forward.state!);
+  const system = scratch.keep(deqSystem(task));
+  returned.keep(forward.x0);
+  const state = opts.keepState ? returned.keep(tf.clone(Xstar)) : undefined;
   try {
     const lossOfState = (X: tf.Tensor, b: tf.Tensor) => loss.value(system.x0Of(X), b);
     if (opts.method === 'phantom') {
@@ -97,42 +108,44 @@ export async function restorationGradient(task: RestorationTask, loss: Restorati
     }
     if (opts.method !== 'implicit') throw new ParameterError(`unknown gradient method '${String(opts.method)}' (expected implicit, phantom or serial)`);
     // e = dL/dX and the direct dL/dy (consistency and similar losses read y themselves).
-    const owned: tf.Tensor[] = [];
-    try {
-      const [e, dyDirect] = loss.readsY
+    const [e, dyDirect] = releasingTapeOnFailure(() =>
+      loss.readsY
         ? tf.grads((X: tf.Tensor, b: tf.Tensor) => lossOfState(X, b))([Xstar, y])
-        : [tf.grad((X: tf.Tensor) => lossOfState(X, y))(Xstar), tf.zerosLike(y)];
-      owned.push(e, dyDirect);
-      const vjpState = tf.grad((X: tf.Tensor) => system.mapWith(X, xT, y));
-      const adjoint = await solveFixedPoint((g) => tf.tidy(() => tf.add(vjpState(Xstar, g), e)), e, {
-        kind: 'picard', tol: GRADIENT_TOL, maxIter: defaultMaxIter(T), ...opts.adjointSolver, signal: opts.signal,
-      });
-      owned.push(adjoint.solution);
-      const [dxT, dyG] = tf.grads((a: tf.Tensor, b: tf.Tensor) => system.mapWith(Xstar, a, b))([xT, y], adjoint.solution);
-      owned.push(dyG);
-      const value = await readScalar(tf.tidy(() => lossOfState(Xstar, y)));
-      return {
-        method: 'implicit', loss: value, x0: forward.x0, dxT: dxT as tf.Tensor4D, dy: tf.add(dyG, dyDirect),
-        forwardIterations: forward.iterations, adjointIterations: adjoint.iterations,
-        nfeEquivalent: forward.nfe + 2 * T * (adjoint.iterations + 1), wallMs: performance.now() - start, state,
-      };
-    } finally {
-      owned.forEach((t) => t.dispose());
-    }
+        : [tf.grad((X: tf.Tensor) => lossOfState(X, y))(Xstar), tf.zerosLike(y)],
+    ).map((t) => scratch.keep(t));
+    const vjpState = tf.grad((X: tf.Tensor) => system.mapWith(X, xT, y));
+    const adjoint = await solveFixedPoint((g) => tf.tidy(() => tf.add(releasingTapeOnFailure(() => vjpState(Xstar, g)), e)), e, {
+      kind: 'picard', tol: GRADIENT_TOL, maxIter: defaultMaxIter(T), ...opts.adjointSolver, signal: opts.signal,
+    });
+    scratch.keep(adjoint.solution);
+    const [dxT, dyG] = releasingTapeOnFailure(() =>
+      tf.grads((a: tf.Tensor, b: tf.Tensor) => system.mapWith(Xstar, a, b))([xT, y], adjoint.solution),
+    ).map((t) => returned.keep(t));
+    scratch.keep(dyG);
+    const dy = returned.keep(tf.add(dyG, dyDirect));
+    const value = await readScalar(tf.tidy(() => lossOfState(Xstar, y)));
+    return {
+      method: 'implicit', loss: value, x0: forward.x0, dxT: dxT as tf.Tensor4D, dy,
+      forwardIterations: forward.iterations, adjointIterations: adjoint.iterations,
+      nfeEquivalent: forward.nfe + 2 * T * (adjoint.iterations + 1), wallMs: performance.now() - start, state,
+    };
   } catch (err) {
-    forward.x0.dispose();
-    state?.dispose();
+    returned.dispose();
     throw err;
   } finally {
-    Xstar.dispose();
-    system.dispose();
+    scratch.dispose();
   }
 }
 
 /** Loss value and gradients with respect to both arguments, in one tape. */
 async function valueAndGrads(f: (a: tf.Tensor, b: tf.Tensor) => tf.Scalar, a: tf.Tensor, b: tf.Tensor): Promise<{ value: number; grads: tf.Tensor[] }> {
-  const { value, grads } = tf.valueAndGrads(f)([a, b]);
-  return { value: await readScalar(value), grads };
+  const { value, grads } = releasingTapeOnFailure(() => tf.valueAndGrads(f)([a, b]));
+  try {
+    return { value: await readScalar(value), grads };
+  } catch (err) {
+    grads.forEach((g) => g.dispose());
+    throw err;
+  }
 }
 
 /** Reads and disposes a scalar without a synchronous read-back (fatal on WebGPU in a worker). */

@@ -12,6 +12,7 @@ import { jobProblem } from '../restorationProblem.js';
 import { GRADIENT_TOL, defaultMaxIter } from '../../../restoration/defaults.js';
 import { checkMemoryBudget, estimateMemory, memoryBudgetBytes, WORKER_MEMORY_BUDGET_MB, type MemoryEstimate } from '../../../restoration/limits.js';
 import { UNetEpsModel } from '../../../models/unet/unetModel.js';
+import { releasingTapeOnFailure } from '../../../backend/releasingTapeOnFailure.js';
 
 export interface Agreement {
   relativeL2: number;
@@ -95,7 +96,7 @@ export async function runGradients(model: EpsModel, s: JobSettings, truth: Float
     }
     const ref = raw.find((m) => m.method === 'serial') ?? raw[0];
     const agree = (a: number[], b: number[]): Agreement => ({ relativeL2: relativeL2(a, b), cosine: cosineSimilarity(a, b) });
-    const direct = tf.tidy(() => tf.grad((y: tf.Tensor) => loss.value(p.operator.Apinv(y) as tf.Tensor4D, y))(p.y));
+    const direct = tf.tidy(() => releasingTapeOnFailure(() => tf.grad((y: tf.Tensor) => loss.value(p.operator.Apinv(y) as tf.Tensor4D, y))(p.y)));
     const [y, xT, directDy] = await Promise.all([p.y.data(), p.xT.data(), direct.data()]);
     direct.dispose();
     return {
