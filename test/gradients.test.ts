@@ -134,19 +134,20 @@ describe('gradients are true derivatives', () => {
   });
 });
 
-describe('gradients release their memory when the model fails', () => {
-  // Fails on the n-th eps call, for every n a successful run makes: forward solve, adjoint, dL/dp.
-  const failingOn = (inner: EpsModel, n: number) => {
-    let calls = 0;
-    const model: EpsModel & { calls: () => number } = {
-      name: 'fails', imageShape: inner.imageShape, calls: () => calls,
-      eps: (x, t) => {
-        if (++calls === n) throw new Error(`eps call ${n} failed`);
-        return inner.eps(x, t);
-      },
-    };
-    return model;
+/** A model that fails on its n-th eps call (n = 0: never), counting the calls a successful run makes. */
+function failingOn(inner: EpsModel, n: number): EpsModel & { calls: () => number } {
+  let calls = 0;
+  return {
+    name: 'fails', imageShape: inner.imageShape, calls: () => calls,
+    eps: (x, t) => {
+      if (++calls === n) throw new Error(`eps call ${n} failed`);
+      return inner.eps(x, t);
+    },
   };
+}
+
+describe('gradients release their memory when the model fails', () => {
+  // Whichever eps call fails: forward solve, adjoint, dL/dp.
   it.each<GradientOptions>([
     { method: 'implicit', keepState: true },
     { method: 'phantom', phantomSteps: 2, keepState: true },
@@ -195,6 +196,31 @@ describe('initialization optimization', () => {
     [x, y, xT].forEach((t) => t.dispose());
     operator.dispose();
     model.dispose?.();
+  });
+  it('leaves no tensor behind when the model fails at any step, or a step callback throws', async () => {
+    const { spec, shape } = OPERATOR_CASES[4];
+    const prior = testPrior(shape);
+    const operator = createOperator(spec, shape);
+    const x = tf.tidy(() => tf.tanh(randomImages(1, shape, 86))) as tf.Tensor4D;
+    const y = operator.A(x);
+    const xT = randomImages(1, shape, 87) as tf.Tensor4D;
+    const guide = restorationLoss({ kind: 'guide', guide: x.dataSync() }, operator, 1);
+    const run = (model: EpsModel, onStep?: () => void) =>
+      optimizeInit({ model, operator, y, xT, sampling: { T: 4 } }, guide, { lr: 0.05, steps: 2, groundTruth: x, onStep });
+    const counting = failingOn(prior, 0);
+    const ok = await run(counting);
+    [ok.xT, ok.x0].forEach((t) => t.dispose());
+    const before = tf.memory().numTensors;
+    for (let n = 1; n <= counting.calls(); n++) {
+      await expect(run(failingOn(prior, n))).rejects.toThrow(`eps call ${n} failed`);
+      expect(tf.memory().numTensors, `failing on eps call ${n} of ${counting.calls()}`).toBe(before);
+    }
+    await expect(run(prior, () => { throw new Error('step callback failed'); })).rejects.toThrow('step callback failed');
+    expect(tf.memory().numTensors).toBe(before);
+    guide.dispose();
+    [x, y, xT].forEach((t) => t.dispose());
+    operator.dispose();
+    prior.dispose?.();
   });
   it('with the reference step size (2e-5) each warm-started forward solve needs far fewer than T iterations', async () => {
     const { spec, shape } = OPERATOR_CASES[4];

@@ -93,19 +93,19 @@ export async function optimizeInit(
       x0?.dispose();
       x0 = r.x0;
       r.dy.dispose();
-      const rec: InitStepRecord = {
-        step, loss: r.loss, forwardIterations: r.forwardIterations, wallMs: performance.now() - start,
-        psnr: opts.groundTruth ? await psnrAsync(x0, opts.groundTruth) : undefined,
-      };
-      history.push(rec);
-      if (opts.keepImagesEvery && step % opts.keepImagesEvery === 0) images.push({ step, x0: (await x0.data()) as Float32Array });
-      await opts.onStep?.(rec, x0);
-      if (step === steps) {
+      try {
+        const rec: InitStepRecord = {
+          step, loss: r.loss, forwardIterations: r.forwardIterations, wallMs: performance.now() - start,
+          psnr: opts.groundTruth ? await psnrAsync(x0, opts.groundTruth) : undefined,
+        };
+        history.push(rec);
+        if (opts.keepImagesEvery && step % opts.keepImagesEvery === 0) images.push({ step, x0: (await x0.data()) as Float32Array });
+        await opts.onStep?.(rec, x0);
+        if (step === steps) break;
+        adamUpdate(params, { xT: r.dxT }, adam, { lr });
+      } finally {
         r.dxT.dispose();
-        break;
       }
-      adamUpdate(params, { xT: r.dxT }, adam, { lr });
-      r.dxT.dispose();
     }
   } catch (e) {
     [params.xT, x0].forEach((x) => x?.dispose());
