@@ -5,6 +5,7 @@ import { AbortError, NonFiniteError, ParameterError, ShapeError } from '../src/l
 import { createOperator } from '../src/lib/operators/createOperator.js';
 import { prepareRestoration, type RestorationInputs } from '../src/lib/restoration/restorationTask.js';
 import { serialChain } from '../src/lib/samplers/serialChain.js';
+import { buildRestorationProblem } from '../src/lib/problem/restorationProblem.js';
 import { timestepSubsequence } from '../src/lib/schedule/timesteps.js';
 import { stepCoefficients } from '../src/lib/schedule/stepCoefficients.js';
 import { randomImages, schedule, testPrior } from './support/fixtures.js';
@@ -113,6 +114,14 @@ describe('public calls leave tf.memory().numTensors at its baseline', () => {
       task.dispose();
     });
     p.dispose();
+  });
+  it('a problem whose measurement is refused (sigma_y < 0) names the field and leaks nothing', async () => {
+    const model = testPrior([8, 12, 1]);
+    const images = [{ key: 0, pixels: new Float32Array(8 * 12) }];
+    await expectNoLeak(() => {
+      expect(() => buildRestorationProblem(model, { task: 'sr2', seed: 0, T: 4, sigmaY: -1 }, images)).toThrow(/sigmaY must be a finite number >= 0/);
+    });
+    model.dispose?.();
   });
   it('a cancelled serial chain or DeqIR run leaks nothing', async () => {
     const p = inputs();

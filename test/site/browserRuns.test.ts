@@ -12,6 +12,7 @@ import type { Progress } from '../../src/lib/site/progress.js';
 import { runSteering } from '../../src/lib/site/worker/jobs/steering.js';
 import { runToy, TOY_DEFAULT } from '../../src/lib/site/worker/jobs/toy.js';
 import { runTrajectory } from '../../src/lib/site/worker/jobs/trajectory.js';
+import { speedStep } from '../../src/lib/site/worker/jobs/speedStep.js';
 
 /** The jobs the worker runs, here in Node on the test backend with the exact Gaussian prior. */
 const D = 28 * 28;
@@ -88,6 +89,29 @@ describe('the worker jobs', () => {
     const before = tf.memory().numTensors;
     const empty = new Uint8Array(D);
     await expect(runGradients(prior.model, { ...settings, task: 'sr4' }, truth, { region: empty, methods: ['implicit'], phantomSteps: 4, phantomTau: 1 })).rejects.toThrow(/region is empty/);
+    expect(tf.memory().numTensors).toBe(before);
+    prior.model.dispose?.();
+  });
+
+  it('a toy request the restoration refuses (T = 0, a non-finite x_T) fails with its reason and frees what it made', async () => {
+    const before = tf.memory().numTensors;
+    await expect(runToy({ ...TOY_DEFAULT, T: 0 })).rejects.toThrow(/T/);
+    await expect(runToy({ ...TOY_DEFAULT, xT: [Number.NaN, 0] })).rejects.toThrow(/x_?T/i);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('the steering job and the speed step free their tensors when the model fails', async () => {
+    const prior = await loadPrior('gaussian', { unetBytes: () => Promise.reject(new Error('unused')), gaussian: async () => stats });
+    let calls = 0;
+    const failing = { name: 'fails', imageShape: prior.model.imageShape, eps: (x: tf.Tensor4D, t: readonly number[]) => {
+      if (++calls === 3) throw new Error('eps call 3 failed');
+      return prior.model.eps(x, t);
+    } };
+    const before = tf.memory().numTensors;
+    await expect(runSteering(failing, { ...settings, task: 'inpaint-box' }, truth, { guide: 'oracle', lr: 0.05, steps: 2, method: 'implicit' })).rejects.toThrow('eps call 3 failed');
+    expect(tf.memory().numTensors).toBe(before);
+    calls = 0;
+    await expect(speedStep(failing, 4, truth, { map: 3, step: 1 })).rejects.toThrow('eps call 3 failed');
     expect(tf.memory().numTensors).toBe(before);
     prior.model.dispose?.();
   });

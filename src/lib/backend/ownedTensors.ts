@@ -1,6 +1,6 @@
-/** Anything that frees memory on dispose(): tensors, prepared tasks, operators, models. */
+/** Anything that frees memory on dispose(): tensors, prepared tasks, operators, models (optional for stateless priors). */
 export interface Disposable {
-  dispose(): void;
+  dispose?(): void;
 }
 
 /**
@@ -16,7 +16,7 @@ export class OwnedTensors {
   }
 
   dispose(): void {
-    for (const item of this.items.reverse()) item.dispose();
+    for (const item of this.items.reverse()) item.dispose?.();
     this.items.length = 0;
   }
 }

@@ -61,9 +61,15 @@ export function measuredBatch(operator: LinearOperator, images: readonly Problem
   });
   const B = images.length;
   const truth = tf.tensor4d(concatFloat32(images.map((im) => im.pixels)), [B, ...shape]);
-  const y = tf.tidy(() => tf.concat(images.map((im, b) => measure(operator, tf.slice(truth, [b], [1]), sigmaY, measurementSeed(seed, im.key))), 0));
-  const xT = tf.tensor4d(concatFloat32(images.map((im) => initialNoise(seed, im.key, D))), [B, ...shape]);
-  return { truth, y, xT };
+  let y: tf.Tensor | undefined;
+  try {
+    y = tf.tidy(() => tf.concat(images.map((im, b) => measure(operator, tf.slice(truth, [b], [1]), sigmaY, measurementSeed(seed, im.key))), 0));
+    const xT = tf.tensor4d(concatFloat32(images.map((im) => initialNoise(seed, im.key, D))), [B, ...shape]);
+    return { truth, y, xT };
+  } catch (e) {
+    [truth, y].forEach((t) => t?.dispose());
+    throw e;
+  }
 }
 
 /** Step noise of a batch: [B, H, W, C] ('fixed') or [T, B, H, W, C] ('per-step'). */

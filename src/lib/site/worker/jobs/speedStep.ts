@@ -11,6 +11,7 @@ import { DEFAULT_SETTINGS } from '../../jobSettings.js';
 import { yieldToEvents, type ProgressFn } from '../../progress.js';
 import { jobProblem } from '../restorationProblem.js';
 import { median } from '../../../bench/summarize.js';
+import { OwnedTensors } from '../../../backend/ownedTensors.js';
 
 export interface StepTiming {
   T: number;
@@ -66,11 +67,13 @@ export async function speedStep(
   signal?: AbortSignal,
 ): Promise<StepTiming> {
   const p = await jobProblem(model, { ...DEFAULT_SETTINGS, T }, truth);
-  const system = deqSystem(p.task);
-  const X = system.initialState('ddim-pinv');
-  const mapOnce = () => system.map(X);
-  const stepOnce = () => tf.tidy(() => serialStep(p.task, 0, p.xT, p.task.yTerm).next);
+  const owned = new OwnedTensors();
+  owned.keep(p);
   try {
+    const system = owned.keep(deqSystem(p.task));
+    const X = owned.keep(system.initialState('ddim-pinv'));
+    const mapOnce = () => system.map(X);
+    const stepOnce = () => tf.tidy(() => serialStep(p.task, 0, p.xT, p.task.yTerm).next);
     await timeToHost(mapOnce);
     await timeToHost(stepOnce);
     const mapSamples: number[] = [];
@@ -118,8 +121,6 @@ export async function speedStep(
     };
     return out;
   } finally {
-    X.dispose();
-    system.dispose();
-    p.dispose();
+    owned.dispose();
   }
 }

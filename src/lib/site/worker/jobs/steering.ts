@@ -8,6 +8,7 @@ import type { RunOptions } from './demo.js';
 import { psnrOfArrays } from '../../../metrics/psnr.js';
 import { yieldToEvents } from '../../progress.js';
 import { jobProblem } from '../restorationProblem.js';
+import { OwnedTensors } from '../../../backend/ownedTensors.js';
 
 export interface SteeringResult {
   model: string;
@@ -33,10 +34,12 @@ export interface SteeringResult {
 export async function runSteering(model: EpsModel, s: JobSettings, truth: Float32Array, req: SteeringRequest, opts: RunOptions = {}): Promise<SteeringResult> {
   if (!(req.lr > 0) || !Number.isInteger(req.steps) || req.steps < 1) throw new ParameterError(`steering: lr must be > 0 and steps an integer >= 1 (got ${req.lr}, ${req.steps})`);
   const p = await jobProblem(model, s, truth);
-  const guide = req.guide === 'oracle' ? Array.from(truth) : Array.from(await p.task.Apy.data());
-  const loss = restorationLoss({ kind: 'guide', guide }, p.operator, 1);
-  const frames: number[][] = [];
+  const owned = new OwnedTensors();
+  owned.keep(p);
   try {
+    const guide = req.guide === 'oracle' ? Array.from(truth) : Array.from(await p.task.Apy.data());
+    const loss = owned.keep(restorationLoss({ kind: 'guide', guide }, p.operator, 1));
+    const frames: number[][] = [];
     const res = await optimizeInit(p.task, loss, {
       lr: req.lr,
       steps: req.steps,
@@ -69,7 +72,6 @@ export async function runSteering(model: EpsModel, s: JobSettings, truth: Float3
       wallMs: res.history.at(-1)?.wallMs ?? 0,
     };
   } finally {
-    loss.dispose();
-    p.dispose();
+    owned.dispose();
   }
 }

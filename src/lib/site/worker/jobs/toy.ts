@@ -8,6 +8,7 @@ import { serialChain } from '../../../samplers/serialChain.js';
 import { linearSchedule } from '../../../schedule/linearSchedule.js';
 import type { Solver } from '../../jobSettings.js';
 import { WARM_START_TOL } from '../../../restoration/defaults.js';
+import { OwnedTensors } from '../../../backend/ownedTensors.js';
 
 /**
  * The 2-D toy of the "chain to a fixed point" page: data from a 2-D Gaussian mixture (exact eps, no
@@ -36,18 +37,18 @@ export interface ToyResult {
 }
 
 export async function runToy(req: ToyRequest): Promise<ToyResult> {
-  const schedule = linearSchedule();
-  const model = gaussianMixturePrior(schedule, [1, 2, 1], TOY_COMPONENTS);
-  const op = createOperator({ kind: 'inpainting', mask: [1, 0] }, [1, 2, 1]);
-  const xT = tf.tensor4d(req.xT, [1, 1, 2, 1]);
-  const y = tf.tensor4d([req.observed, 0], [1, 1, 2, 1]);
-  const task = prepareRestoration({ model, operator: op, y, xT, sampling: { T: req.T } });
   const toPath = (flat: ArrayLike<number>): Point[] => {
     const pts: Point[] = [req.xT];
     for (let i = 0; i < flat.length; i += 2) pts.push([flat[i], flat[i + 1]]);
     return pts;
   };
+  const owned = new OwnedTensors();
   try {
+    const model = owned.keep(gaussianMixturePrior(linearSchedule(), [1, 2, 1], TOY_COMPONENTS));
+    const op = owned.keep(createOperator({ kind: 'inpainting', mask: [1, 0] }, [1, 2, 1]));
+    const xT = owned.keep(tf.tensor4d(req.xT, [1, 1, 2, 1]));
+    const y = owned.keep(tf.tensor4d([req.observed, 0], [1, 1, 2, 1]));
+    const task = owned.keep(prepareRestoration({ model, operator: op, y, xT, sampling: { T: req.T } }));
     const serial = await serialChain(task, { keepTrajectory: true });
     const last = await serial.x0.data();
     serial.x0.dispose();
@@ -73,9 +74,6 @@ export async function runToy(req: ToyRequest): Promise<ToyResult> {
     }
     return { serial: serialPath, iterations };
   } finally {
-    task.dispose();
-    [xT, y].forEach((t) => t.dispose());
-    op.dispose();
-    model.dispose?.();
+    owned.dispose();
   }
 }
