@@ -50,4 +50,11 @@ describe('the committed quick benchmark slice', () => {
       });
     });
   });
+
+  it('a missing classifier file is named, and the loaded prior freed', async () => {
+    const before = tf.memory().numTensors;
+    await expect(runQualityBenchmark({ ...QUICK_QUALITY_SETTINGS, classifier: 'models/no-such-classifier.safetensors' }, { modelFile }))
+      .rejects.toThrow(/no-such-classifier/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

@@ -68,4 +68,19 @@ describe('one problem is one problem everywhere', () => {
     expect(cell.images[0].iterations).toBe(cli.iterations);
     expect(demo.deq.iterations).toBe(cli.iterations);
   });
+
+  it('a benchmark cell whose model or callback fails frees every tensor it made', async () => {
+    const methods = restorationMethods({
+      serialTs: [T], serialEtas: [0], ddrm: null, deqT: T, initOpt: null, subsetImages: null, plainDdnmCells: [],
+      deq: [{ name: 'default', solver: solverSettingsFor(T), init: DEFAULT_INIT }],
+    });
+    const run = (m: typeof model, onRestored?: () => void) =>
+      qualityBenchmark({ model: m, set, images: [IMAGE, IMAGE + 1], cells: [{ preset: 'sr4', sigmaY: 0.05 }], methods, seed: SEED, onRestored });
+    const before = tf.memory().numTensors;
+    await expect(run(model, () => { throw new Error('callback failed'); })).rejects.toThrow('callback failed');
+    expect(tf.memory().numTensors).toBe(before);
+    const failing = { ...model, name: 'fails', eps: () => { throw new Error('model failed'); } };
+    await expect(run(failing)).rejects.toThrow('model failed');
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

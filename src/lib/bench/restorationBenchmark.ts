@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { toSignedUnit, type LabelledImages } from '../data/labelledImages.js';
+import { OwnedTensors } from '../backend/ownedTensors.js';
 import { psnrPerImage } from '../metrics/psnr.js';
 import { ssim } from '../metrics/ssim.js';
 import type { EpsModel } from '../models/epsModel.js';
@@ -103,9 +104,12 @@ export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<Cell
     const mine = todo.filter((t) => t.c === c);
     if (!mine.length) continue;
     const task = taskDefinition(c.preset);
-    const operator = createOperator(task.spec, shape);
-    const { truth: x, y, xT } = measuredBatch(operator, images, o.seed, c.sigmaY);
+    // The cell's problem, and each method's tensors: freed when done, or when a method or a callback throws.
+    const cellOwned = new OwnedTensors();
     try {
+      const operator = cellOwned.keep(createOperator(task.spec, shape));
+      const { truth: x, y, xT } = measuredBatch(operator, images, o.seed, c.sigmaY);
+      [x, y, xT].forEach((t) => cellOwned.keep(t));
       for (const { m } of mine) {
         o.onProgress?.(progress, total, `${c.preset} σ_y=${c.sigmaY} ${m.name}`);
         const peak = { tensors: 0, bytes: 0 };
@@ -117,20 +121,30 @@ export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<Cell
         // The first n images (all unless the method is restricted).
         const n = imagesOf(m);
         const first = (t: tf.Tensor, axis = 0) => (n === B ? tf.clone(t) : tf.slice(t, axis === 0 ? [0] : [0, 0], axis === 0 ? [n] : [-1, n]));
-        const [xs, ys, xTs] = [first(x) as tf.Tensor4D, first(y), first(xT) as tf.Tensor4D];
         const noiseOf = (T: number) => tf.tidy(() => first(noise(T), 1));
-        tick();
-        const start = performance.now();
-        const r = await m.run({ model: o.model, operator, x: xs, y: ys, sigmaY: c.sigmaY, xT: xTs, noise: noiseOf, tick });
-        const cellWallMs = performance.now() - start;
-        tick();
-        const clipped = tf.clipByValue(r.x0, -1, 1) as tf.Tensor4D;
-        const psnr = psnrPerImage(r.x0, xs);
-        const ssims = ssim(r.x0, xs);
-        const consistency = tf.tidy(() => Array.from(tf.sqrt(tf.sum(tf.square(tf.reshape(tf.sub(operator.A(r.x0), ys), [n, -1])), 1)).dataSync()));
-        await o.onRestored?.({ key: cellKey(c.preset, c.sigmaY, m.name), images: o.images.slice(0, n), y: ys, xT: xTs, x0: r.x0 });
-        const correct = o.labels ? await correctLabels(o.labels.classifier, o.set, o.images.slice(0, n), (await clipped.data()) as Float32Array) : undefined;
-        [r.x0, clipped, xs, ys, xTs].forEach((t) => t.dispose());
+        const owned = new OwnedTensors();
+        let measured;
+        try {
+          const xs = owned.keep(first(x) as tf.Tensor4D);
+          const ys = owned.keep(first(y));
+          const xTs = owned.keep(first(xT) as tf.Tensor4D);
+          tick();
+          const start = performance.now();
+          const r = await m.run({ model: o.model, operator, x: xs, y: ys, sigmaY: c.sigmaY, xT: xTs, noise: noiseOf, tick });
+          owned.keep(r.x0);
+          const cellWallMs = performance.now() - start;
+          tick();
+          const clipped = owned.keep(tf.clipByValue(r.x0, -1, 1) as tf.Tensor4D);
+          const psnr = psnrPerImage(r.x0, xs);
+          const ssims = ssim(r.x0, xs);
+          const consistency = tf.tidy(() => Array.from(tf.sqrt(tf.sum(tf.square(tf.reshape(tf.sub(operator.A(r.x0), ys), [n, -1])), 1)).dataSync()));
+          await o.onRestored?.({ key: cellKey(c.preset, c.sigmaY, m.name), images: o.images.slice(0, n), y: ys, xT: xTs, x0: r.x0 });
+          const correct = o.labels ? await correctLabels(o.labels.classifier, o.set, o.images.slice(0, n), (await clipped.data()) as Float32Array) : undefined;
+          measured = { costs: r.costs, cellWallMs, psnr, ssims, consistency, correct };
+        } finally {
+          owned.dispose();
+        }
+        const { costs, cellWallMs, psnr, ssims, consistency, correct } = measured;
         const cell: CellResult = {
           key: cellKey(c.preset, c.sigmaY, m.name),
           task: c.preset,
@@ -140,7 +154,7 @@ export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<Cell
           family: m.family,
           T: m.T,
           oracle: m.oracle,
-          images: o.images.slice(0, n).map((image, b) => ({ image, psnr: psnr[b], ssim: ssims[b], consistency: consistency[b], correct: correct?.[b], ...r.costs[b] })),
+          images: o.images.slice(0, n).map((image, b) => ({ image, psnr: psnr[b], ssim: ssims[b], consistency: consistency[b], correct: correct?.[b], ...costs[b] })),
           cellWallMs,
           peakTensors: peak.tensors,
           peakBytes: peak.bytes,
@@ -150,7 +164,7 @@ export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<Cell
         progress += (m.costEstimate + 1) * n;
       }
     } finally {
-      [x, y, xT, operator].forEach((t) => t.dispose());
+      cellOwned.dispose();
     }
   }
   o.onProgress?.(total, total, 'done');

@@ -5,7 +5,7 @@ import { loadBenchmarkSubset } from './benchmarkSubset.js';
 import { loadClassifierFile, loadModelFile } from './loadModelFile.js';
 import { fileSha256 } from './provenance.js';
 import { SHIPPED_SUBSETS, type ShippedSubset } from '../data/shippedSubset.js';
-import { disposeClassifier } from '../quality/classifier.js';
+import { disposeClassifier, type Classifier } from '../quality/classifier.js';
 import { qualityRecipe } from '../quality/qualityRecipes.js';
 import { trainingRecipe } from '../training/recipes.js';
 
@@ -36,8 +36,9 @@ export async function runQualityBenchmark(
 ): Promise<{ cells: CellResult[]; cleanAccuracy: number }> {
   const set = loadBenchmarkSubset('data', subsetOf(settings));
   const model = await loadModelFile(o.modelFile ?? settings.prior, [set.height, set.width, set.channels]);
-  const classifier = await loadClassifierFile(settings.classifier, qualityRecipe(trainingRecipe(settings.subset ?? 'fashion')).classifierShape);
+  let classifier: Classifier | undefined;
   try {
+    classifier = await loadClassifierFile(settings.classifier, qualityRecipe(trainingRecipe(settings.subset ?? 'fashion')).classifierShape);
     const labels = await labelCheck(classifier, set, settings.images);
     const cells = await qualityBenchmark({
       model, set, images: settings.images, cells: o.reverse ? [...settings.cells].reverse() : settings.cells, methods: restorationMethods(settings.methods), seed: settings.seed, labels,
@@ -47,6 +48,6 @@ export async function runQualityBenchmark(
     return { cells, cleanAccuracy: clean.reduce((a, b) => a + b, 0) / clean.length };
   } finally {
     model.dispose?.();
-    disposeClassifier(classifier);
+    if (classifier) disposeClassifier(classifier);
   }
 }
