@@ -172,15 +172,30 @@ describe('gradients release their memory when the model fails', () => {
   });
 });
 
+/** Case 4's operator, a clean image x, its measurement y, an x_T and a guide loss pulling x0 to x. */
+function guideProblem(seed: number) {
+  const { spec, shape } = OPERATOR_CASES[4];
+  const prior = testPrior(shape);
+  const operator = createOperator(spec, shape);
+  const x = tf.tidy(() => tf.tanh(randomImages(1, shape, seed))) as tf.Tensor4D;
+  const y = operator.A(x);
+  const xT = randomImages(1, shape, seed + 1) as tf.Tensor4D;
+  const guide = restorationLoss({ kind: 'guide', guide: x.dataSync() }, operator, 1);
+  return {
+    prior, operator, x, y, xT, guide,
+    dispose: () => {
+      guide.dispose();
+      [x, y, xT].forEach((t) => t.dispose());
+      operator.dispose();
+      prior.dispose?.();
+    },
+  };
+}
+
 describe('initialization optimization', () => {
   it('Adam on xT lowers a guide loss, warm-starting every forward solve, and leaks nothing', async () => {
-    const { spec, shape } = OPERATOR_CASES[4];
-    const model = testPrior(shape);
-    const operator = createOperator(spec, shape);
-    const x = tf.tidy(() => tf.tanh(randomImages(1, shape, 81))) as tf.Tensor4D;
-    const y = operator.A(x);
-    const xT = randomImages(1, shape, 82) as tf.Tensor4D;
-    const guide = restorationLoss({ kind: 'guide', guide: x.dataSync() }, operator, 1);
+    const p = guideProblem(81);
+    const { prior: model, operator, x, y, xT, guide } = p;
     const before = tf.memory().numTensors;
     const res = await optimizeInit({ model, operator, y, xT, sampling: { T: 10 } }, guide, {
       lr: 0.05, steps: 15, groundTruth: x, keepImagesEvery: 5,
@@ -192,19 +207,11 @@ describe('initialization optimization', () => {
     expect(res.images.map((i) => i.step)).toEqual([0, 5, 10, 15]);
     [res.xT, res.x0].forEach((t) => t.dispose());
     expect(tf.memory().numTensors).toBe(before);
-    guide.dispose();
-    [x, y, xT].forEach((t) => t.dispose());
-    operator.dispose();
-    model.dispose?.();
+    p.dispose();
   });
   it('leaves no tensor behind when the model fails at any step, or a step callback throws', async () => {
-    const { spec, shape } = OPERATOR_CASES[4];
-    const prior = testPrior(shape);
-    const operator = createOperator(spec, shape);
-    const x = tf.tidy(() => tf.tanh(randomImages(1, shape, 86))) as tf.Tensor4D;
-    const y = operator.A(x);
-    const xT = randomImages(1, shape, 87) as tf.Tensor4D;
-    const guide = restorationLoss({ kind: 'guide', guide: x.dataSync() }, operator, 1);
+    const p = guideProblem(86);
+    const { prior, operator, x, y, xT, guide } = p;
     const run = (model: EpsModel, onStep?: () => void) =>
       optimizeInit({ model, operator, y, xT, sampling: { T: 4 } }, guide, { lr: 0.05, steps: 2, groundTruth: x, onStep });
     const counting = failingOn(prior, 0);
@@ -217,10 +224,7 @@ describe('initialization optimization', () => {
     }
     await expect(run(prior, () => { throw new Error('step callback failed'); })).rejects.toThrow('step callback failed');
     expect(tf.memory().numTensors).toBe(before);
-    guide.dispose();
-    [x, y, xT].forEach((t) => t.dispose());
-    operator.dispose();
-    prior.dispose?.();
+    p.dispose();
   });
   it('with the reference step size (2e-5) each warm-started forward solve needs far fewer than T iterations', async () => {
     const { spec, shape } = OPERATOR_CASES[4];
