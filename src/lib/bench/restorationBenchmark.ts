@@ -123,7 +123,6 @@ export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<Cell
         const first = (t: tf.Tensor, axis = 0) => (n === B ? tf.clone(t) : tf.slice(t, axis === 0 ? [0] : [0, 0], axis === 0 ? [n] : [-1, n]));
         const noiseOf = (T: number) => tf.tidy(() => first(noise(T), 1));
         const owned = new OwnedTensors();
-        let measured;
         try {
           const xs = owned.keep(first(x) as tf.Tensor4D);
           const ys = owned.keep(first(y));
@@ -140,27 +139,26 @@ export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<Cell
           const consistency = tf.tidy(() => Array.from(tf.sqrt(tf.sum(tf.square(tf.reshape(tf.sub(operator.A(r.x0), ys), [n, -1])), 1)).dataSync()));
           await o.onRestored?.({ key: cellKey(c.preset, c.sigmaY, m.name), images: o.images.slice(0, n), y: ys, xT: xTs, x0: r.x0 });
           const correct = o.labels ? await correctLabels(o.labels.classifier, o.set, o.images.slice(0, n), (await clipped.data()) as Float32Array) : undefined;
-          measured = { costs: r.costs, cellWallMs, psnr, ssims, consistency, correct };
+          owned.dispose();
+          const cell: CellResult = {
+            key: cellKey(c.preset, c.sigmaY, m.name),
+            task: c.preset,
+            description: task.description,
+            sigmaY: c.sigmaY,
+            method: m.name,
+            family: m.family,
+            T: m.T,
+            oracle: m.oracle,
+            images: o.images.slice(0, n).map((image, b) => ({ image, psnr: psnr[b], ssim: ssims[b], consistency: consistency[b], correct: correct?.[b], ...r.costs[b] })),
+            cellWallMs,
+            peakTensors: peak.tensors,
+            peakBytes: peak.bytes,
+          };
+          out.push(cell);
+          await o.onCell?.(cell);
         } finally {
           owned.dispose();
         }
-        const { costs, cellWallMs, psnr, ssims, consistency, correct } = measured;
-        const cell: CellResult = {
-          key: cellKey(c.preset, c.sigmaY, m.name),
-          task: c.preset,
-          description: task.description,
-          sigmaY: c.sigmaY,
-          method: m.name,
-          family: m.family,
-          T: m.T,
-          oracle: m.oracle,
-          images: o.images.slice(0, n).map((image, b) => ({ image, psnr: psnr[b], ssim: ssims[b], consistency: consistency[b], correct: correct?.[b], ...costs[b] })),
-          cellWallMs,
-          peakTensors: peak.tensors,
-          peakBytes: peak.bytes,
-        };
-        out.push(cell);
-        await o.onCell?.(cell);
         progress += (m.costEstimate + 1) * n;
       }
     } finally {

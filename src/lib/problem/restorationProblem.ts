@@ -96,9 +96,7 @@ export function buildRestorationProblem(model: EpsModel, s: ProblemSettings, ima
   owned.keep(operator);
   try {
     const batch = measuredBatch(operator, images, s.seed, sigmaY);
-    owned.keep(batch.truth);
-    owned.keep(batch.y);
-    owned.keep(batch.xT);
+    [batch.truth, batch.y, batch.xT].forEach((t) => owned.keep(t));
     const nw = s.nw ?? 0;
     const z = nw > 0 ? stepNoiseBatch(images.map((im) => im.key), s.seed, model.imageShape, s.noise ?? 'fixed', s.T) : undefined;
     if (z) owned.keep(z);

@@ -140,7 +140,7 @@ export async function solveProblem(problem: DeqirProblem, opts: SolveProblemOpti
   const owned = new OwnedTensors();
   try {
     const model = await withPath('prior', () => buildPrior(problem, schedule, imageShape, opts));
-    owned.keep({ dispose: () => model.dispose?.() });
+    owned.keep(model);
     if (problem.prior.kind === 'unet') checkMemoryBudget(problemMemoryEstimate(problem, model), budget, opts.budgetHint);
     const operator = withPath('operator', () => createOperator(operatorSpec(problem, imageShape), imageShape));
     owned.keep(operator);
@@ -313,6 +313,5 @@ function rethrow(field: string, e: unknown): never {
   if (e instanceof DeqirError && !(e instanceof ProblemFileError)) throw new ProblemFileError(`problem.${field}: ${e.message}`);
   throw e;
 }
-
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);

@@ -13,6 +13,7 @@ import { GRADIENT_TOL, defaultMaxIter } from '../../../restoration/defaults.js';
 import { checkMemoryBudget, estimateMemory, memoryBudgetBytes, WORKER_MEMORY_BUDGET_MB, type MemoryEstimate } from '../../../restoration/limits.js';
 import { UNetEpsModel } from '../../../models/unet/unetModel.js';
 import { releasingTapeOnFailure } from '../../../backend/releasingTapeOnFailure.js';
+import { OwnedTensors } from '../../../backend/ownedTensors.js';
 
 export interface Agreement {
   relativeL2: number;
@@ -70,11 +71,11 @@ export async function runGradients(model: EpsModel, s: JobSettings, truth: Float
   checkMemoryBudget(gradientJobEstimate(model, s, req), memoryBudgetBytes(WORKER_MEMORY_BUDGET_MB), '', {
     advice: 'lower the phantom steps K or T with the sliders (the browser worker keeps within this budget so that it does not run out of memory)',
   });
-  const p = await jobProblem(model, s, truth);
-  let owned: ReturnType<typeof restorationLoss> | undefined;
+  const owned = new OwnedTensors();
+  const p = owned.keep(await jobProblem(model, s, truth));
   try {
     // Inside the try: a region the operator refuses must not leave the problem's tensors behind.
-    const loss = (owned = restorationLoss({ kind: 'region', mask: req.region }, p.operator, 1));
+    const loss = owned.keep(restorationLoss({ kind: 'region', mask: req.region }, p.operator, 1));
     const raw: (Omit<GradientMap, 'agreement'> & { x0: Float32Array })[] = [];
     for (const [i, method] of req.methods.entries()) {
       opts.onProgress?.({ phase: 'gradient', method, index: i + 1, of: req.methods.length });
@@ -111,7 +112,6 @@ export async function runGradients(model: EpsModel, s: JobSettings, truth: Float
       maps: raw.map(({ x0: _, ...m }) => ({ ...m, agreement: { reference: ref.method, dy: agree(m.dy, ref.dy), dxT: agree(m.dxT, ref.dxT) } })),
     };
   } finally {
-    owned?.dispose();
-    p.dispose();
+    owned.dispose();
   }
 }

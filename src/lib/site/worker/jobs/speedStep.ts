@@ -66,9 +66,8 @@ export async function speedStep(
   onProgress?: ProgressFn,
   signal?: AbortSignal,
 ): Promise<StepTiming> {
-  const p = await jobProblem(model, { ...DEFAULT_SETTINGS, T }, truth);
   const owned = new OwnedTensors();
-  owned.keep(p);
+  const p = owned.keep(await jobProblem(model, { ...DEFAULT_SETTINGS, T }, truth));
   try {
     const system = owned.keep(deqSystem(p.task));
     const X = owned.keep(system.initialState('ddim-pinv'));

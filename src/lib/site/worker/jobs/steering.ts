@@ -33,9 +33,8 @@ export interface SteeringResult {
  */
 export async function runSteering(model: EpsModel, s: JobSettings, truth: Float32Array, req: SteeringRequest, opts: RunOptions = {}): Promise<SteeringResult> {
   if (!(req.lr > 0) || !Number.isInteger(req.steps) || req.steps < 1) throw new ParameterError(`steering: lr must be > 0 and steps an integer >= 1 (got ${req.lr}, ${req.steps})`);
-  const p = await jobProblem(model, s, truth);
   const owned = new OwnedTensors();
-  owned.keep(p);
+  const p = owned.keep(await jobProblem(model, s, truth));
   try {
     const guide = req.guide === 'oracle' ? Array.from(truth) : Array.from(await p.task.Apy.data());
     const loss = owned.keep(restorationLoss({ kind: 'guide', guide }, p.operator, 1));
