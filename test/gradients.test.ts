@@ -10,7 +10,8 @@ import { gaussianArray } from '../src/lib/random/prng.js';
 import { prepareRestoration, type RestorationTask } from '../src/lib/restoration/restorationTask.js';
 import { serialChain } from '../src/lib/samplers/serialChain.js';
 import { cosineSimilarity as cosine, relativeL2 as relL2 } from '../src/lib/metrics/vectorStats.js';
-import { OPERATOR_CASES, randomImages, testPrior } from './support/fixtures.js';
+import { expectFreedOnEveryFailure } from './support/failingModel.js';
+import { caseProblem, OPERATOR_CASES, randomImages, testPrior } from './support/fixtures.js';
 import { expectNoLeak } from './support/tfSetup.js';
 
 /** A restoration task on case i with a weighted-sum + consistency loss (so dL/dy has a direct part). */
@@ -134,18 +135,6 @@ describe('gradients are true derivatives', () => {
   });
 });
 
-/** A model that fails on its n-th eps call (n = 0: never), counting the calls a successful run makes. */
-function failingOn(inner: EpsModel, n: number): EpsModel & { calls: () => number } {
-  let calls = 0;
-  return {
-    name: 'fails', imageShape: inner.imageShape, calls: () => calls,
-    eps: (x, t) => {
-      if (++calls === n) throw new Error(`eps call ${n} failed`);
-      return inner.eps(x, t);
-    },
-  };
-}
-
 describe('gradients release their memory when the model fails', () => {
   // Whichever eps call fails: forward solve, adjoint, dL/dp.
   it.each<GradientOptions>([
@@ -154,40 +143,28 @@ describe('gradients release their memory when the model fails', () => {
     { method: 'serial' },
   ])('$method: no tensor left behind whichever eps call fails', async (opts) => {
     const prior = testPrior(OPERATOR_CASES[4].shape);
-    const counting = failingOn(prior, 0);
-    const ok = setup(4, 4, counting);
-    const r = await restorationGradient(ok.task, ok.loss, opts);
-    [r.x0, r.dxT, r.dy, r.state].forEach((t) => t?.dispose());
-    ok.dispose();
-    const total = counting.calls();
-    expect(total).toBeGreaterThan(4);
-    const before = tf.memory().numTensors;
-    for (let n = 1; n <= total; n++) {
-      const s = setup(4, 4, failingOn(prior, n));
-      await expect(restorationGradient(s.task, s.loss, opts)).rejects.toThrow(`eps call ${n} failed`);
-      s.dispose();
-      expect(tf.memory().numTensors, `failing on eps call ${n} of ${total}`).toBe(before);
-    }
+    await expectFreedOnEveryFailure(prior, async (model) => {
+      const s = setup(4, 4, model);
+      try {
+        const r = await restorationGradient(s.task, s.loss, opts);
+        [r.x0, r.dxT, r.dy, r.state].forEach((t) => t?.dispose());
+      } finally {
+        s.dispose();
+      }
+    }, 5);
     prior.dispose?.();
   });
 });
 
 /** Case 4's operator, a clean image x, its measurement y, an x_T and a guide loss pulling x0 to x. */
 function guideProblem(seed: number) {
-  const { spec, shape } = OPERATOR_CASES[4];
-  const prior = testPrior(shape);
-  const operator = createOperator(spec, shape);
-  const x = tf.tidy(() => tf.tanh(randomImages(1, shape, seed))) as tf.Tensor4D;
-  const y = operator.A(x);
-  const xT = randomImages(1, shape, seed + 1) as tf.Tensor4D;
-  const guide = restorationLoss({ kind: 'guide', guide: x.dataSync() }, operator, 1);
+  const p = caseProblem(OPERATOR_CASES[4], 1, seed);
+  const guide = restorationLoss({ kind: 'guide', guide: p.x.dataSync() }, p.operator, 1);
   return {
-    prior, operator, x, y, xT, guide,
+    ...p, guide,
     dispose: () => {
       guide.dispose();
-      [x, y, xT].forEach((t) => t.dispose());
-      operator.dispose();
-      prior.dispose?.();
+      p.dispose();
     },
   };
 }
@@ -214,33 +191,24 @@ describe('initialization optimization', () => {
     const { prior, operator, x, y, xT, guide } = p;
     const run = (model: EpsModel, onStep?: () => void) =>
       optimizeInit({ model, operator, y, xT, sampling: { T: 4 } }, guide, { lr: 0.05, steps: 2, groundTruth: x, onStep });
-    const counting = failingOn(prior, 0);
-    const ok = await run(counting);
-    [ok.xT, ok.x0].forEach((t) => t.dispose());
+    await expectFreedOnEveryFailure(prior, async (model) => {
+      const r = await run(model);
+      [r.xT, r.x0].forEach((t) => t.dispose());
+    });
     const before = tf.memory().numTensors;
-    for (let n = 1; n <= counting.calls(); n++) {
-      await expect(run(failingOn(prior, n))).rejects.toThrow(`eps call ${n} failed`);
-      expect(tf.memory().numTensors, `failing on eps call ${n} of ${counting.calls()}`).toBe(before);
-    }
     await expect(run(prior, () => { throw new Error('step callback failed'); })).rejects.toThrow('step callback failed');
     expect(tf.memory().numTensors).toBe(before);
     p.dispose();
   });
   it('with the reference step size (2e-5) each warm-started forward solve needs far fewer than T iterations', async () => {
-    const { spec, shape } = OPERATOR_CASES[4];
-    const model = testPrior(shape);
-    const operator = createOperator(spec, shape);
-    const x = tf.tidy(() => tf.tanh(randomImages(1, shape, 84))) as tf.Tensor4D;
-    const y = operator.A(x);
-    const xT = randomImages(1, shape, 85) as tf.Tensor4D;
-    const guide = restorationLoss({ kind: 'consistency' }, operator, 1);
-    const res = await optimizeInit({ model, operator, y, xT, sampling: { T: 20 } }, guide, { lr: 2e-5, steps: 3 });
+    const p = caseProblem(OPERATOR_CASES[4], 1, 84);
+    const guide = restorationLoss({ kind: 'consistency' }, p.operator, 1);
+    const res = await optimizeInit({ model: p.prior, operator: p.operator, y: p.y, xT: p.xT, sampling: { T: 20 } }, guide, { lr: 2e-5, steps: 3 });
     expect(res.history[0].forwardIterations).toBeGreaterThanOrEqual(15);
     res.history.slice(1).forEach((h) => expect(h.forwardIterations).toBeLessThanOrEqual(5));
-    [res.xT, res.x0, x, y, xT].forEach((t) => t.dispose());
+    [res.xT, res.x0].forEach((t) => t.dispose());
     guide.dispose();
-    operator.dispose();
-    model.dispose?.();
+    p.dispose();
   });
   it('stops cleanly, returning the last finite iterate, when the loss becomes NaN', async () => {
     const { spec, shape } = OPERATOR_CASES[0];

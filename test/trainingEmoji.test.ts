@@ -17,6 +17,7 @@ import { decodeCheckpoint, encodeCheckpoint } from '../src/lib/training/checkpoi
 import { gridRgba } from '../src/lib/training/imageGrid.js';
 import { recipeForShape, trainingRecipe } from '../src/lib/training/recipes.js';
 import { createTrainState, disposeTrainState, trainStep } from '../src/lib/training/trainer.js';
+import { failingOn } from './support/failingModel.js';
 
 /** The emoji topology at test size: [32, 32, 3] images, tiny widths, and the emoji run's dropout. */
 const TINY_RGB: UNetConfig = { ...TINY_TEST, imageShape: [32, 32, 3], dropout: 0.1 };
@@ -108,16 +109,9 @@ describe('the colour prior (issue 17): emoji config and training', () => {
     const unet = new UNetEpsModel(TINY_RGB, initParams(TINY_RGB, 2), 'tiny-rgb');
     const solver = { kind: 'anderson' as const, m: 3, beta: 1, tol: 1e-3, maxIter: 3 };
     // Fails on the n-th eps call: at T = 2 the serial chain makes calls 1-2, DeqIR the rest (call 4: its second iteration).
-    const failingOn = (n: number) => {
-      let calls = 0;
-      return { name: 'fails', imageShape: unet.imageShape, eps: (x: tf.Tensor4D, t: readonly number[]) => {
-        if (++calls === n) throw new Error(`eps call ${n} failed`);
-        return unet.eps(x, t);
-      } };
-    };
     const before = tf.memory().numTensors;
     for (const n of [2, 4]) {
-      await expect(restorationSanity(failingOn(n), emoji, { count: 2, deqCount: 1, T: 2, seed: 1, solver, task: 'colorize', keepImages: true }))
+      await expect(restorationSanity(failingOn(unet, n), emoji, { count: 2, deqCount: 1, T: 2, seed: 1, solver, task: 'colorize', keepImages: true }))
         .rejects.toThrow(`eps call ${n} failed`);
       expect(tf.memory().numTensors).toBe(before);
     }

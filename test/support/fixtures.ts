@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ImageShape } from '../../src/lib/image/imageShape.js';
 import { gaussianPrior } from '../../src/lib/models/gaussianPrior.js';
-import type { OperatorSpec } from '../../src/lib/operators/createOperator.js';
+import { createOperator, type OperatorSpec } from '../../src/lib/operators/createOperator.js';
 import { gaussianArray, uniformStream } from '../../src/lib/random/prng.js';
 import { linearSchedule } from '../../src/lib/schedule/linearSchedule.js';
 
@@ -55,4 +55,21 @@ export function testPrior(shape: ImageShape, seed = 1) {
 export function randomImages(n: number, shape: readonly number[], seed: number, scale = 1): tf.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
   return tf.tidy(() => tf.mul(tf.tensor(gaussianArray(n * size, seed), [n, ...shape]), scale));
+}
+
+/** One operator case as a problem: its test prior, the operator, clean images x = tanh(noise), y = A x and an x_T (seeds seed, seed + 1). */
+export function caseProblem(c: OperatorCase, batch: number, seed: number) {
+  const prior = testPrior(c.shape);
+  const operator = createOperator(c.spec, c.shape);
+  const x = tf.tidy(() => tf.tanh(randomImages(batch, c.shape, seed))) as tf.Tensor4D;
+  const y = operator.A(x);
+  const xT = randomImages(batch, c.shape, seed + 1) as tf.Tensor4D;
+  return {
+    prior, operator, x, y, xT,
+    dispose: () => {
+      [x, y, xT].forEach((t) => t.dispose());
+      operator.dispose();
+      prior.dispose?.();
+    },
+  };
 }

@@ -7,6 +7,8 @@ import { restorationLoss } from '../gradients/restorationLoss.js';
 import { psnr } from '../metrics/psnr.js';
 import type { EpsModel } from '../models/epsModel.js';
 import { createOperator, type OperatorSpec } from '../operators/createOperator.js';
+import type { LinearOperator } from '../operators/linearOperator.js';
+import { OwnedTensors } from '../backend/ownedTensors.js';
 import { childSeed, gaussianArray } from '../random/prng.js';
 import { prepareRestoration } from '../restoration/restorationTask.js';
 import { cosineSimilarity, relativeL2 } from '../metrics/vectorStats.js';
@@ -48,13 +50,20 @@ export async function gradientCosts(
   try {
     for (const { name, model } of priors) {
       for (const T of Ts) {
-        const task = prepareRestoration({ model, operator, y, xT, sampling: { T } });
         const results = new Map<string, { dxT: Float32Array; dy: Float32Array; r: Awaited<ReturnType<typeof restorationGradient>> }>();
-        for (const m of [{ name: 'serial back-propagation', opts: { method: 'serial' } as GradientOptions }, ...methods(T)]) {
-          onProgress?.(`${name} T=${T} ${m.name}`);
-          const r = await restorationGradient(task, loss, m.opts);
-          results.set(m.name, { dxT: (await r.dxT.data()) as Float32Array, dy: (await r.dy.data()) as Float32Array, r });
-          [r.x0, r.dxT, r.dy].forEach((t) => t.dispose());
+        const task = prepareRestoration({ model, operator, y, xT, sampling: { T } });
+        try {
+          for (const m of [{ name: 'serial back-propagation', opts: { method: 'serial' } as GradientOptions }, ...methods(T)]) {
+            onProgress?.(`${name} T=${T} ${m.name}`);
+            const r = await restorationGradient(task, loss, m.opts);
+            try {
+              results.set(m.name, { dxT: (await r.dxT.data()) as Float32Array, dy: (await r.dy.data()) as Float32Array, r });
+            } finally {
+              [r.x0, r.dxT, r.dy].forEach((t) => t.dispose());
+            }
+          }
+        } finally {
+          task.dispose();
         }
         const ref = results.get('serial back-propagation')!;
         for (const [method, v] of results) {
@@ -66,7 +75,6 @@ export async function gradientCosts(
             cosinexT: cosineSimilarity(v.dxT, ref.dxT), cosiney: cosineSimilarity(v.dy, ref.dy),
           });
         }
-        task.dispose();
       }
     }
   } finally {
@@ -104,32 +112,49 @@ export async function initOptimizationStudy(
   const rows: InitOptimizationRow[] = [];
   for (const { name, spec } of tasks) {
     const operator = createOperator(spec, SHAPE);
-    for (const image of images) {
-      const x = tf.tensor4d(toSignedUnit(set, [image]), [1, ...SHAPE]);
-      const y = operator.A(x);
-      const pinv = operator.Apinv(y);
-      const xT = tf.tensor4d(gaussianArray(784, childSeed(image, 7)), [1, ...SHAPE]);
-      const inputs = { model, operator, y, xT, sampling: { T: settings.T } };
-      const plain = prepareRestoration(inputs);
-      const before = await deqRestore(plain, { kind: 'picard', tol: WARM_START_TOL, maxIter: defaultMaxIter(settings.T) });
-      const psnrBefore = psnr(before.x0, x);
-      before.x0.dispose();
-      plain.dispose();
-      for (const guide of ['A+y (non-oracle)', 'ground truth (oracle upper bound)']) {
-        onProgress?.(`${name} image ${image} guide ${guide}`);
-        const target = guide.startsWith('A+y') ? pinv : x;
-        const loss = restorationLoss({ kind: 'guide', guide: (await target.data()) as Float32Array }, operator, 1);
-        const res = await optimizeInit(inputs, loss, { lr: settings.lr, steps: settings.steps, method: 'phantom', phantomSteps: 1, phantomTau: 0.1, groundTruth: x });
-        rows.push({
-          task: name, guide, image, psnrBefore, psnrAfter: res.history.at(-1)!.psnr!, psnrPinv: psnr(pinv, x),
-          steps: res.history.length - 1, wallMs: res.history.at(-1)!.wallMs,
-        });
-        [res.xT, res.x0].forEach((t) => t.dispose());
-        loss.dispose();
-      }
-      [x, y, pinv, xT].forEach((t) => t.dispose());
+    try {
+      for (const image of images) rows.push(...(await initOptimizationOfImage(model, operator, name, set, image, settings, onProgress)));
+    } finally {
+      operator.dispose();
     }
-    operator.dispose();
   }
   return rows;
+}
+
+/** One image of the study: DeqIR's PSNR from its seeded x_T, then after optimizing x_T towards each guide. */
+async function initOptimizationOfImage(
+  model: EpsModel,
+  operator: LinearOperator,
+  name: string,
+  set: LabelledImages,
+  image: number,
+  settings: { T: number; steps: number; lr: number },
+  onProgress?: (label: string) => void,
+): Promise<InitOptimizationRow[]> {
+  const owned = new OwnedTensors();
+  try {
+    const x = owned.keep(tf.tensor4d(toSignedUnit(set, [image]), [1, ...SHAPE]));
+    const y = owned.keep(operator.A(x));
+    const pinv = owned.keep(operator.Apinv(y));
+    const xT = owned.keep(tf.tensor4d(gaussianArray(784, childSeed(image, 7)), [1, ...SHAPE]));
+    const inputs = { model, operator, y, xT, sampling: { T: settings.T } };
+    const plain = owned.keep(prepareRestoration(inputs));
+    const before = await deqRestore(plain, { kind: 'picard', tol: WARM_START_TOL, maxIter: defaultMaxIter(settings.T) });
+    const psnrBefore = psnr(owned.keep(before.x0), x);
+    const rows: InitOptimizationRow[] = [];
+    for (const guide of ['A+y (non-oracle)', 'ground truth (oracle upper bound)']) {
+      onProgress?.(`${name} image ${image} guide ${guide}`);
+      const target = guide.startsWith('A+y') ? pinv : x;
+      const loss = owned.keep(restorationLoss({ kind: 'guide', guide: (await target.data()) as Float32Array }, operator, 1));
+      const res = await optimizeInit(inputs, loss, { lr: settings.lr, steps: settings.steps, method: 'phantom', phantomSteps: 1, phantomTau: 0.1, groundTruth: x });
+      [res.xT, res.x0].forEach((t) => owned.keep(t));
+      rows.push({
+        task: name, guide, image, psnrBefore, psnrAfter: res.history.at(-1)!.psnr!, psnrPinv: psnr(pinv, x),
+        steps: res.history.length - 1, wallMs: res.history.at(-1)!.wallMs,
+      });
+    }
+    return rows;
+  } finally {
+    owned.dispose();
+  }
 }

@@ -10,6 +10,7 @@ import { prepareRestoration } from '../restoration/restorationTask.js';
 import { ddrm } from '../samplers/ddrm.js';
 import { serialChain } from '../samplers/serialChain.js';
 import { maxAbsDiff } from '../metrics/vectorStats.js';
+import { OwnedTensors } from '../backend/ownedTensors.js';
 
 /** What one benchmark cell hands a method: B images, their measurements and seeded noise. */
 export interface MethodInputs {
@@ -122,23 +123,25 @@ async function perImage(inp: MethodInputs, one: (b: number) => Promise<{ x0: tf.
 
 /**
  * Image b's restoration task at T steps with DDNM's eta (etw = nw = eta; for eta > 0 image b's
- * rows [T, 1, H, W, C] of the cell's per-step noise `noise`). The caller disposes the task and `owned`.
+ * rows [T, 1, H, W, C] of the cell's per-step noise `noise`), its inputs and the task kept in `owned`.
  */
-function imageTask(inp: MethodInputs, b: number, T: number, eta: number, noise: tf.Tensor | undefined) {
-  const [y, xT] = [pick(inp.y, b), pick(inp.xT, b) as tf.Tensor4D];
-  const z = eta > 0 && noise ? tf.slice(noise, [0, b], [-1, 1]) : undefined;
-  const task = prepareRestoration({ model: inp.model, operator: inp.operator, y, xT, z, sampling: { T, etw: eta, nw: eta }, sigmaY: inp.sigmaY });
-  return { task, owned: [y, xT, ...(z ? [z] : [])] };
+function imageTask(inp: MethodInputs, b: number, T: number, eta: number, noise: tf.Tensor | undefined, owned: OwnedTensors) {
+  const y = owned.keep(pick(inp.y, b));
+  const xT = owned.keep(pick(inp.xT, b) as tf.Tensor4D);
+  const z = eta > 0 && noise ? owned.keep(tf.slice(noise, [0, b], [-1, 1])) : undefined;
+  return owned.keep(prepareRestoration({ model: inp.model, operator: inp.operator, y, xT, z, sampling: { T, etw: eta, nw: eta }, sigmaY: inp.sigmaY }));
 }
 
 /** The serial DDNM(+) chain of one image, which a DeqIR solver with the same eta converges to. */
 async function serialReference(inp: MethodInputs, b: number, T: number, eta: number, noise: tf.Tensor | undefined): Promise<Float32Array> {
-  const { task, owned } = imageTask(inp, b, T, eta, noise);
-  const r = await serialChain(task);
-  const data = (await r.x0.data()) as Float32Array;
-  [...owned, r.x0].forEach((t) => t.dispose());
-  task.dispose();
-  return data;
+  const owned = new OwnedTensors();
+  try {
+    const r = await serialChain(imageTask(inp, b, T, eta, noise, owned));
+    owned.keep(r.x0);
+    return (await r.x0.data()) as Float32Array;
+  } finally {
+    owned.dispose();
+  }
 }
 
 /** The benchmark's methods, in table order. */
@@ -159,16 +162,16 @@ export function restorationMethods(s: MethodSettings): RestorationMethod[] {
     name: serialName(T, eta, plain), family: 'DDNM', T, oracle: false, costEstimate: T,
     ...(plain ? { restrict: { cells: s.plainDdnmCells, ...subset } } : T === s.deqT ? {} : { restrict: subset }),
     run: async (inp) => {
-      const z = eta > 0 ? inp.noise(T) : undefined;
-      const task = prepareRestoration({
-        model: inp.model, operator: inp.operator, y: inp.y, xT: inp.xT, z, sampling: { T, etw: eta, nw: eta }, sigmaY: inp.sigmaY, rangeCorrection: plain ? 'ddnm' : 'ddnm+',
-      });
+      const owned = new OwnedTensors();
       try {
+        const z = eta > 0 ? owned.keep(inp.noise(T)) : undefined;
+        const task = owned.keep(prepareRestoration({
+          model: inp.model, operator: inp.operator, y: inp.y, xT: inp.xT, z, sampling: { T, etw: eta, nw: eta }, sigmaY: inp.sigmaY, rangeCorrection: plain ? 'ddnm' : 'ddnm+',
+        }));
         const r = await serialChain(task, { onStep: inp.tick });
         return { x0: r.x0, costs: batchCosts(inp.x.shape[0], T, r.wallMs) };
       } finally {
-        task.dispose();
-        z?.dispose();
+        owned.dispose();
       }
     },
   });
@@ -200,17 +203,16 @@ export function restorationMethods(s: MethodSettings): RestorationMethod[] {
         try {
           return await perImage(inp, async (b) => {
             const ref = await serialReference(inp, b, T, eta, noise);
-            const { task, owned } = imageTask(inp, b, T, eta, noise);
+            const owned = new OwnedTensors();
             try {
-              const r = await deqRestore(task, { ...d.solver, onIteration: () => void inp.tick() }, { init: d.init });
+              const r = await deqRestore(imageTask(inp, b, T, eta, noise, owned), { ...d.solver, onIteration: () => void inp.tick() }, { init: d.init });
               const err = maxAbsDiff(await r.x0.data(), ref);
               return {
                 x0: r.x0,
                 cost: { iterations: r.iterations, nfe: r.nfe, sequentialDepth: r.sequentialDepth, wallMs: r.wallMs, converged: r.converged, x0ErrorToSerial: err },
               };
             } finally {
-              task.dispose();
-              owned.forEach((t) => t.dispose());
+              owned.dispose();
             }
           });
         } finally {
@@ -229,10 +231,12 @@ export function restorationMethods(s: MethodSettings): RestorationMethod[] {
         restrict: { cells: s.initOpt.cells, images: s.initOpt.images },
         run: (inp) =>
           perImage(inp, async (b) => {
-            const [x, y, xT] = [pick(inp.x, b) as tf.Tensor4D, pick(inp.y, b), pick(inp.xT, b) as tf.Tensor4D];
-            const target = guide === 'A+y' ? inp.operator.Apinv(y) : tf.clone(x);
-            const loss = restorationLoss({ kind: 'guide', guide: (await target.data()) as Float32Array }, inp.operator, 1);
+            const owned = new OwnedTensors();
             try {
+              const y = owned.keep(pick(inp.y, b));
+              const xT = owned.keep(pick(inp.xT, b) as tf.Tensor4D);
+              const target = owned.keep(guide === 'A+y' ? inp.operator.Apinv(y) : pick(inp.x, b));
+              const loss = owned.keep(restorationLoss({ kind: 'guide', guide: (await target.data()) as Float32Array }, inp.operator, 1));
               const start = performance.now();
               const r = await optimizeInit({ model: inp.model, operator: inp.operator, y, xT, sampling: { T }, sigmaY: inp.sigmaY }, loss, {
                 lr, steps, method: 'phantom', phantomSteps: 1, phantomTau: 0.1, onStep: () => void inp.tick(),
@@ -243,8 +247,7 @@ export function restorationMethods(s: MethodSettings): RestorationMethod[] {
               const n = r.history.length;
               return { x0: r.x0, cost: { iterations: fwd, nfe: fwd * T + 3 * T * n, sequentialDepth: fwd + 2 * n, wallMs: performance.now() - start } };
             } finally {
-              loss.dispose();
-              [x, y, xT, target].forEach((t) => t.dispose());
+              owned.dispose();
             }
           }),
       });

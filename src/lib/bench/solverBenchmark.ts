@@ -13,6 +13,8 @@ import { prepareRestoration } from '../restoration/restorationTask.js';
 import { serialChain } from '../samplers/serialChain.js';
 import { linearSchedule } from '../schedule/linearSchedule.js';
 import { maxAbsDiff } from '../metrics/vectorStats.js';
+import { OwnedTensors } from '../backend/ownedTensors.js';
+import type { LinearOperator } from '../operators/linearOperator.js';
 
 export interface SolverVariant {
   name: string;
@@ -69,44 +71,14 @@ export async function solverBenchmark(set: LabelledImages, opts: SolverBenchmark
       for (const taskName of opts.tasks) {
         const opName = taskDefinition(taskName).label;
         const operator = createOperator(taskDefinition(taskName).spec, shape);
-        for (const image of opts.images) {
-          opts.onProgress?.(done++, total, `T=${T} ${opName} image ${image}`);
-          const key = half + image;
-          const { truth: x, y, xT } = measuredBatch(operator, [{ key, pixels: toSignedUnit(set, [key]) }], opts.seed, 0);
-          const task = prepareRestoration({ model, operator, y, xT, sampling: { T } });
-          const serial = await serialChain(task);
-          const ref = await serial.x0.data();
-          for (const v of opts.variants) {
-            const x0Error: number[] = [];
-            const res = await deqRestore(task, {
-              ...v.settings,
-              tol: 0,
-              maxIter: opts.maxIter(T),
-              onIteration: async (_rec, { fx }) => {
-                const last = tf.slice(fx, [T - 1], [1]);
-                const d = await last.data();
-                last.dispose();
-                const e = maxAbsDiff(d, ref);
-                x0Error.push(e);
-                return e <= opts.target ? 'stop' : undefined;
-              },
-            }, { init: v.init });
-            res.x0.dispose();
-            const hit = x0Error.findIndex((e) => e <= opts.target);
-            runs.push({
-              T, operator: opName, image, solver: v.name,
-              iterationsToTarget: hit < 0 ? null : hit + 1,
-              x0Error,
-              wallMs: res.wallMs,
-              serialWallMs: serial.wallMs,
-              msPerIteration: res.wallMs / res.iterations,
-            });
+        try {
+          for (const image of opts.images) {
+            opts.onProgress?.(done++, total, `T=${T} ${opName} image ${image}`);
+            runs.push(...(await imageRuns(model, operator, opName, set, half + image, image, T, opts)));
           }
-          serial.x0.dispose();
-          task.dispose();
-          [x, xT, y].forEach((t) => t.dispose());
+        } finally {
+          operator.dispose();
         }
-        operator.dispose();
       }
     }
   } finally {
@@ -114,4 +86,49 @@ export async function solverBenchmark(set: LabelledImages, opts: SolverBenchmark
   }
   opts.onProgress?.(total, total, 'done');
   return runs;
+}
+
+/** Every solver variant on one image: the serial chain first, then each variant's error curve against it. */
+async function imageRuns(
+  model: EpsModel, operator: LinearOperator, opName: string, set: LabelledImages, key: number, image: number, T: number, opts: SolverBenchmarkOptions,
+): Promise<SolverRun[]> {
+  const owned = new OwnedTensors();
+  try {
+    const { truth, y, xT } = measuredBatch(operator, [{ key, pixels: toSignedUnit(set, [key]) }], opts.seed, 0);
+    [truth, y, xT].forEach((t) => owned.keep(t));
+    const task = owned.keep(prepareRestoration({ model, operator, y, xT, sampling: { T } }));
+    const serial = await serialChain(task);
+    owned.keep(serial.x0);
+    const ref = await serial.x0.data();
+    const runs: SolverRun[] = [];
+    for (const v of opts.variants) {
+      const x0Error: number[] = [];
+      const res = await deqRestore(task, {
+        ...v.settings,
+        tol: 0,
+        maxIter: opts.maxIter(T),
+        onIteration: async (_rec, { fx }) => {
+          const last = tf.slice(fx, [T - 1], [1]);
+          const d = await last.data();
+          last.dispose();
+          const e = maxAbsDiff(d, ref);
+          x0Error.push(e);
+          return e <= opts.target ? 'stop' : undefined;
+        },
+      }, { init: v.init });
+      res.x0.dispose();
+      const hit = x0Error.findIndex((e) => e <= opts.target);
+      runs.push({
+        T, operator: opName, image, solver: v.name,
+        iterationsToTarget: hit < 0 ? null : hit + 1,
+        x0Error,
+        wallMs: res.wallMs,
+        serialWallMs: serial.wallMs,
+        msPerIteration: res.wallMs / res.iterations,
+      });
+    }
+    return runs;
+  } finally {
+    owned.dispose();
+  }
 }

@@ -80,8 +80,16 @@ export function prepareRestoration(inputs: RestorationInputs): RestorationTask {
   const correction = inputs.rangeCorrection ?? 'ddnm+';
   if (!RANGE_CORRECTIONS.includes(correction)) throw new ParameterError(`restoration: rangeCorrection must be one of ${RANGE_CORRECTIONS.join(', ')}, got '${correction}'`);
   const Apy = op.Apinv(y);
-  const noiseAware = sigmaY > 0 && correction === 'ddnm+' ? noiseAwareStep(op, coeffs, sigmaY) : null;
-  const yTerm = noiseAware ? noiseAware.measurementTerm(y) : Apy;
+  let noiseAware: NoiseAwareStep | null = null;
+  let yTerm: tf.Tensor;
+  try {
+    noiseAware = sigmaY > 0 && correction === 'ddnm+' ? noiseAwareStep(op, coeffs, sigmaY) : null;
+    yTerm = noiseAware ? noiseAware.measurementTerm(y) : Apy;
+  } catch (e) {
+    noiseAware?.dispose();
+    Apy.dispose();
+    throw e;
+  }
   return {
     inputs: { ...inputs, schedule },
     coeffs,

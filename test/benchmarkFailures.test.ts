@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { gradientCosts, initOptimizationStudy } from '../src/lib/bench/gradientBenchmark.js';
+import { restorationMethods, type MethodInputs } from '../src/lib/bench/restorationMethods.js';
+import type { EpsModel } from '../src/lib/models/epsModel.js';
+import { loadBenchmarkSubset } from '../src/lib/node/benchmarkSubset.js';
+import { DEFAULT_INIT, solverSettingsFor } from '../src/lib/restoration/defaults.js';
+import { expectFreedOnEveryFailure } from './support/failingModel.js';
+import { caseProblem, OPERATOR_CASES, randomImages, testPrior } from './support/fixtures.js';
+
+describe('benchmark code frees what it made whichever eps call fails', () => {
+  const T = 3;
+
+  it('every restoration method of the quality benchmark (serial, plain DDNM, DDRM, DeqIR at eta 0 and 0.85, init-opt)', async () => {
+    // Inpainting with a random mask has an SVD view, so DDRM runs too.
+    const p = caseProblem(OPERATOR_CASES[8], 2, 5);
+    const { prior, operator, x, y, xT } = p;
+    const shape = OPERATOR_CASES[8].shape;
+    const cell = { preset: 'inpaint-random', sigmaY: 0.05 };
+    const methods = restorationMethods({
+      serialTs: [T], serialEtas: [0], ddrm: { T, eta: 0.85, etaB: 1 }, deqT: T, subsetImages: null, plainDdnmCells: [cell],
+      deq: [
+        { name: 'default', solver: solverSettingsFor(T), init: DEFAULT_INIT },
+        { name: 'stochastic', solver: solverSettingsFor(T), init: DEFAULT_INIT, eta: 0.85 },
+      ],
+      initOpt: { steps: 1, lr: 0.05, oracle: true, cells: [cell], images: 1 },
+    });
+    const inputs = (model: EpsModel): MethodInputs => ({
+      model, operator, x, y, sigmaY: cell.sigmaY, xT,
+      noise: (n) => randomImages(n, [2, ...shape], 7), tick: () => undefined,
+    });
+    for (const m of methods.filter((m) => m.T > 0)) {
+      await expectFreedOnEveryFailure(prior, async (model) => (await m.run(inputs(model))).x0.dispose());
+    }
+    expect(methods.map((m) => m.family)).toEqual(expect.arrayContaining(['DDNM', 'DDRM', 'DeqIR', 'DeqIR + init-opt']));
+    p.dispose();
+  });
+
+  it('the gradient cost comparison and the initialization-optimization study', async () => {
+    const set = loadBenchmarkSubset();
+    const prior = testPrior([28, 28, 1]);
+    const implicit = () => [{ name: 'implicit', opts: { method: 'implicit' as const } }];
+    await expectFreedOnEveryFailure(prior, (model) => gradientCosts([{ name: 'test', model }], [T], set, implicit));
+    const tasks = [{ name: 'SR x4', spec: { kind: 'sr-avgpool' as const, factor: 4 } }];
+    await expectFreedOnEveryFailure(prior, (model) => initOptimizationStudy(model, set, tasks, [3], { T, steps: 1, lr: 0.05 }));
+  });
+});
