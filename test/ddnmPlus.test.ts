@@ -5,6 +5,7 @@ import { psnrPerImageOfArrays } from '../src/lib/metrics/psnr.js';
 import { fittedGaussianPrior } from '../src/lib/models/gaussianPrior.js';
 import { loadBenchmarkSubset } from '../src/lib/node/benchmarkSubset.js';
 import { createOperator } from '../src/lib/operators/createOperator.js';
+import type { LinearOperator } from '../src/lib/operators/linearOperator.js';
 import { buildRestorationProblem } from '../src/lib/problem/restorationProblem.js';
 import { gaussianPrior } from '../src/lib/models/gaussianPrior.js';
 import { measure } from '../src/lib/operators/measure.js';
@@ -116,3 +117,20 @@ describe("DDNM+'s noise-aware step", () => {
 
 // Thresholds with margin below what this test measured (10.0 dB; 7.1 and 7.0 dB on 8 images).
 const MEASURED = { sharpPriorDenoiseGainDb: 5, deblurGainOverDdnm: 4, deblurGainOverApy: 4 };
+
+describe('preparing a noisy restoration when the operator fails', () => {
+  it.each(['spectral', 'Ut'] as const)('frees A+y, the step constants and the SVD view when %s throws, and names the failure', (failing) => {
+    const shape = [6, 6, 3] as const;
+    const inner = createOperator({ kind: 'colorization' }, [...shape]);
+    const fail = () => { throw new Error(`${failing} failed`); };
+    const operator: LinearOperator = failing === 'spectral' ? { ...inner, spectral: fail } : { ...inner, spectral: () => ({ ...inner.spectral!(), Ut: fail }) };
+    const model = gaussianPrior(linearSchedule(), [...shape], new Array(108).fill(0), new Array(108).fill(0.2));
+    const xT = tf.randomNormal([1, ...shape], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const y = inner.A(xT);
+    const before = tf.memory().numTensors;
+    expect(() => prepareRestoration({ model, operator, y, xT, sampling: { T: 4 }, sigmaY: 0.05 })).toThrow(`${failing} failed`);
+    expect(tf.memory().numTensors).toBe(before);
+    [xT, y].forEach((t) => t.dispose());
+    inner.dispose();
+  });
+});

@@ -11,6 +11,9 @@ import { serialChain } from '../src/lib/samplers/serialChain.js';
 import { stepCoefficients } from '../src/lib/schedule/stepCoefficients.js';
 import { OPERATOR_CASES, randomImages, schedule, testPrior, type OperatorCase } from './support/fixtures.js';
 import { expectNoLeak, maxAbsDiff } from './support/tfSetup.js';
+import { expectFreedOnEveryFailure } from './support/failingModel.js';
+import type { LinearOperator } from '../src/lib/operators/linearOperator.js';
+import type { SpectralView } from '../src/lib/operators/spectralView.js';
 
 const withView = OPERATOR_CASES.filter((c) => {
   const op = createOperator(c.spec, c.shape);
@@ -150,6 +153,22 @@ describe('DDRM', () => {
     }
     // Measured (cpu): relative L2 at most 1.4e-7 over the three settings.
     expect(relativeL2(fromDdrm.x0, x)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it.each(['Ut', 'V'] as const)('frees its spectral view and every tensor it made when the view fails before the first step (%s throws) or the model fails at any step', async (failing) => {
+    const c = withView.find((w) => w.name === 'inpainting random 50 %')!;
+    const p = problem(c, 0.05);
+    const before = tf.memory().numTensors;
+    const viewFailing = (): SpectralView => {
+      const v = p.operator.spectral!();
+      const fail = () => { throw new Error(`${failing} failed`); };
+      return { ...v, [failing]: fail };
+    };
+    const operator: LinearOperator = { ...p.operator, spectral: viewFailing };
+    await expect(ddrm({ model: p.model, operator, y: p.y, xT: p.xT, z: p.z, T, sigmaY: 0.05 })).rejects.toThrow(`${failing} failed`);
+    expect(tf.memory().numTensors).toBe(before);
+    await expectFreedOnEveryFailure(p.model, async (model) => (await ddrm({ model, operator: p.operator, y: p.y, xT: p.xT, z: p.z, T, sigmaY: 0.05 })).x0.dispose(), T);
+    p.dispose();
   });
 
   it('with sigma_y > 0 it does not copy the noisy y: |A x0 - y| is the size of the noise, sigma_y sqrt(m) (between 0.5 and 2 times it), where sigma_y = 0 fits y exactly (sr-avgpool x4)', async () => {

@@ -7,6 +7,7 @@ import { checkBatch } from '../operators/linearOperator.js';
 import { linearSchedule, type DiffusionSchedule } from '../schedule/linearSchedule.js';
 import { stepCoefficients } from '../schedule/stepCoefficients.js';
 import type { SerialResult } from './serialChain.js';
+import { OwnedTensors } from '../backend/ownedTensors.js';
 
 export interface DdrmInputs {
   model: EpsModel;
@@ -52,26 +53,30 @@ export async function ddrm(inputs: DdrmInputs): Promise<SerialResult> {
   const sigmaOf = (sqrtAbar: number) => Math.sqrt(Math.max(0, 1 - sqrtAbar * sqrtAbar)) / sqrtAbar;
   const start = performance.now();
   const view = op.spectral();
-  const k = tf.tidy(() => {
-    const s = view.singulars;
-    const obs = tf.cast(tf.greater(s, 0), 'float32');
-    const sInv = tf.div(obs, tf.add(s, tf.sub(1, obs)));
-    return { obs, sInv, ybar: tf.mul(view.Ut(y), sInv) };
-  });
-  const stepNoise = (j: number) => tf.tidy(() => view.Vt(tf.reshape(tf.slice(z, [j], [1]), [B, ...op.imageShape])));
-  let x = tf.tidy(() => {
-    const sT = sigmaOf(c.sqrtAbarT[0]);
-    const zb = view.Vt(xT);
-    const large = tf.mul(k.obs, tf.cast(tf.greater(tf.mul(view.singulars, sT), sigmaY), 'float32'));
-    const rest = tf.sqrt(tf.relu(tf.sub(sT * sT, tf.mul(tf.square(tf.mul(k.sInv, large)), sigmaY * sigmaY))));
-    return tf.mul(view.V(tf.add(tf.mul(large, k.ybar), tf.mul(rest, zb))), c.sqrtAbarT[0]) as tf.Tensor4D;
-  });
+  const constants = new OwnedTensors();
+  let x: tf.Tensor4D | null = null;
   try {
+    const k = tf.tidy(() => {
+      const s = view.singulars;
+      const obs = tf.cast(tf.greater(s, 0), 'float32');
+      const sInv = tf.div(obs, tf.add(s, tf.sub(1, obs)));
+      return { obs, sInv, ybar: tf.mul(view.Ut(y), sInv) };
+    });
+    Object.values(k).forEach((t) => constants.keep(t));
+    const stepNoise = (j: number) => tf.tidy(() => view.Vt(tf.reshape(tf.slice(z, [j], [1]), [B, ...op.imageShape])));
+    x = tf.tidy(() => {
+      const sT = sigmaOf(c.sqrtAbarT[0]);
+      const zb = view.Vt(xT);
+      const large = tf.mul(k.obs, tf.cast(tf.greater(tf.mul(view.singulars, sT), sigmaY), 'float32'));
+      const rest = tf.sqrt(tf.relu(tf.sub(sT * sT, tf.mul(tf.square(tf.mul(k.sInv, large)), sigmaY * sigmaY))));
+      return tf.mul(view.V(tf.add(tf.mul(large, k.ybar), tf.mul(rest, zb))), c.sqrtAbarT[0]) as tf.Tensor4D;
+    });
     for (let j = 0; j < T; j++) {
+      const prev: tf.Tensor4D = x;
       const next = tf.tidy(() => {
         const sS = sigmaOf(c.sqrtAbarS[j]);
-        const eps = model.eps(x, new Array<number>(B).fill(c.t[j]));
-        const x0 = tf.div(tf.sub(x, tf.mul(eps, c.sqrtOneMinusAbarT[j])), c.sqrtAbarT[j]);
+        const eps = model.eps(prev, new Array<number>(B).fill(c.t[j]));
+        const x0 = tf.div(tf.sub(prev, tf.mul(eps, c.sqrtOneMinusAbarT[j])), c.sqrtAbarT[j]);
         const x0b = view.Vt(x0);
         const eb = view.Vt(eps);
         const zb = stepNoise(j);
@@ -89,7 +94,7 @@ export async function ddrm(inputs: DdrmInputs): Promise<SerialResult> {
         }
         return tf.mul(view.V(xb), c.sqrtAbarS[j]) as tf.Tensor4D;
       });
-      x.dispose();
+      prev.dispose();
       x = next;
     }
     if (!(await allFinite(x))) {
@@ -98,10 +103,10 @@ export async function ddrm(inputs: DdrmInputs): Promise<SerialResult> {
     }
     return { x0: x, nfe: T, sequentialDepth: T, wallMs: performance.now() - start };
   } catch (e) {
-    x.dispose();
+    x?.dispose();
     throw e;
   } finally {
-    Object.values(k).forEach((t) => t.dispose());
+    constants.dispose();
     view.dispose();
   }
 }

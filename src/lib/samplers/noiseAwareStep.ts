@@ -38,7 +38,16 @@ export interface NoiseAwareStep {
 
 export function noiseAwareStep(op: LinearOperator, c: StepCoefficients, sigmaY: number): NoiseAwareStep {
   const rows = stepRows(c);
-  return op.spectral ? spectralStep(op.spectral(), c, sigmaY, rows) : scalarStep(op, c, sigmaY, rows);
+  let view: SpectralView | undefined;
+  try {
+    if (!op.spectral) return scalarStep(op, c, sigmaY, rows);
+    view = op.spectral();
+    return spectralStep(view, c, sigmaY, rows);
+  } catch (e) {
+    view?.dispose();
+    rows.dispose();
+    throw e;
+  }
 }
 
 /** Per-step constants as [T, 1, 1, 1, 1] columns, and the rows start..start+R-1 of such a column. */
