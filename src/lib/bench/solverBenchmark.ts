@@ -88,8 +88,8 @@ export async function solverBenchmark(set: LabelledImages, opts: SolverBenchmark
   return runs;
 }
 
-/** Every solver variant on one image: the serial chain first, then each variant's error curve against it. */
-async function imageRuns(
+/** Every solver variant on one image (index `key` of the set): the serial chain first, then each variant's error curve against it. */
+export async function imageRuns(
   model: EpsModel, operator: LinearOperator, opName: string, set: LabelledImages, key: number, image: number, T: number, opts: SolverBenchmarkOptions,
 ): Promise<SolverRun[]> {
   const owned = new OwnedTensors();
