@@ -45,6 +45,7 @@ describe('benchmark code frees what it made whichever eps call fails (and on suc
     await expectFreedOnEveryFailure(prior, (model) => gradientCosts([{ name: 'test', model }], [T], set, implicit));
     const tasks = [{ name: 'SR x4', spec: { kind: 'sr-avgpool' as const, factor: 4 } }];
     await expectFreedOnEveryFailure(prior, (model) => initOptimizationStudy(model, set, tasks, [3], { T, steps: 1, lr: 0.05 }));
+    prior.dispose?.();
   });
 
   it('the solver benchmark, image by image (serial chain, then each solver against it)', async () => {
@@ -57,5 +58,6 @@ describe('benchmark code frees what it made whichever eps call fails (and on suc
     };
     await expectFreedOnEveryFailure(prior, (model) => imageRuns(model, operator, 'SR x4', set, 10, 0, T, opts), 2 * T);
     operator.dispose();
+    prior.dispose?.();
   });
 });

@@ -15,6 +15,11 @@ export class OwnedTensors {
     return item;
   }
 
+  /** keep() for each item, in order (a batch's truth, y and x_T; a gradient's parts). */
+  keepAll<T extends Disposable>(items: readonly T[]): T[] {
+    return items.map((item) => this.keep(item));
+  }
+
   dispose(): void {
     for (const item of this.items.reverse()) item.dispose?.();
     this.items.length = 0;

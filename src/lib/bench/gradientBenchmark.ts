@@ -147,7 +147,7 @@ async function initOptimizationOfImage(
       const target = guide.startsWith('A+y') ? pinv : x;
       const loss = owned.keep(restorationLoss({ kind: 'guide', guide: (await target.data()) as Float32Array }, operator, 1));
       const res = await optimizeInit(inputs, loss, { lr: settings.lr, steps: settings.steps, method: 'phantom', phantomSteps: 1, phantomTau: 0.1, groundTruth: x });
-      [res.xT, res.x0].forEach((t) => owned.keep(t));
+      owned.keepAll([res.xT, res.x0]);
       rows.push({
         task: name, guide, image, psnrBefore, psnrAfter: res.history.at(-1)!.psnr!, psnrPinv: psnr(pinv, x),
         steps: res.history.length - 1, wallMs: res.history.at(-1)!.wallMs,

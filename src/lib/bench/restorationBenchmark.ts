@@ -109,7 +109,7 @@ export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<Cell
     try {
       const operator = cellOwned.keep(createOperator(task.spec, shape));
       const { truth: x, y, xT } = measuredBatch(operator, images, o.seed, c.sigmaY);
-      [x, y, xT].forEach((t) => cellOwned.keep(t));
+      cellOwned.keepAll([x, y, xT]);
       for (const { m } of mine) {
         o.onProgress?.(progress, total, `${c.preset} σ_y=${c.sigmaY} ${m.name}`);
         const peak = { tensors: 0, bytes: 0 };

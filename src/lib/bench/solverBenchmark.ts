@@ -95,7 +95,7 @@ export async function imageRuns(
   const owned = new OwnedTensors();
   try {
     const { truth, y, xT } = measuredBatch(operator, [{ key, pixels: toSignedUnit(set, [key]) }], opts.seed, 0);
-    [truth, y, xT].forEach((t) => owned.keep(t));
+    owned.keepAll([truth, y, xT]);
     const task = owned.keep(prepareRestoration({ model, operator, y, xT, sampling: { T } }));
     const serial = await serialChain(task);
     owned.keep(serial.x0);

@@ -108,19 +108,19 @@ export async function restorationGradient(task: RestorationTask, loss: Restorati
     }
     if (opts.method !== 'implicit') throw new ParameterError(`unknown gradient method '${String(opts.method)}' (expected implicit, phantom or serial)`);
     // e = dL/dX and the direct dL/dy (consistency and similar losses read y themselves).
-    const [e, dyDirect] = releasingTapeOnFailure(() =>
+    const [e, dyDirect] = scratch.keepAll(releasingTapeOnFailure(() =>
       loss.readsY
         ? tf.grads((X: tf.Tensor, b: tf.Tensor) => lossOfState(X, b))([Xstar, y])
         : [tf.grad((X: tf.Tensor) => lossOfState(X, y))(Xstar), tf.zerosLike(y)],
-    ).map((t) => scratch.keep(t));
+    ));
     const vjpState = tf.grad((X: tf.Tensor) => system.mapWith(X, xT, y));
     const adjoint = await solveFixedPoint((g) => tf.tidy(() => tf.add(releasingTapeOnFailure(() => vjpState(Xstar, g)), e)), e, {
       kind: 'picard', tol: GRADIENT_TOL, maxIter: defaultMaxIter(T), ...opts.adjointSolver, signal: opts.signal,
     });
     scratch.keep(adjoint.solution);
-    const [dxT, dyG] = releasingTapeOnFailure(() =>
+    const [dxT, dyG] = returned.keepAll(releasingTapeOnFailure(() =>
       tf.grads((a: tf.Tensor, b: tf.Tensor) => system.mapWith(Xstar, a, b))([xT, y], adjoint.solution),
-    ).map((t) => returned.keep(t));
+    ));
     scratch.keep(dyG);
     const dy = returned.keep(tf.add(dyG, dyDirect));
     const value = await readScalar(tf.tidy(() => lossOfState(Xstar, y)));

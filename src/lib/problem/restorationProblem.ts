@@ -96,7 +96,7 @@ export function buildRestorationProblem(model: EpsModel, s: ProblemSettings, ima
   owned.keep(operator);
   try {
     const batch = measuredBatch(operator, images, s.seed, sigmaY);
-    [batch.truth, batch.y, batch.xT].forEach((t) => owned.keep(t));
+    owned.keepAll([batch.truth, batch.y, batch.xT]);
     const nw = s.nw ?? 0;
     const z = nw > 0 ? stepNoiseBatch(images.map((im) => im.key), s.seed, model.imageShape, s.noise ?? 'fixed', s.T) : undefined;
     if (z) owned.keep(z);

@@ -62,7 +62,7 @@ export async function ddrm(inputs: DdrmInputs): Promise<SerialResult> {
       const sInv = tf.div(obs, tf.add(s, tf.sub(1, obs)));
       return { obs, sInv, ybar: tf.mul(view.Ut(y), sInv) };
     });
-    Object.values(k).forEach((t) => constants.keep(t));
+    constants.keepAll(Object.values(k));
     const stepNoise = (j: number) => tf.tidy(() => view.Vt(tf.reshape(tf.slice(z, [j], [1]), [B, ...op.imageShape])));
     x = tf.tidy(() => {
       const sT = sigmaOf(c.sqrtAbarT[0]);
