@@ -6,6 +6,7 @@
  *   npm run train -- --steps 4000 --batch 32            # fresh run
  *   npm run train -- --steps 8000 --resume              # continue from the default checkpoint
  *   npm run train -- --data emoji --steps 8000 --workers 2 [--resume]
+ *   npm run train -- --data emoji --steps 24000 --resume --cooldown-from 21652   # decay lr to 0 at --steps
  *
  * --data names the data set (fashion, emoji; the recipes of src/lib/training/recipes.ts) or, as
  * before, a folder of Fashion-MNIST IDX files; --data-dir points a data set at another folder.
@@ -14,6 +15,8 @@
  * one core each; the same step up to float32 summation order; src/lib/node/parallelTraining/).
  * --share-saved makes wasm share the tensors saved for backward instead of copying them
  * (bit-identical; src/lib/backend/sharedIdentity.ts).
+ * --cooldown-from S decays the learning rate linearly from step S to 0 at --steps
+ * (src/lib/training/learningRate.ts); it is stored in the checkpoint, so later resumes keep it.
  *
  * Every --checkpoint-every seconds (and on SIGINT/SIGTERM or --max-minutes) it writes the
  * resumable checkpoint, the EMA weights and a training record JSON, all under models/checkpoints/:
@@ -38,6 +41,7 @@ import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../src/lib/training/checkpoint.js';
 import { formatDuration, formatProgress } from '../src/lib/training/progress.js';
 import { createTrainState, DEFAULT_HYPER, type TrainState } from '../src/lib/training/trainer.js';
+import { cooldownError } from '../src/lib/training/learningRate.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -48,6 +52,7 @@ const { values: a } = parseArgs({
     ema: { type: 'string', default: String(DEFAULT_HYPER.emaDecay) },
     clip: { type: 'string', default: String(DEFAULT_HYPER.gradClip) },
     seed: { type: 'string', default: String(DEFAULT_HYPER.seed) },
+    'cooldown-from': { type: 'string' },
     resume: { type: 'boolean', default: false },
     checkpoint: { type: 'string' },
     out: { type: 'string' },
@@ -101,6 +106,17 @@ if (a.resume) {
   });
 }
 const totalSteps = num('steps');
+if (a['cooldown-from'] !== undefined) {
+  const cooldown = { from: num('cooldown-from'), to: totalSteps };
+  const why = cooldownError(cooldown, state.step);
+  if (why) fail(`--cooldown-from: ${why}`);
+  state.hyper = { ...state.hyper, cooldown };
+}
+if (state.hyper.cooldown) {
+  const { from, to } = state.hyper.cooldown;
+  if (totalSteps > to) fail(`--steps ${totalSteps}: the learning rate reaches 0 at step ${to} (cool-down from ${from}); pass --cooldown-from to set a new cool-down`);
+  console.log(`learning rate ${state.hyper.lr} decays linearly from step ${from} to 0 at step ${to}`);
+}
 const cx = unetComplexity(state.config, state.params);
 console.log(`UNet ${JSON.stringify(state.config.channels)}: ${cx.params} params, ${(cx.flopsPerImage / 1e6).toFixed(1)} MFLOP/image; ` +
   `${data.count} training images, batch ${state.hyper.batchSize}, backend ${tf.getBackend()} x${num('threads')} thread(s), ${num('workers')} data-parallel worker(s)`);

@@ -56,7 +56,7 @@ describe('benchmark code frees what it made whichever eps call fails (and on suc
       Ts: [T], tasks: [], seed: 0, images: [0], target: 1e-4, maxIter: () => T,
       variants: [{ name: 'picard', settings: { kind: 'picard' as const, tol: 0, maxIter: T } }, { name: 'default', settings: solverSettingsFor(T) }],
     };
-    await expectFreedOnEveryFailure(prior, (model) => imageRuns(model, operator, 'SR x4', set, 10, 0, T, opts), 2 * T);
+    await expectFreedOnEveryFailure(prior, (model) => imageRuns({ model, operator, opName: 'SR x4', set, key: 10, image: 0, T }, opts), 2 * T);
     operator.dispose();
     prior.dispose?.();
   });

@@ -26,3 +26,26 @@ describe('OwnedTensors', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('OwnedTensors when a dispose() throws', () => {
+  it('still frees every other item, then rethrows the first error', () => {
+    const freed: string[] = [];
+    const owned = new OwnedTensors();
+    owned.keep({ dispose: () => freed.push('a') });
+    owned.keep({
+      dispose: () => {
+        throw new Error('first');
+      },
+    });
+    owned.keep({
+      dispose: () => {
+        throw new Error('second');
+      },
+    });
+    const t = owned.keep(tf.zeros([2]));
+    expect(() => owned.dispose()).toThrow('second');
+    expect(freed).toEqual(['a']);
+    expect(t.isDisposed).toBe(true);
+    expect(() => owned.dispose()).not.toThrow();
+  });
+});

@@ -75,6 +75,18 @@ describe('training', () => {
     disposeTrainState(resumed);
   });
 
+  it('a cool-down is kept in the checkpoint, and once it reaches 0 a step moves no parameter', async () => {
+    const cooled = createTrainState(SMALL_28, { ...hyper, cooldown: { from: 1, to: 2 } }, 2);
+    for (let i = 0; i < 2; i++) trainStep(cooled, data, schedule);
+    const resumed = await decodeCheckpoint(await encodeCheckpoint(cooled));
+    disposeTrainState(cooled);
+    expect(resumed.hyper.cooldown).toEqual({ from: 1, to: 2 });
+    const before = Object.fromEntries(Object.entries(resumed.params).map(([k, t]) => [k, t.dataSync().slice()]));
+    trainStep(resumed, data, schedule);
+    for (const k of Object.keys(before)) expect(resumed.params[k].dataSync()).toEqual(before[k]);
+    disposeTrainState(resumed);
+  });
+
   it('checkpoints refuse to load as another kind of file', async () => {
     const s = createTrainState(SMALL_28, hyper);
     const bytes = await encodeCheckpoint(s);

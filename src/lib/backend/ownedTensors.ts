@@ -20,8 +20,17 @@ export class OwnedTensors {
     return items.map((item) => this.keep(item));
   }
 
+  /** Frees every item even when one dispose() throws; the first such error is rethrown after. */
   dispose(): void {
-    for (const item of this.items.reverse()) item.dispose?.();
-    this.items.length = 0;
+    const items = this.items.splice(0).reverse();
+    let failure: { error: unknown } | undefined;
+    for (const item of items) {
+      try {
+        item.dispose?.();
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure) throw failure.error;
   }
 }

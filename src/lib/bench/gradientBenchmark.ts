@@ -40,14 +40,15 @@ export async function gradientCosts(
   onProgress?: (label: string) => void,
 ): Promise<GradientCostRow[]> {
   const rows: GradientCostRow[] = [];
-  const operator = createOperator({ kind: 'sr-avgpool', factor: 4 }, SHAPE);
-  const x = tf.tensor4d(toSignedUnit(set, [200]), [1, ...SHAPE]);
-  const y = operator.A(x);
-  const xT = tf.tensor4d(gaussianArray(784, 5), [1, ...SHAPE]);
-  const weights = new Float32Array(784);
-  weights[14 * 28 + 14] = 1;
-  const loss = restorationLoss({ kind: 'weighted-sum', weights }, operator, 1);
+  const owned = new OwnedTensors();
   try {
+    const operator = owned.keep(createOperator({ kind: 'sr-avgpool', factor: 4 }, SHAPE));
+    const x = owned.keep(tf.tensor4d(toSignedUnit(set, [200]), [1, ...SHAPE]));
+    const y = owned.keep(operator.A(x));
+    const xT = owned.keep(tf.tensor4d(gaussianArray(784, 5), [1, ...SHAPE]));
+    const weights = new Float32Array(784);
+    weights[14 * 28 + 14] = 1;
+    const loss = owned.keep(restorationLoss({ kind: 'weighted-sum', weights }, operator, 1));
     for (const { name, model } of priors) {
       for (const T of Ts) {
         const results = new Map<string, { dxT: Float32Array; dy: Float32Array; r: Awaited<ReturnType<typeof restorationGradient>> }>();
@@ -78,9 +79,7 @@ export async function gradientCosts(
       }
     }
   } finally {
-    loss.dispose();
-    [x, y, xT].forEach((t) => t.dispose());
-    operator.dispose();
+    owned.dispose();
   }
   return rows;
 }

@@ -206,7 +206,13 @@ export function restorationMethods(s: MethodSettings): RestorationMethod[] {
             const owned = new OwnedTensors();
             try {
               const r = await deqRestore(imageTask(inp, b, T, eta, noise, owned), { ...d.solver, onIteration: () => void inp.tick() }, { init: d.init });
-              const err = maxAbsDiff(await r.x0.data(), ref);
+              let err: number;
+              try {
+                err = maxAbsDiff(await r.x0.data(), ref);
+              } catch (e) {
+                r.x0.dispose();
+                throw e;
+              }
               return {
                 x0: r.x0,
                 cost: { iterations: r.iterations, nfe: r.nfe, sequentialDepth: r.sequentialDepth, wallMs: r.wallMs, converged: r.converged, x0ErrorToSerial: err },

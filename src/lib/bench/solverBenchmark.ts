@@ -74,7 +74,7 @@ export async function solverBenchmark(set: LabelledImages, opts: SolverBenchmark
         try {
           for (const image of opts.images) {
             opts.onProgress?.(done++, total, `T=${T} ${opName} image ${image}`);
-            runs.push(...(await imageRuns(model, operator, opName, set, half + image, image, T, opts)));
+            runs.push(...(await imageRuns({ model, operator, opName, set, key: half + image, image, T }, opts)));
           }
         } finally {
           operator.dispose();
@@ -88,9 +88,23 @@ export async function solverBenchmark(set: LabelledImages, opts: SolverBenchmark
   return runs;
 }
 
-/** Every solver variant on one image (index `key` of the set): the serial chain first, then each variant's error curve against it. */
+/** One image of the solver benchmark: which prior, operator and T restore it, and where it sits in the set. */
+export interface SolverImage {
+  model: EpsModel;
+  operator: LinearOperator;
+  /** The task's label, as the runs report it. */
+  opName: string;
+  set: LabelledImages;
+  /** Index into the set; with the seed it also picks the image's measurement noise and x_T. */
+  key: number;
+  /** Index among the benchmark's restored images, as the runs report it. */
+  image: number;
+  T: number;
+}
+
+/** Every solver variant on one image: the serial chain first, then each variant's error curve against it. */
 export async function imageRuns(
-  model: EpsModel, operator: LinearOperator, opName: string, set: LabelledImages, key: number, image: number, T: number, opts: SolverBenchmarkOptions,
+  { model, operator, opName, set, key, image, T }: SolverImage, opts: SolverBenchmarkOptions,
 ): Promise<SolverRun[]> {
   const owned = new OwnedTensors();
   try {

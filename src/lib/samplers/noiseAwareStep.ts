@@ -84,8 +84,8 @@ function stepRows(c: StepCoefficients): StepRows {
 function scalarStep(op: LinearOperator, c: StepCoefficients, sigmaY: number, r: StepRows): NoiseAwareStep {
   const lambda = r.sigmaT.map((st, k) => (st === 0 ? 0 : Math.min(1, st / (c.sqrtAbarS[k] * sigmaY))));
   const gain = r.sigmaT.map((st, k) => (st === 0 ? 0 : Math.sqrt(Math.max(0, 1 - ((c.sqrtAbarS[k] * lambda[k] * sigmaY) / st) ** 2))));
-  const lam = r.col(lambda);
-  const keepRange = r.col(gain.map((g) => 1 - g));
+  // One tidy: if the second constant fails, the first is freed with it.
+  const [lam, keepRange] = tf.tidy(() => [r.col(lambda), r.col(gain.map((g) => 1 - g))]);
   const [H, W, C] = op.imageShape;
   const project = (v: tf.Tensor) => tf.reshape(op.project(tf.reshape<tf.Rank.R4>(v, [-1, H, W, C])), v.shape);
   return {

@@ -9,13 +9,11 @@ import { adamUpdate, createAdamState, type AdamState } from './adam.js';
 import { drawBatch } from './batches.js';
 import { cloneParams, emaDecayAt, emaUpdate } from './ema.js';
 import { epsMse, noisyImages } from './epsLoss.js';
+import { learningRateAt, type LearningRateSchedule } from './learningRate.js';
 
 /** Hyper-parameters of a run (stored in checkpoints and model cards). */
-export interface TrainHyper {
+export interface TrainHyper extends LearningRateSchedule {
   batchSize: number;
-  lr: number;
-  /** Linear learning-rate warm-up over this many steps. */
-  warmupSteps: number;
   emaDecay: number;
   /** Global gradient-norm clip (DDPM uses 1.0). */
   gradClip: number;
@@ -80,10 +78,6 @@ export function disposeTrainState(s: TrainState): void {
   disposeParams(s.ema);
   disposeParams(s.adam.m);
   disposeParams(s.adam.v);
-}
-
-export function learningRateAt(h: TrainHyper, step: number): number {
-  return h.lr * Math.min(1, (step + 1) / Math.max(1, h.warmupSteps));
 }
 
 /** A contiguous slice [start, end) of one step's batch: the unit of data-parallel work. */
@@ -170,7 +164,7 @@ export function shardGradients(
 
 /**
  * The update half of a step, given the whole batch's loss and gradients (ordered as
- * Object.keys(s.params); consumed): global-norm clipping, Adam with warm-up, EMA, loss curve.
+ * Object.keys(s.params); consumed): global-norm clipping, Adam at the scheduled learning rate (learningRate.ts), EMA, loss curve.
  */
 export function applyGradients(s: TrainState, loss: number, grads: tf.Tensor[]): void {
   const names = Object.keys(s.params);
