@@ -123,6 +123,7 @@ const card = {
     batchSize: train.batchSize,
     learningRate: train.hyper?.lr,
     warmupSteps: train.hyper?.warmupSteps,
+    cooldown: train.hyper?.cooldown ?? null,
     gradClip: train.hyper?.gradClip,
     seed: train.hyper?.seed,
     ema: train.ema,

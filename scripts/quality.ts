@@ -19,7 +19,8 @@
  * thread: src/lib/node/parallelSampling/), the way to use more than one core; --threads sets the
  * wasm backend's own threads, which barely help.
  * FD-cls refuses fewer than 500 samples unless --smoke; a card records FD and coverage only from
- * 2,000 or more samples (src/lib/quality/fdSamples.ts).
+ * 2,000 or more samples (src/lib/quality/fdSamples.ts). The card is written after each phase, so
+ * a run stopped during restoration sanity keeps its FD-cls and coverage.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -45,8 +46,7 @@ import { sanityMeasure } from '../src/lib/quality/sanityMeasure.js';
 import { parallelDdimSample, sampleShares } from '../src/lib/node/parallelSampling/parallelDdimSample.js';
 import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
 import { estimateSamplingSeconds } from '../src/lib/quality/samplingProgress.js';
-import { cardQuality } from '../src/lib/quality/cardQuality.js';
-import { measuredOnWeights } from '../src/lib/quality/weightsRecord.js';
+import { mergedQuality, type QualityPart } from '../src/lib/quality/cardQuality.js';
 import { ANDERSON_DEFAULTS, DEFAULT_TOL } from '../src/lib/restoration/defaults.js';
 import { RECIPE_KEYS, recipeForShape, trainingRecipe, TRAINING_RECIPES, type TrainingRecipe } from '../src/lib/training/recipes.js';
 
@@ -216,23 +216,25 @@ async function restoration(clf: Classifier | null) {
 // One classifier serves FD-cls and colorization's paired FD; the train split only where it is needed.
 const train = runsFd || (runsRestoration && judgesByDistribution) ? loadRecipeSplit(recipe, 'train', dataDir) : null;
 const clf = train ? await classifierOf(train) : null;
-let quality: Awaited<ReturnType<typeof fdAndCoverage>> = null;
-let restorationSanityResult: Awaited<ReturnType<typeof restoration>> | null = null;
-try {
-  if (runsFd) quality = await fdAndCoverage(clf!, train!);
-  if (runsRestoration) restorationSanityResult = await restoration(judgesByDistribution ? clf : null);
-} finally {
-  if (clf) disposeClassifier(clf);
-}
 const cardPath = `${a.model}.card.json`;
-if (model && (quality || restorationSanityResult) && existsSync(cardPath)) {
+
+/** Writes one phase's measurement into the card right after the phase (mergedQuality). */
+async function recordInCard(part: QualityPart): Promise<void> {
+  if (!model || !existsSync(cardPath)) return;
   const card = JSON.parse(readFileSync(cardPath, 'utf8'));
-  const old = measuredOnWeights(card.quality, weightsSha256) ? card.quality : {};
-  const oldRestoration = measuredOnWeights(old.restorationSanity, weightsSha256) ? old.restorationSanity : 'not measured';
-  // Every part is of these weights (old parts only when measured on them), so the whole record is.
-  card.quality = cardQuality({ ...old, ...(quality ?? {}), restorationSanity: restorationSanityResult ?? oldRestoration, weightsSha256 }, weightsSha256);
+  card.quality = mergedQuality(card.quality, part, weightsSha256);
   log(`bar verdicts: ${JSON.stringify(card.quality.verdicts)}`);
   await writeFileAtomic(cardPath, JSON.stringify(card, null, 2) + '\n');
   log(`updated ${cardPath}`);
+}
+
+try {
+  if (runsFd) {
+    const quality = await fdAndCoverage(clf!, train!);
+    if (quality) await recordInCard({ quality });
+  }
+  if (runsRestoration) await recordInCard({ restorationSanity: await restoration(judgesByDistribution ? clf : null) });
+} finally {
+  if (clf) disposeClassifier(clf);
 }
 model?.dispose?.();

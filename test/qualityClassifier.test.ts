@@ -9,7 +9,7 @@ import { UNetEpsModel } from '../src/lib/models/unet/unetModel.js';
 import { loadBenchmarkSubset } from '../src/lib/node/benchmarkSubset.js';
 import { loadClassifierFile } from '../src/lib/node/loadModelFile.js';
 import { fileSha256 } from '../src/lib/node/provenance.js';
-import { cardQuality } from '../src/lib/quality/cardQuality.js';
+import { cardQuality, mergedQuality } from '../src/lib/quality/cardQuality.js';
 import { classCoverage } from '../src/lib/quality/classCoverage.js';
 import {
   classifierSpecs, classify, disposeClassifier, FASHION_CLASSIFIER_SHAPE, featuresOf, initClassifier, trainClassifier, type ClassifierShape,
@@ -151,6 +151,23 @@ describe('the coverage rule and the sample counts of FD-cls', () => {
     expect(few.fdCls).toBeUndefined();
     expect(few.samples).toBeUndefined();
     expect(few.verdicts).toMatchObject({ fdCls: 'not measured', classCoverage: 'not measured', restorationSanity: 'passes', all: 'not measured' });
+  });
+
+  it('the card keeps FD-cls written before restoration sanity, adds sanity after, and drops parts of other weights', () => {
+    const fd = { weightsSha256: 'abc', samples: 2000, fdCls: { passes: false }, classCoverage: { passes: true } };
+    const afterFd = mergedQuality('not measured', { quality: fd }, 'abc')!;
+    expect(afterFd.verdicts).toMatchObject({ fdCls: 'fails', classCoverage: 'passes', restorationSanity: 'not measured', all: 'fails' });
+    const sanity = { passes: true, weightsSha256: 'abc' };
+    const afterSanity = mergedQuality(afterFd, { restorationSanity: sanity }, 'abc')!;
+    expect(afterSanity.fdCls).toEqual({ passes: false });
+    expect(afterSanity.restorationSanity).toEqual(sanity);
+    expect(afterSanity.verdicts).toMatchObject({ fdCls: 'fails', classCoverage: 'passes', restorationSanity: 'passes', all: 'fails' });
+    // A later FD run on the same weights keeps the sanity measured before it.
+    const again = mergedQuality(afterSanity, { quality: { ...fd, fdCls: { passes: true } } }, 'abc')!;
+    expect(again.verdicts).toMatchObject({ fdCls: 'passes', restorationSanity: 'passes', all: 'passes' });
+    // New weights: nothing of the old record survives.
+    const fresh = mergedQuality(afterSanity, { quality: { ...fd, weightsSha256: 'new' } }, 'new')!;
+    expect(fresh.verdicts).toMatchObject({ fdCls: 'fails', restorationSanity: 'not measured', weightsSha256: 'new' });
   });
 
   it('runs FD-cls and coverage on a colour model with a handful of samples, reporting every eps call, leaking nothing', async () => {

@@ -39,3 +39,20 @@ export function partVerdicts(q: { fdCls?: unknown; classCoverage?: unknown; rest
   const all: Verdict = parts.includes('fails') ? 'fails' : parts.every((x) => x === 'passes') ? 'passes' : 'not measured';
   return { ...v, all };
 }
+
+/** What one phase of scripts/quality.ts measured: FD-cls with coverage, or restoration sanity. */
+export interface QualityPart {
+  quality?: object;
+  restorationSanity?: object;
+}
+
+/**
+ * The card's quality record after one phase: the phase's part over what was measured earlier on
+ * the same weights (anything measured on other weights is dropped). scripts/quality.ts writes it
+ * after each phase, so a run stopped during restoration sanity keeps its FD-cls and coverage.
+ */
+export function mergedQuality(previous: unknown, part: QualityPart, weightsSha256: string): ReturnType<typeof cardQuality> {
+  const old = measuredOnWeights(previous, weightsSha256) ? previous : {};
+  const oldRestoration = measuredOnWeights(old.restorationSanity, weightsSha256) ? old.restorationSanity : 'not measured';
+  return cardQuality({ ...old, ...(part.quality ?? {}), restorationSanity: part.restorationSanity ?? oldRestoration, weightsSha256 }, weightsSha256);
+}

@@ -24,7 +24,7 @@ export function cardSummaryTable(card) {
     ["FLOPs per image", `${num(card.flopsPerImage / 1e6, 1)} M (${card.flopsNote})`],
     ["schedule", `${card.schedule.kind}, N = ${card.schedule.N}, β ${card.schedule.betaStart} … ${card.schedule.betaEnd}`],
     ["data", card.dataset ? `${card.dataset.name}, ${card.dataset.split} split, ${num(card.dataset.images)} images` : "—"],
-    ["training", `${num(t.steps)} steps, batch ${t.batchSize}, Adam lr ${t.learningRate} (warm-up ${t.warmupSteps}), grad clip ${t.gradClip}, seed ${t.seed}, ${t.objective}`],
+    ["training", `${num(t.steps)} steps, batch ${t.batchSize}, Adam lr ${t.learningRate} (warm-up ${t.warmupSteps}${t.cooldown ? `, then linear decay to 0 from step ${num(t.cooldown.from)} to ${num(t.cooldown.to)}` : ""}), grad clip ${t.gradClip}, seed ${t.seed}, ${t.objective}`],
     ["EMA", `decay ${t.ema?.decay}; the shipped weights are the ${t.ema?.weightsShipped ?? "EMA"} weights`],
     ["final loss", num(t.finalLoss, 4)],
     ["wall time", `${num(t.trainSeconds / 3600, 1)} h on ${t.machine?.cpu} (${t.machine?.backend}, ${t.machine?.threads} thread${(t.machine?.workers ?? 1) > 1 ? ` × ${t.machine.workers} data-parallel workers` : ""}, Node ${t.machine?.node})`],
