@@ -107,6 +107,21 @@ describe('the quality-bar classifier, for any image shape and class count', () =
     disposeClassifier(c);
     expect(() => trainClassifier(few, FASHION_CLASSIFIER_SHAPE, { epochs: 1, batchSize: 16, lr: 1e-3, seed: 1 })).toThrow(ParameterError);
   });
+
+  it('training leaves behind only the classifier, and nothing when it stops with an error', () => {
+    const emoji = loadBenchmarkSubset('data', EMOJI_SUBSET);
+    const few = { ...emoji, count: 16 };
+    const before = tf.memory().numTensors;
+    const c = trainClassifier(few, EMOJI_SHAPE, { epochs: 2, batchSize: 8, lr: 3e-3, seed: 1 });
+    expect(tf.memory().numTensors).toBe(before + Object.keys(c.params).length);
+    disposeClassifier(c);
+    expect(tf.memory().numTensors).toBe(before);
+    const stop = () => {
+      throw new Error('stopped after epoch 0');
+    };
+    expect(() => trainClassifier(few, EMOJI_SHAPE, { epochs: 2, batchSize: 8, lr: 3e-3, seed: 1, onEpoch: stop })).toThrow(/stopped after epoch 0/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });
 
 describe('the coverage rule and the sample counts of FD-cls', () => {

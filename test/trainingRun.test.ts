@@ -13,7 +13,7 @@ import { decodeCheckpoint, encodeCheckpoint } from '../src/lib/training/checkpoi
 import { emaDecayAt, emaUpdate } from '../src/lib/training/ema.js';
 import { epsMse, noisyImages } from '../src/lib/training/epsLoss.js';
 import { formatDuration, formatProgress } from '../src/lib/training/progress.js';
-import { createTrainState, disposeTrainState, trainStep, type TrainState } from '../src/lib/training/trainer.js';
+import { createTrainState, disposeTrainState, shardGradients, trainStep, type TrainState } from '../src/lib/training/trainer.js';
 
 /** Narrow UNet on the real 28x28 images: fast enough for the cpu backend. */
 const SMALL_28: UNetConfig = { ...TINY_TEST, imageShape: [28, 28, 1] };
@@ -85,6 +85,19 @@ describe('training', () => {
     trainStep(resumed, data, schedule);
     for (const k of Object.keys(before)) expect(resumed.params[k].dataSync()).toEqual(before[k]);
     disposeTrainState(resumed);
+  });
+
+  it('a step that fails inside the network frees its batch and what its tape saved', () => {
+    const s = createTrainState(SMALL_28, hyper);
+    const names = Object.keys(s.params);
+    // The output convolution gets a weight of the wrong shape: the forward pass fails at its end.
+    const last = names.filter((n) => n.startsWith('out.conv')).find((n) => s.params[n].rank === 4)!;
+    const broken = { ...s.params, [last]: tf.zeros([1]) };
+    const before = tf.memory().numTensors;
+    expect(() => shardGradients(SMALL_28, hyper, 0, broken, data, schedule, { start: 0, end: hyper.batchSize })).toThrow();
+    expect(tf.memory().numTensors).toBe(before);
+    broken[last].dispose();
+    disposeTrainState(s);
   });
 
   it('checkpoints refuse to load as another kind of file', async () => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { releasingTapeOnFailure } from '../backend/releasingTapeOnFailure.js';
 import { toSignedUnit, type LabelledImages } from '../data/labelledImages.js';
 import { ParameterError } from '../errors.js';
 import type { ImageShape } from '../image/imageShape.js';
@@ -103,38 +104,50 @@ export function trainClassifier(set: LabelledImages, shape: ClassifierShape, o: 
   const p = clf.params;
   const adam = createAdamState(p);
   const names = Object.keys(p);
-  for (let epoch = 0; epoch < o.epochs; epoch++) {
-    const order = Array.from({ length: set.count }, (_, i) => i);
-    const rnd = uniformStream(childSeed(o.seed, 1000 + epoch));
-    for (let i = set.count - 1; i > 0; i--) {
-      const j = Math.floor(rnd() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
+  try {
+    for (let epoch = 0; epoch < o.epochs; epoch++) {
+      const order = Array.from({ length: set.count }, (_, i) => i);
+      const rnd = uniformStream(childSeed(o.seed, 1000 + epoch));
+      for (let i = set.count - 1; i > 0; i--) {
+        const j = Math.floor(rnd() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      // A separate stream, so turning flips on does not change the shuffle.
+      const flipRnd = uniformStream(childSeed(o.seed, 2000 + epoch));
+      let lossSum = 0;
+      let batches = 0;
+      for (let s = 0; s + o.batchSize <= set.count; s += o.batchSize) {
+        const idx = order.slice(s, s + o.batchSize);
+        const pixels = toSignedUnit(set, idx);
+        if (o.hflip) idx.forEach((_, b) => flipRnd() < 0.5 && mirrorInPlace(pixels.subarray(b * H * W * C, (b + 1) * H * W * C), H, W, C));
+        // One tidy frees the batch (and, with the tape, what a failing step saved) whatever happens.
+        const { value, grads } = tf.tidy(() => {
+          const x = tf.tensor4d(pixels, [idx.length, H, W, C]);
+          const y = tf.oneHot(tf.tensor1d(idx.map((i) => set.labels[i]), 'int32'), shape.classes);
+          return releasingTapeOnFailure(() => tf.valueAndGrads((...ts: tf.Tensor[]) => {
+            const q: Params = {};
+            names.forEach((n, k) => (q[n] = ts[k]));
+            return tf.losses.softmaxCrossEntropy(y, classify(clf, x, q).logits) as tf.Scalar;
+          })(names.map((n) => p[n])));
+        });
+        try {
+          lossSum += value.dataSync()[0];
+          batches++;
+          const g: Params = {};
+          names.forEach((n, k) => (g[n] = grads[k]));
+          adamUpdate(p, g, adam, { lr: o.lr });
+        } finally {
+          tf.dispose([value, ...grads]);
+        }
+      }
+      o.onEpoch?.(epoch, lossSum / batches);
     }
-    // A separate stream, so turning flips on does not change the shuffle.
-    const flipRnd = uniformStream(childSeed(o.seed, 2000 + epoch));
-    let lossSum = 0;
-    let batches = 0;
-    for (let s = 0; s + o.batchSize <= set.count; s += o.batchSize) {
-      const idx = order.slice(s, s + o.batchSize);
-      const pixels = toSignedUnit(set, idx);
-      if (o.hflip) idx.forEach((_, b) => flipRnd() < 0.5 && mirrorInPlace(pixels.subarray(b * H * W * C, (b + 1) * H * W * C), H, W, C));
-      const x = tf.tensor4d(pixels, [idx.length, H, W, C]);
-      const y = tf.oneHot(tf.tensor1d(idx.map((i) => set.labels[i]), 'int32'), shape.classes);
-      const { value, grads } = tf.valueAndGrads((...ts: tf.Tensor[]) => {
-        const q: Params = {};
-        names.forEach((n, k) => (q[n] = ts[k]));
-        return tf.losses.softmaxCrossEntropy(y, classify(clf, x, q).logits) as tf.Scalar;
-      })(names.map((n) => p[n]));
-      lossSum += value.dataSync()[0];
-      batches++;
-      const g: Params = {};
-      names.forEach((n, k) => (g[n] = grads[k]));
-      adamUpdate(p, g, adam, { lr: o.lr });
-      tf.dispose([x, y, value, ...grads]);
-    }
-    o.onEpoch?.(epoch, lossSum / batches);
+  } catch (e) {
+    disposeClassifier(clf);
+    throw e;
+  } finally {
+    tf.dispose([...Object.values(adam.m), ...Object.values(adam.v)]);
   }
-  tf.dispose([...Object.values(adam.m), ...Object.values(adam.v)]);
   return clf;
 }
 

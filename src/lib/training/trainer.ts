@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { releasingTapeOnFailure } from '../backend/releasingTapeOnFailure.js';
 import type { UNetConfig } from '../models/unet/config.js';
 import { validateUNetConfig } from '../models/unet/config.js';
 import { initParams, disposeParams, type Params } from '../models/unet/params.js';
@@ -146,17 +147,22 @@ export function shardGradients(
   const weight = (shard.end - shard.start) / hyper.batchSize;
   const { x0, eps, t } = batchTensors(config, hyper, step, data, schedule.N, shard);
   const dropout = dropoutFor(config, hyper, step, shard);
-  const { value, grads } = tf.tidy(() => {
-    const xt = noisyImages(schedule, x0, t, eps);
-    const f = (...ts: tf.Tensor[]) => {
-      const p: Params = {};
-      names.forEach((n, i) => (p[n] = ts[i]));
-      return tf.mul(epsMse(unetForward(config, p, xt, t, { dropout }), eps), weight) as tf.Scalar;
-    };
-    return tf.valueAndGrads(f)(names.map((n) => params[n]));
-  });
-  x0.dispose();
-  eps.dispose();
+  let result: { value: tf.Scalar; grads: tf.Tensor[] };
+  try {
+    result = tf.tidy(() => {
+      const xt = noisyImages(schedule, x0, t, eps);
+      const f = (...ts: tf.Tensor[]) => {
+        const p: Params = {};
+        names.forEach((n, i) => (p[n] = ts[i]));
+        return tf.mul(epsMse(unetForward(config, p, xt, t, { dropout }), eps), weight) as tf.Scalar;
+      };
+      return releasingTapeOnFailure(() => tf.valueAndGrads(f)(names.map((n) => params[n])));
+    });
+  } finally {
+    x0.dispose();
+    eps.dispose();
+  }
+  const { value, grads } = result;
   const loss = value.dataSync()[0];
   value.dispose();
   return { loss, grads };
