@@ -6,7 +6,7 @@
  *   npm run train -- --steps 4000 --batch 32            # fresh run
  *   npm run train -- --steps 8000 --resume              # continue from the default checkpoint
  *   npm run train -- --data emoji --steps 8000 --workers 2 [--resume]
- *   npm run train -- --data emoji --steps 24000 --resume --cooldown-from 21652   # decay lr to 0 at --steps
+ *   npm run train -- --data emoji --steps 24000 --resume --cooldown-from 21948   # decay lr to 0 at --steps
  *
  * --data names the data set (fashion, emoji; the recipes of src/lib/training/recipes.ts) or, as
  * before, a folder of Fashion-MNIST IDX files; --data-dir points a data set at another folder.

@@ -34,16 +34,16 @@ describe('OwnedTensors when a dispose() throws', () => {
     owned.keep({ dispose: () => freed.push('a') });
     owned.keep({
       dispose: () => {
-        throw new Error('first');
+        throw new Error('kept second, freed third');
       },
     });
     owned.keep({
       dispose: () => {
-        throw new Error('second');
+        throw new Error('kept third, freed second');
       },
     });
     const t = owned.keep(tf.zeros([2]));
-    expect(() => owned.dispose()).toThrow('second');
+    expect(() => owned.dispose()).toThrow('kept third, freed second');
     expect(freed).toEqual(['a']);
     expect(t.isDisposed).toBe(true);
     expect(() => owned.dispose()).not.toThrow();

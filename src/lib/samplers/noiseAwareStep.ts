@@ -66,7 +66,8 @@ interface StepRows {
 function stepRows(c: StepCoefficients): StepRows {
   const col = (v: ArrayLike<number>) => tf.tensor(Float32Array.from(v), [c.T, 1, 1, 1, 1]);
   const rows = (t: tf.Tensor, start: number, R: number) => (start === 0 && R === t.shape[0] ? t : tf.slice(t, [start], [R]));
-  const [a, c1, c2] = [col(c.sqrtAbarS), col(c.c1), col(c.c2)];
+  // One tidy: if a later constant fails, the earlier ones are freed with it.
+  const [a, c1, c2] = tf.tidy(() => [col(c.sqrtAbarS), col(c.c1), col(c.c2)]);
   return {
     a,
     sigmaT: Array.from(c.sqrtAbarS, (v) => Math.sqrt(Math.max(0, 1 - v * v))),
