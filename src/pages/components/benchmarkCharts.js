@@ -43,7 +43,7 @@ function intervalChart(summary, stat, {xLabel, xLabelShort = xLabel, zeroRule = 
     y: {label: null, domain: methods, tickFormat: narrow ? (m) => short.get(m) : undefined},
     fy: {label: null, tickRotate: narrow ? 90 : 0, domain: cells},
     color: colourScale(data),
-    facet: {marginRight: narrow ? 22 : 120},
+    facet: {marginRight: narrow ? 22 : 145},
     marks: [
       zeroRule ? Plot.ruleX([0], {stroke: "currentColor", strokeOpacity: 0.5}) : null,
       Plot.ruleY(data, {fy: "cell", y: "label", x1: "lo", x2: "hi", stroke: "key"}),
