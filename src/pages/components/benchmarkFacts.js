@@ -15,9 +15,12 @@ export function cellRow(summary, task, sigmaY, method) {
 export function rangeOf(summary, method, f, digits, format = "fixed") {
   const v = summary.filter((r) => r.method === method).map(f).filter((x) => x != null && Number.isFinite(x));
   if (!v.length) return "not yet measured";
-  const fmt = (x) => (format === "exp" ? x.toExponential(digits) : `${x >= 0 && v.some((y) => y < 0) ? "+" : ""}${x.toFixed(digits)}`);
+  // A value that rounds to zero prints as 0 (not "-0.000" or "+0.000"): the sign would claim a direction.
+  const rounded = (x) => (Number(x.toFixed(digits)) === 0 ? 0 : x);
+  const signed = v.some((y) => rounded(y) < 0);
+  const fmt = (x) => (format === "exp" ? x.toExponential(digits) : `${signed && rounded(x) > 0 ? "+" : ""}${rounded(x).toFixed(digits)}`);
   const [lo, hi] = [Math.min(...v), Math.max(...v)];
-  return lo === hi ? fmt(lo) : `${fmt(lo)} to ${fmt(hi)}`;
+  return fmt(lo) === fmt(hi) ? fmt(lo) : `${fmt(lo)} to ${fmt(hi)}`;
 }
 
 /** "kind m = 5, λ = 0.001, β = 1, tol 0.001, at most 15 iterations, start x_T" from a solver-settings object. */
