@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { priorCardReport, type PriorCard } from '../src/lib/bench/cardReport.js';
-import { barVerdict, formatNumber, qualityBarRows, qualityBars, type CardQualityRecord } from '../src/lib/quality/qualityBarRows.js';
+import { barVerdict, formatNumber, qualityBarRows, qualityBars, sanityTask, type CardQualityRecord } from '../src/lib/quality/qualityBarRows.js';
 import { trainingStatus, trainingStatusText } from '../src/lib/site/trainingStatus.js';
 
 const greyCard = () => JSON.parse(readFileSync('models/fashion-unet-small.card.json', 'utf8'));
@@ -50,6 +50,18 @@ describe("a model card's quality bar, as the prior page and the README show it",
     expect(rows.find((r) => r[0].startsWith('box inpainting'))![3]).toBe('fails');
     expect(barVerdict(q)).toBe('fails');
     expect(rows.at(-1)![3]).toBe('fails');
+  });
+
+  it("one task's sanity record is found by its registry key, in a task list or in an old flat record, and is null where absent", () => {
+    const colourise = { ...sanity('colorization', true), taskName: 'colorize' };
+    const listed = measured({ tasks: [{ ...sanity('SR x4', true), taskName: 'sr4' }, colourise], passes: true });
+    expect(sanityTask(listed, 'colorize')).toEqual(colourise);
+    expect(sanityTask(listed, 'deblur')).toBeNull();
+    expect(sanityTask(measured(colourise), 'colorize')).toEqual(colourise);
+    // Cards from before the colour prior recorded no task key, and a card may be unmeasured.
+    expect(sanityTask(greyCard().quality, 'sr4')).toBeNull();
+    expect(sanityTask(measured('not measured'), 'colorize')).toBeNull();
+    expect(sanityTask(undefined, 'colorize')).toBeNull();
   });
 
   it("the card's recorded verdict wins; without one the parts decide, and a missing part leaves it unmeasured", () => {

@@ -88,7 +88,7 @@ export interface MethodSettings {
 /** The method every other is compared with, image by image: the serial chain DeqIR converges to. */
 export const referenceMethodName = (s: Pick<MethodSettings, 'deqT'>) => serialName(s.deqT, 0);
 const serialName = (T: number, eta: number, plain = false) => `DDNM${plain ? ' (plain, no noise handling)' : ''} serial T=${T} η=${eta}`;
-const deqName = (d: MethodSettings['deq'][number], T: number) => `DeqIR ${d.name} T=${T}`;
+export const deqMethodName = (d: Pick<MethodSettings['deq'][number], 'name'>, T: number) => `DeqIR ${d.name} T=${T}`;
 export const ddrmMethodName = ({ T, eta, etaB }: NonNullable<MethodSettings['ddrm']>) => `DDRM serial T=${T} η=${eta} η_b=${etaB}`;
 
 /**
@@ -97,7 +97,7 @@ export const ddrmMethodName = ({ T, eta, etaB }: NonNullable<MethodSettings['ddr
  * the solver alone; against the eta = 0 reference it also measures what eta changes.
  */
 export const serialChainOf = (s: Pick<MethodSettings, 'deqT' | 'deq'>): Map<string, string> =>
-  new Map(s.deq.map((d) => [deqName(d, s.deqT), serialName(s.deqT, d.eta ?? 0)]));
+  new Map(s.deq.map((d) => [deqMethodName(d, s.deqT), serialName(s.deqT, d.eta ?? 0)]));
 
 const batchCosts = (B: number, T: number, wallMs: number): MethodCost[] =>
   Array.from({ length: B }, () => ({ iterations: T, nfe: T, sequentialDepth: T, wallMs: wallMs / B }));
@@ -195,7 +195,7 @@ export function restorationMethods(s: MethodSettings): RestorationMethod[] {
   const T = s.deqT;
   for (const d of s.deq) {
     methods.push({
-      name: deqName(d, T), family: 'DeqIR', T, oracle: false, costEstimate: T * (d.solver.maxIter ?? T) * 0.8 + T, restrict: subset,
+      name: deqMethodName(d, T), family: 'DeqIR', T, oracle: false, costEstimate: T * (d.solver.maxIter ?? T) * 0.8 + T, restrict: subset,
       run: async (inp) => {
         const eta = d.eta ?? 0;
         // The cell's per-step noise, made once for all images (each image takes its own rows).

@@ -13,6 +13,8 @@ import type { PairedFdSanity } from './pairedFdSanity.js';
 
 interface SanityRecord {
   task: string;
+  /** The task's registry key (colorize, sr4, ...); cards from before the colour prior lack it. */
+  taskName?: string;
   T: number;
   images: number;
   psnrApy: number;
@@ -61,6 +63,10 @@ const verdict = (passes: boolean) => (passes ? 'passes' : 'fails');
 
 const sanityTasks = (r: CardQualityRecord['restorationSanity']): SanityRecord[] | null =>
   typeof r === 'object' && r ? ('tasks' in r ? r.tasks : [r]) : null;
+
+/** One task's restoration sanity record on a card (by registry key), or null where none is recorded. */
+export const sanityTask = (q: CardQualityRecord | null | undefined, taskName: string): SanityRecord | null =>
+  sanityTasks(q?.restorationSanity)?.find((t) => t.taskName === taskName) ?? null;
 
 function sanityRows(r: SanityRecord): QualityBarRow[] {
   const solver = r.deq.solver.kind === 'anderson' && r.deq.solver.m ? `Anderson (m = ${r.deq.solver.m})` : r.deq.solver.kind;

@@ -41,9 +41,10 @@ function intervalChart(summary, stat, {xLabel, xLabelShort = xLabel, zeroRule = 
     marginLeft: narrow ? Math.min(190, width * 0.5) : Math.min(330, width * 0.45),
     x: {label: narrow ? xLabelShort : xLabel, grid: true, ticks: narrow ? 4 : undefined},
     y: {label: null, domain: methods, tickFormat: narrow ? (m) => short.get(m) : undefined},
-    fy: {label: null, tickRotate: narrow ? 90 : 0, domain: cells},
+    // Upright on a phone, a cell name on one line can outgrow a panel of few methods: two lines.
+    fy: {label: null, tickRotate: narrow ? 90 : 0, domain: cells, tickFormat: narrow ? (c) => c.replace(", ", "\n") : undefined},
     color: colourScale(data),
-    facet: {marginRight: narrow ? 22 : 145},
+    facet: {marginRight: narrow ? 34 : 145},
     marks: [
       zeroRule ? Plot.ruleX([0], {stroke: "currentColor", strokeOpacity: 0.5}) : null,
       Plot.ruleY(data, {fy: "cell", y: "label", x1: "lo", x2: "hi", stroke: "key"}),

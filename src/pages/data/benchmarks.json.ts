@@ -3,7 +3,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cardPath } from '../../lib/bench/cardReport.js';
 import { summarizeQualityFile } from '../../lib/bench/restorationBenchmark.js';
+import { deqMethodName, type MethodSettings } from '../../lib/bench/restorationMethods.js';
+import { sanityTask, type CardQualityRecord } from '../../lib/quality/qualityBarRows.js';
 import { colourQualitySettings } from '../../lib/bench/qualitySettings.js';
 import { trainingRecipe } from '../../lib/training/recipes.js';
 
@@ -24,6 +27,9 @@ const colourPlan = {
   cells: colourSettings.cells, images: colourSettings.images.length, prior: colourSettings.prior ?? colourQualitySettings().prior,
   shape: trainingRecipe('emoji').subset.shape, made: Boolean(colour),
 };
+// Colorization is judged by paired FD-cls on the colour card (too few benchmark images for FD).
+const colourCardQuality: CardQualityRecord | undefined = JSON.parse(readFileSync(join(root, cardPath('emoji')), 'utf8')).quality;
+const colourMethods: MethodSettings | undefined = colour?.provenance.settings.methods;
 const solvers = read('solvers.json');
 const phantom = read('phantom.json');
 const settings = quality.provenance.settings;
@@ -52,8 +58,11 @@ process.stdout.write(
       plannedCells: colour.provenance.settings.cells.length,
       reference: colour.reference ?? null,
       cleanAccuracy: colour.cleanAccuracy ?? null,
+      // Each DeqIR method's row name with its eta, so sentences find the rows the run made.
+      deq: (colourMethods?.deq ?? []).map((d) => ({ method: deqMethodName(d, colourMethods!.deqT), eta: d.eta ?? 0 })),
       summary: summarizeQualityFile(colour),
     },
+    colorizeFd: sanityTask(colourCardQuality, 'colorize')?.pairedFdCls ?? null,
     solvers: {
       provenance: trimProvenance(solvers.provenance),
       target: solvers.provenance.settings.target,
