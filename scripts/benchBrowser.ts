@@ -7,10 +7,10 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { speedStep, type StepTiming } from '../src/lib/site/worker/jobs/speedStep.js';
+import { speedStep, type StepTiming } from '../src/lib/site/jobs/speedStep.js';
 import { loaderContext } from '../src/lib/node/loaderContext.js';
-import { launchChromium } from '../test/e2e/chromium.js';
-import { serveStatic } from '../test/e2e/staticServer.js';
+import { launchChromium } from '../src/lib/node/chromium.js';
+import { serveStatic } from '../src/lib/node/staticServer.js';
 
 const { values } = parseArgs({
   options: {

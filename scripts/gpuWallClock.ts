@@ -17,9 +17,11 @@ import { useNodeWebgpu } from '../src/lib/node/nodeWebgpu.js';
 import { fileSha256, provenance, uncommittedChanges } from '../src/lib/node/provenance.js';
 import { writeResultsFile } from '../src/lib/node/resumableResults.js';
 import { buildRestorationProblem } from '../src/lib/problem/restorationProblem.js';
-import { DEFAULT_INIT, solverSettingsFor } from '../src/lib/restoration/defaults.js';
-import { serialChain, serialStep } from '../src/lib/samplers/serialChain.js';
-import { median } from '../src/lib/bench/summarize.js';
+import { DEFAULT_INIT } from '../src/lib/deq/deqDefaults.js';
+import { solverSettingsFor } from '../src/lib/deq/solvers/solverDefaults.js';
+import { serialChain } from '../src/lib/samplers/serialChain.js';
+import { serialStep } from '../src/lib/samplers/serialStep.js';
+import { median } from '../src/lib/metrics/statistics.js';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, dawn: { type: 'string', multiple: true, default: [] }, 'allow-dirty': { type: 'boolean', default: false } },

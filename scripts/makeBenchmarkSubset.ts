@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_FASHION_DIR, FASHION_CLASSES, loadFashionMnist } from '../src/lib/data/fashionMnist.js';
+import { DEFAULT_FASHION_DIR, FASHION_CLASSES, loadFashionMnist } from '../src/lib/node/fashionMnist.js';
 import { encodeIdx } from '../src/lib/data/idx.js';
 import { seededSubset } from '../src/lib/data/seededSubset.js';
 import { bytesSha256, fileSha256 } from '../src/lib/node/provenance.js';

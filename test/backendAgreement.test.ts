@@ -4,7 +4,7 @@ import { useNodeBackend } from '../src/lib/backend/nodeBackend.js';
 import { deqRestore } from '../src/lib/deq/deqRestore.js';
 import { createOperator } from '../src/lib/operators/createOperator.js';
 import { measure } from '../src/lib/operators/measure.js';
-import { prepareRestoration } from '../src/lib/restoration/restorationTask.js';
+import { prepareRestoration } from '../src/lib/samplers/preparedRestoration.js';
 import { serialChain } from '../src/lib/samplers/serialChain.js';
 import { OPERATOR_CASES, randomImages, testPrior } from './support/fixtures.js';
 import { maxAbsDiff, TEST_BACKEND } from './support/tfSetup.js';

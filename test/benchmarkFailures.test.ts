@@ -6,7 +6,8 @@ import { imageRuns } from '../src/lib/bench/solverBenchmark.js';
 import { createOperator } from '../src/lib/operators/createOperator.js';
 import type { EpsModel } from '../src/lib/models/epsModel.js';
 import { loadBenchmarkSubset } from '../src/lib/node/benchmarkSubset.js';
-import { DEFAULT_INIT, solverSettingsFor } from '../src/lib/restoration/defaults.js';
+import { DEFAULT_INIT } from '../src/lib/deq/deqDefaults.js';
+import { solverSettingsFor } from '../src/lib/deq/solvers/solverDefaults.js';
 import { expectFreedOnEveryFailure } from './support/failingModel.js';
 import { caseProblem, OPERATOR_CASES, randomImages, testPrior } from './support/fixtures.js';
 

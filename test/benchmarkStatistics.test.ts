@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeQualityFile, type CellResult } from '../src/lib/bench/restorationBenchmark.js';
-import { meanCi, median, pairedDifference, tQuantile975 } from '../src/lib/bench/summarize.js';
+import { meanCi, median, pairedDifference, tQuantile975 } from '../src/lib/metrics/statistics.js';
 
 describe('benchmark statistics', () => {
   it("95 % intervals use Student's t: n = 5 values 1..5 give 3 ± 2.776 sqrt(2.5) / sqrt(5)", () => {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { toSignedUnit } from '../src/lib/data/labelledImages.js';
-import { fitPixelGaussian, PRIOR_VARIANCE_FLOOR } from '../src/lib/data/pixelGaussian.js';
+import { fitPixelGaussian, PRIOR_VARIANCE_FLOOR } from '../src/lib/models/pixelGaussian.js';
 import { EMOJI_SUBSET, PRIOR_FIT_IMAGES } from '../src/lib/data/shippedSubset.js';
 import { ParameterError } from '../src/lib/errors.js';
 import { TINY_TEST } from '../src/lib/models/unet/config.js';

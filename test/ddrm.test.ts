@@ -4,7 +4,7 @@ import type { EpsModel } from '../src/lib/models/epsModel.js';
 import { gaussianPrior } from '../src/lib/models/gaussianPrior.js';
 import { createOperator } from '../src/lib/operators/createOperator.js';
 import { measure } from '../src/lib/operators/measure.js';
-import { prepareRestoration } from '../src/lib/restoration/restorationTask.js';
+import { prepareRestoration } from '../src/lib/samplers/preparedRestoration.js';
 import { uniformStream } from '../src/lib/random/prng.js';
 import { ddrm } from '../src/lib/samplers/ddrm.js';
 import { serialChain } from '../src/lib/samplers/serialChain.js';

@@ -6,7 +6,7 @@ import { gaussianMixturePrior } from '../src/lib/models/gaussianMixturePrior.js'
 import { createOperator } from '../src/lib/operators/createOperator.js';
 import { measure } from '../src/lib/operators/measure.js';
 import { uniformStream } from '../src/lib/random/prng.js';
-import { prepareRestoration, type RestorationInputs } from '../src/lib/restoration/restorationTask.js';
+import { prepareRestoration, type RestorationInputs } from '../src/lib/samplers/preparedRestoration.js';
 import { serialChain } from '../src/lib/samplers/serialChain.js';
 import { OPERATOR_CASES, randomImages, schedule, testPrior } from './support/fixtures.js';
 import { maxAbsDiff } from './support/tfSetup.js';
@@ -32,7 +32,7 @@ function problem(caseIndex: number, sigmaY: number, extra: Partial<RestorationIn
 
 async function compare(inputs: RestorationInputs, T: number, etw: number, noiseAwareSigmaY = 0) {
   const task = prepareRestoration({ ...inputs, sampling: { T, etw }, sigmaY: noiseAwareSigmaY });
-  expect(task.noiseAware !== null).toBe(noiseAwareSigmaY > 0);
+  expect(task.ddnmPlus !== null).toBe(noiseAwareSigmaY > 0);
   const serial = await serialChain(task);
   const deq = await deqRestore(task, { kind: 'picard', tol: 0, maxIter: T });
   const err = maxAbsDiff(await serial.x0.data(), await deq.x0.data());

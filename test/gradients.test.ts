@@ -7,7 +7,7 @@ import type { EpsModel } from '../src/lib/models/epsModel.js';
 import { createOperator } from '../src/lib/operators/createOperator.js';
 import { measure } from '../src/lib/operators/measure.js';
 import { gaussianArray } from '../src/lib/random/prng.js';
-import { prepareRestoration, type RestorationTask } from '../src/lib/restoration/restorationTask.js';
+import { prepareRestoration, type PreparedRestoration } from '../src/lib/samplers/preparedRestoration.js';
 import { serialChain } from '../src/lib/samplers/serialChain.js';
 import { cosineSimilarity as cosine, relativeL2 as relL2 } from '../src/lib/metrics/vectorStats.js';
 import { expectFreedOnEveryFailure } from './support/failingModel.js';
@@ -44,7 +44,7 @@ function setup(i: number, T = 10, model?: EpsModel, noiseAwareSigmaY = 0) {
   };
 }
 
-async function grads(task: RestorationTask, loss: ReturnType<typeof restorationLoss>, opts: GradientOptions) {
+async function grads(task: PreparedRestoration, loss: ReturnType<typeof restorationLoss>, opts: GradientOptions) {
   const r = await restorationGradient(task, loss, opts);
   const out = { dxT: await r.dxT.data(), dy: await r.dy.data(), loss: r.loss, r };
   [r.x0, r.dxT, r.dy].forEach((t) => t.dispose());
@@ -63,7 +63,7 @@ describe.each(OPERATOR_CASES.map((c, i) => ({ ...c, i })))('implicit gradient eq
 
   it('T = 10, DDNM+ at sigma_y = 0.05 (the noise-aware step, lambda_t < 1 late): dL/dxT and dL/dy agree to relative L2 1e-3', async () => {
     const s = setup(i, 10, undefined, 0.05);
-    expect(s.task.noiseAware).not.toBeNull();
+    expect(s.task.ddnmPlus).not.toBeNull();
     const implicit = await grads(s.task, s.loss, { method: 'implicit' });
     const serial = await grads(s.task, s.loss, { method: 'serial' });
     s.dispose();

@@ -7,10 +7,11 @@ import { fittedGaussianPrior } from '../src/lib/models/gaussianPrior.js';
 import { loadBenchmarkSubset } from '../src/lib/node/benchmarkSubset.js';
 import { restoreImage } from '../src/lib/node/restoreImage.js';
 import { taskDefinition, tasksForChannels } from '../src/lib/operators/taskRegistry.js';
-import { DEFAULT_INIT, solverSettingsFor } from '../src/lib/restoration/defaults.js';
+import { DEFAULT_INIT } from '../src/lib/deq/deqDefaults.js';
+import { solverSettingsFor } from '../src/lib/deq/solvers/solverDefaults.js';
 import { DEFAULT_SETTINGS, type JobSettings } from '../src/lib/site/jobSettings.js';
-import { runDemo } from '../src/lib/site/worker/jobs/demo.js';
-import { jobProblem } from '../src/lib/site/worker/restorationProblem.js';
+import { runDemo } from '../src/lib/site/jobs/demo.js';
+import { jobProblem } from '../src/lib/site/jobs/jobProblem.js';
 
 /**
  * One (task, image index, seed, T, solver) is one restoration wherever it runs: the command line's

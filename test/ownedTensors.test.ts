@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { OwnedTensors } from '../src/lib/backend/ownedTensors.js';
+import { OwnedTensors } from '../src/lib/tensors/ownedTensors.js';
 
 describe('OwnedTensors', () => {
   it('frees what it keeps, last kept first, once; keepAll keeps each item in order and returns them', () => {

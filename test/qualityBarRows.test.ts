@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { priorCardReport, type PriorCard } from '../src/lib/bench/cardReport.js';
 import { barVerdict, formatNumber, qualityBarRows, qualityBars, sanityTask, type CardQualityRecord } from '../src/lib/quality/qualityBarRows.js';
-import { trainingStatus, trainingStatusText } from '../src/lib/site/trainingStatus.js';
+import { trainingStatus, trainingStatusText } from '../src/lib/quality/trainingStatus.js';
 
 const greyCard = () => JSON.parse(readFileSync('models/fashion-unet-small.card.json', 'utf8'));
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import '../src/lib/backend/registerGradients.js';
-import { releasingTapeOnFailure } from '../src/lib/backend/releasingTapeOnFailure.js';
+import '../src/lib/tensors/registerGradients.js';
+import { releasingTapeOnFailure } from '../src/lib/tensors/releasingTapeOnFailure.js';
 
 // exp saves its output for the backward pass; the throw comes after it is on the tape.
 const failsAfterExp = (x: tf.Tensor) => {

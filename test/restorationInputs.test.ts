@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { deqRestore } from '../src/lib/deq/deqRestore.js';
 import { AbortError, NonFiniteError, ParameterError, ShapeError } from '../src/lib/errors.js';
 import { createOperator } from '../src/lib/operators/createOperator.js';
-import { prepareRestoration, type RestorationInputs } from '../src/lib/restoration/restorationTask.js';
+import { prepareRestoration, type RestorationInputs } from '../src/lib/samplers/preparedRestoration.js';
 import { serialChain } from '../src/lib/samplers/serialChain.js';
 import { buildRestorationProblem } from '../src/lib/problem/restorationProblem.js';
 import { timestepSubsequence } from '../src/lib/schedule/timesteps.js';

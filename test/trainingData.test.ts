@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadFashionMnist } from '../src/lib/data/fashionMnist.js';
+import { loadFashionMnist } from '../src/lib/node/fashionMnist.js';
 import { loadBenchmarkSubset } from '../src/lib/node/benchmarkSubset.js';
 import { encodeIdx, parseIdx } from '../src/lib/data/idx.js';
 import { FASHION_CLASSES, toSignedUnit } from '../src/lib/data/labelledImages.js';

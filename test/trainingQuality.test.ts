@@ -3,7 +3,7 @@ import { Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { classify, disposeClassifier, FASHION_CLASSIFIER_SHAPE, initClassifier } from '../src/lib/quality/classifier.js';
 import { frechetDistance, gaussianStats } from '../src/lib/quality/frechet.js';
-import { fitPixelGaussian } from '../src/lib/data/pixelGaussian.js';
+import { fitPixelGaussian } from '../src/lib/models/pixelGaussian.js';
 import { sampleDiagonalGaussian } from '../src/lib/quality/naiveGaussian.js';
 import { gaussianArray } from '../src/lib/random/prng.js';
 

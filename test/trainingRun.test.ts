@@ -7,7 +7,7 @@ import { TINY_TEST, type UNetConfig } from '../src/lib/models/unet/config.js';
 import { unetForward } from '../src/lib/models/unet/unetForward.js';
 import { childSeed, gaussianArray } from '../src/lib/random/prng.js';
 import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
-import { adamUpdate, createAdamState } from '../src/lib/training/adam.js';
+import { adamUpdate, createAdamState } from '../src/lib/optim/adam.js';
 import { drawBatch } from '../src/lib/training/batches.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../src/lib/training/checkpoint.js';
 import { emaDecayAt, emaUpdate } from '../src/lib/training/ema.js';

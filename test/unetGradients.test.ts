@@ -10,7 +10,7 @@ import { loadBenchmarkSubset } from '../src/lib/node/benchmarkSubset.js';
 import { loadModelFile } from '../src/lib/node/loadModelFile.js';
 import { createOperator } from '../src/lib/operators/createOperator.js';
 import { gaussianArray } from '../src/lib/random/prng.js';
-import { prepareRestoration } from '../src/lib/restoration/restorationTask.js';
+import { prepareRestoration } from '../src/lib/samplers/preparedRestoration.js';
 import { TEST_BACKEND } from './support/tfSetup.js';
 
 /** The trained UNet is too slow for the reference cpu backend (~0.2 GFLOP per image): wasm here. */

@@ -12,7 +12,7 @@ import { decodeUNet } from '../src/lib/models/weights/unetWeights.js';
 import { fileSha256 } from '../src/lib/node/provenance.js';
 import { createOperator } from '../src/lib/operators/createOperator.js';
 import { gaussianArray } from '../src/lib/random/prng.js';
-import { prepareRestoration } from '../src/lib/restoration/restorationTask.js';
+import { prepareRestoration } from '../src/lib/samplers/preparedRestoration.js';
 import { serialChain } from '../src/lib/samplers/serialChain.js';
 import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
 

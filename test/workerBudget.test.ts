@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ResourceError } from '../src/lib/errors.js';
 import { loadModelFile } from '../src/lib/node/loadModelFile.js';
-import { PAGE_T_MAX } from '../src/lib/restoration/defaults.js';
-import { memoryBudgetBytes, WORKER_MEMORY_BUDGET_MB } from '../src/lib/restoration/limits.js';
+import { PAGE_T_MAX } from '../src/lib/site/jobSettings.js';
+import { memoryBudgetBytes } from '../src/lib/problem/memoryEstimate.js';
+import { WORKER_MEMORY_BUDGET_MB } from '../src/lib/bounds.js';
 import { GRADIENT_METHODS, rectRegion } from '../src/lib/site/gradientSettings.js';
 import { DEFAULT_SETTINGS } from '../src/lib/site/jobSettings.js';
-import { gradientJobEstimate, runGradients } from '../src/lib/site/worker/jobs/gradients.js';
+import { gradientJobEstimate, runGradients } from '../src/lib/site/jobs/gradients.js';
 
 /**
  * The worker refuses a job over its memory budget with the reason, before it allocates: the

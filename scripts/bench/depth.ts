@@ -6,7 +6,8 @@ import { loadBenchmarkSubset } from '../../src/lib/node/benchmarkSubset.js';
 import { loadModelFile } from '../../src/lib/node/loadModelFile.js';
 import { fileSha256, provenance } from '../../src/lib/node/provenance.js';
 import { readResumable, writeResultsFile } from '../../src/lib/node/resumableResults.js';
-import { ANDERSON_DEFAULTS, DEFAULT_INIT } from '../../src/lib/restoration/defaults.js';
+import { ANDERSON_DEFAULTS } from '../../src/lib/deq/solvers/solverDefaults.js';
+import { DEFAULT_INIT } from '../../src/lib/deq/deqDefaults.js';
 import { progressPrinter } from './progress.js';
 
 const PRIOR = 'models/fashion-unet-small.safetensors';

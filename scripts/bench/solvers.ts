@@ -1,11 +1,11 @@
 // Solver suite: iterations to reach the serial chain's x0, per solver, T and operator.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { solverBenchmark, type SolverRun, type SolverVariant } from '../../src/lib/bench/solverBenchmark.js';
-import { groupBy, meanCi } from '../../src/lib/bench/summarize.js';
+import { groupBy, meanCi } from '../../src/lib/metrics/statistics.js';
 import { loadBenchmarkSubset } from '../../src/lib/node/benchmarkSubset.js';
 import { provenance } from '../../src/lib/node/provenance.js';
 import type { TaskName } from '../../src/lib/operators/taskRegistry.js';
-import { ANDERSON_DEFAULTS } from '../../src/lib/restoration/defaults.js';
+import { ANDERSON_DEFAULTS } from '../../src/lib/deq/solvers/solverDefaults.js';
 import { progressPrinter } from './progress.js';
 
 export async function solverSuite(backend: string, quick: boolean, outPath?: string): Promise<void> {

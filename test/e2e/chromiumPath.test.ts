@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM_CANDIDATES, findChromium } from './chromium.js';
+import { CHROMIUM_CANDIDATES, findChromium } from '../../src/lib/node/chromium.js';
 
 const onDisk = (...paths: string[]) => (p: string) => paths.includes(p);
 

@@ -4,10 +4,10 @@ import { PNG } from 'pngjs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SOLVERS } from '../../src/lib/site/jobSettings.js';
-import { trainingStatus } from '../../src/lib/site/trainingStatus.js';
+import { trainingStatus } from '../../src/lib/quality/trainingStatus.js';
 import { buildSite } from '../site/buildSite.js';
-import { launchChromium } from './chromium.js';
-import { serveStatic } from './staticServer.js';
+import { launchChromium } from '../../src/lib/node/chromium.js';
+import { serveStatic } from '../../src/lib/node/staticServer.js';
 
 /**
  * The built site in headless Debian Chromium, WebGPU through SwiftShader (~0.5 GFLOP/s: every live

@@ -1,18 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { runDemo } from '../../src/lib/site/worker/jobs/demo.js';
+import { runDemo } from '../../src/lib/site/jobs/demo.js';
 import { DEFAULT_SETTINGS, SITE_TASKS } from '../../src/lib/site/jobSettings.js';
-import { runGradients } from '../../src/lib/site/worker/jobs/gradients.js';
+import { runGradients } from '../../src/lib/site/jobs/gradients.js';
 import { rectRegion } from '../../src/lib/site/gradientSettings.js';
 import { loadPrior } from '../../src/lib/site/worker/loadPrior.js';
 import { readFileSync } from 'node:fs';
 import { COLORIZE_SETTINGS, colorizeRow } from '../../src/lib/site/colorizeDemo.js';
 import { decodeImage } from '../../src/lib/site/imageCodec.js';
 import type { Progress } from '../../src/lib/site/progress.js';
-import { runSteering } from '../../src/lib/site/worker/jobs/steering.js';
-import { runToy, TOY_DEFAULT } from '../../src/lib/site/worker/jobs/toy.js';
-import { runTrajectory } from '../../src/lib/site/worker/jobs/trajectory.js';
-import { speedStep } from '../../src/lib/site/worker/jobs/speedStep.js';
+import { runSteering } from '../../src/lib/site/jobs/steering.js';
+import { runToy, TOY_DEFAULT } from '../../src/lib/site/jobs/toy.js';
+import { runTrajectory } from '../../src/lib/site/jobs/trajectory.js';
+import { speedStep } from '../../src/lib/site/jobs/speedStep.js';
 
 /** The jobs the worker runs, here in Node on the test backend with the exact Gaussian prior. */
 const D = 28 * 28;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TASKS, taskTakesChannels } from '../../src/lib/operators/taskRegistry.js';
-import { defaultMaxIter, T_RANGE } from '../../src/lib/restoration/defaults.js';
+import { defaultMaxIter } from '../../src/lib/deq/solvers/solverDefaults.js';
+import { T_RANGE } from '../../src/lib/bounds.js';
 import { DEFAULT_SETTINGS, SITE_TASKS, TASK_LABELS, maskFromHex, maskToHex, maxIterOf, settingsFromParams, settingsToParams } from '../../src/lib/site/jobSettings.js';
 import { decodeImage, encodeImage } from '../../src/lib/site/imageCodec.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { trainingStatus } from '../../src/lib/site/trainingStatus.js';
+import { trainingStatus } from '../../src/lib/quality/trainingStatus.js';
 
 describe("a prior's training status, as the pages word it", () => {
   const card = (steps: number, command?: string, all?: string) => ({ training: { steps, command }, quality: all ? { verdicts: { all } } : null });

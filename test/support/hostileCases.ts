@@ -1,7 +1,7 @@
 import { deflateSync, crc32 } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { decodeWeights, encodeWeights } from '../../src/lib/models/weights/safetensors.js';
-import { MAX_IMAGE_SIDE } from '../../src/lib/restoration/limits.js';
+import { MAX_IMAGE_SIDE } from '../../src/lib/bounds.js';
 import { rewriteHeader } from './weightFiles.js';
 
 /**

@@ -1,6 +1,6 @@
 import { latencyRows, type CardTiming } from '../models/cardTiming.js';
 import { formatNumber, qualityBarRows, type CardQualityRecord } from '../quality/qualityBarRows.js';
-import { trainingStatus, trainingStatusText } from '../site/trainingStatus.js';
+import { trainingStatus, trainingStatusText } from '../quality/trainingStatus.js';
 import { TRAINING_RECIPES, type RecipeKey } from '../training/recipes.js';
 
 /**

@@ -1,7 +1,7 @@
 import { toSignedUnit, type LabelledImages } from '../data/labelledImages.js';
 import { coarseStart } from '../deq/coarseStart.js';
 import { deqRestore } from '../deq/deqRestore.js';
-import type { InitKind } from '../deq/deqSystem.js';
+import type { InitKind } from '../deq/deqDefaults.js';
 import type { SolverSettings } from '../deq/solvers/solverTypes.js';
 import { iterateX0ToSerial, X0_PSNR_CRITERION_DB } from '../metrics/x0ToSerial.js';
 import type { EpsModel } from '../models/epsModel.js';

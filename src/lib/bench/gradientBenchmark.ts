@@ -8,11 +8,11 @@ import { psnr } from '../metrics/psnr.js';
 import type { EpsModel } from '../models/epsModel.js';
 import { createOperator, type OperatorSpec } from '../operators/createOperator.js';
 import type { LinearOperator } from '../operators/linearOperator.js';
-import { OwnedTensors } from '../backend/ownedTensors.js';
+import { OwnedTensors } from '../tensors/ownedTensors.js';
 import { childSeed, gaussianArray } from '../random/prng.js';
-import { prepareRestoration } from '../restoration/restorationTask.js';
+import { prepareRestoration } from '../samplers/preparedRestoration.js';
 import { cosineSimilarity, relativeL2 } from '../metrics/vectorStats.js';
-import { WARM_START_TOL, defaultMaxIter } from '../restoration/defaults.js';
+import { WARM_START_TOL, defaultMaxIter } from '../deq/solvers/solverDefaults.js';
 
 const SHAPE = [28, 28, 1] as const;
 

@@ -2,7 +2,7 @@ import { earlierRunsText } from './earlierRunsText.js';
 import { taskDefinition } from '../operators/taskRegistry.js';
 import { summarizeQualityFile, type CellResult } from './restorationBenchmark.js';
 import { ddrmMethodName, serialChainOf, type MethodSettings } from './restorationMethods.js';
-import { pairedDifference, type MeanCi } from './summarize.js';
+import { pairedDifference, type MeanCi } from '../metrics/statistics.js';
 
 /**
  * The README's benchmark results, rendered from a committed quality results file (so its numbers

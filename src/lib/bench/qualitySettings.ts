@@ -1,4 +1,5 @@
-import { ANDERSON_DEFAULTS, DEFAULT_INIT, DEFAULT_TOL, defaultMaxIter, solverSettingsFor } from '../restoration/defaults.js';
+import { ANDERSON_DEFAULTS, DEFAULT_TOL, defaultMaxIter, solverSettingsFor } from '../deq/solvers/solverDefaults.js';
+import { DEFAULT_INIT } from '../deq/deqDefaults.js';
 import { EMOJI_SUBSET } from '../data/shippedSubset.js';
 import { qualityRecipe } from '../quality/qualityRecipes.js';
 import { trainingRecipe, type RecipeKey } from '../training/recipes.js';

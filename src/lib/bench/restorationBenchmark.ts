@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { toSignedUnit, type LabelledImages } from '../data/labelledImages.js';
-import { OwnedTensors } from '../backend/ownedTensors.js';
+import { OwnedTensors } from '../tensors/ownedTensors.js';
 import { psnrPerImage } from '../metrics/psnr.js';
 import { ssim } from '../metrics/ssim.js';
 import type { EpsModel } from '../models/epsModel.js';
@@ -10,7 +10,7 @@ import { taskDefinition } from '../operators/taskRegistry.js';
 import { measuredBatch, stepNoiseBatch } from '../problem/restorationProblem.js';
 import { featuresOf, type Classifier } from '../quality/classifier.js';
 import { referenceMethodName, serialChainOf, type MethodCost, type MethodSettings, type RestorationMethod } from './restorationMethods.js';
-import { groupBy, meanCi, pairedDifference, type MeanCi } from './summarize.js';
+import { groupBy, meanCi, pairedDifference, type MeanCi } from '../metrics/statistics.js';
 
 /** One degradation of the benchmark: a task of the registry (operators/taskRegistry.ts) and its sigma_y. */
 export interface BenchmarkCellTask {

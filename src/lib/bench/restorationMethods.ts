@@ -1,16 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { deqRestore } from '../deq/deqRestore.js';
-import type { InitKind } from '../deq/deqSystem.js';
+import type { InitKind } from '../deq/deqDefaults.js';
 import type { SolverSettings } from '../deq/solvers/solverTypes.js';
 import { optimizeInit } from '../gradients/initOptimization.js';
 import { restorationLoss } from '../gradients/restorationLoss.js';
 import type { EpsModel } from '../models/epsModel.js';
 import type { LinearOperator } from '../operators/linearOperator.js';
-import { prepareRestoration } from '../restoration/restorationTask.js';
+import { prepareRestoration } from '../samplers/preparedRestoration.js';
 import { ddrm } from '../samplers/ddrm.js';
 import { serialChain } from '../samplers/serialChain.js';
 import { maxAbsDiff } from '../metrics/vectorStats.js';
-import { OwnedTensors } from '../backend/ownedTensors.js';
+import { OwnedTensors } from '../tensors/ownedTensors.js';
 
 /** What one benchmark cell hands a method: B images, their measurements and seeded noise. */
 export interface MethodInputs {

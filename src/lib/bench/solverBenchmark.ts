@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { toSignedUnit, type LabelledImages } from '../data/labelledImages.js';
 import { deqRestore } from '../deq/deqRestore.js';
-import type { InitKind } from '../deq/deqSystem.js';
+import type { InitKind } from '../deq/deqDefaults.js';
 import type { SolverSettings } from '../deq/solvers/solverTypes.js';
 import type { EpsModel } from '../models/epsModel.js';
 import type { ImageShape } from '../image/imageShape.js';
@@ -9,11 +9,11 @@ import { fittedGaussianPrior } from '../models/gaussianPrior.js';
 import { createOperator } from '../operators/createOperator.js';
 import { taskDefinition, type TaskName } from '../operators/taskRegistry.js';
 import { measuredBatch } from '../problem/restorationProblem.js';
-import { prepareRestoration } from '../restoration/restorationTask.js';
+import { prepareRestoration } from '../samplers/preparedRestoration.js';
 import { serialChain } from '../samplers/serialChain.js';
 import { linearSchedule } from '../schedule/linearSchedule.js';
 import { maxAbsDiff } from '../metrics/vectorStats.js';
-import { OwnedTensors } from '../backend/ownedTensors.js';
+import { OwnedTensors } from '../tensors/ownedTensors.js';
 import type { LinearOperator } from '../operators/linearOperator.js';
 
 export interface SolverVariant {

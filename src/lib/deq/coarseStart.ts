@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { RestorationTask } from '../restoration/restorationTask.js';
-import { prepareRestoration } from '../restoration/restorationTask.js';
+import type { PreparedRestoration } from '../samplers/preparedRestoration.js';
+import { prepareRestoration } from '../samplers/preparedRestoration.js';
 import { serialChain } from '../samplers/serialChain.js';
 
 /**
@@ -10,7 +10,7 @@ import { serialChain } from '../samplers/serialChain.js';
  * x0^ = A+y + (I - A+A) x0|t. A start only (DDNM+'s noise-aware correction is not applied to it):
  * the solve that follows decides the result. Costs K calls of depth on top of the solver's.
  */
-export async function coarseStart(task: RestorationTask, K: number): Promise<tf.Tensor> {
+export async function coarseStart(task: PreparedRestoration, K: number): Promise<tf.Tensor> {
   const coarse = prepareRestoration({ ...task.inputs, sampling: { ...task.inputs.sampling, T: K } });
   const preds: { t: number; x0Hat: tf.Tensor; eps: tf.Tensor }[] = [];
   try {

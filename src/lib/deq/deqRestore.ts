@@ -1,7 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { checkFiniteX0, explainDivergence } from '../restoration/nonFinite.js';
-import type { RestorationTask } from '../restoration/restorationTask.js';
-import { deqSystem, type DeqSystemOptions, type InitKind } from './deqSystem.js';
+import { checkFiniteX0, explainDivergence } from '../samplers/nonFinite.js';
+import type { PreparedRestoration } from '../samplers/preparedRestoration.js';
+import { deqSystem, type DeqSystemOptions } from './deqSystem.js';
+import { type InitKind } from './deqDefaults.js';
 import { solveFixedPoint } from './solvers/solveFixedPoint.js';
 import type { IterationRecord, SolveResult, SolverSettings } from './solvers/solverTypes.js';
 
@@ -31,7 +32,7 @@ export interface DeqRunOptions extends DeqSystemOptions {
 
 /** DeqIR: all T steps solved at once as one fixed point, with any solver. */
 export async function deqRestore(
-  task: RestorationTask,
+  task: PreparedRestoration,
   solver: SolverSettings,
   opts: DeqRunOptions = {},
 ): Promise<DeqResult & { state?: tf.Tensor }> {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { RestorationTask } from '../restoration/restorationTask.js';
+import type { PreparedRestoration } from '../samplers/preparedRestoration.js';
+import type { InitKind } from './deqDefaults.js';
 
 /**
  * The joint map F of docs/design.md §2.3, state X = [x_{s_1}, ..., x_{s_T} = x_0] stacked as
@@ -15,10 +16,10 @@ import type { RestorationTask } from '../restoration/restorationTask.js';
  * Row k of F depends only on rows < k of X: the system is lower-triangular, so Picard iteration is
  * exact after T applications, and its fixed point is exactly the serial trajectory.
  *
- * With measurement noise (DDNM+, task.noiseAware) the range correction of step k mixes x0|t and y
+ * With measurement noise (DDNM+, task.ddnmPlus) the range correction of step k mixes x0|t and y
  * with weights that differ per step and per singular direction, so step 2 uses the chain form
  * instead: F(X)_k = step_k(input_k, eps_k), every row one DDNM+ step of its own network input,
- * all rows batched through the same function as the serial chain (samplers/noiseAwareStep.ts).
+ * all rows batched through the same function as the serial chain (samplers/ddnmPlusStep.ts).
  * Row k still depends only on rows < k: the same triangular structure and the same fixed point.
  */
 export interface DeqSystem {
@@ -42,7 +43,6 @@ export interface DeqSystem {
   dispose(): void;
 }
 
-export type InitKind = 'xT' | 'ddim-pinv';
 
 export interface DeqSystemOptions {
   /** Evaluate eps in chunks of at most this many images (memory bound); results are identical. */
@@ -56,7 +56,7 @@ export interface DeqSystemOptions {
   form?: 'cumsum' | 'chain';
 }
 
-export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {}): DeqSystem {
+export function deqSystem(task: PreparedRestoration, options: DeqSystemOptions = {}): DeqSystem {
   const { model, operator: op, xT } = task.inputs;
   const c = task.coeffs;
   const { T } = c;
@@ -66,7 +66,7 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
   const col = (v: ArrayLike<number>) => tf.tensor(Float32Array.from(v), [T, 1, 1, 1, 1]);
   const tRows = c.t.flatMap((t) => new Array<number>(B).fill(t));
   // Constants, built once; tf.tidy keeps only each returned tensor.
-  const noiseW = task.hasStepNoise && !task.noiseAware
+  const noiseW = task.hasStepNoise && !task.ddnmPlus
     ? tf.tidy(() => tf.mul(col(c.n), tf.stack(c.t.map((_, j) => tf.broadcastTo(task.noiseAt(j)!, [B, ...img]))))) // n_j z_j
     : null;
   const constants = {
@@ -80,7 +80,7 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
     // gradient is wrong for axis 0 of rank > 2 tensors in TF.js 4.22, and the product is as fast.
     lowerOnes: tf.tidy(() => tf.linalg.bandPart(tf.ones([T, T]), -1, 0)),
   };
-  const chainForm = Boolean(task.noiseAware) || options.form === 'chain';
+  const chainForm = Boolean(task.ddnmPlus) || options.form === 'chain';
   // The chain form's constants: per-row x0|t coefficients, the step noise z_k and (plain DDNM) the step weights.
   const chain = chainForm
     ? {
@@ -133,7 +133,7 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
       const inputs = T === 1 ? xT5 : tf.concat([xT5, rows(X, 0, T - 1)], 0);
       const eps = epsAll(inputs);
       const x0 = tf.div(tf.sub(inputs, tf.mul(chain!.sqrtOneMinusAbarT, eps)), chain!.sqrtAbarT);
-      if (task.noiseAware) return task.noiseAware.next(0, T, x0, eps, chain!.z, yTerm);
+      if (task.ddnmPlus) return task.ddnmPlus.next(0, T, x0, eps, chain!.z, yTerm);
       // Plain DDNM, every row one serial step (samplers/serialChain.ts serialStep): yTerm = A+y.
       const x0Hat = tf.sub(tf.add(yTerm, x0), project(x0));
       const next = tf.add(tf.mul(constants.sqrtAbarS, x0Hat), tf.mul(chain!.c2, eps));
@@ -143,11 +143,11 @@ export function deqSystem(task: RestorationTask, options: DeqSystemOptions = {})
   return {
     rows: T,
     stateShape,
-    map: (X) => (chainForm ? applyChain(X, constants.xT5, task.noiseAware ? task.yTerm : constants.Apy) : apply(X, constants.xT5, constants.uT, constants.Apy)),
+    map: (X) => (chainForm ? applyChain(X, constants.xT5, task.ddnmPlus ? task.yTerm : constants.Apy) : apply(X, constants.xT5, constants.uT, constants.Apy)),
     mapWith: (X, xTIn, yIn) =>
       tf.tidy(() =>
         chainForm
-          ? applyChain(X, tf.expandDims(xTIn, 0), task.noiseAware ? task.noiseAware.measurementTerm(yIn) : tf.expandDims(op.Apinv(yIn), 0))
+          ? applyChain(X, tf.expandDims(xTIn, 0), task.ddnmPlus ? task.ddnmPlus.measurementTerm(yIn) : tf.expandDims(op.Apinv(yIn), 0))
           : apply(X, tf.expandDims(xTIn, 0), tf.expandDims(tf.div(xTIn, c.sqrtAbarT[0]), 0), tf.expandDims(op.Apinv(yIn), 0)),
       ),
     initialState: (kind = 'xT') =>

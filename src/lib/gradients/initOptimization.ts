@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ParameterError, throwIfAborted } from '../errors.js';
-import { prepareRestoration, withInitialNoise, type RestorationInputs, type RestorationTask } from '../restoration/restorationTask.js';
+import { prepareRestoration, withInitialNoise, type RestorationInputs, type PreparedRestoration } from '../samplers/preparedRestoration.js';
 import { psnrAsync } from '../metrics/psnr.js';
-import { adamUpdate, createAdamState } from '../training/adam.js';
+import { adamUpdate, createAdamState } from '../optim/adam.js';
 import { restorationGradient, type GradientMethod } from './restorationGradient.js';
 import type { RestorationLoss } from './restorationLoss.js';
-import { WARM_START_TOL, defaultMaxIter } from '../restoration/defaults.js';
+import { WARM_START_TOL, defaultMaxIter } from '../deq/solvers/solverDefaults.js';
 
 export interface InitOptimizationOptions {
   /** Adam step size on x_T (the reference uses 2e-5 over up to 2000 steps). */
@@ -49,7 +49,7 @@ export interface InitOptimizationResult {
  * from the previous step's equilibrium, which is what makes these gradients cheap.
  */
 export async function optimizeInit(
-  source: RestorationInputs | RestorationTask,
+  source: RestorationInputs | PreparedRestoration,
   loss: RestorationLoss,
   opts: InitOptimizationOptions = {},
 ): Promise<InitOptimizationResult> {

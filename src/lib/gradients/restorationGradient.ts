@@ -1,16 +1,18 @@
-import '../backend/registerGradients.js';
+import '../tensors/registerGradients.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { deqRestore } from '../deq/deqRestore.js';
-import { deqSystem, type InitKind } from '../deq/deqSystem.js';
+import { deqSystem } from '../deq/deqSystem.js';
+import { type InitKind } from '../deq/deqDefaults.js';
 import { solveFixedPoint } from '../deq/solvers/solveFixedPoint.js';
 import type { SolverSettings } from '../deq/solvers/solverTypes.js';
 import { ParameterError, throwIfAborted } from '../errors.js';
-import type { RestorationTask } from '../restoration/restorationTask.js';
-import { serialChain, serialX0With } from '../samplers/serialChain.js';
+import type { PreparedRestoration } from '../samplers/preparedRestoration.js';
+import { serialChain } from '../samplers/serialChain.js';
+import { serialX0With } from '../samplers/serialStep.js';
 import type { RestorationLoss } from './restorationLoss.js';
-import { GRADIENT_TOL, defaultMaxIter } from '../restoration/defaults.js';
-import { OwnedTensors } from '../backend/ownedTensors.js';
-import { releasingTapeOnFailure } from '../backend/releasingTapeOnFailure.js';
+import { GRADIENT_TOL, defaultMaxIter } from '../deq/solvers/solverDefaults.js';
+import { OwnedTensors } from '../tensors/ownedTensors.js';
+import { releasingTapeOnFailure } from '../tensors/releasingTapeOnFailure.js';
 
 export type GradientMethod = 'implicit' | 'phantom' | 'serial';
 
@@ -55,7 +57,7 @@ export interface GradientResult {
  * phantom   back-propagation through k damped steps from X* (an approximation; cheap for small k).
  * serial    back-propagation through the serial chain (the reference the others must equal).
  */
-export async function restorationGradient(task: RestorationTask, loss: RestorationLoss, opts: GradientOptions): Promise<GradientResult> {
+export async function restorationGradient(task: PreparedRestoration, loss: RestorationLoss, opts: GradientOptions): Promise<GradientResult> {
   const start = performance.now();
   const { xT, y } = task.inputs;
   const T = task.coeffs.T;

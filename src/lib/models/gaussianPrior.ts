@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ParameterError, ShapeError } from '../errors.js';
-import { fitPixelGaussian, PRIOR_VARIANCE_FLOOR } from '../data/pixelGaussian.js';
+import { fitPixelGaussian, PRIOR_VARIANCE_FLOOR } from './pixelGaussian.js';
 import { linearSchedule, type DiffusionSchedule } from '../schedule/linearSchedule.js';
 import type { ImageShape } from '../image/imageShape.js';
 import type { EpsModel } from './epsModel.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { LabelledImages } from '../data/labelledImages.js';
 import { FASHION_SUBSET, subsetFromIdx, type ShippedSubset } from '../data/shippedSubset.js';
 import { DeqirError } from '../errors.js';
-import { INPUT_FILE_MAX_BYTES } from '../restoration/limits.js';
+import { INPUT_FILE_MAX_BYTES } from '../bounds.js';
 import { gunzipDataset } from './emojiSource.js';
 import { readInputFileSync } from './inputFile.js';
 

@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { DeqirError, type DeqirErrorCode } from '../errors.js';
-import { INPUT_FILE_MAX_BYTES, type InputFileKind } from '../restoration/limits.js';
+import { INPUT_FILE_MAX_BYTES, type InputFileKind } from '../bounds.js';
 
 /** The error code and the words for each kind of input file. */
 const KINDS: Record<InputFileKind, { code: DeqirErrorCode; label: string }> = {

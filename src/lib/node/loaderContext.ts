@@ -12,7 +12,7 @@ import { SITE_PRIORS, type SiteDataset } from '../site/sitePriors.js';
 import { loadBenchmarkSubset } from './benchmarkSubset.js';
 import { readInputFile } from './inputFile.js';
 import type { PriorChoice } from '../site/jobSettings.js';
-import { fitPixelGaussian, PRIOR_VARIANCE_FLOOR } from '../data/pixelGaussian.js';
+import { fitPixelGaussian, PRIOR_VARIANCE_FLOOR } from '../models/pixelGaussian.js';
 import { loadPrior, type LoadedPrior } from '../site/worker/loadPrior.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');

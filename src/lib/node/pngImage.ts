@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { DeqirError, NonFiniteError, ShapeError } from '../errors.js';
-import { MAX_IMAGE_SIDE } from '../restoration/limits.js';
+import { MAX_IMAGE_SIDE } from '../bounds.js';
 import { writeFileAtomic } from './atomicWrite.js';
 import { readInputFile } from './inputFile.js';
 

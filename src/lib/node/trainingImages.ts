@@ -1,4 +1,4 @@
-import { DEFAULT_FASHION_DIR, loadFashionMnist } from '../data/fashionMnist.js';
+import { DEFAULT_FASHION_DIR, loadFashionMnist } from './fashionMnist.js';
 import type { LabelledImages } from '../data/labelledImages.js';
 import { DeqirError } from '../errors.js';
 import type { RecipeKey, TrainingRecipe } from '../training/recipes.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { MAX_CS_BLOCK } from '../restoration/limits.js';
+import { MAX_CS_BLOCK } from '../bounds.js';
 import { ParameterError } from '../errors.js';
 import type { ImageShape } from '../image/imageShape.js';
 import { checkBatch, type LinearOperator } from './linearOperator.js';

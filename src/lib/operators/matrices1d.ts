@@ -1,4 +1,4 @@
-import { MAX_KERNEL_SIZE } from '../restoration/limits.js';
+import { MAX_KERNEL_SIZE } from '../bounds.js';
 import { ParameterError } from '../errors.js';
 
 /** 1-D matrices (arrays of rows) that separable operators are built from. */

@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import type { SolverKind } from '../deq/solvers/solverTypes.js';
-import { DEFAULT_SOLVER, MAX_ITER_RANGE, T_RANGE, TOL_RANGE } from '../restoration/defaults.js';
-import {
-  FLOAT32_MAX, MAX_ANDERSON_M, MAX_BATCH, MAX_BLUR_SIGMA, MAX_CHANNELS, MAX_CS_BLOCK, MAX_IMAGE_SIDE, MAX_KERNEL_SIZE, MAX_MATRIX_SIDE,
-  MAX_MIXTURE_COMPONENTS, MAX_PHANTOM_STEPS, MAX_SCHEDULE_N,
-} from '../restoration/limits.js';
+import { DEFAULT_SOLVER } from '../deq/solvers/solverDefaults.js';
+import { MAX_ITER_RANGE, T_RANGE, TOL_RANGE } from '../bounds.js';
+import { FLOAT32_MAX, MAX_ANDERSON_M, MAX_BATCH, MAX_BLUR_SIGMA, MAX_CHANNELS, MAX_CS_BLOCK, MAX_IMAGE_SIDE, MAX_KERNEL_SIZE, MAX_MATRIX_SIDE, MAX_MIXTURE_COMPONENTS, MAX_PHANTOM_STEPS, MAX_SCHEDULE_N } from '../bounds.js';
 
 /**
  * `deqir-problem/1`: a whole restoration problem with explicit arrays, so that anyone can check this

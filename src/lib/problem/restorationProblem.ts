@@ -1,6 +1,6 @@
-import { concatFloat32 } from '../data/concatFloat32.js';
+import { concatFloat32 } from '../image/concatFloat32.js';
 import * as tf from '@tensorflow/tfjs-core';
-import { OwnedTensors } from '../backend/ownedTensors.js';
+import { OwnedTensors } from '../tensors/ownedTensors.js';
 import { ShapeError } from '../errors.js';
 import type { ImageShape } from '../image/imageShape.js';
 import type { EpsModel } from '../models/epsModel.js';
@@ -8,8 +8,8 @@ import { createOperator } from '../operators/createOperator.js';
 import type { LinearOperator } from '../operators/linearOperator.js';
 import { measure } from '../operators/measure.js';
 import { checkTaskChannels, taskDefinition, taskOperatorSpec, type TaskName } from '../operators/taskRegistry.js';
-import { prepareRestoration, type RangeCorrection, type RestorationTask } from '../restoration/restorationTask.js';
-import { checkT } from '../restoration/defaults.js';
+import { prepareRestoration, type RangeCorrection, type PreparedRestoration } from '../samplers/preparedRestoration.js';
+import { checkT } from '../bounds.js';
 import type { SkipType } from '../schedule/timesteps.js';
 import { checkSeed, initialNoise, measurementSeed, stepNoise } from './seedRule.js';
 
@@ -83,7 +83,7 @@ export function stepNoiseBatch(keys: readonly number[], seed: number, shape: Ima
 export interface RestorationProblem extends MeasuredBatch {
   operator: LinearOperator;
   z?: tf.Tensor;
-  task: RestorationTask;
+  task: PreparedRestoration;
   dispose(): void;
 }
 

@@ -1,14 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { OwnedTensors } from '../backend/ownedTensors.js';
+import { OwnedTensors } from '../tensors/ownedTensors.js';
 import { maxAbsDiff } from '../metrics/vectorStats.js';
 import { deqRestore } from '../deq/deqRestore.js';
 import type { IterationRecord } from '../deq/solvers/solverTypes.js';
 import { DeqirError, didYouMean, NonFiniteError, ProblemFileError } from '../errors.js';
 import { UNetEpsModel } from '../models/unet/unetModel.js';
-import { allFinite } from '../restoration/nonFinite.js';
-import { DEFAULT_INIT, solverSettingsFor } from '../restoration/defaults.js';
-import { T_RANGE } from '../restoration/defaults.js';
-import { checkMemoryBudget, estimateMemory, MAX_BATCH, MAX_IMAGE_SIDE, MAX_MATRIX_SIDE, memoryBudgetBytes, operatorFloats, type MemoryEstimate } from '../restoration/limits.js';
+import { allFinite } from '../samplers/nonFinite.js';
+import { DEFAULT_INIT } from '../deq/deqDefaults.js';
+import { solverSettingsFor } from '../deq/solvers/solverDefaults.js';
+import { T_RANGE } from '../bounds.js';
+import { checkMemoryBudget, estimateMemory, memoryBudgetBytes, operatorFloats, type MemoryEstimate } from './memoryEstimate.js';
+import { MAX_BATCH, MAX_IMAGE_SIDE, MAX_MATRIX_SIDE } from '../bounds.js';
 import type { EpsModel } from '../models/epsModel.js';
 import type { ImageShape } from '../image/imageShape.js';
 import { gaussianMixturePrior } from '../models/gaussianMixturePrior.js';
@@ -20,7 +22,7 @@ import { measuredBatch, stepNoiseBatch } from './restorationProblem.js';
 import { initialNoise } from './seedRule.js';
 import { restorationGradient } from '../gradients/restorationGradient.js';
 import { restorationLoss, type LossSpec } from '../gradients/restorationLoss.js';
-import { prepareRestoration, type RestorationTask } from '../restoration/restorationTask.js';
+import { prepareRestoration, type PreparedRestoration } from '../samplers/preparedRestoration.js';
 import { serialChain } from '../samplers/serialChain.js';
 import { linearSchedule, type DiffusionSchedule } from '../schedule/linearSchedule.js';
 import { flatToNhwc, nhwcToFlat, toNhwcShape, type Layout } from './layout.js';
@@ -210,7 +212,7 @@ export async function solveProblem(problem: DeqirProblem, opts: SolveProblemOpti
 
 async function gradients(
   problem: DeqirProblem,
-  task: RestorationTask,
+  task: PreparedRestoration,
   operator: LinearOperator,
   nhwc: [number, number, number, number],
   signal?: AbortSignal,

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { releasingTapeOnFailure } from '../backend/releasingTapeOnFailure.js';
+import { releasingTapeOnFailure } from '../tensors/releasingTapeOnFailure.js';
 import { toSignedUnit, type LabelledImages } from '../data/labelledImages.js';
 import { ParameterError } from '../errors.js';
 import type { ImageShape } from '../image/imageShape.js';
 import { conv2dSame, dense } from '../models/unet/fastGrads.js';
 import type { Params } from '../models/unet/params.js';
 import { childSeed, gaussianArray, uniformStream } from '../random/prng.js';
-import { adamUpdate, createAdamState } from '../training/adam.js';
+import { adamUpdate, createAdamState } from '../optim/adam.js';
 
 /**
  * The small CNN behind the quality bar (FD-cls, class coverage) for any image shape and number of

@@ -1,5 +1,5 @@
 import { toSignedUnit, type LabelledImages } from '../data/labelledImages.js';
-import { fitPixelGaussian } from '../data/pixelGaussian.js';
+import { fitPixelGaussian } from '../models/pixelGaussian.js';
 import { seededSubset } from '../data/seededSubset.js';
 import { ParameterError } from '../errors.js';
 import type { EpsModel } from '../models/epsModel.js';

@@ -1,4 +1,4 @@
-import type { PixelGaussian } from '../data/pixelGaussian.js';
+import type { PixelGaussian } from '../models/pixelGaussian.js';
 import { gaussianArray } from '../random/prng.js';
 
 /**

@@ -7,10 +7,10 @@ import type { EpsModel } from '../models/epsModel.js';
 import { createOperator } from '../operators/createOperator.js';
 import { taskDefinition } from '../operators/taskRegistry.js';
 import { gaussianArray } from '../random/prng.js';
-import { prepareRestoration } from '../restoration/restorationTask.js';
+import { prepareRestoration } from '../samplers/preparedRestoration.js';
 import { serialChain } from '../samplers/serialChain.js';
 import { psnrPerImage } from '../metrics/psnr.js';
-import { OwnedTensors } from '../backend/ownedTensors.js';
+import { OwnedTensors } from '../tensors/ownedTensors.js';
 
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 

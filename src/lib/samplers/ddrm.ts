@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NonFiniteError, ParameterError, ShapeError } from '../errors.js';
-import { allFinite, firstNonFinite } from '../restoration/nonFinite.js';
+import { allFinite, firstNonFinite } from './nonFinite.js';
 import type { EpsModel } from '../models/epsModel.js';
 import type { LinearOperator } from '../operators/linearOperator.js';
 import { checkBatch } from '../operators/linearOperator.js';
 import { linearSchedule, type DiffusionSchedule } from '../schedule/linearSchedule.js';
 import { stepCoefficients } from '../schedule/stepCoefficients.js';
 import type { SerialResult } from './serialChain.js';
-import { OwnedTensors } from '../backend/ownedTensors.js';
+import { OwnedTensors } from '../tensors/ownedTensors.js';
 
 export interface DdrmInputs {
   model: EpsModel;

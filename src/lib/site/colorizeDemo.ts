@@ -2,7 +2,7 @@ import type { LabelledImages } from '../data/labelledImages.js';
 import { encodeImage } from './imageCodec.js';
 import { DEFAULT_SETTINGS, type JobSettings } from './jobSettings.js';
 import { SITE_PRIORS } from './sitePriors.js';
-import type { DemoResult } from './worker/jobs/demo.js';
+import type { DemoResult } from './jobs/demo.js';
 
 /**
  * The overview's colorization demo: the colour prior restores the grey (channel mean) version of

@@ -1,9 +1,9 @@
 import { PICKER_IMAGES } from '../data/shippedSubset.js';
 import type { SolverKind } from '../deq/solvers/solverTypes.js';
 import { TASKS, TASK_NAMES, tasksForChannels, type TaskName } from '../operators/taskRegistry.js';
-import {
-  mixingDefaults, DEFAULT_INIT, DEFAULT_SOLVER, DEFAULT_T, DEFAULT_TOL, MAX_ITER_RANGE, T_RANGE, TOL_RANGE, defaultMaxIter,
-} from '../restoration/defaults.js';
+import { mixingDefaults, DEFAULT_SOLVER, DEFAULT_TOL, defaultMaxIter } from '../deq/solvers/solverDefaults.js';
+import { DEFAULT_INIT } from '../deq/deqDefaults.js';
+import { DEFAULT_T, MAX_ITER_RANGE, T_RANGE, TOL_RANGE } from '../bounds.js';
 import { DEFAULT_DATASET, SITE_DATASETS, SITE_PRIORS, planeSize, type SiteDataset } from './sitePriors.js';
 
 /**
@@ -14,6 +14,12 @@ import { DEFAULT_DATASET, SITE_DATASETS, SITE_PRIORS, planeSize, type SiteDatase
  */
 
 /** The tasks the menus offer with the grey 28x28 prior (the default); sitePriors.ts has each prior's list. */
+/**
+ * Largest T each live page offers: these jobs cost more than T batched maps (the trajectory grid
+ * draws every state of every iteration; gradients and steering solve an adjoint system too).
+ */
+export const PAGE_T_MAX = { overview: 50, solving: 30, trajectory: 16, gradients: 20, steering: 20 } as const;
+
 export const SITE_TASKS = SITE_PRIORS.fashion.tasks;
 /** The tasks the menus offer with prior `d`, in menu order. */
 export const siteTasks = (d: SiteDataset): readonly TaskName[] => SITE_PRIORS[d].tasks;

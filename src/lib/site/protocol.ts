@@ -1,15 +1,15 @@
-import type { DemoResult } from './worker/jobs/demo.js';
+import type { DemoResult } from './jobs/demo.js';
 import type { BackendTiming, BrowserBackend } from '../backend/backendSelect.js';
 import type { JobSettings, PriorChoice, Solver } from './jobSettings.js';
-import type { GradientsResult } from './worker/jobs/gradients.js';
+import type { GradientsResult } from './jobs/gradients.js';
 import type { GradientRequest, SteeringRequest } from './gradientSettings.js';
-import type { SpeedReps, StepTiming } from './worker/jobs/speedStep.js';
+import type { SpeedReps, StepTiming } from './jobs/speedStep.js';
 import type { Progress } from './progress.js';
 import type { SiteDataset } from './sitePriors.js';
-import type { SolversComparison } from './worker/jobs/solvers.js';
-import type { SteeringResult } from './worker/jobs/steering.js';
-import type { ToyRequest, ToyResult } from './worker/jobs/toy.js';
-import type { TrajectoryGrid } from './worker/jobs/trajectory.js';
+import type { SolversComparison } from './jobs/solvers.js';
+import type { SteeringResult } from './jobs/steering.js';
+import type { ToyRequest, ToyResult } from './jobs/toy.js';
+import type { TrajectoryGrid } from './jobs/trajectory.js';
 
 /** Messages between a page and the DeqIR worker. Every request carries an id; replies echo it. */
 export interface InitRequest {

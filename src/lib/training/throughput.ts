@@ -1,4 +1,4 @@
-import { median } from '../bench/summarize.js';
+import { median } from '../metrics/statistics.js';
 
 
 export interface ThroughputRun {

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { releasingTapeOnFailure } from '../backend/releasingTapeOnFailure.js';
+import { releasingTapeOnFailure } from '../tensors/releasingTapeOnFailure.js';
 import type { UNetConfig } from '../models/unet/config.js';
 import { validateUNetConfig } from '../models/unet/config.js';
 import { initParams, disposeParams, type Params } from '../models/unet/params.js';
 import { unetForward } from '../models/unet/unetForward.js';
 import { childSeed, uniformStream } from '../random/prng.js';
 import type { DiffusionSchedule } from '../schedule/linearSchedule.js';
-import { adamUpdate, createAdamState, type AdamState } from './adam.js';
+import { adamUpdate, createAdamState, type AdamState } from '../optim/adam.js';
 import { drawBatch } from './batches.js';
 import { cloneParams, emaDecayAt, emaUpdate } from './ema.js';
 import { epsMse, noisyImages } from './epsLoss.js';

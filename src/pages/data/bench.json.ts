@@ -2,7 +2,7 @@
 // default solver until x0 is within 40 dB of the serial x0 against the serial chain), measured in
 // Node on the wasm backend at build time, for comparison with the reader's device, at the page's
 // default Ts (10 and 20; scripts/benchBrowser.ts measures T = 20 and 50 in Node and headless Chromium).
-import { speedStep } from '../../lib/site/worker/jobs/speedStep.js';
+import { speedStep } from '../../lib/site/jobs/speedStep.js';
 import { loaderContext } from '../../lib/node/loaderContext.js';
 
 const ctx = await loaderContext('auto');

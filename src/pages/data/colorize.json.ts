@@ -1,10 +1,10 @@
 // The overview's colorization demo, precomputed: the colour emoji prior colorizes a few grey emoji
 // with the same job (runDemo) and settings the page's live run sends to the worker, in Node on the
 // wasm backend at build time. Small: 8-bit images as base64 (src/lib/site/colorizeDemo.ts).
-import { runDemo } from '../../lib/site/worker/jobs/demo.js';
+import { runDemo } from '../../lib/site/jobs/demo.js';
 import { COLORIZE_SETTINGS, colorizeImages, colorizeRow } from '../../lib/site/colorizeDemo.js';
 import { SITE_PRIORS } from '../../lib/site/sitePriors.js';
-import { trainingStatus } from '../../lib/site/trainingStatus.js';
+import { trainingStatus } from '../../lib/quality/trainingStatus.js';
 import { loaderContext } from '../../lib/node/loaderContext.js';
 import { readFileSync } from 'node:fs';
 

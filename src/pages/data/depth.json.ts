@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summarizeDepth, type DepthUnit } from '../../lib/bench/depthBenchmark.js';
 import { TASKS, type TaskName } from '../../lib/operators/taskRegistry.js';
-import { DEFAULT_SOLVER, mixingDefaults } from '../../lib/restoration/defaults.js';
+import { DEFAULT_SOLVER, mixingDefaults } from '../../lib/deq/solvers/solverDefaults.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const depth = JSON.parse(readFileSync(join(root, 'data/benchmarks/depth.json'), 'utf8'));

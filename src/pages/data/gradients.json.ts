@@ -1,7 +1,7 @@
 // The Gradients page's first view: d(mean of x0 over a region)/dy and /dx_T by implicit, phantom
 // (the reference's k = 1, tau = 0.1) and serial back-propagation, SR x4 at T = 10 (Node, wasm, build time).
 import { DEFAULT_SETTINGS } from '../../lib/site/jobSettings.js';
-import { runGradients } from '../../lib/site/worker/jobs/gradients.js';
+import { runGradients } from '../../lib/site/jobs/gradients.js';
 import { rectRegion } from '../../lib/site/gradientSettings.js';
 import { loaderContext } from '../../lib/node/loaderContext.js';
 

@@ -1,6 +1,6 @@
 // The overview's precomputed result: the default demo settings restored by the same library in
 // Node on the wasm backend at build time (the page shows it at once, before any live compute).
-import { runDemo } from '../../lib/site/worker/jobs/demo.js';
+import { runDemo } from '../../lib/site/jobs/demo.js';
 import { DEFAULT_SETTINGS } from '../../lib/site/jobSettings.js';
 import { loaderContext } from '../../lib/node/loaderContext.js';
 

@@ -2,7 +2,7 @@
 // histories and wall times (Node, wasm, build time).
 import { DEFAULT_SETTINGS, SOLVERS } from '../../lib/site/jobSettings.js';
 import { loaderContext } from '../../lib/node/loaderContext.js';
-import { runSolvers } from '../../lib/site/worker/jobs/solvers.js';
+import { runSolvers } from '../../lib/site/jobs/solvers.js';
 
 const settings = { ...DEFAULT_SETTINGS, T: 10, maxIter: 15 };
 const ctx = await loaderContext('auto');

@@ -4,7 +4,7 @@
 import { DEFAULT_SETTINGS } from '../../lib/site/jobSettings.js';
 import type { SteeringRequest } from '../../lib/site/gradientSettings.js';
 import { loaderContext } from '../../lib/node/loaderContext.js';
-import { runSteering } from '../../lib/site/worker/jobs/steering.js';
+import { runSteering } from '../../lib/site/jobs/steering.js';
 
 const settings = { ...DEFAULT_SETTINGS, T: 10 };
 const ctx = await loaderContext('auto');

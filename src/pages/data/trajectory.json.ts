@@ -2,7 +2,7 @@
 // iterate kept (Node, wasm, build time).
 import { DEFAULT_SETTINGS } from '../../lib/site/jobSettings.js';
 import { loaderContext } from '../../lib/node/loaderContext.js';
-import { runTrajectory } from '../../lib/site/worker/jobs/trajectory.js';
+import { runTrajectory } from '../../lib/site/jobs/trajectory.js';
 
 export const SETTINGS = { ...DEFAULT_SETTINGS, T: 8, tol: 1e-4 };
 const ctx = await loaderContext('auto');

@@ -4,24 +4,30 @@ import { ParameterError } from '../../errors.js';
 import { keepExactRows } from './exactRows.js';
 import { iterate } from './iterationLoop.js';
 import type { AndersonSettings, FixedPointMap, SolveOptions, SolveResult } from './solverTypes.js';
-import { ANDERSON_DEFAULTS } from '../../restoration/defaults.js';
+import { ANDERSON_DEFAULTS } from './solverDefaults.js';
 
 /**
  * Anderson acceleration (type II, as in the DEQ reference code): keep the last m iterates X_i and
  * their images F_i, find mixing weights alpha (sum 1) minimising ||sum alpha_i (F_i - X_i)||^2 +
  * lambda ||alpha||^2, and step to beta * sum alpha_i F_i + (1 - beta) * sum alpha_i X_i.
  *
- * perRow = false solves ONE problem for the whole stacked state; perRow = true solves one problem
- * per row (per timestep), as the DeqIR reference does by treating timesteps as the batch axis.
- * perMember: axis 1 holds independent members (images of a batch): one problem per (row, member),
- * so a batch gives each member the weights it would get alone.
- * upstream (ParaTAA's triangular Anderson, Tang et al. 2024): row r's weights minimise the residual
- * of rows 0..r together, everything row r depends on when the map is lower-triangular.
+ * `groups` says which residuals one set of weights is fitted to (MixingGroups); ParaTAA
+ * (paraTaa.ts) is the 'row-upstream' grouping on a triangular map.
  */
+/**
+ * 'state': ONE mixing problem for the whole stacked state. 'row': one per row (per timestep), as
+ * the DeqIR reference does by treating timesteps as the batch axis. 'row-upstream' (ParaTAA's
+ * triangular Anderson, Tang et al. 2024): one per row and per member of axis 1 (the images of a
+ * batch, so a batch gives each image the weights it would get alone), where row r's weights
+ * minimise the residual of rows 0..r together, everything row r depends on when the map is
+ * lower-triangular.
+ */
+export type MixingGroups = 'state' | 'row' | 'row-upstream';
+
 export async function anderson(
   F: FixedPointMap,
   x0: tf.Tensor,
-  settings: Omit<AndersonSettings, 'kind'> & SolveOptions & { perRow?: boolean; perMember?: boolean; upstream?: boolean } = {},
+  settings: Omit<AndersonSettings, 'kind'> & SolveOptions & { groups?: MixingGroups } = {},
 ): Promise<SolveResult> {
   const m = settings.m ?? ANDERSON_DEFAULTS.m;
   const lambda = settings.lambda ?? ANDERSON_DEFAULTS.lambda;
@@ -29,9 +35,12 @@ export async function anderson(
   if (!Number.isInteger(m) || m < 1) throw new ParameterError(`anderson: history m must be an integer >= 1, got ${m}`);
   if (!(lambda >= 0)) throw new ParameterError(`anderson: lambda must be >= 0, got ${lambda}`);
   if (!(beta > 0 && beta <= 1)) throw new ParameterError(`anderson: beta must lie in (0, 1], got ${beta}`);
+  const grouping = settings.groups ?? 'state';
+  const perRow = grouping !== 'state';
+  const upstream = grouping === 'row-upstream';
   const rows = x0.shape[0];
-  const members = settings.perRow && settings.perMember && x0.rank > 1 ? (x0.shape[1] ?? 1) : 1;
-  const groups = settings.perRow ? rows * members : 1;
+  const members = upstream && x0.rank > 1 ? (x0.shape[1] ?? 1) : 1;
+  const groups = perRow ? rows * members : 1;
   const xs: tf.Tensor[] = [];
   const fs: tf.Tensor[] = [];
   // Rows of the current iterate known to be exact (triangular maps only): F adds one per call.
@@ -55,14 +64,14 @@ export async function anderson(
       gram.dispose();
       // Groups are laid out [rows, members]: the prefix sum over rows adds the block `members` groups back.
       const stride = members * n * n;
-      if (settings.perRow && settings.upstream) for (let i = stride; i < g.length; i++) g[i] += g[i - stride];
+      if (upstream) for (let i = stride; i < g.length; i++) g[i] += g[i - stride];
       const alpha = new Float32Array(groups * n);
       for (let r = 0; r < groups; r++) {
         const w = mixingWeights(g.subarray(r * n * n, (r + 1) * n * n), n, lambda);
         alpha.set(w, r * n);
       }
       // Weights [groups, n, 1, ...] broadcast over iterates stacked as [rows, n, ...]: one alpha per
-      // row (perRow) or one shared by all rows.
+      // row (per-row groupings) or one shared by all rows.
       return tf.tidy(() => {
         const lead = members > 1 ? [rows, members] : [groups];
         const a = tf.tensor(alpha, [...lead, n, ...new Array<number>(x.rank - lead.length).fill(1)]);

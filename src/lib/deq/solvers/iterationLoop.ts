@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SolverDivergedError, throwIfAborted } from '../../errors.js';
 import type { FixedPointMap, IterationRecord, SolveOptions, SolveResult } from './solverTypes.js';
-import { DEFAULT_TOL } from '../../restoration/defaults.js';
+import { DEFAULT_TOL } from './solverDefaults.js';
 
 /**
  * The loop every solver shares: evaluate F, measure residuals (one read-back per iteration),

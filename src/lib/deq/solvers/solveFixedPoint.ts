@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { ParameterError } from '../../errors.js';
 import { anderson } from './anderson.js';
+import { paraTaa } from './paraTaa.js';
 import { picard } from './picard.js';
 import { SOLVER_KINDS, type FixedPointMap, type SolveResult, type SolverSettings } from './solverTypes.js';
 
@@ -10,12 +11,11 @@ export function solveFixedPoint(F: FixedPointMap, x0: tf.Tensor, settings: Solve
     case 'picard':
       return picard(F, x0, settings);
     case 'anderson':
-      return anderson(F, x0, { ...settings, perRow: false });
+      return anderson(F, x0, { ...settings, groups: 'state' });
     case 'anderson-per-row':
-      return anderson(F, x0, { ...settings, perRow: true });
+      return anderson(F, x0, { ...settings, groups: 'row' });
     case 'taa':
-      // Triangular Anderson: per row and member, fitted upstream, exact rows copied (Picard's guarantee kept).
-      return anderson(F, x0, { ...settings, perRow: true, perMember: true, upstream: true, triangular: true });
+      return paraTaa(F, x0, settings);
     default:
       throw new ParameterError(`unknown solver '${String((settings as { kind: unknown }).kind)}' (expected one of ${SOLVER_KINDS.join(', ')})`);
   }

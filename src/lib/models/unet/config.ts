@@ -1,5 +1,5 @@
 import { didYouMean, ParameterError } from '../../errors.js';
-import { MAX_CHANNELS, MAX_IMAGE_SIDE, MAX_SCHEDULE_N } from '../../restoration/limits.js';
+import { MAX_CHANNELS, MAX_IMAGE_SIDE, MAX_SCHEDULE_N } from '../../bounds.js';
 import type { ImageShape } from '../../image/imageShape.js';
 
 /**

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '../../backend/registerGradients.js';
+import '../../tensors/registerGradients.js';
 
 /**
  * Convolution / matmul with gradients expressed through FAST forward kernels.

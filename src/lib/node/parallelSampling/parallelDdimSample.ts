@@ -8,7 +8,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import { concatFloat32 } from '../../data/concatFloat32.js';
+import { concatFloat32 } from '../../image/concatFloat32.js';
 import { DeqirError, ParameterError } from '../../errors.js';
 import type { DiffusionSchedule } from '../../schedule/linearSchedule.js';
 import { samplingCalls } from '../../quality/samplingProgress.js';

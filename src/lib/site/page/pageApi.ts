@@ -5,12 +5,13 @@
 export { DeqirClient, WorkerFailedError, type ClientEvent, type ClientOptions, type JobReply } from './deqirClient.js';
 export { BROWSER_BACKENDS, type BackendTiming, type BrowserBackend } from '../../backend/browserBackends.js';
 export * from '../jobSettings.js';
-export { DEFAULT_TOL, MAX_ITER_RANGE, PAGE_T_MAX, T_RANGE, defaultMaxIter } from '../../restoration/defaults.js';
-export { fitPixelGaussian, PRIOR_VARIANCE_FLOOR } from '../../data/pixelGaussian.js';
+export { DEFAULT_TOL, defaultMaxIter } from '../../deq/solvers/solverDefaults.js';
+export { MAX_ITER_RANGE, T_RANGE } from '../../bounds.js';
+export { fitPixelGaussian, PRIOR_VARIANCE_FLOOR } from '../../models/pixelGaussian.js';
 export { PICKER_IMAGES, PRIOR_FIT_IMAGES, subsetFromFiles } from '../../data/shippedSubset.js';
 export * from '../sitePriors.js';
 export { COLORIZE_SETTINGS, COLORIZE_CATEGORIES, colorizeRow } from '../colorizeDemo.js';
-export { trainingStatus, trainingStatusText, type TrainingStatus } from '../trainingStatus.js';
+export { trainingStatus, trainingStatusText, type TrainingStatus } from '../../quality/trainingStatus.js';
 export { formatNumber, qualityBarRows, qualityBars } from '../../quality/qualityBarRows.js';
 export { latencyRows } from '../../models/cardTiming.js';
 export { decodeImage, encodeImage } from '../imageCodec.js';

@@ -4,7 +4,7 @@ import { FASHION_SMALL } from '../../models/unet/config.js';
 import { initParams } from '../../models/unet/params.js';
 import { UNetEpsModel } from '../../models/unet/unetModel.js';
 import { gaussianArray } from '../../random/prng.js';
-import { median } from '../../bench/summarize.js';
+import { median } from '../../metrics/statistics.js';
 
 /** What the probe runs, in the words the page uses. */
 export const PROBE_DESCRIPTION = 'one DeqIR map at T = 4 (the shipped UNet architecture on a batch of 4)';

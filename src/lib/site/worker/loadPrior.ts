@@ -3,7 +3,7 @@ import { gaussianPrior } from '../../models/gaussianPrior.js';
 import { decodeUNet } from '../../models/weights/unetWeights.js';
 import { linearSchedule } from '../../schedule/linearSchedule.js';
 import type { PriorChoice } from '../jobSettings.js';
-import type { PixelGaussian } from '../../data/pixelGaussian.js';
+import type { PixelGaussian } from '../../models/pixelGaussian.js';
 import { onCpu } from '../../backend/onCpu.js';
 import { ShapeError } from '../../errors.js';
 import { SITE_PRIORS, type SiteDataset } from '../sitePriors.js';

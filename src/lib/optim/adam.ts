@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Params } from '../models/unet/params.js';
+/** Named parameter tensors (a model's, or a gradient of them). */
+type Params = Record<string, tf.Tensor>;
 
 /** Adam (Kingma & Ba 2015) with bias correction; moments live next to the parameters by name. */
 export interface AdamState {

@@ -25,7 +25,7 @@ import type { StepCoefficients } from '../schedule/stepCoefficients.js';
  * with s_i = 1 on the range of A+A (the DDNM code's simplified DDNM+):
  *   x0^ = x0|t - lambda A+(A x0|t - y),   x_s = a x0^ + (I - (1 - g) A+A)(c2 eps + c1 z).
  */
-export interface NoiseAwareStep {
+export interface DdnmPlusStep {
   /** What the step needs of y: ybar = S+ U^T y (spectral) or A+ y. Differentiable in y. */
   measurementTerm(y: tf.Tensor): tf.Tensor;
   /**
@@ -36,7 +36,7 @@ export interface NoiseAwareStep {
   dispose(): void;
 }
 
-export function noiseAwareStep(op: LinearOperator, c: StepCoefficients, sigmaY: number): NoiseAwareStep {
+export function ddnmPlusStep(op: LinearOperator, c: StepCoefficients, sigmaY: number): DdnmPlusStep {
   const rows = stepRows(c);
   let view: SpectralView | undefined;
   try {
@@ -82,7 +82,7 @@ function stepRows(c: StepCoefficients): StepRows {
 }
 
 /** Operators without an SVD view: lambda_k and g_k per step, the range of A+A one direction with s = 1. */
-function scalarStep(op: LinearOperator, c: StepCoefficients, sigmaY: number, r: StepRows): NoiseAwareStep {
+function scalarStep(op: LinearOperator, c: StepCoefficients, sigmaY: number, r: StepRows): DdnmPlusStep {
   const lambda = r.sigmaT.map((st, k) => (st === 0 ? 0 : Math.min(1, st / (c.sqrtAbarS[k] * sigmaY))));
   const gain = r.sigmaT.map((st, k) => (st === 0 ? 0 : Math.sqrt(Math.max(0, 1 - ((c.sqrtAbarS[k] * lambda[k] * sigmaY) / st) ** 2))));
   // One tidy: if the second constant fails, the first is freed with it.
@@ -105,7 +105,7 @@ function scalarStep(op: LinearOperator, c: StepCoefficients, sigmaY: number, r: 
 }
 
 /** Per singular direction, through the operator's SVD view (spectral coordinates V^T). */
-function spectralStep(view: SpectralView, c: StepCoefficients, sigmaY: number, r: StepRows): NoiseAwareStep {
+function spectralStep(view: SpectralView, c: StepCoefficients, sigmaY: number, r: StepRows): DdnmPlusStep {
   const spec = [...view.spectralShape];
   const { lambda, gain, sInv } = tf.tidy(() => {
     const s = tf.broadcastTo(view.singulars, [1, ...spec]);

@@ -1,11 +1,11 @@
-import { deqRestore } from '../../../deq/deqRestore.js';
-import type { EpsModel } from '../../../models/epsModel.js';
-import { maxIterOf, type JobSettings } from '../../jobSettings.js';
-import { maxAbsDiff } from '../../../metrics/vectorStats.js';
-import { psnrOfArrays } from '../../../metrics/psnr.js';
-import { yieldToEvents, type ProgressFn } from '../../progress.js';
-import { jobProblem } from '../restorationProblem.js';
-import { serialWithProgress, jobSolverSettings } from '../serialWithProgress.js';
+import { deqRestore } from '../../deq/deqRestore.js';
+import type { EpsModel } from '../../models/epsModel.js';
+import { maxIterOf, type JobSettings } from '../jobSettings.js';
+import { maxAbsDiff } from '../../metrics/vectorStats.js';
+import { psnrOfArrays } from '../../metrics/psnr.js';
+import { yieldToEvents, type ProgressFn } from '../progress.js';
+import { jobProblem } from './jobProblem.js';
+import { serialWithProgress, jobSolverSettings } from './serialWithProgress.js';
 
 export interface FigureImage {
   /** [H, W, C] of one image (y may have another shape than the image). */

@@ -1,14 +1,14 @@
-import { ParameterError } from '../../../errors.js';
-import { optimizeInit, type InitStepRecord } from '../../../gradients/initOptimization.js';
-import { restorationLoss } from '../../../gradients/restorationLoss.js';
-import type { EpsModel } from '../../../models/epsModel.js';
-import type { JobSettings } from '../../jobSettings.js';
-import type { SteeringRequest } from '../../gradientSettings.js';
+import { ParameterError } from '../../errors.js';
+import { optimizeInit, type InitStepRecord } from '../../gradients/initOptimization.js';
+import { restorationLoss } from '../../gradients/restorationLoss.js';
+import type { EpsModel } from '../../models/epsModel.js';
+import type { JobSettings } from '../jobSettings.js';
+import type { SteeringRequest } from '../gradientSettings.js';
 import type { RunOptions } from './demo.js';
-import { psnrOfArrays } from '../../../metrics/psnr.js';
-import { yieldToEvents } from '../../progress.js';
-import { jobProblem } from '../restorationProblem.js';
-import { OwnedTensors } from '../../../backend/ownedTensors.js';
+import { psnrOfArrays } from '../../metrics/psnr.js';
+import { yieldToEvents } from '../progress.js';
+import { jobProblem } from './jobProblem.js';
+import { OwnedTensors } from '../../tensors/ownedTensors.js';
 
 export interface SteeringResult {
   model: string;

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { deqRestore } from '../../../deq/deqRestore.js';
-import type { EpsModel } from '../../../models/epsModel.js';
-import { serialChain } from '../../../samplers/serialChain.js';
-import { maxIterOf, type JobSettings, type Solver } from '../../jobSettings.js';
-import { encodeImage } from '../../imageCodec.js';
+import { deqRestore } from '../../deq/deqRestore.js';
+import type { EpsModel } from '../../models/epsModel.js';
+import { serialChain } from '../../samplers/serialChain.js';
+import { maxIterOf, type JobSettings, type Solver } from '../jobSettings.js';
+import { encodeImage } from '../imageCodec.js';
 import type { RunOptions } from './demo.js';
-import { yieldToEvents } from '../../progress.js';
-import { jobProblem } from '../restorationProblem.js';
-import { jobSolverSettings } from '../serialWithProgress.js';
+import { yieldToEvents } from '../progress.js';
+import { jobProblem } from './jobProblem.js';
+import { jobSolverSettings } from './serialWithProgress.js';
 
 export interface TrajectoryGrid {
   T: number;

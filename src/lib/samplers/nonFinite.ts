@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AbortError, NonFiniteError, SolverDivergedError } from '../errors.js';
-import { serialChain } from '../samplers/serialChain.js';
-import type { RestorationTask } from './restorationTask.js';
+import { NonFiniteError, SolverDivergedError } from '../errors.js';
+import { serialStep } from './serialStep.js';
+import type { PreparedRestoration } from './preparedRestoration.js';
 
 /**
  * Finiteness of results, and the first non-finite quantity when a run produced NaN or Inf. A
@@ -29,12 +29,12 @@ export async function firstNonFinite(named: [string, tf.Tensor | undefined][]): 
  * The first non-finite quantity of the task's serial chain, in words, or null when the chain is
  * finite throughout (then a non-finite result is the solver's own doing).
  */
-export async function locateNonFinite(task: RestorationTask): Promise<string | null> {
+export async function locateNonFinite(task: PreparedRestoration): Promise<string | null> {
   return (await inspectChain(task)).cause;
 }
 
 /** The first non-finite quantity (or null) and the largest magnitude the serial chain's states reach. */
-async function inspectChain(task: RestorationTask): Promise<{ cause: string | null; maxAbs: number }> {
+async function inspectChain(task: PreparedRestoration): Promise<{ cause: string | null; maxAbs: number }> {
   const { y, xT, z } = task.inputs;
   const inputs: [string, tf.Tensor | undefined][] = [
     ['y (the measurement)', y],
@@ -45,28 +45,29 @@ async function inspectChain(task: RestorationTask): Promise<{ cause: string | nu
   const input = await firstNonFinite(inputs);
   if (input) return { cause: input, maxAbs: NaN };
   let maxAbs = 0;
-  // Replay the chain, checking every step; stop it (through its abort signal, so it frees its
-  // tensors) at the first non-finite quantity.
   let found: string | null = null;
-  const stop = new AbortController();
+  // Replay the chain step by step and stop at the first non-finite quantity.
+  let x = tf.clone(xT);
   try {
-    const r = await serialChain(task, {
-      signal: stop.signal,
-      checkFinite: false,
-      onStep: async (r) => {
-        const at = `at step ${r.k + 1} of ${task.coeffs.T} (t = ${r.t})`;
+    for (let k = 0; k < task.coeffs.T && !found; k++) {
+      const step = serialStep(task, k, x, task.yTerm);
+      try {
+        const at = `at step ${k + 1} of ${task.coeffs.T} (t = ${task.coeffs.t[k]})`;
         found =
-          !(await allFinite(r.eps)) ? `the prior's eps ${at} (the prior ${task.inputs.model.name} returned NaN or Inf)`
-          : !(await allFinite(r.x0Pred)) ? `the prior's x0 prediction ${at} (x_t / sqrt(abar_t) overflowed)`
-          : !(await allFinite(r.next)) ? `the next state ${at} (the operator's projection of the prediction, or the step noise, overflowed)`
+          !(await allFinite(step.eps)) ? `the prior's eps ${at} (the prior ${task.inputs.model.name} returned NaN or Inf)`
+          : !(await allFinite(step.x0Pred)) ? `the prior's x0 prediction ${at} (x_t / sqrt(abar_t) overflowed)`
+          : !(await allFinite(step.next)) ? `the next state ${at} (the operator's projection of the prediction, or the step noise, overflowed)`
           : null;
-        if (found) stop.abort();
-        else maxAbs = Math.max(maxAbs, await largest(r.next));
-      },
-    });
-    r.x0.dispose();
-  } catch (e) {
-    if (!(e instanceof AbortError)) throw e;
+        if (!found) maxAbs = Math.max(maxAbs, await largest(step.next));
+      } finally {
+        step.eps.dispose();
+        step.x0Pred.dispose();
+        x.dispose();
+        x = step.next;
+      }
+    }
+  } finally {
+    x.dispose();
   }
   return { cause: found, maxAbs };
 }
@@ -79,7 +80,7 @@ async function largest(t: tf.Tensor): Promise<number> {
 }
 
 /** Throws NonFiniteError naming the first non-finite quantity when x0 (the result of `who`) is not finite. */
-export async function checkFiniteX0(task: RestorationTask, x0: tf.Tensor, who: string): Promise<void> {
+export async function checkFiniteX0(task: PreparedRestoration, x0: tf.Tensor, who: string): Promise<void> {
   if (await allFinite(x0)) return;
   const cause = await locateNonFinite(task);
   throw new NonFiniteError(`${who} produced NaN or Inf in x0; first non-finite quantity: ${cause ?? `none in the serial chain, so ${who} itself diverged`}`);
@@ -89,7 +90,7 @@ export async function checkFiniteX0(task: RestorationTask, x0: tf.Tensor, who: s
  * Re-throws a solver's divergence as a NonFiniteError naming the input that caused it, when the
  * serial chain shows one (a bad prior, operator or y); a genuine divergence stays as it was.
  */
-export async function explainDivergence(task: RestorationTask, e: unknown): Promise<never> {
+export async function explainDivergence(task: PreparedRestoration, e: unknown): Promise<never> {
   if (e instanceof SolverDivergedError) {
     const { cause, maxAbs } = await inspectChain(task);
     if (cause) throw new NonFiniteError(`the solve stopped at iteration ${e.iteration} with NaN or Inf; first non-finite quantity: ${cause}`);

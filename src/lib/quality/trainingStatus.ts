@@ -1,4 +1,4 @@
-import { barVerdict, type CardQualityRecord } from '../quality/qualityBarRows.js';
+import { barVerdict, type CardQualityRecord } from './qualityBarRows.js';
 
 /**
  * Where a shipped prior's training stands, read from its model card: the steps its weights have,

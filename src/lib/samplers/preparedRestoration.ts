@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NonFiniteError, ParameterError, ShapeError } from '../errors.js';
-import { noiseAwareStep, type NoiseAwareStep } from '../samplers/noiseAwareStep.js';
+import { ddnmPlusStep, type DdnmPlusStep } from './ddnmPlusStep.js';
 import type { EpsModel } from '../models/epsModel.js';
 import { checkBatch, sameShape, type LinearOperator } from '../operators/linearOperator.js';
 import { linearSchedule, type DiffusionSchedule } from '../schedule/linearSchedule.js';
@@ -23,7 +23,7 @@ export interface RestorationInputs {
   schedule?: DiffusionSchedule;
   /**
    * Measurement noise of y (images in [-1, 1]). Above 0 the chain takes DDNM+'s noise-aware step
-   * (samplers/noiseAwareStep.ts) unless `rangeCorrection` is 'ddnm'; 0 (the default) is plain DDNM.
+   * (samplers/ddnmPlusStep.ts) unless `rangeCorrection` is 'ddnm'; 0 (the default) is plain DDNM.
    */
   sigmaY?: number;
   /** 'ddnm+' (default): noise-aware when sigmaY > 0; 'ddnm': copy A+y whatever the noise, for comparison. */
@@ -37,14 +37,14 @@ export const RANGE_CORRECTIONS: readonly RangeCorrection[] = ['ddnm+', 'ddnm'];
  * Validated inputs plus the constants both samplers share (A+ y and the step coefficients).
  * Owns the tensors it creates; call dispose() when done. Inputs stay owned by the caller.
  */
-export interface RestorationTask {
+export interface PreparedRestoration {
   readonly inputs: RestorationInputs;
   readonly coeffs: StepCoefficients;
   readonly batch: number;
   readonly Apy: tf.Tensor4D;
   /** DDNM+'s step when the task uses it (sigmaY > 0 and not plain DDNM), else null. */
-  readonly noiseAware: NoiseAwareStep | null;
-  /** What each step reads of y: A+y (DDNM) or noiseAware.measurementTerm(y). */
+  readonly ddnmPlus: DdnmPlusStep | null;
+  /** What each step reads of y: A+y (DDNM) or ddnmPlus.measurementTerm(y). */
   readonly yTerm: tf.Tensor;
   /** True when the chain adds step noise (nw > 0): then noiseAt(k) gives it. */
   readonly hasStepNoise: boolean;
@@ -53,7 +53,7 @@ export interface RestorationTask {
   dispose(): void;
 }
 
-export function prepareRestoration(inputs: RestorationInputs): RestorationTask {
+export function prepareRestoration(inputs: RestorationInputs): PreparedRestoration {
   const { model, operator: op, y, xT, z } = inputs;
   const schedule = inputs.schedule ?? linearSchedule();
   const coeffs = stepCoefficients(schedule, inputs.sampling);
@@ -80,13 +80,13 @@ export function prepareRestoration(inputs: RestorationInputs): RestorationTask {
   const correction = inputs.rangeCorrection ?? 'ddnm+';
   if (!RANGE_CORRECTIONS.includes(correction)) throw new ParameterError(`restoration: rangeCorrection must be one of ${RANGE_CORRECTIONS.join(', ')}, got '${correction}'`);
   const Apy = op.Apinv(y);
-  let noiseAware: NoiseAwareStep | null = null;
+  let ddnmPlus: DdnmPlusStep | null = null;
   let yTerm: tf.Tensor;
   try {
-    noiseAware = sigmaY > 0 && correction === 'ddnm+' ? noiseAwareStep(op, coeffs, sigmaY) : null;
-    yTerm = noiseAware ? noiseAware.measurementTerm(y) : Apy;
+    ddnmPlus = sigmaY > 0 && correction === 'ddnm+' ? ddnmPlusStep(op, coeffs, sigmaY) : null;
+    yTerm = ddnmPlus ? ddnmPlus.measurementTerm(y) : Apy;
   } catch (e) {
-    noiseAware?.dispose();
+    ddnmPlus?.dispose();
     Apy.dispose();
     throw e;
   }
@@ -95,15 +95,15 @@ export function prepareRestoration(inputs: RestorationInputs): RestorationTask {
     coeffs,
     batch: B,
     Apy,
-    noiseAware,
+    ddnmPlus,
     yTerm,
     hasStepNoise: needsNoise && !!z,
     noiseAt: (k) => (!needsNoise || !z ? null : perStep ? tf.gather(z, k) : z),
     dispose: () => {
       Apy.dispose();
-      if (noiseAware) {
+      if (ddnmPlus) {
         yTerm.dispose();
-        noiseAware.dispose();
+        ddnmPlus.dispose();
       }
     },
   };
@@ -114,7 +114,7 @@ export function prepareRestoration(inputs: RestorationInputs): RestorationTask {
  * nothing, and skips the finiteness check, which reads back synchronously (fatal on WebGPU in a
  * worker). For loops that move x_T (initialization optimization): callers check the loss instead.
  */
-export function withInitialNoise(task: RestorationTask, xT: tf.Tensor4D): RestorationTask {
+export function withInitialNoise(task: PreparedRestoration, xT: tf.Tensor4D): PreparedRestoration {
   if (!sameShape(xT.shape, task.inputs.xT.shape)) {
     throw new ShapeError(`restoration: the new xT has shape [${xT.shape.join(', ')}], expected [${task.inputs.xT.shape.join(', ')}]`);
   }

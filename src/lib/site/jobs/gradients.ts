@@ -1,19 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { cosineSimilarity, relativeL2 } from '../../../metrics/vectorStats.js';
-import { ParameterError } from '../../../errors.js';
-import { restorationGradient, type GradientMethod } from '../../../gradients/restorationGradient.js';
-import { restorationLoss } from '../../../gradients/restorationLoss.js';
-import type { EpsModel } from '../../../models/epsModel.js';
-import type { JobSettings } from '../../jobSettings.js';
-import type { GradientRequest } from '../../gradientSettings.js';
+import { cosineSimilarity, relativeL2 } from '../../metrics/vectorStats.js';
+import { ParameterError } from '../../errors.js';
+import { restorationGradient, type GradientMethod } from '../../gradients/restorationGradient.js';
+import { restorationLoss } from '../../gradients/restorationLoss.js';
+import type { EpsModel } from '../../models/epsModel.js';
+import type { JobSettings } from '../jobSettings.js';
+import type { GradientRequest } from '../gradientSettings.js';
 import type { RunOptions } from './demo.js';
-import { yieldToEvents } from '../../progress.js';
-import { jobProblem } from '../restorationProblem.js';
-import { GRADIENT_TOL, defaultMaxIter } from '../../../restoration/defaults.js';
-import { checkMemoryBudget, estimateMemory, memoryBudgetBytes, WORKER_MEMORY_BUDGET_MB, type MemoryEstimate } from '../../../restoration/limits.js';
-import { UNetEpsModel } from '../../../models/unet/unetModel.js';
-import { releasingTapeOnFailure } from '../../../backend/releasingTapeOnFailure.js';
-import { OwnedTensors } from '../../../backend/ownedTensors.js';
+import { yieldToEvents } from '../progress.js';
+import { jobProblem } from './jobProblem.js';
+import { GRADIENT_TOL, defaultMaxIter } from '../../deq/solvers/solverDefaults.js';
+import { checkMemoryBudget, estimateMemory, memoryBudgetBytes, type MemoryEstimate } from '../../problem/memoryEstimate.js';
+import { WORKER_MEMORY_BUDGET_MB } from '../../bounds.js';
+import { UNetEpsModel } from '../../models/unet/unetModel.js';
+import { releasingTapeOnFailure } from '../../tensors/releasingTapeOnFailure.js';
+import { OwnedTensors } from '../../tensors/ownedTensors.js';
 
 export interface Agreement {
   relativeL2: number;

@@ -1,12 +1,12 @@
 import type { IterationCallback, SolverKind, SolverSettings } from '../../deq/solvers/solverTypes.js';
-import type { RestorationTask } from '../../restoration/restorationTask.js';
-import { solverSettingsFor } from '../../restoration/defaults.js';
+import type { PreparedRestoration } from '../../samplers/preparedRestoration.js';
+import { solverSettingsFor } from '../../deq/solvers/solverDefaults.js';
 import { serialChain } from '../../samplers/serialChain.js';
 import type { JobSettings } from '../jobSettings.js';
 import { yieldToEvents, type ProgressFn } from '../progress.js';
 
 /** The serial chain with one progress message per step, each sent after the step has really run. */
-export function serialWithProgress(task: RestorationTask, T: number, opts: { signal?: AbortSignal; onProgress?: ProgressFn }) {
+export function serialWithProgress(task: PreparedRestoration, T: number, opts: { signal?: AbortSignal; onProgress?: ProgressFn }) {
   return serialChain(task, {
     signal: opts.signal,
     onStep: async ({ k, next }) => {

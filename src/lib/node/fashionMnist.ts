@@ -2,16 +2,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DeqirError } from '../errors.js';
-import { readInputFileSync } from '../node/inputFile.js';
-import { INPUT_FILE_MAX_BYTES } from '../restoration/limits.js';
-import { labelledFromIdx, type LabelledImages } from './labelledImages.js';
+import { readInputFileSync } from './inputFile.js';
+import { INPUT_FILE_MAX_BYTES } from '../bounds.js';
+import { labelledFromIdx, type LabelledImages } from '../data/labelledImages.js';
 
-export type { LabelledImages } from './labelledImages.js';
+export type { LabelledImages } from '../data/labelledImages.js';
 
 /** Where Debian's `dataset-fashion-mnist` package installs the IDX files. */
 export const DEFAULT_FASHION_DIR = '/usr/share/datasets/fashion-mnist';
 
-export { FASHION_CLASSES } from './labelledImages.js';
+export { FASHION_CLASSES } from '../data/labelledImages.js';
 
 export type Split = 'train' | 'test';
 

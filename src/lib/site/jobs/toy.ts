@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { deqRestore } from '../../../deq/deqRestore.js';
-import { gaussianMixturePrior } from '../../../models/gaussianMixturePrior.js';
-import { TOY_COMPONENTS } from '../../toyComponents.js';
-import { createOperator } from '../../../operators/createOperator.js';
-import { prepareRestoration } from '../../../restoration/restorationTask.js';
-import { serialChain } from '../../../samplers/serialChain.js';
-import { linearSchedule } from '../../../schedule/linearSchedule.js';
-import type { Solver } from '../../jobSettings.js';
-import { WARM_START_TOL } from '../../../restoration/defaults.js';
-import { OwnedTensors } from '../../../backend/ownedTensors.js';
+import { deqRestore } from '../../deq/deqRestore.js';
+import { gaussianMixturePrior } from '../../models/gaussianMixturePrior.js';
+import { TOY_COMPONENTS } from '../toyComponents.js';
+import { createOperator } from '../../operators/createOperator.js';
+import { prepareRestoration } from '../../samplers/preparedRestoration.js';
+import { serialChain } from '../../samplers/serialChain.js';
+import { linearSchedule } from '../../schedule/linearSchedule.js';
+import type { Solver } from '../jobSettings.js';
+import { WARM_START_TOL } from '../../deq/solvers/solverDefaults.js';
+import { OwnedTensors } from '../../tensors/ownedTensors.js';
 
 /**
  * The 2-D toy of the "chain to a fixed point" page: data from a 2-D Gaussian mixture (exact eps, no

@@ -1,17 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { timeToHost } from '../../../backend/timeToHost.js';
-import { deqRestore } from '../../../deq/deqRestore.js';
-import { deqSystem } from '../../../deq/deqSystem.js';
-import { throwIfAborted } from '../../../errors.js';
-import { iterateX0ToSerial, meetsX0Criterion, X0_PSNR_CRITERION_DB } from '../../../metrics/x0ToSerial.js';
-import type { EpsModel } from '../../../models/epsModel.js';
-import { DEFAULT_INIT, DEFAULT_SOLVER, solverSettingsFor } from '../../../restoration/defaults.js';
-import { serialChain, serialStep } from '../../../samplers/serialChain.js';
-import { DEFAULT_SETTINGS } from '../../jobSettings.js';
-import { yieldToEvents, type ProgressFn } from '../../progress.js';
-import { jobProblem } from '../restorationProblem.js';
-import { median } from '../../../bench/summarize.js';
-import { OwnedTensors } from '../../../backend/ownedTensors.js';
+import { timeToHost } from '../../backend/timeToHost.js';
+import { deqRestore } from '../../deq/deqRestore.js';
+import { deqSystem } from '../../deq/deqSystem.js';
+import { throwIfAborted } from '../../errors.js';
+import { iterateX0ToSerial, meetsX0Criterion, X0_PSNR_CRITERION_DB } from '../../metrics/x0ToSerial.js';
+import type { EpsModel } from '../../models/epsModel.js';
+import { DEFAULT_INIT } from '../../deq/deqDefaults.js';
+import { DEFAULT_SOLVER, solverSettingsFor } from '../../deq/solvers/solverDefaults.js';
+import { serialChain } from '../../samplers/serialChain.js';
+import { serialStep } from '../../samplers/serialStep.js';
+import { DEFAULT_SETTINGS } from '../jobSettings.js';
+import { yieldToEvents, type ProgressFn } from '../progress.js';
+import { jobProblem } from './jobProblem.js';
+import { median } from '../../metrics/statistics.js';
+import { OwnedTensors } from '../../tensors/ownedTensors.js';
 
 export interface StepTiming {
   T: number;

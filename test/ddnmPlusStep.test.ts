@@ -9,10 +9,10 @@ import type { LinearOperator } from '../src/lib/operators/linearOperator.js';
 import { buildRestorationProblem } from '../src/lib/problem/restorationProblem.js';
 import { gaussianPrior } from '../src/lib/models/gaussianPrior.js';
 import { measure } from '../src/lib/operators/measure.js';
-import { prepareRestoration } from '../src/lib/restoration/restorationTask.js';
+import { prepareRestoration } from '../src/lib/samplers/preparedRestoration.js';
 import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
 import { stepCoefficients } from '../src/lib/schedule/stepCoefficients.js';
-import { noiseAwareStep } from '../src/lib/samplers/noiseAwareStep.js';
+import { ddnmPlusStep } from '../src/lib/samplers/ddnmPlusStep.js';
 import { serialChain } from '../src/lib/samplers/serialChain.js';
 import { gaussianArray } from '../src/lib/random/prng.js';
 
@@ -25,7 +25,7 @@ describe("DDNM+'s noise-aware step", () => {
     const sigmaY = 0.08;
     const c = stepCoefficients(linearSchedule(), { T, etw: 0.3, nw: 0.4 });
     const op = createOperator({ kind: 'inpainting', mask }, shape);
-    const step = noiseAwareStep(op, c, sigmaY);
+    const step = ddnmPlusStep(op, c, sigmaY);
     const B = 2;
     const [x0, eps, z] = [1, 2, 3].map((seed) => gaussianArray(T * B * D, seed));
     const y = gaussianArray(B * D, 4);

@@ -1,11 +1,11 @@
-import { deqRestore } from '../../../deq/deqRestore.js';
-import type { EpsModel } from '../../../models/epsModel.js';
-import { maxIterOf, type JobSettings, type Solver } from '../../jobSettings.js';
-import { maxAbsDiff } from '../../../metrics/vectorStats.js';
+import { deqRestore } from '../../deq/deqRestore.js';
+import type { EpsModel } from '../../models/epsModel.js';
+import { maxIterOf, type JobSettings, type Solver } from '../jobSettings.js';
+import { maxAbsDiff } from '../../metrics/vectorStats.js';
 import type { RunOptions } from './demo.js';
-import { yieldToEvents } from '../../progress.js';
-import { jobProblem } from '../restorationProblem.js';
-import { serialWithProgress, jobSolverSettings } from '../serialWithProgress.js';
+import { yieldToEvents } from '../progress.js';
+import { jobProblem } from './jobProblem.js';
+import { serialWithProgress, jobSolverSettings } from './serialWithProgress.js';
 
 export interface SolverRun {
   solver: Solver;
