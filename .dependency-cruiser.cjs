@@ -25,10 +25,20 @@ const layers = [
 
 const layerRules = layers.slice(0, -1).map(([name, path], i) => ({
   name: `layer-${name}`,
-  comment: `${name} may import only itself and the layers before it (${layers.slice(0, i).map(([n]) => n).join(', ') || 'none'})`,
+  comment: `${name} may import only itself and the layers before it (${
+    layers
+      .slice(0, i)
+      .map(([n]) => n)
+      .join(', ') || 'none'
+  })`,
   severity: 'error',
   from: { path },
-  to: { path: layers.slice(i + 1).map(([, p]) => `(${p})`).join('|') },
+  to: {
+    path: layers
+      .slice(i + 1)
+      .map(([, p]) => `(${p})`)
+      .join('|'),
+  },
 }));
 
 module.exports = {

@@ -27,7 +27,15 @@ import { phantomSuite } from './bench/phantom.js';
 import { colourQualitySuite, qualitySuite } from './bench/quality.js';
 import { solverSuite } from './bench/solvers.js';
 
-const SUITES: Record<string, (backend: string, quick: boolean, out?: string, opts?: { images?: number; model?: string; reverse?: boolean; also?: string[]; stopAt?: DepthCriterion }) => Promise<void>> = {
+const SUITES: Record<
+  string,
+  (
+    backend: string,
+    quick: boolean,
+    out?: string,
+    opts?: { images?: number; model?: string; reverse?: boolean; also?: string[]; stopAt?: DepthCriterion },
+  ) => Promise<void>
+> = {
   solvers: solverSuite,
   gradients: gradientSuite,
   phantom: phantomSuite,
@@ -73,7 +81,9 @@ for (const n of names) {
 }
 const dirty = uncommittedChanges();
 if (dirty.length && !values['allow-dirty']) {
-  console.error(`bench: the work tree has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}): results would name a commit that did not make them. Commit first, or pass --allow-dirty (the results then record gitDirty: true).`);
+  console.error(
+    `bench: the work tree has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}): results would name a commit that did not make them. Commit first, or pass --allow-dirty (the results then record gitDirty: true).`,
+  );
   process.exit(2);
 }
 const threads = Number(values.threads);
@@ -88,4 +98,11 @@ if (images !== undefined && !(Number.isInteger(images) && images >= 1)) {
   console.error(`bench: --images must be a positive integer, got '${values.images}'`);
   process.exit(2);
 }
-for (const n of names) await SUITES[n](backend, values.quick ?? false, values.out, { images, model: values.model, reverse: values.reverse, also: values.also, stopAt: stopAt as DepthCriterion | undefined });
+for (const n of names)
+  await SUITES[n](backend, values.quick ?? false, values.out, {
+    images,
+    model: values.model,
+    reverse: values.reverse,
+    also: values.also,
+    stopAt: stopAt as DepthCriterion | undefined,
+  });

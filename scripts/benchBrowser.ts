@@ -39,8 +39,12 @@ for (const backend of ['webgpu', 'wasm'].filter((b) => only.has(b))) {
   const browser = await launchChromium({ webgpu: backend === 'webgpu' });
   try {
     const page = await browser.newPage();
-    await page.goto(`${server.url}/bench.html?auto=1&backend=${backend}&prior=${values.prior}&T=${Ts.join(',')}&reps=${mapReps},${stepReps}`);
-    await page.waitForFunction(() => /^(done|error)/.test(document.querySelector('[data-role=status]')?.textContent ?? ''), null, { timeout: 1_800_000 });
+    await page.goto(
+      `${server.url}/bench.html?auto=1&backend=${backend}&prior=${values.prior}&T=${Ts.join(',')}&reps=${mapReps},${stepReps}`,
+    );
+    await page.waitForFunction(() => /^(done|error)/.test(document.querySelector('[data-role=status]')?.textContent ?? ''), null, {
+      timeout: 1_800_000,
+    });
     const status = await page.locator('[data-role=status]').textContent();
     if (!status?.startsWith('done')) throw new Error(`Chromium ${backend}: ${status}`);
     const r = JSON.parse((await page.locator('[data-role=bench-json]').textContent()) ?? '{}');
@@ -57,5 +61,8 @@ await writeFile('test-artifacts/bench-browser.json', JSON.stringify({ date: new 
 console.log('| where | backend | T | one DeqIR map (ms) | one serial step (ms) | map / step |');
 console.log('|---|---|---|---|---|---|');
 for (const r of rows)
-  for (const t of r.timings) console.log(`| ${r.where} | ${r.backend} | ${t.T} | ${t.mapMs.toFixed(1)} | ${t.stepMs.toFixed(1)} | ${(t.mapMs / t.stepMs).toFixed(1)} |`);
+  for (const t of r.timings)
+    console.log(
+      `| ${r.where} | ${r.backend} | ${t.T} | ${t.mapMs.toFixed(1)} | ${t.stepMs.toFixed(1)} | ${(t.mapMs / t.stepMs).toFixed(1)} |`,
+    );
 for (const r of rows) console.log(`- ${r.where} ${r.backend}: ${r.note}`);

@@ -49,7 +49,11 @@ const { values: a } = parseArgs({
   },
 });
 if (a.help) {
-  console.log(readFileSync(new URL(import.meta.url)).toString().split('*/')[0]);
+  console.log(
+    readFileSync(new URL(import.meta.url))
+      .toString()
+      .split('*/')[0],
+  );
   process.exit(0);
 }
 
@@ -100,15 +104,36 @@ for (let round = 0; round < Number(a.rounds); round++) {
   // Alternate the order each round, so a drift in machine load does not favour one variant.
   const order = round % 2 === 0 ? variants : [...variants].reverse();
   for (const v of order) {
-    const args = [...process.execArgv, self, '--child', v.name, '--data', a.data, '--steps', a.steps, '--warmup', a.warmup, '--batch', a.batch, ...(a.profile ? ['--profile'] : [])];
+    const args = [
+      ...process.execArgv,
+      self,
+      '--child',
+      v.name,
+      '--data',
+      a.data,
+      '--steps',
+      a.steps,
+      '--warmup',
+      a.warmup,
+      '--batch',
+      a.batch,
+      ...(a.profile ? ['--profile'] : []),
+    ];
     const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
     const line = r.stdout.split('\n').find((l) => l.startsWith(RESULT));
     if (r.status !== 0 || !line) throw new Error(`variant ${v.name} failed (exit ${r.status}):\n${r.stderr.slice(-2000)}`);
     const run = JSON.parse(line.slice(RESULT.length)) as Run;
     runs[v.name].push({ ...run, round });
-    console.log(`round ${round + 1} ${v.name.padEnd(10)} ${run.imagesPerSec.toFixed(2).padStart(7)} img/s  median step ${run.medianStepMs.toFixed(0)} ms`);
+    console.log(
+      `round ${round + 1} ${v.name.padEnd(10)} ${run.imagesPerSec.toFixed(2).padStart(7)} img/s  median step ${run.medianStepMs.toFixed(0)} ms`,
+    );
     if (run.profile)
-      console.log(`  profile: ${run.profile.kernels.slice(0, 10).map((k) => `${k.kernel} ${(100 * k.share).toFixed(1)} %`).join(', ')}`);
+      console.log(
+        `  profile: ${run.profile.kernels
+          .slice(0, 10)
+          .map((k) => `${k.kernel} ${(100 * k.share).toFixed(1)} %`)
+          .join(', ')}`,
+      );
   }
 }
 

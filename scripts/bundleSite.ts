@@ -2,7 +2,7 @@
  * Prepares src/pages/_deqir/ for Observable Framework (runs before `npm run dev` and `npm run build`):
  *  - the DeqIR worker (TF.js + webgpu/webgl/wasm/cpu backends + the library) as one ESM file, and
  *    the page API (no TF.js) as another; Framework's own node_modules bundling of TF.js breaks at
- *    run time (docs/design.md §6), esbuild's does not;
+ *    run time (docs/measured.md), esbuild's does not;
  *  - the TF.js wasm binaries, each site prior's UNet weights (src/lib/site/sitePriors.ts) and shipped
  *    image subset, the grey model's card and sample grid, and KaTeX's CSS and fonts, copied so the
  *    site serves everything itself (the pages fetch a prior's files only when it is picked).
@@ -23,9 +23,7 @@ const out = join(root, 'src/pages/_deqir');
  * scheme ("see github.com/tensorflow/...") and keep dist/ free of anything that looks like a host URL.
  */
 function schemeless(code: string): string {
-  return code
-    .replace(/\bhttps?:\/\/(?=[a-z0-9-]+\.[a-z])/gi, '')
-    .replace(/(\n\s*)\/\/(?=[a-z0-9-]+\.[a-z])/gi, '$1// '); // shader line comments: "//www.shadertoy.com/..."
+  return code.replace(/\bhttps?:\/\/(?=[a-z0-9-]+\.[a-z])/gi, '').replace(/(\n\s*)\/\/(?=[a-z0-9-]+\.[a-z])/gi, '$1// '); // shader line comments: "//www.shadertoy.com/..."
 }
 
 /**
@@ -38,7 +36,10 @@ async function katexCssWithFonts(dist: string): Promise<string> {
   const fonts = new Map<string, string>();
   for (const m of css.matchAll(/url\(fonts\/([\w-]+\.woff2)\)/g))
     if (!fonts.has(m[1])) fonts.set(m[1], (await readFile(join(dist, 'fonts', m[1]))).toString('base64'));
-  return css.replace(/src:url\(fonts\/([\w-]+\.woff2)\) format\("woff2"\)[^;}]*/g, (_, f: string) => `src:url(data:font/woff2;base64,${fonts.get(f)}) format("woff2")`);
+  return css.replace(
+    /src:url\(fonts\/([\w-]+\.woff2)\) format\("woff2"\)[^;}]*/g,
+    (_, f: string) => `src:url(data:font/woff2;base64,${fonts.get(f)}) format("woff2")`,
+  );
 }
 
 await rm(out, { recursive: true, force: true });
@@ -58,7 +59,10 @@ const common = {
 // The library registers op gradients by importing the union package (see registerGradients.ts);
 // in the browser tfjs-core's own registration is enough and keeps layers/converter out of the bundle.
 const alias = { '@tensorflow/tfjs': '@tensorflow/tfjs-core/dist/register_all_gradients' };
-for (const [entry, file] of [['worker/deqirWorker.ts', 'deqir-worker.js'], ['page/pageApi.ts', 'deqir-client.js']]) {
+for (const [entry, file] of [
+  ['worker/deqirWorker.ts', 'deqir-worker.js'],
+  ['page/pageApi.ts', 'deqir-client.js'],
+]) {
   await build({ ...common, alias, entryPoints: [join(root, 'src/lib/site', entry)], outfile: join(out, file) });
   await writeFile(join(out, file), schemeless(await readFile(join(out, file), 'utf8')));
 }
@@ -67,8 +71,7 @@ const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'])
   await cp(join(wasmDir, f), join(out, 'wasm', f));
 // Each site prior's card and sample grid, for "The prior" page.
-for (const p of Object.values(SITE_PRIORS))
-  for (const f of [p.card, p.samples]) await cp(join(root, 'models', f), join(out, f));
+for (const p of Object.values(SITE_PRIORS)) for (const f of [p.card, p.samples]) await cp(join(root, 'models', f), join(out, f));
 for (const p of Object.values(SITE_PRIORS)) {
   const weights = join(root, 'models', p.weights);
   if (!(await stat(weights).catch(() => null))) throw new Error(`bundleSite: models/${p.weights} (the ${p.label} prior) is missing`);
@@ -81,7 +84,10 @@ for (const p of Object.values(SITE_PRIORS)) {
 }
 // The emoji images' attribution and the Apache-2.0 text, linked next to the emoji pickers. As .txt:
 // Framework would build a .md under src/pages into a page of its own (with the README's external links).
-for (const [from, to] of [['README.md', 'README.txt'], ['LICENSE-Apache-2.0.txt', 'LICENSE-Apache-2.0.txt']])
+for (const [from, to] of [
+  ['README.md', 'README.txt'],
+  ['LICENSE-Apache-2.0.txt', 'LICENSE-Apache-2.0.txt'],
+])
   await cp(join(root, 'data/emoji', from), join(out, 'emoji', to));
 await mkdir(join(out, 'katex'));
 await writeFile(join(out, 'katex/katex.css'), await katexCssWithFonts(join(root, 'node_modules/katex/dist')));
@@ -104,7 +110,11 @@ const inputs = Math.max(
   // data/ holds the committed benchmark results the loaders read, besides the images.
   ...(await Promise.all(['src/lib', 'src/pages/data', 'data'].map((d) => newestMtime(join(root, d))))),
   // Each prior's weights and card (the loaders quote a card's steps and quality verdicts).
-  ...(await Promise.all(Object.values(SITE_PRIORS).flatMap((p) => [`models/${p.weights}`, `models/${p.card}`]).map(async (f) => (await stat(join(root, f))).mtimeMs))),
+  ...(await Promise.all(
+    Object.values(SITE_PRIORS)
+      .flatMap((p) => [`models/${p.weights}`, `models/${p.card}`])
+      .map(async (f) => (await stat(join(root, f))).mtimeMs),
+  )),
 );
 for (const f of await readdir(cacheDir).catch(() => [] as string[])) {
   if ((await stat(join(cacheDir, f))).mtimeMs < inputs) {

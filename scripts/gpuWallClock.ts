@@ -24,7 +24,12 @@ import { serialStep } from '../src/lib/samplers/serialStep.js';
 import { median } from '../src/lib/metrics/statistics.js';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, dawn: { type: 'string', multiple: true, default: [] }, 'allow-dirty': { type: 'boolean', default: false } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    dawn: { type: 'string', multiple: true, default: [] },
+    'allow-dirty': { type: 'boolean', default: false },
+  },
 });
 const quick = values.quick ?? false;
 const dirty = uncommittedChanges();
@@ -43,7 +48,6 @@ const settings = {
   criterion: `PSNR(x0, serial x0) >= ${X0_PSNR_CRITERION_DB} dB`,
   prior: PRIOR,
 };
-
 
 const { backend, adapter } = await useNodeWebgpu(values.dawn);
 process.stderr.write(`bench:gpu: ${backend} on ${adapter.name}${adapter.fallback ? ' (fallback/software adapter)' : ''}\n`);
@@ -79,16 +83,20 @@ for (const T of settings.Ts) {
       for (const kind of settings.solvers) {
         const psnr: number[] = [];
         const run = async () =>
-          deqRestore(p.task, {
-            ...solverSettingsFor(T, { kind }),
-            tol: 0,
-            onIteration: async (_rec, { fx }) => {
-              // The batch's worst image decides: every image must meet the criterion.
-              const d = await iterateX0ToSerial(fx, T, ref!, B);
-              psnr.push(Math.min(...d.psnr));
-              return meetsX0Criterion(d) ? 'stop' : undefined;
+          deqRestore(
+            p.task,
+            {
+              ...solverSettingsFor(T, { kind }),
+              tol: 0,
+              onIteration: async (_rec, { fx }) => {
+                // The batch's worst image decides: every image must meet the criterion.
+                const d = await iterateX0ToSerial(fx, T, ref!, B);
+                psnr.push(Math.min(...d.psnr));
+                return meetsX0Criterion(d) ? 'stop' : undefined;
+              },
             },
-          }, { init: DEFAULT_INIT });
+            { init: DEFAULT_INIT },
+          );
         (await run()).x0.dispose(); // warm-up
         psnr.length = 0;
         const res = await run();

@@ -70,7 +70,10 @@ function licenceLines(pkg: EmojiPackage): Record<string, string[]> {
   };
   return {
     'LICENSE (the package: code and data)': find('LICENSE', ['The MIT License', 'Copyright (c)']),
-    'README.md (the images)': find('README.md', pkg.vendor === 'twitter' ? ['Twitter images are available under'] : ['Noto images, are available under']),
+    'README.md (the images)': find(
+      'README.md',
+      pkg.vendor === 'twitter' ? ['Twitter images are available under'] : ['Noto images, are available under'],
+    ),
     'README.md (image source)': find('README.md', pkg.vendor === 'twitter' ? ['| Twitter   |'] : ['| Google    |']),
   };
 }
@@ -81,7 +84,8 @@ const built = buildEmojiData(pkgs, console.log);
 console.log(`built ${built.selected.length} emoji in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
 const perImage = EMOJI_SIDE * EMOJI_SIDE * EMOJI_CHANNELS;
-const categoryCounts = (labels: Uint8Array) => Object.fromEntries(EMOJI_CATEGORIES.map((c, i) => [c, labels.filter((l) => l === i).length]));
+const categoryCounts = (labels: Uint8Array) =>
+  Object.fromEntries(EMOJI_CATEGORIES.map((c, i) => [c, labels.filter((l) => l === i).length]));
 const splitSummary = (split: EmojiSplit) => {
   const s = built.splits[split];
   return {
@@ -142,9 +146,25 @@ for (const split of ['train', 'test'] as const) {
 }
 await writeFileAtomic(
   join(outDir, 'emoji32.provenance.json'),
-  JSON.stringify({ dataset: 'Emoji 32x32 RGB (Twemoji + Noto Emoji), full train and test splits', packages, emojiJsonSha256: built.emojiJsonSha256, licences, settings, splits: summary, classNames: EMOJI_CATEGORIES, files: written, run: provenance(undefined, undefined) }, null, 2) + '\n',
+  JSON.stringify(
+    {
+      dataset: 'Emoji 32x32 RGB (Twemoji + Noto Emoji), full train and test splits',
+      packages,
+      emojiJsonSha256: built.emojiJsonSha256,
+      licences,
+      settings,
+      splits: summary,
+      classNames: EMOJI_CATEGORIES,
+      files: written,
+      run: provenance(undefined, undefined),
+    },
+    null,
+    2,
+  ) + '\n',
 );
-console.log(`wrote ${outDir}/: train ${summary.train.images} images (${summary.train.emoji} emoji), test ${summary.test.images} images (${summary.test.emoji} emoji)`);
+console.log(
+  `wrote ${outDir}/: train ${summary.train.images} images (${summary.train.emoji} emoji), test ${summary.test.images} images (${summary.test.emoji} emoji)`,
+);
 for (const split of ['train', 'test'] as const) console.log(`  ${split}: ${JSON.stringify(summary[split].perCategory)}`);
 
 if (a.subset) {
@@ -171,7 +191,11 @@ if (a.subset) {
   const imageOf = new Map(built.selected.map((s) => [s.unified, s.image]));
   const images = rows.map((r) => {
     const it: EmojiImageInfo = test.items[r];
-    return { ...it, source: `img/${it.vendor}/${EMOJI_SOURCE_SIDE}/${imageOf.get(it.unified)}`, sourceSha256: fileSha256(emojiImagePath(pkgOf[it.vendor], imageOf.get(it.unified)!)) };
+    return {
+      ...it,
+      source: `img/${it.vendor}/${EMOJI_SOURCE_SIDE}/${imageOf.get(it.unified)}`,
+      sourceSha256: fileSha256(emojiImagePath(pkgOf[it.vendor], imageOf.get(it.unified)!)),
+    };
   });
   const imgBytes = gzipSync(encodeIdx([rows.length, EMOJI_SIDE, EMOJI_SIDE, EMOJI_CHANNELS], pixels), { level: 9 });
   const labBytes = encodeIdx([rows.length], labels);
@@ -195,7 +219,10 @@ if (a.subset) {
     seed,
     count: rows.length,
     format: `${EMOJI_SUBSET.images}: gzip of an IDX file, uint8 [${rows.length}, ${EMOJI_SIDE}, ${EMOJI_SIDE}, ${EMOJI_CHANNELS}] sRGB bytes, channels last; the model uses x / 127.5 - 1. ${EMOJI_SUBSET.labels}: IDX uint8 [${rows.length}], EMOJI_CATEGORIES ids`,
-    files: { [EMOJI_SUBSET.images.split('/').pop()!]: { sha256: bytesSha256(imgBytes) }, [EMOJI_SUBSET.labels.split('/').pop()!]: { sha256: bytesSha256(labBytes) } },
+    files: {
+      [EMOJI_SUBSET.images.split('/').pop()!]: { sha256: bytesSha256(imgBytes) },
+      [EMOJI_SUBSET.labels.split('/').pop()!]: { sha256: bytesSha256(labBytes) },
+    },
     classNames: EMOJI_CATEGORIES,
     classCounts: categoryCounts(labels),
     fullSplits: summary,
@@ -209,7 +236,12 @@ if (a.subset) {
   await writeFileAtomic(path(EMOJI_SUBSET.images), imgBytes);
   await writeFileAtomic(path(EMOJI_SUBSET.labels), labBytes);
   // One line per image keeps the file short and readable.
-  const text = JSON.stringify({ ...prov, images: '@IMAGES@' }, null, 2).replace('"@IMAGES@"', `[\n${images.map((im) => `    ${JSON.stringify(im)}`).join(',\n')}\n  ]`);
+  const text = JSON.stringify({ ...prov, images: '@IMAGES@' }, null, 2).replace(
+    '"@IMAGES@"',
+    `[\n${images.map((im) => `    ${JSON.stringify(im)}`).join(',\n')}\n  ]`,
+  );
   await writeFileAtomic(path(EMOJI_SUBSET.provenance), text + '\n');
-  console.log(`wrote ${rows.length} test images to ${dirname(path(EMOJI_SUBSET.images))}/ (${imgBytes.length} bytes gzipped; classes ${JSON.stringify(prov.classCounts)})`);
+  console.log(
+    `wrote ${rows.length} test images to ${dirname(path(EMOJI_SUBSET.images))}/ (${imgBytes.length} bytes gzipped; classes ${JSON.stringify(prov.classCounts)})`,
+  );
 }

@@ -77,7 +77,11 @@ async function epsLatencyMs(batch: number, reps: number): Promise<number> {
 let timing = prev.timing ?? null;
 if (!a['no-timing']) {
   const rows = [];
-  for (const [b, reps] of [[1, 20], [20, 5], [50, 5]] as const) {
+  for (const [b, reps] of [
+    [1, 20],
+    [20, 5],
+    [50, 5],
+  ] as const) {
     const ms = await epsLatencyMs(b, reps);
     rows.push({ batch: b, medianMs: Number(ms.toFixed(1)), imagesPerSec: Number(((1000 * b) / ms).toFixed(1)) });
   }
@@ -85,7 +89,8 @@ if (!a['no-timing']) {
     backend: `wasm, ${a.threads} thread(s)`,
     machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, loadAverage1m: os.loadavg()[0] },
     epsLatency: rows,
-    note: 'eps at batch T is the network part of one DeqIR iteration at T (batch 20 and 50). ' +
+    note:
+      'eps at batch T is the network part of one DeqIR iteration at T (batch 20 and 50). ' +
       'Measured while other processes may share the CPU: see loadAverage1m.',
     trainingImagesPerSec: {
       meanOverRun: train.trainSeconds ? Number(((train.steps * train.batchSize) / train.trainSeconds).toFixed(2)) : null,
@@ -101,7 +106,9 @@ if (!a['no-timing']) {
 const cx = unetComplexity(model.config, model.params);
 const commit = (() => {
   try {
-    return execSync('git rev-parse HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execSync('git rev-parse HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return 'unknown';
   }
@@ -135,7 +142,12 @@ const card = {
     gitCommitAtSave: train.gitCommit,
     command: train.command,
   },
-  sampleGrid: { file: `${a.model.split('/').pop()}.samples.png`, sampler: 'DDIM eta = 0, T = 50 uniform, x0 clipped to [-1,1]', count, seed: Number(a.seed) },
+  sampleGrid: {
+    file: `${a.model.split('/').pop()}.samples.png`,
+    sampler: 'DDIM eta = 0, T = 50 uniform, x0 clipped to [-1,1]',
+    count,
+    seed: Number(a.seed),
+  },
   timing,
   // A quality record measured on other weights is dropped, never carried over.
   // (cardQuality also drops an FD-cls of fewer than 2,000 samples and recomputes the bar's verdicts.)

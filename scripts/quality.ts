@@ -124,9 +124,13 @@ async function classifierOf(train: ReturnType<typeof loadRecipeSplit>): Promise<
   }
   log(`training the ${recipe.datasetName} classifier on ${train.count} images: ${JSON.stringify(qr.training)}, seed ${seed}`);
   const clf = trainClassifier(train, qr.classifierShape, {
-    ...qr.training, seed, onEpoch: (e, l) => log(`classifier epoch ${e + 1}/${qr.training.epochs}: loss ${l.toFixed(4)}`),
+    ...qr.training,
+    seed,
+    onEpoch: (e, l) => log(`classifier epoch ${e + 1}/${qr.training.epochs}: loss ${l.toFixed(4)}`),
   });
-  const meta = Object.fromEntries(Object.entries({ kind: `${recipe.key}-classifier`, ...qr.training, seed }).map(([k, v]) => [k, String(v)]));
+  const meta = Object.fromEntries(
+    Object.entries({ kind: `${recipe.key}-classifier`, ...qr.training, seed }).map(([k, v]) => [k, String(v)]),
+  );
   await writeFileAtomic(classifierPath, await encodeClassifier(clf, meta));
   log(`wrote ${classifierPath}`);
   return clf;
@@ -141,13 +145,16 @@ async function fdAndCoverage(clf: Classifier, train: ReturnType<typeof loadRecip
   const allTest = Array.from({ length: test.count }, (_, i) => i);
   const { predicted } = await featuresOf(clf, toSignedUnit(test, allTest), test.count);
   const accuracy = predicted.reduce((s, c, i) => s + (c === test.labels[i] ? 1 : 0), 0) / test.count;
-  const perClass = Object.fromEntries(qr.classNames.map((name, c) => {
-    const idx = allTest.filter((i) => test.labels[i] === c);
-    const right = idx.filter((i) => predicted[i] === c).length;
-    return [name, { images: idx.length, accuracy: idx.length ? Number((right / idx.length).toFixed(4)) : null }];
-  }));
+  const perClass = Object.fromEntries(
+    qr.classNames.map((name, c) => {
+      const idx = allTest.filter((i) => test.labels[i] === c);
+      const right = idx.filter((i) => predicted[i] === c).length;
+      return [name, { images: idx.length, accuracy: idx.length ? Number((right / idx.length).toFixed(4)) : null }];
+    }),
+  );
   log(`classifier test accuracy ${(100 * accuracy).toFixed(2)} % on ${test.count} test images`);
-  for (const [name, r] of Object.entries(perClass)) log(`  ${name}: ${r.accuracy === null ? '-' : (100 * r.accuracy).toFixed(1) + ' %'} of ${r.images}`);
+  for (const [name, r] of Object.entries(perClass))
+    log(`  ${name}: ${r.accuracy === null ? '-' : (100 * r.accuracy).toFixed(1) + ' %'} of ${r.images}`);
   const classifier = {
     architecture: `${CLASSIFIER_ARCHITECTURE}, ${qr.training.epochs} epochs, batch ${qr.training.batchSize}, Adam ${qr.training.lr}${qr.training.hflip ? ', left-right flips' : ''}`,
     testAccuracy: Number(accuracy.toFixed(4)),
@@ -161,19 +168,27 @@ async function fdAndCoverage(clf: Classifier, train: ReturnType<typeof loadRecip
   // The largest share sets the wall time; the estimate assumes each worker gets a core of its own.
   const shareRows = sampleShares(N, FD_SAMPLE_BATCH, workers).map((s) => s.end - s.start);
   const shares = shareRows.length;
-  log(`sampling estimate: ${N} DDIM samples at T = ${FD_SAMPLE_T} take about ${minutes((est.seconds * Math.max(...shareRows)) / N)} ` +
-    `(${est.calls} eps calls of batch ${Math.min(FD_SAMPLE_BATCH, N)}, timed ${est.secondsPerCall.toFixed(2)} s per call on ${a.threads} thread(s)` +
-    `${shares > 1 ? `, shared by ${shares} worker threads` : ''}, load ${(await import('node:os')).loadavg()[0].toFixed(1)})`);
+  log(
+    `sampling estimate: ${N} DDIM samples at T = ${FD_SAMPLE_T} take about ${minutes((est.seconds * Math.max(...shareRows)) / N)} ` +
+      `(${est.calls} eps calls of batch ${Math.min(FD_SAMPLE_BATCH, N)}, timed ${est.secondsPerCall.toFixed(2)} s per call on ${a.threads} thread(s)` +
+      `${shares > 1 ? `, shared by ${shares} worker threads` : ''}, load ${(await import('node:os')).loadavg()[0].toFixed(1)})`,
+  );
   if (a['estimate-only']) return null;
 
   let lastReport = 0;
   const r = await fdClsBar(model!, clf, qr.classNames, train, test, {
-    samples: N, seed, allowFewSamples: a.smoke, log,
-    drawSamples: workers > 1 ? (settings, onCall) => parallelDdimSample(weightBytes!, linearSchedule(), { ...settings, workers, onCall }) : undefined,
+    samples: N,
+    seed,
+    allowFewSamples: a.smoke,
+    log,
+    drawSamples:
+      workers > 1 ? (settings, onCall) => parallelDdimSample(weightBytes!, linearSchedule(), { ...settings, workers, onCall }) : undefined,
     onSampling: (done, total, sec) => {
       if (done !== total && sec - lastReport < 60) return;
       lastReport = sec;
-      log(`sampling: ${done}/${total} eps calls (${((100 * done) / total).toFixed(0)} %), ${minutes(sec)} elapsed, ETA ${minutes((sec / done) * (total - done))}`);
+      log(
+        `sampling: ${done}/${total} eps calls (${((100 * done) / total).toFixed(0)} %), ${minutes(sec)} elapsed, ETA ${minutes((sec / done) * (total - done))}`,
+      );
     },
   });
   const quality = {
@@ -185,7 +200,9 @@ async function fdAndCoverage(clf: Classifier, train: ReturnType<typeof loadRecip
   };
   console.log(JSON.stringify(quality, null, 2));
   if (!fdRecordable(N) || a.smoke) {
-    log(`FD-cls and coverage from ${N} samples${a.smoke ? ' (--smoke)' : ''} are not written to the card (it records them from ${FD_CARD_SAMPLES} or more)`);
+    log(
+      `FD-cls and coverage from ${N} samples${a.smoke ? ' (--smoke)' : ''} are not written to the card (it records them from ${FD_CARD_SAMPLES} or more)`,
+    );
     return null;
   }
   return quality;
@@ -196,15 +213,24 @@ async function restoration(clf: Classifier | null) {
   const results: JudgedSanity[] = [];
   for (const task of recipe.sanityTasks) {
     const r = await restorationSanity(model!, images, {
-      count: Number(a['restoration-images']), deqCount: Number(a['deq-images']), T: 20, seed, task, keepImages: sanityMeasure(task) !== 'psnr',
+      count: Number(a['restoration-images']),
+      deqCount: Number(a['deq-images']),
+      T: 20,
+      seed,
+      task,
+      keepImages: sanityMeasure(task) !== 'psnr',
       solver: { kind: 'anderson', ...ANDERSON_DEFAULTS, tol: DEFAULT_TOL, maxIter: 40 },
     });
     const judged = await judgeSanity(r, clf, { seed });
     const fd = judged.pairedFdCls;
-    log(`${task} T=20: PSNR A+y ${r.psnrApy.toFixed(2)} dB, serial/DeqIR fixed point ${r.psnrSerial.toFixed(2)} dB; ` +
-      `DeqIR (Anderson) on ${r.deq.images}: ${r.deq.psnr.toFixed(2)} dB vs A+y ${r.deq.psnrApySameImages.toFixed(2)} dB, ${r.deq.meanIterations.toFixed(1)} iterations` +
-      (fd ? `; paired FD-cls ${fd.fdRestored.toFixed(2)} vs A+y ${fd.fdBaseline.toFixed(2)}, difference ${fd.difference.toFixed(2)} (95 % CI ${fd.ci95.map((v) => v.toFixed(2)).join(' to ')})` : '') +
-      `: ${judged.passes ? 'passes' : 'fails'} (${judged.measure})`);
+    log(
+      `${task} T=20: PSNR A+y ${r.psnrApy.toFixed(2)} dB, serial/DeqIR fixed point ${r.psnrSerial.toFixed(2)} dB; ` +
+        `DeqIR (Anderson) on ${r.deq.images}: ${r.deq.psnr.toFixed(2)} dB vs A+y ${r.deq.psnrApySameImages.toFixed(2)} dB, ${r.deq.meanIterations.toFixed(1)} iterations` +
+        (fd ?
+          `; paired FD-cls ${fd.fdRestored.toFixed(2)} vs A+y ${fd.fdBaseline.toFixed(2)}, difference ${fd.difference.toFixed(2)} (95 % CI ${fd.ci95.map((v) => v.toFixed(2)).join(' to ')})`
+        : '') +
+        `: ${judged.passes ? 'passes' : 'fails'} (${judged.measure})`,
+    );
     results.push(judged);
   }
   const command = `npx tsx scripts/quality.ts --model ${a.model} --restoration-images ${a['restoration-images']} --deq-images ${a['deq-images']}`;

@@ -70,7 +70,11 @@ const { values: a } = parseArgs({
   },
 });
 if (a.help) {
-  console.log(readFileSync(new URL(import.meta.url)).toString().split('*/')[0]);
+  console.log(
+    readFileSync(new URL(import.meta.url))
+      .toString()
+      .split('*/')[0],
+  );
   process.exit(0);
 }
 
@@ -98,11 +102,18 @@ if (a.resume) {
   if (!existsSync(checkpointPath)) fail(`--resume: no checkpoint at ${checkpointPath}`);
   state = await decodeCheckpoint(new Uint8Array(readFileSync(checkpointPath)));
   if (state.config.imageShape.join() !== recipe.config.imageShape.join())
-    fail(`--resume: ${checkpointPath} holds a model of [${state.config.imageShape}] images, not ${recipe.datasetName}'s [${recipe.config.imageShape}]`);
+    fail(
+      `--resume: ${checkpointPath} holds a model of [${state.config.imageShape}] images, not ${recipe.datasetName}'s [${recipe.config.imageShape}]`,
+    );
   console.log(`resumed ${checkpointPath} at step ${state.step} (${formatDuration(state.trainSeconds)} trained so far)`);
 } else {
   state = createTrainState(recipe.config, {
-    batchSize: num('batch'), lr: num('lr'), warmupSteps: num('warmup'), emaDecay: num('ema'), gradClip: num('clip'), seed: num('seed'),
+    batchSize: num('batch'),
+    lr: num('lr'),
+    warmupSteps: num('warmup'),
+    emaDecay: num('ema'),
+    gradClip: num('clip'),
+    seed: num('seed'),
   });
 }
 const totalSteps = num('steps');
@@ -114,17 +125,24 @@ if (a['cooldown-from'] !== undefined) {
 }
 if (state.hyper.cooldown) {
   const { from, to } = state.hyper.cooldown;
-  if (totalSteps > to) fail(`--steps ${totalSteps}: the learning rate reaches 0 at step ${to} (cool-down from ${from}); pass --cooldown-from to set a new cool-down`);
+  if (totalSteps > to)
+    fail(
+      `--steps ${totalSteps}: the learning rate reaches 0 at step ${to} (cool-down from ${from}); pass --cooldown-from to set a new cool-down`,
+    );
   console.log(`learning rate ${state.hyper.lr} decays linearly from step ${from} to 0 at step ${to}`);
 }
 const cx = unetComplexity(state.config, state.params);
-console.log(`UNet ${JSON.stringify(state.config.channels)}: ${cx.params} params, ${(cx.flopsPerImage / 1e6).toFixed(1)} MFLOP/image; ` +
-  `${data.count} training images, batch ${state.hyper.batchSize}, backend ${tf.getBackend()} x${num('threads')} thread(s), ${num('workers')} data-parallel worker(s)`);
+console.log(
+  `UNet ${JSON.stringify(state.config.channels)}: ${cx.params} params, ${(cx.flopsPerImage / 1e6).toFixed(1)} MFLOP/image; ` +
+    `${data.count} training images, batch ${state.hyper.batchSize}, backend ${tf.getBackend()} x${num('threads')} thread(s), ${num('workers')} data-parallel worker(s)`,
+);
 const trainer = await startParallelTrainer(state, data, schedule, num('workers'));
 
 function gitCommit(): string {
   try {
-    return execSync('git rev-parse HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execSync('git rev-parse HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return 'unknown';
   }
@@ -140,9 +158,15 @@ let sessionImagesPerSec = 0;
 async function saveAll(reason: string): Promise<void> {
   const commit = gitCommit();
   atomicWrite(checkpointPath, await encodeCheckpoint(state, { git_commit: commit }));
-  atomicWrite(`${outStem}.safetensors`, await encodeUNet(state.config, state.ema, {
-    name: recipe.modelName, dataset: recipe.weightsDataset, steps: String(state.step), ema_decay: String(state.hyper.emaDecay),
-  }));
+  atomicWrite(
+    `${outStem}.safetensors`,
+    await encodeUNet(state.config, state.ema, {
+      name: recipe.modelName,
+      dataset: recipe.weightsDataset,
+      steps: String(state.step),
+      ema_decay: String(state.hyper.emaDecay),
+    }),
+  );
   const record = {
     model: recipe.modelName,
     config: state.config,
@@ -159,7 +183,14 @@ async function saveAll(reason: string): Promise<void> {
     lossCurve: state.lossCurve,
     trainSeconds: Math.round(state.trainSeconds),
     lastSessionImagesPerSec: Number(sessionImagesPerSec.toFixed(2)),
-    machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, backend: tf.getBackend(), threads: num('threads'), workers: num('workers'), node: process.version },
+    machine: {
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.cpus().length,
+      backend: tf.getBackend(),
+      threads: num('threads'),
+      workers: num('workers'),
+      node: process.version,
+    },
     gitCommit: commit,
     savedAt: new Date().toISOString(),
     command: `npm run train -- ${process.argv.slice(2).join(' ')}`,
@@ -169,7 +200,11 @@ async function saveAll(reason: string): Promise<void> {
 }
 
 let stop = false;
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => { stop = true; console.log(`${sig}: checkpointing and stopping`); });
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.on(sig, () => {
+    stop = true;
+    console.log(`${sig}: checkpointing and stopping`);
+  });
 
 const ckptEvery = num('checkpoint-every') * 1000;
 const maxMs = num('max-minutes') * 60_000;
@@ -186,9 +221,17 @@ while (state.step < totalSteps && !stop) {
   if (state.step % num('log-every') === 0 || state.step === totalSteps) {
     const now = performance.now();
     sessionImagesPerSec = ((state.step - lastLog.step) * state.hyper.batchSize) / ((now - lastLog.time) / 1000);
-    console.log(`${new Date().toISOString().slice(11, 19)} ` + formatProgress({
-      step: state.step, totalSteps, loss: lastLog.lossSum / lastLog.n, imagesPerSec: sessionImagesPerSec, batchSize: state.hyper.batchSize,
-    }) + ` tensors ${tf.memory().numTensors}`);
+    console.log(
+      `${new Date().toISOString().slice(11, 19)} ` +
+        formatProgress({
+          step: state.step,
+          totalSteps,
+          loss: lastLog.lossSum / lastLog.n,
+          imagesPerSec: sessionImagesPerSec,
+          batchSize: state.hyper.batchSize,
+        }) +
+        ` tensors ${tf.memory().numTensors}`,
+    );
     lastLog = { time: now, step: state.step, lossSum: 0, n: 0 };
   }
   if (Date.now() - lastSave > ckptEvery) {

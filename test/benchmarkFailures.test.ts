@@ -21,7 +21,12 @@ describe('benchmark code frees what it made whichever eps call fails (and on suc
     const shape = OPERATOR_CASES[8].shape;
     const cell = { preset: 'inpaint-random', sigmaY: 0.05 };
     const methods = restorationMethods({
-      serialTs: [T], serialEtas: [0], ddrm: { T, eta: 0.85, etaB: 1 }, deqT: T, subsetImages: null, plainDdnmCells: [cell],
+      serialTs: [T],
+      serialEtas: [0],
+      ddrm: { T, eta: 0.85, etaB: 1 },
+      deqT: T,
+      subsetImages: null,
+      plainDdnmCells: [cell],
       deq: [
         { name: 'default', solver: solverSettingsFor(T), init: DEFAULT_INIT },
         { name: 'stochastic', solver: solverSettingsFor(T), init: DEFAULT_INIT, eta: 0.85 },
@@ -30,8 +35,14 @@ describe('benchmark code frees what it made whichever eps call fails (and on suc
     });
     expect(methods.map((m) => m.family)).toEqual(expect.arrayContaining(['DDNM', 'DDRM', 'DeqIR', 'DeqIR + init-opt']));
     const inputs = (model: EpsModel): MethodInputs => ({
-      model, operator, x, y, sigmaY: cell.sigmaY, xT,
-      noise: (n) => randomImages(n, [2, ...shape], 7), tick: () => undefined,
+      model,
+      operator,
+      x,
+      y,
+      sigmaY: cell.sigmaY,
+      xT,
+      noise: (n) => randomImages(n, [2, ...shape], 7),
+      tick: () => undefined,
     });
     for (const m of methods.filter((m) => m.T > 0)) {
       await expectFreedOnEveryFailure(prior, async (model) => (await m.run(inputs(model))).x0.dispose());
@@ -54,10 +65,22 @@ describe('benchmark code frees what it made whichever eps call fails (and on suc
     const prior = testPrior([28, 28, 1]);
     const operator = createOperator({ kind: 'sr-avgpool', factor: 4 }, [28, 28, 1]);
     const opts = {
-      Ts: [T], tasks: [], seed: 0, images: [0], target: 1e-4, maxIter: () => T,
-      variants: [{ name: 'picard', settings: { kind: 'picard' as const, tol: 0, maxIter: T } }, { name: 'default', settings: solverSettingsFor(T) }],
+      Ts: [T],
+      tasks: [],
+      seed: 0,
+      images: [0],
+      target: 1e-4,
+      maxIter: () => T,
+      variants: [
+        { name: 'picard', settings: { kind: 'picard' as const, tol: 0, maxIter: T } },
+        { name: 'default', settings: solverSettingsFor(T) },
+      ],
     };
-    await expectFreedOnEveryFailure(prior, (model) => imageRuns({ model, operator, opName: 'SR x4', set, key: 10, image: 0, T }, opts), 2 * T);
+    await expectFreedOnEveryFailure(
+      prior,
+      (model) => imageRuns({ model, operator, opName: 'SR x4', set, key: 10, image: 0, T }, opts),
+      2 * T,
+    );
     operator.dispose();
     prior.dispose?.();
   });

@@ -29,32 +29,43 @@ describe('the committed quick benchmark slice', () => {
 
   it('was made with the current quick settings, model weights and classifier', () => {
     expect(committed.complete).toBe(true);
-    expect(committed.provenance.settings, `quick settings changed: ${REGENERATE}`).toEqual(JSON.parse(JSON.stringify(QUICK_QUALITY_SETTINGS)));
-    expect(qualityInputHashes(QUICK_QUALITY_SETTINGS, modelFile), `model, classifier or images changed since the slice was measured: ${REGENERATE}`).toEqual(committed.provenance.files);
+    expect(committed.provenance.settings, `quick settings changed: ${REGENERATE}`).toEqual(
+      JSON.parse(JSON.stringify(QUICK_QUALITY_SETTINGS)),
+    );
+    expect(
+      qualityInputHashes(QUICK_QUALITY_SETTINGS, modelFile),
+      `model, classifier or images changed since the slice was measured: ${REGENERATE}`,
+    ).toEqual(committed.provenance.files);
   });
 
-  it('is reproduced exactly (PSNR, SSIM, consistency, classifier label, iterations, NFE) without leaking tensors', { timeout: 300_000 }, async () => {
-    const before = tf.memory().numTensors;
-    const { cells } = await runQualityBenchmark(QUICK_QUALITY_SETTINGS, { modelFile });
-    expect(tf.memory().numTensors).toBe(before);
-    expect(cells.map((c) => c.key)).toEqual(committed.cells.map((c) => c.key));
-    const close = (a: number, b: number) => Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b));
-    cells.forEach((cell, i) => {
-      const want = committed.cells[i];
-      cell.images.forEach((got, j) => {
-        const w = want.images[j];
-        const where = `${cell.key} image ${got.image}`;
-        expect(got.image, where).toBe(w.image);
-        for (const k of ['psnr', 'ssim', 'consistency'] as const) expect(close(got[k], w[k]), `${where} ${k}: ${got[k]} vs committed ${w[k]}`).toBe(true);
-        for (const k of ['iterations', 'nfe', 'sequentialDepth', 'correct'] as const) expect(got[k], `${where} ${k}`).toBe(w[k]);
+  it(
+    'is reproduced exactly (PSNR, SSIM, consistency, classifier label, iterations, NFE) without leaking tensors',
+    { timeout: 300_000 },
+    async () => {
+      const before = tf.memory().numTensors;
+      const { cells } = await runQualityBenchmark(QUICK_QUALITY_SETTINGS, { modelFile });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(cells.map((c) => c.key)).toEqual(committed.cells.map((c) => c.key));
+      const close = (a: number, b: number) => Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b));
+      cells.forEach((cell, i) => {
+        const want = committed.cells[i];
+        cell.images.forEach((got, j) => {
+          const w = want.images[j];
+          const where = `${cell.key} image ${got.image}`;
+          expect(got.image, where).toBe(w.image);
+          for (const k of ['psnr', 'ssim', 'consistency'] as const)
+            expect(close(got[k], w[k]), `${where} ${k}: ${got[k]} vs committed ${w[k]}`).toBe(true);
+          for (const k of ['iterations', 'nfe', 'sequentialDepth', 'correct'] as const) expect(got[k], `${where} ${k}`).toBe(w[k]);
+        });
       });
-    });
-  });
+    },
+  );
 
   it('a missing classifier file is named, and the loaded prior freed', async () => {
     const before = tf.memory().numTensors;
-    await expect(runQualityBenchmark({ ...QUICK_QUALITY_SETTINGS, classifier: 'models/no-such-classifier.safetensors' }, { modelFile }))
-      .rejects.toThrow(/no-such-classifier/);
+    await expect(
+      runQualityBenchmark({ ...QUICK_QUALITY_SETTINGS, classifier: 'models/no-such-classifier.safetensors' }, { modelFile }),
+    ).rejects.toThrow(/no-such-classifier/);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

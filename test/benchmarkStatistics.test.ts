@@ -27,8 +27,19 @@ describe('benchmark statistics', () => {
 
   it('paired differences cancel what two methods share on an image, and use only the images both have', () => {
     // Hard and easy images differ by 10 dB; method b is 0.1 dB better on every image.
-    const a = new Map([[0, 20], [1, 30], [2, 25], [3, 35]]);
-    const b = new Map([[0, 20.1], [1, 30.1], [2, 25.1], [3, 35.1], [9, 99]]);
+    const a = new Map([
+      [0, 20],
+      [1, 30],
+      [2, 25],
+      [3, 35],
+    ]);
+    const b = new Map([
+      [0, 20.1],
+      [1, 30.1],
+      [2, 25.1],
+      [3, 35.1],
+      [9, 99],
+    ]);
     const d = pairedDifference(b, a);
     expect(d.n).toBe(4);
     expect(d.mean).toBeCloseTo(0.1, 10);
@@ -42,14 +53,37 @@ describe('benchmark statistics', () => {
     // DeqIR run reproduces the stochastic chain to 0.001 dB on every image.
     const psnr = { ref: [20, 30, 25, 35], chain: [21.5, 30.2, 26.4, 35.9] };
     const cell = (method: string, family: CellResult['family'], values: number[]): CellResult => ({
-      key: `deblur|0.05|${method}`, task: 'deblur', description: '', sigmaY: 0.05, method, family, T: 20, oracle: false, cellWallMs: 0, peakTensors: 0, peakBytes: 0,
-      images: values.map((v, image) => ({ image, psnr: v, ssim: 0.5, consistency: 0, iterations: 1, nfe: 1, sequentialDepth: 1, wallMs: 1 })),
+      key: `deblur|0.05|${method}`,
+      task: 'deblur',
+      description: '',
+      sigmaY: 0.05,
+      method,
+      family,
+      T: 20,
+      oracle: false,
+      cellWallMs: 0,
+      peakTensors: 0,
+      peakBytes: 0,
+      images: values.map((v, image) => ({
+        image,
+        psnr: v,
+        ssim: 0.5,
+        consistency: 0,
+        iterations: 1,
+        nfe: 1,
+        sequentialDepth: 1,
+        wallMs: 1,
+      })),
     });
     const deq = { name: 'Picard η=0.85', solver: { kind: 'picard' as const }, init: 'xT' as const, eta: 0.85 };
     const cells = [
       cell('DDNM serial T=20 η=0', 'DDNM', psnr.ref),
       cell('DDNM serial T=20 η=0.85', 'DDNM', psnr.chain),
-      cell('DeqIR Picard η=0.85 T=20', 'DeqIR', psnr.chain.map((v) => v + 0.001)),
+      cell(
+        'DeqIR Picard η=0.85 T=20',
+        'DeqIR',
+        psnr.chain.map((v) => v + 0.001),
+      ),
     ];
     const summary = summarizeQualityFile({ cells, provenance: { settings: { methods: { deqT: 20, deq: [deq] } } } });
     const row = summary.find((r) => r.method === 'DeqIR Picard η=0.85 T=20')!;

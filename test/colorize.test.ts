@@ -46,7 +46,8 @@ function greyPng(): Buffer {
 function panel(png: PNG, k: number): Uint8Array {
   const out = new Uint8Array(S * S * 3);
   for (let i = 0; i < S; i++)
-    for (let j = 0; j < S; j++) for (let c = 0; c < 3; c++) out[3 * (i * S + j) + c] = png.data[4 * (4 * i * png.width + k * (S * 4 + 2) + 4 * j) + c];
+    for (let j = 0; j < S; j++)
+      for (let c = 0; c < 3; c++) out[3 * (i * S + j) + c] = png.data[4 * (4 * i * png.width + k * (S * 4 + 2) + 4 * j) + c];
   return out;
 }
 
@@ -90,7 +91,12 @@ describe('colour PNGs', () => {
       expect(pixels[3 * i]).toBe(pixels[3 * i + 1]);
       expect(pixels[3 * i]).toBe(pixels[3 * i + 2]);
     }
-    expect(maxAbsDiff(decodePng(greyPng(), 'grey.png', 1).pixels, pixels.filter((_, i) => i % 3 === 0))).toBeLessThan(1e-6);
+    expect(
+      maxAbsDiff(
+        decodePng(greyPng(), 'grey.png', 1).pixels,
+        pixels.filter((_, i) => i % 3 === 0),
+      ),
+    ).toBeLessThan(1e-6);
   });
 });
 
@@ -101,32 +107,52 @@ describe('deqir restore --task colorize --model gaussian:emoji', () => {
   it.each([
     { model: 'gaussian:emoji', backend: 'cpu', unclipped: 0.9 },
     { model: 'models/emoji-unet.safetensors', backend: 'wasm', unclipped: 0.75 },
-  ])('colourises a grey PNG with $model: the output is RGB, in colour, and its channel mean is the grey input to 8-bit rounding', async ({ model, backend, unclipped: share }) => {
-    const dir = await tmp();
-    await writeFile(join(dir, 'grey.png'), greyPng());
-    const io = capture();
-    const code = await runCli(['restore', join(dir, 'grey.png'), '--task', 'colorize', '--model', model, '--T', '10', '--backend', backend, '--out', join(dir, 'out.png')], io);
-    expect(io.err).toMatch(/colorization, y = mean of the three channels, DeqIR taa/);
-    expect(code).toBe(0);
-    const out = PNG.sync.read(await readFile(join(dir, 'out.png')));
-    expect([out.width, out.height]).toEqual([4 * S * 4 + 3 * 2, S * 4]);
-    const [apy, x0, original] = [panel(out, 1), panel(out, 2), panel(out, 3)];
-    // A+y and the original are the grey photo itself.
-    for (let i = 0; i < S * S; i++) for (let c = 0; c < 3; c++) expect([apy[3 * i + c], original[3 * i + c]]).toEqual([greyBytes[i], greyBytes[i]]);
-    let coloured = 0;
-    let unclipped = 0;
-    for (let i = 0; i < S * S; i++) {
-      const px = x0.subarray(3 * i, 3 * i + 3);
-      if (Math.max(...px) - Math.min(...px) > 10) coloured++;
-      // Where no channel was clipped to [0, 255], the mean of three rounded bytes is the grey byte within one step.
-      if (px.every((v) => v > 0 && v < 255)) {
-        unclipped++;
-        expect(Math.abs((px[0] + px[1] + px[2]) / 3 - greyBytes[i])).toBeLessThanOrEqual(1);
+  ])(
+    'colourises a grey PNG with $model: the output is RGB, in colour, and its channel mean is the grey input to 8-bit rounding',
+    async ({ model, backend, unclipped: share }) => {
+      const dir = await tmp();
+      await writeFile(join(dir, 'grey.png'), greyPng());
+      const io = capture();
+      const code = await runCli(
+        [
+          'restore',
+          join(dir, 'grey.png'),
+          '--task',
+          'colorize',
+          '--model',
+          model,
+          '--T',
+          '10',
+          '--backend',
+          backend,
+          '--out',
+          join(dir, 'out.png'),
+        ],
+        io,
+      );
+      expect(io.err).toMatch(/colorization, y = mean of the three channels, DeqIR taa/);
+      expect(code).toBe(0);
+      const out = PNG.sync.read(await readFile(join(dir, 'out.png')));
+      expect([out.width, out.height]).toEqual([4 * S * 4 + 3 * 2, S * 4]);
+      const [apy, x0, original] = [panel(out, 1), panel(out, 2), panel(out, 3)];
+      // A+y and the original are the grey photo itself.
+      for (let i = 0; i < S * S; i++)
+        for (let c = 0; c < 3; c++) expect([apy[3 * i + c], original[3 * i + c]]).toEqual([greyBytes[i], greyBytes[i]]);
+      let coloured = 0;
+      let unclipped = 0;
+      for (let i = 0; i < S * S; i++) {
+        const px = x0.subarray(3 * i, 3 * i + 3);
+        if (Math.max(...px) - Math.min(...px) > 10) coloured++;
+        // Where no channel was clipped to [0, 255], the mean of three rounded bytes is the grey byte within one step.
+        if (px.every((v) => v > 0 && v < 255)) {
+          unclipped++;
+          expect(Math.abs((px[0] + px[1] + px[2]) / 3 - greyBytes[i])).toBeLessThanOrEqual(1);
+        }
       }
-    }
-    expect(coloured).toBeGreaterThan(0.1 * S * S);
-    expect(unclipped).toBeGreaterThan(share * S * S);
-  });
+      expect(coloured).toBeGreaterThan(0.1 * S * S);
+      expect(unclipped).toBeGreaterThan(share * S * S);
+    },
+  );
 
   it("DeqIR's x0 equals the serial chain's within 1e-4 after T iterations, satisfies A x0 = y, and leaves no tensor behind", async () => {
     const dir = await tmp();
@@ -156,23 +182,54 @@ describe('deqir restore --task colorize --model gaussian:emoji', () => {
     await writeFile(join(dir, 'grey.png'), greyPng());
     const grey = await loadModelSpec('gaussian:fashion');
     const before = tf.memory().numTensors;
-    const err = await restoreImage({ model: grey, input: { subsetImage: 0 }, task: 'colorize', method: 'serial', T: 2, seed: 0 }).catch((e: unknown) => e);
+    const err = await restoreImage({ model: grey, input: { subsetImage: 0 }, task: 'colorize', method: 'serial', T: 2, seed: 0 }).catch(
+      (e: unknown) => e,
+    );
     expect(tf.memory().numTensors).toBe(before);
     grey.dispose?.();
     expect(err).toBeInstanceOf(ParameterError);
-    expect(err).toMatchObject({ code: 'parameter', field: 'task', message: expect.stringMatching(/^task 'colorize' needs a prior on 3-channel \(colour\) images; this prior works on \[28, 28, 1\]/) });
+    expect(err).toMatchObject({
+      code: 'parameter',
+      field: 'task',
+      message: expect.stringMatching(/^task 'colorize' needs a prior on 3-channel \(colour\) images; this prior works on \[28, 28, 1\]/),
+    });
     // The CLI says so in one line and exits 2 (bad input), with the default grey UNet as with the grey Gaussian.
     for (const model of [[], ['--model', 'gaussian:fashion']]) {
       const io = capture();
-      expect(await runCli(['restore', '--image', '0', '--task', 'colorize', ...model, '--backend', 'cpu', '--out', join(dir, 'o.png')], io)).toBe(2);
-      expect(io.err).toMatch(/^deqir: task 'colorize' needs a prior on 3-channel \(colour\) images; .*; give a colour --model \(gaussian:emoji/);
+      expect(
+        await runCli(['restore', '--image', '0', '--task', 'colorize', ...model, '--backend', 'cpu', '--out', join(dir, 'o.png')], io),
+      ).toBe(2);
+      expect(io.err).toMatch(
+        /^deqir: task 'colorize' needs a prior on 3-channel \(colour\) images; .*; give a colour --model \(gaussian:emoji/,
+      );
     }
   });
 
   it('--image N of a colour model is emoji N; every task of a colour prior runs the same path (sr4 in colour)', async () => {
     const dir = await tmp();
     const io = capture();
-    expect(await runCli(['restore', '--image', String(IMAGE), '--task', 'sr4', '--model', 'gaussian:emoji', '--T', '4', '--method', 'serial', '--backend', 'cpu', '--out', join(dir, 'o.png')], io)).toBe(0);
+    expect(
+      await runCli(
+        [
+          'restore',
+          '--image',
+          String(IMAGE),
+          '--task',
+          'sr4',
+          '--model',
+          'gaussian:emoji',
+          '--T',
+          '4',
+          '--method',
+          'serial',
+          '--backend',
+          'cpu',
+          '--out',
+          join(dir, 'o.png'),
+        ],
+        io,
+      ),
+    ).toBe(0);
     expect(panel(PNG.sync.read(await readFile(join(dir, 'o.png'))), 3)).toEqual(Uint8Array.from(rgb));
   });
 
@@ -185,7 +242,22 @@ describe('deqir restore --task colorize --model gaussian:emoji', () => {
     await writeFile(join(dir, 'grey.png'), greyPng());
     const io = capture();
     const code = await runCli(
-      ['restore', join(dir, 'grey.png'), '--task', 'colorize', '--model', join(dir, 'colour.safetensors'), '--T', '2', '--method', 'serial', '--backend', 'cpu', '--out', join(dir, 'o.png')],
+      [
+        'restore',
+        join(dir, 'grey.png'),
+        '--task',
+        'colorize',
+        '--model',
+        join(dir, 'colour.safetensors'),
+        '--T',
+        '2',
+        '--method',
+        'serial',
+        '--backend',
+        'cpu',
+        '--out',
+        join(dir, 'o.png'),
+      ],
       io,
     );
     expect(io.err).not.toMatch(/deqir:/);
@@ -194,8 +266,13 @@ describe('deqir restore --task colorize --model gaussian:emoji', () => {
     expect([out.width, out.height]).toEqual([4 * S * 4 + 3 * 2, S * 4]);
     // And as a problem file's unet prior (deqir solve's loader), for an explicit colorization operator.
     const problem = parseProblem({
-      format: 'deqir-problem/1', shape: [1, S, S, 3], T: 2, prior: { kind: 'unet', path: join(dir, 'colour.safetensors') },
-      operator: { kind: 'colorization' }, xTrue: Array.from(toSignedUnit(emoji, [IMAGE])), solver: { kind: 'taa', tol: 0 },
+      format: 'deqir-problem/1',
+      shape: [1, S, S, 3],
+      T: 2,
+      prior: { kind: 'unet', path: join(dir, 'colour.safetensors') },
+      operator: { kind: 'colorization' },
+      xTrue: Array.from(toSignedUnit(emoji, [IMAGE])),
+      solver: { kind: 'taa', tol: 0 },
     });
     const r = await expectNoLeak(() => solveProblem(problem, { loadModel: loadModelFile }));
     expect(r.x0.length).toBe(S * S * 3);
@@ -221,12 +298,20 @@ describe('deqir-problem/1 with colour', () => {
     expect(r.maxAbsDiffToSerial).toBeLessThan(1e-4);
     const x = toSignedUnit(emoji, [IMAGE]);
     let worst = 0;
-    for (let i = 0; i < S * S; i++) worst = Math.max(worst, Math.abs((r.x0[3 * i] + r.x0[3 * i + 1] + r.x0[3 * i + 2] - (x[3 * i] + x[3 * i + 1] + x[3 * i + 2])) / 3));
+    for (let i = 0; i < S * S; i++)
+      worst = Math.max(worst, Math.abs((r.x0[3 * i] + r.x0[3 * i + 1] + r.x0[3 * i + 2] - (x[3 * i] + x[3 * i + 1] + x[3 * i + 2])) / 3));
     expect(worst).toBeLessThan(1e-5);
   });
 
   it('colorization of grey images is refused at parse time, naming the operator and the shape', () => {
-    const grey = { ...colourProblem(), shape: [1, S, S, 1], prior: { kind: 'gaussian', mean: 0, variance: 0.2 }, xTrue: new Array(S * S).fill(0) };
-    expect(() => parseProblem(grey)).toThrow(/problem\.operator\.kind: colorization needs colour images \(3 channels\); shape \[1, 32, 32, 1\] in NHWC has 1/);
+    const grey = {
+      ...colourProblem(),
+      shape: [1, S, S, 1],
+      prior: { kind: 'gaussian', mean: 0, variance: 0.2 },
+      xTrue: new Array(S * S).fill(0),
+    };
+    expect(() => parseProblem(grey)).toThrow(
+      /problem\.operator\.kind: colorization needs colour images \(3 channels\); shape \[1, 32, 32, 1\] in NHWC has 1/,
+    );
   });
 });

@@ -24,7 +24,14 @@ describe('the colour benchmark run (npm run bench -- quality-colour)', () => {
 
   it('runs colorization, SR x4 and box inpainting, noiseless and noisy, on the colour prior with its own classifier', () => {
     const s = colourQualitySettings();
-    expect(s.cells.map((c) => `${c.preset}@${c.sigmaY}`)).toEqual(['colorize@0', 'colorize@0.05', 'sr4@0', 'sr4@0.05', 'inpaint-box@0', 'inpaint-box@0.05']);
+    expect(s.cells.map((c) => `${c.preset}@${c.sigmaY}`)).toEqual([
+      'colorize@0',
+      'colorize@0.05',
+      'sr4@0',
+      'sr4@0.05',
+      'inpaint-box@0',
+      'inpaint-box@0.05',
+    ]);
     for (const c of s.cells) expect(() => checkTaskChannels(c.preset as never, EMOJI_SUBSET.shape)).not.toThrow();
     expect(s.prior).toBe('models/emoji-unet.safetensors');
     expect(s.classifier).toBe('models/emoji-classifier.safetensors');

@@ -45,8 +45,10 @@ describe("DDNM+'s noise-aware step", () => {
           const j = (k * B + b) * D + i;
           const noise = c.c2[k] * eps[j] + c.c1[k] * z[j];
           let want: number;
-          if (!mask[i]) want = a * x0[j] + noise; // null space: plain DDIM
-          else if (st === 0) want = a * x0[j]; // last step: the model's x0|t
+          if (!mask[i])
+            want = a * x0[j] + noise; // null space: plain DDIM
+          else if (st === 0)
+            want = a * x0[j]; // last step: the model's x0|t
           else {
             const lambda = st >= a * sigmaY ? 1 : st / (a * sigmaY);
             const gamma = st >= a * sigmaY ? Math.sqrt(st * st - (a * sigmaY) ** 2) : 0;
@@ -60,7 +62,14 @@ describe("DDNM+'s noise-aware step", () => {
 
   // A diagonal Gaussian prior fitted to 128 subset images restores 8 others (fast, and its eps is exact).
   const set = loadBenchmarkSubset();
-  const model = fittedGaussianPrior(toSignedUnit(set, Array.from({ length: 128 }, (_, i) => 128 + i)), 128, [28, 28, 1]);
+  const model = fittedGaussianPrior(
+    toSignedUnit(
+      set,
+      Array.from({ length: 128 }, (_, i) => 128 + i),
+    ),
+    128,
+    [28, 28, 1],
+  );
   const images = Array.from({ length: 8 }, (_, key) => ({ key, pixels: toSignedUnit(set, [key]) }));
 
   /** Mean PSNR over the 8 images of the serial chain's x0, of y (when it is an image) and of A+y. */
@@ -85,7 +94,10 @@ describe("DDNM+'s noise-aware step", () => {
     const prior = gaussianPrior(linearSchedule(), shape, mean, 0.01);
     const op = createOperator({ kind: 'denoising' }, shape);
     const B = 16;
-    const truth = tf.tensor4d(Float32Array.from(gaussianArray(B * D, 12), (v, i) => mean[i % D] + 0.1 * v), [B, ...shape]);
+    const truth = tf.tensor4d(
+      Float32Array.from(gaussianArray(B * D, 12), (v, i) => mean[i % D] + 0.1 * v),
+      [B, ...shape],
+    );
     const y = measure(op, truth, 0.3, 13);
     const xT = tf.tensor4d(gaussianArray(B * D, 14), [B, ...shape]);
     const err = async (rangeCorrection: 'ddnm' | 'ddnm+') => {
@@ -119,18 +131,24 @@ describe("DDNM+'s noise-aware step", () => {
 const MEASURED = { sharpPriorDenoiseGainDb: 5, deblurGainOverDdnm: 4, deblurGainOverApy: 4 };
 
 describe('preparing a noisy restoration when the operator fails', () => {
-  it.each(['spectral', 'Ut'] as const)('frees A+y, the step constants and the SVD view when %s throws, and names the failure', (failing) => {
-    const shape = [6, 6, 3] as const;
-    const inner = createOperator({ kind: 'colorization' }, [...shape]);
-    const fail = () => { throw new Error(`${failing} failed`); };
-    const operator: LinearOperator = failing === 'spectral' ? { ...inner, spectral: fail } : { ...inner, spectral: () => ({ ...inner.spectral!(), Ut: fail }) };
-    const model = gaussianPrior(linearSchedule(), [...shape], new Array(108).fill(0), new Array(108).fill(0.2));
-    const xT = tf.randomNormal([1, ...shape], 0, 1, 'float32', 3) as tf.Tensor4D;
-    const y = inner.A(xT);
-    const before = tf.memory().numTensors;
-    expect(() => prepareRestoration({ model, operator, y, xT, sampling: { T: 4 }, sigmaY: 0.05 })).toThrow(`${failing} failed`);
-    expect(tf.memory().numTensors).toBe(before);
-    [xT, y].forEach((t) => t.dispose());
-    inner.dispose();
-  });
+  it.each(['spectral', 'Ut'] as const)(
+    'frees A+y, the step constants and the SVD view when %s throws, and names the failure',
+    (failing) => {
+      const shape = [6, 6, 3] as const;
+      const inner = createOperator({ kind: 'colorization' }, [...shape]);
+      const fail = () => {
+        throw new Error(`${failing} failed`);
+      };
+      const operator: LinearOperator =
+        failing === 'spectral' ? { ...inner, spectral: fail } : { ...inner, spectral: () => ({ ...inner.spectral!(), Ut: fail }) };
+      const model = gaussianPrior(linearSchedule(), [...shape], new Array(108).fill(0), new Array(108).fill(0.2));
+      const xT = tf.randomNormal([1, ...shape], 0, 1, 'float32', 3) as tf.Tensor4D;
+      const y = inner.A(xT);
+      const before = tf.memory().numTensors;
+      expect(() => prepareRestoration({ model, operator, y, xT, sampling: { T: 4 }, sigmaY: 0.05 })).toThrow(`${failing} failed`);
+      expect(tf.memory().numTensors).toBe(before);
+      [xT, y].forEach((t) => t.dispose());
+      inner.dispose();
+    },
+  );
 });

@@ -16,16 +16,30 @@ describe('sequential depth to the serial x0', () => {
 
   it('Picard and ParaTAA reach the serial x0 within T calls on every image, resumable unit by unit', async () => {
     const set = loadBenchmarkSubset();
-    const model = fittedGaussianPrior(toSignedUnit(set, Array.from({ length: 64 }, (_, i) => 64 + i)), 64, [28, 28, 1]);
+    const model = fittedGaussianPrior(
+      toSignedUnit(
+        set,
+        Array.from({ length: 64 }, (_, i) => 64 + i),
+      ),
+      64,
+      [28, 28, 1],
+    );
     const settings = {
-      Ts: [8], tasks: ['sr4' as const], images: [0, 1], seed: 0, chunkSize: 64, prior: 'gaussian',
+      Ts: [8],
+      tasks: ['sr4' as const],
+      images: [0, 1],
+      seed: 0,
+      chunkSize: 64,
+      prior: 'gaussian',
       variants: [
         { name: 'Picard', solver: { kind: 'picard' as const }, init: 'ddim-pinv' as const },
         { name: 'ParaTAA', solver: { kind: 'taa' as const, m: 3 }, init: 'ddim-pinv' as const },
       ],
     };
     const units: DepthUnit[] = [];
-    await expectNoLeak(() => runDepthBenchmark({ model, set, settings, done: new Set(['8|sr4|ParaTAA']), onUnit: async (u) => void units.push(u) }));
+    await expectNoLeak(() =>
+      runDepthBenchmark({ model, set, settings, done: new Set(['8|sr4|ParaTAA']), onUnit: async (u) => void units.push(u) }),
+    );
     model.dispose?.();
     // The unit already done is skipped; the other is measured on both images.
     expect(units.map((u) => u.solver)).toEqual(['Picard']);
@@ -44,14 +58,28 @@ describe('sequential depth to the serial x0', () => {
 
   it('a run cut at 40 dB stops there, records it, and reports the stricter criteria as not run', async () => {
     const set = loadBenchmarkSubset();
-    const model = fittedGaussianPrior(toSignedUnit(set, Array.from({ length: 64 }, (_, i) => 64 + i)), 64, [28, 28, 1]);
+    const model = fittedGaussianPrior(
+      toSignedUnit(
+        set,
+        Array.from({ length: 64 }, (_, i) => 64 + i),
+      ),
+      64,
+      [28, 28, 1],
+    );
     const settings = {
-      Ts: [20], tasks: ['sr4' as const], images: [0, 1], seed: 0, chunkSize: 64, prior: 'gaussian',
+      Ts: [20],
+      tasks: ['sr4' as const],
+      images: [0, 1],
+      seed: 0,
+      chunkSize: 64,
+      prior: 'gaussian',
       variants: [{ name: 'Picard', solver: { kind: 'picard' as const }, init: 'ddim-pinv' as const }],
     };
     const run = async (stopAt?: 'psnr40') => {
       const units: DepthUnit[] = [];
-      await expectNoLeak(() => runDepthBenchmark({ model, set, settings, done: new Set(), stopAt, onUnit: async (u) => void units.push(u) }));
+      await expectNoLeak(() =>
+        runDepthBenchmark({ model, set, settings, done: new Set(), stopAt, onUnit: async (u) => void units.push(u) }),
+      );
       return units[0];
     };
     const [cut, full] = [await run('psnr40'), await run()];
@@ -66,6 +94,8 @@ describe('sequential depth to the serial x0', () => {
     expect(c.criteria.psnr40.run).toBe(true);
     expect(c.criteria.abs1e3.run).toBe(false);
     expect(summarizeDepth([full])[0].criteria.abs1e3.run).toBe(true);
-    expect(depthReport({ provenance: { gitCommit: 'abc1234', gitDirty: false, date: '2026-12-01' }, complete: false, units: [cut] })).toContain('not run (cut)');
+    expect(
+      depthReport({ provenance: { gitCommit: 'abc1234', gitDirty: false, date: '2026-12-01' }, complete: false, units: [cut] }),
+    ).toContain('not run (cut)');
   });
 });

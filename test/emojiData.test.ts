@@ -47,7 +47,8 @@ describe('colour benchmark subset (data/emoji)', () => {
     for (let i = 0; i < subset.count; i++) {
       const im = subset.pixels.subarray(i * PX, (i + 1) * PX);
       let chroma = 0;
-      for (let p = 0; p < PX; p += 3) chroma = Math.max(chroma, Math.max(im[p], im[p + 1], im[p + 2]) - Math.min(im[p], im[p + 1], im[p + 2]));
+      for (let p = 0; p < PX; p += 3)
+        chroma = Math.max(chroma, Math.max(im[p], im[p + 1], im[p + 2]) - Math.min(im[p], im[p + 1], im[p + 2]));
       if (chroma > 20) coloured++;
       if ([0, 1, 2].every((c) => im[c] === EMOJI_BACKGROUND[c])) onBackground++;
     }
@@ -56,7 +57,11 @@ describe('colour benchmark subset (data/emoji)', () => {
   });
 
   it('the browser path (DecompressionStream) gives the same images as the Node loader', async () => {
-    const set = await subsetFromFiles(EMOJI_SUBSET, readFileSync(join(DATA, EMOJI_SUBSET.images)), readFileSync(join(DATA, EMOJI_SUBSET.labels)));
+    const set = await subsetFromFiles(
+      EMOJI_SUBSET,
+      readFileSync(join(DATA, EMOJI_SUBSET.images)),
+      readFileSync(join(DATA, EMOJI_SUBSET.labels)),
+    );
     expect(set.channels).toBe(3);
     expect(bytesSha256(set.pixels)).toBe(bytesSha256(subset.pixels));
     expect(Array.from(set.labels)).toEqual(Array.from(subset.labels));
@@ -108,12 +113,14 @@ describe('colour benchmark subset (data/emoji)', () => {
 
   it('names every image: its emoji, vendor, category (= its label) and source file hash', () => {
     expect(provenance.images).toHaveLength(256);
-    provenance.images.forEach((im: { unified: string; vendor: string; category: string; label: number; sourceSha256: string }, i: number) => {
-      expect(im.label).toBe(subset.labels[i]);
-      expect(im.category).toBe(EMOJI_CATEGORIES[im.label]);
-      expect(EMOJI_VENDORS).toContain(im.vendor);
-      expect(im.sourceSha256).toMatch(/^[0-9a-f]{64}$/);
-    });
+    provenance.images.forEach(
+      (im: { unified: string; vendor: string; category: string; label: number; sourceSha256: string }, i: number) => {
+        expect(im.label).toBe(subset.labels[i]);
+        expect(im.category).toBe(EMOJI_CATEGORIES[im.label]);
+        expect(EMOJI_VENDORS).toContain(im.vendor);
+        expect(im.sourceSha256).toMatch(/^[0-9a-f]{64}$/);
+      },
+    );
   });
 
   it('covers the categories it says: classNames are EMOJI_CATEGORIES, classCounts match the labels, every category present', () => {
@@ -216,7 +223,9 @@ describe('emoji filter and split (src/lib/data/emoji.ts)', () => {
   });
 });
 
-const cached = existsSync(join(EMOJI_CACHE_DIR, `${EMOJI_PACKAGES.twitter.name}-${EMOJI_PACKAGES.twitter.version}`, 'package', 'emoji.json'));
+const cached = existsSync(
+  join(EMOJI_CACHE_DIR, `${EMOJI_PACKAGES.twitter.name}-${EMOJI_PACKAGES.twitter.version}`, 'package', 'emoji.json'),
+);
 describe.skipIf(!cached)('emoji build script against .cache/emoji (skipped when the cache is absent: run `npm run data:emoji`)', () => {
   it('rebuilds every committed subset image byte for byte from its source PNG', () => {
     const images = provenance.images as { vendor: 'twitter' | 'google'; source: string; sourceSha256: string }[];
@@ -229,13 +238,17 @@ describe.skipIf(!cached)('emoji build script against .cache/emoji (skipped when 
     });
   });
 
-  it.skipIf(!existsSync(join(EMOJI_DATASET_DIR, emojiSplitFiles('test').index)))('the built train and test sets share no emoji and no group', () => {
-    const read = (s: 'train' | 'test') => JSON.parse(readFileSync(join(EMOJI_DATASET_DIR, emojiSplitFiles(s).index), 'utf8')).images as { unified: string; group: string }[];
-    const [train, test] = [read('train'), read('test')];
-    expect(train.length).toBeGreaterThan(3000);
-    expect(test.length).toBeGreaterThanOrEqual(256);
-    const testEmoji = new Set(test.map((x) => x.unified));
-    const testGroups = new Set(test.map((x) => x.group));
-    expect(train.filter((x) => testEmoji.has(x.unified) || testGroups.has(x.group))).toEqual([]);
-  });
+  it.skipIf(!existsSync(join(EMOJI_DATASET_DIR, emojiSplitFiles('test').index)))(
+    'the built train and test sets share no emoji and no group',
+    () => {
+      const read = (s: 'train' | 'test') =>
+        JSON.parse(readFileSync(join(EMOJI_DATASET_DIR, emojiSplitFiles(s).index), 'utf8')).images as { unified: string; group: string }[];
+      const [train, test] = [read('train'), read('test')];
+      expect(train.length).toBeGreaterThan(3000);
+      expect(test.length).toBeGreaterThanOrEqual(256);
+      const testEmoji = new Set(test.map((x) => x.unified));
+      const testGroups = new Set(test.map((x) => x.group));
+      expect(train.filter((x) => testEmoji.has(x.unified) || testGroups.has(x.group))).toEqual([]);
+    },
+  );
 });

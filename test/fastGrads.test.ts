@@ -3,11 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { batchMatMul, concatChannels, conv2dSame, convFilterGrad, dense } from '../src/lib/models/unet/fastGrads.js';
 import { gaussianArray } from '../src/lib/random/prng.js';
 
-// The UNet trains on gradients we wrote by hand (fast forward kernels, docs/design.md §6). Each one must
+// The UNet trains on gradients we wrote by hand (fast forward kernels, docs/measured.md). Each one must
 // equal TF.js's own autodiff of the plain op, on the reference cpu backend, to 1e-4 max abs.
 
 let seed = 1;
-const rand = (shape: number[]) => tf.tensor(gaussianArray(shape.reduce((a, b) => a * b, 1), seed++), shape);
+const rand = (shape: number[]) =>
+  tf.tensor(
+    gaussianArray(
+      shape.reduce((a, b) => a * b, 1),
+      seed++,
+    ),
+    shape,
+  );
 
 /** Max abs difference between the values and every input gradient of two functions. */
 function compare(fast: (...xs: tf.Tensor[]) => tf.Tensor, plain: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[]): number {
@@ -62,9 +69,30 @@ describe("hand-written fast gradients equal TF.js's own (cpu backend)", () => {
   });
 
   it.each([
-    ['dense: value, dx, dW, db', [[5, 7], [7, 3], [3]], (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D), (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b)],
-    ['batchMatMul: value, da, db', [[3, 4, 6], [3, 6, 5]], (a: tf.Tensor, b: tf.Tensor) => batchMatMul(a as tf.Tensor3D, b as tf.Tensor3D), (a: tf.Tensor, b: tf.Tensor) => tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D)],
-    ['concatChannels: value and the split of the gradient', [[2, 3, 4, 2], [2, 3, 4, 5]], (a: tf.Tensor, b: tf.Tensor) => concatChannels(a as tf.Tensor4D, b as tf.Tensor4D), (a: tf.Tensor, b: tf.Tensor) => tf.concat([a, b], 3)],
+    [
+      'dense: value, dx, dW, db',
+      [[5, 7], [7, 3], [3]],
+      (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D),
+      (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b),
+    ],
+    [
+      'batchMatMul: value, da, db',
+      [
+        [3, 4, 6],
+        [3, 6, 5],
+      ],
+      (a: tf.Tensor, b: tf.Tensor) => batchMatMul(a as tf.Tensor3D, b as tf.Tensor3D),
+      (a: tf.Tensor, b: tf.Tensor) => tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D),
+    ],
+    [
+      'concatChannels: value and the split of the gradient',
+      [
+        [2, 3, 4, 2],
+        [2, 3, 4, 5],
+      ],
+      (a: tf.Tensor, b: tf.Tensor) => concatChannels(a as tf.Tensor4D, b as tf.Tensor4D),
+      (a: tf.Tensor, b: tf.Tensor) => tf.concat([a, b], 3),
+    ],
   ] as [string, number[][], (...xs: tf.Tensor[]) => tf.Tensor, (...xs: tf.Tensor[]) => tf.Tensor][])('%s', (_, shapes, fast, plain) => {
     const err = leakless(() => {
       const ins = shapes.map(rand);

@@ -61,19 +61,22 @@ describe.each(OPERATOR_CASES.map((c, i) => ({ ...c, i })))('fixed point equals s
     { T: 10, etw: 0.1, sigmaY: 0.1, ddnmPlus: true },
     { T: 50, etw: 0, sigmaY: 0.1, ddnmPlus: true },
     { T: 50, etw: 0.1, sigmaY: 0.05, ddnmPlus: true },
-  ])('T = $T, etw = $etw, sigma_y = $sigmaY, DDNM+ $ddnmPlus: Picard after T iterations matches to 1e-4 and reports itself exact', async ({ T, etw, sigmaY, ddnmPlus }) => {
-    const p = problem(i, sigmaY);
-    const before = tf.memory().numTensors;
-    const { err, consistency, iterations, stoppedBy, converged } = await compare(p.inputs, T, etw, ddnmPlus ? sigmaY : 0);
-    expect(tf.memory().numTensors).toBe(before);
-    p.dispose();
-    expect(iterations).toBe(T);
-    // tol 0 is never met: the run ends because Picard is exact after T iterations, and says so.
-    expect({ stoppedBy, converged }).toEqual({ stoppedBy: 'exact', converged: true });
-    expect(err).toBeLessThanOrEqual(1e-4);
-    // A x0 = y holds at float precision when y is noise-free (the last step returns x0^ = A+y + P(.)).
-    if (sigmaY === 0) expect(consistency).toBeLessThan(2e-5);
-  });
+  ])(
+    'T = $T, etw = $etw, sigma_y = $sigmaY, DDNM+ $ddnmPlus: Picard after T iterations matches to 1e-4 and reports itself exact',
+    async ({ T, etw, sigmaY, ddnmPlus }) => {
+      const p = problem(i, sigmaY);
+      const before = tf.memory().numTensors;
+      const { err, consistency, iterations, stoppedBy, converged } = await compare(p.inputs, T, etw, ddnmPlus ? sigmaY : 0);
+      expect(tf.memory().numTensors).toBe(before);
+      p.dispose();
+      expect(iterations).toBe(T);
+      // tol 0 is never met: the run ends because Picard is exact after T iterations, and says so.
+      expect({ stoppedBy, converged }).toEqual({ stoppedBy: 'exact', converged: true });
+      expect(err).toBeLessThanOrEqual(1e-4);
+      // A x0 = y holds at float precision when y is noise-free (the last step returns x0^ = A+y + P(.)).
+      if (sigmaY === 0) expect(consistency).toBeLessThan(2e-5);
+    },
+  );
 });
 
 describe('the joint system is lower-triangular', () => {
@@ -116,7 +119,11 @@ describe('the joint system is lower-triangular', () => {
     r.x0.dispose();
     task.dispose();
     p.dispose();
-    expect({ stoppedBy: r.stoppedBy, converged: r.converged, iterations: r.iterations }).toEqual({ stoppedBy: 'maxIter', converged: false, iterations: T + 2 });
+    expect({ stoppedBy: r.stoppedBy, converged: r.converged, iterations: r.iterations }).toEqual({
+      stoppedBy: 'maxIter',
+      converged: false,
+      iterations: T + 2,
+    });
   });
 });
 
@@ -127,7 +134,11 @@ describe('solver options that exploit the triangular structure stay exact', () =
     { name: 'Picard from the DDIM-pinv start', solver: { kind: 'picard' } as const, init: 'ddim-pinv' as const },
     { name: 'ParaTAA triangular Anderson from the DDIM-pinv start', solver: { kind: 'taa', m: 3 } as const, init: 'ddim-pinv' as const },
     { name: 'ParaTAA damped (beta 0.8)', solver: { kind: 'taa', m: 3, beta: 0.8 } as const, init: 'ddim-pinv' as const },
-    { name: 'damped Picard with exact rows undamped', solver: { kind: 'picard', beta: 0.8, triangular: true } as const, init: 'ddim-pinv' as const },
+    {
+      name: 'damped Picard with exact rows undamped',
+      solver: { kind: 'picard', beta: 0.8, triangular: true } as const,
+      init: 'ddim-pinv' as const,
+    },
   ])('$name is exact after at most T iterations', async ({ solver, init }) => {
     const p = problem(4, 0.05);
     const T = 30;
@@ -234,7 +245,11 @@ describe('batched evaluation', () => {
     const xs = randomImages(3, shape, 41) as tf.Tensor4D;
     const y = operator.A(xs);
     const xT = randomImages(3, shape, 42) as tf.Tensor4D;
-    const batched = await deqRestore(prepareRestoration({ model, operator, y, xT, sampling: { T: 8 } }), { kind: 'picard', tol: 0, maxIter: 8 });
+    const batched = await deqRestore(prepareRestoration({ model, operator, y, xT, sampling: { T: 8 } }), {
+      kind: 'picard',
+      tol: 0,
+      maxIter: 8,
+    });
     const all = await batched.x0.data();
     for (let b = 0; b < 3; b++) {
       const one = tf.tidy(() => [tf.slice(y, [b], [1]), tf.slice(xT, [b], [1]) as tf.Tensor4D] as const);

@@ -33,7 +33,10 @@ function setup(i: number, T = 10, model?: EpsModel, noiseAwareSigmaY = 0) {
   };
   const loss = restorationLoss(lossSpec, operator, 1);
   return {
-    task, loss, operator, shape,
+    task,
+    loss,
+    operator,
+    shape,
     dispose: () => {
       loss.dispose();
       task.dispose();
@@ -87,15 +90,18 @@ describe('gradients are true derivatives', () => {
       t.dispose();
       return v;
     };
-    for (const [which, grad, base] of [['xT', dxT, xT], ['y', dy, y]] as const) {
+    for (const [which, grad, base] of [
+      ['xT', dxT, xT],
+      ['y', dy, y],
+    ] as const) {
       const v = randomImages(1, base.shape.slice(1), which === 'xT' ? 71 : 72);
       const h = 1e-2;
       const plus = tf.tidy(() => tf.add(base, tf.mul(v, h)));
       const minus = tf.tidy(() => tf.sub(base, tf.mul(v, h)));
       const fd =
-        which === 'xT'
-          ? ((await lossAt(plus as tf.Tensor4D, y)) - (await lossAt(minus as tf.Tensor4D, y))) / (2 * h)
-          : ((await lossAt(xT, plus)) - (await lossAt(xT, minus))) / (2 * h);
+        which === 'xT' ?
+          ((await lossAt(plus as tf.Tensor4D, y)) - (await lossAt(minus as tf.Tensor4D, y))) / (2 * h)
+        : ((await lossAt(xT, plus)) - (await lossAt(xT, minus))) / (2 * h);
       const vd = v.dataSync();
       const analytic = Array.from(grad).reduce((a, g, k) => a + g * vd[k], 0);
       [v, plus, minus].forEach((t) => t.dispose());
@@ -143,15 +149,19 @@ describe('gradients release their memory when the model fails', () => {
     { method: 'serial' },
   ])('$method: no tensor left behind whichever eps call fails', async (opts) => {
     const prior = testPrior(OPERATOR_CASES[4].shape);
-    await expectFreedOnEveryFailure(prior, async (model) => {
-      const s = setup(4, 4, model);
-      try {
-        const r = await restorationGradient(s.task, s.loss, opts);
-        [r.x0, r.dxT, r.dy, r.state].forEach((t) => t?.dispose());
-      } finally {
-        s.dispose();
-      }
-    }, 5);
+    await expectFreedOnEveryFailure(
+      prior,
+      async (model) => {
+        const s = setup(4, 4, model);
+        try {
+          const r = await restorationGradient(s.task, s.loss, opts);
+          [r.x0, r.dxT, r.dy, r.state].forEach((t) => t?.dispose());
+        } finally {
+          s.dispose();
+        }
+      },
+      5,
+    );
     prior.dispose?.();
   });
 });
@@ -161,7 +171,8 @@ function guideProblem(seed: number) {
   const p = caseProblem(OPERATOR_CASES[4], 1, seed);
   const guide = restorationLoss({ kind: 'guide', guide: p.x.dataSync() }, p.operator, 1);
   return {
-    ...p, guide,
+    ...p,
+    guide,
     dispose: () => {
       guide.dispose();
       p.dispose();
@@ -175,7 +186,10 @@ describe('initialization optimization', () => {
     const { prior: model, operator, x, y, xT, guide } = p;
     const before = tf.memory().numTensors;
     const res = await optimizeInit({ model, operator, y, xT, sampling: { T: 10 } }, guide, {
-      lr: 0.05, steps: 15, groundTruth: x, keepImagesEvery: 5,
+      lr: 0.05,
+      steps: 15,
+      groundTruth: x,
+      keepImagesEvery: 5,
     });
     expect(res.history).toHaveLength(16);
     expect(res.history.at(-1)!.loss).toBeLessThan(0.8 * res.history[0].loss);
@@ -196,14 +210,21 @@ describe('initialization optimization', () => {
       [r.xT, r.x0].forEach((t) => t.dispose());
     });
     const before = tf.memory().numTensors;
-    await expect(run(prior, () => { throw new Error('step callback failed'); })).rejects.toThrow('step callback failed');
+    await expect(
+      run(prior, () => {
+        throw new Error('step callback failed');
+      }),
+    ).rejects.toThrow('step callback failed');
     expect(tf.memory().numTensors).toBe(before);
     p.dispose();
   });
   it('with the reference step size (2e-5) each warm-started forward solve needs far fewer than T iterations', async () => {
     const p = caseProblem(OPERATOR_CASES[4], 1, 84);
     const guide = restorationLoss({ kind: 'consistency' }, p.operator, 1);
-    const res = await optimizeInit({ model: p.prior, operator: p.operator, y: p.y, xT: p.xT, sampling: { T: 20 } }, guide, { lr: 2e-5, steps: 3 });
+    const res = await optimizeInit({ model: p.prior, operator: p.operator, y: p.y, xT: p.xT, sampling: { T: 20 } }, guide, {
+      lr: 2e-5,
+      steps: 3,
+    });
     expect(res.history[0].forwardIterations).toBeGreaterThanOrEqual(15);
     res.history.slice(1).forEach((h) => expect(h.forwardIterations).toBeLessThanOrEqual(5));
     [res.xT, res.x0].forEach((t) => t.dispose());
@@ -217,7 +238,11 @@ describe('initialization optimization', () => {
     const xT = randomImages(1, shape, 83) as tf.Tensor4D;
     const y = operator.A(xT);
     let calls = 0;
-    const exploding = { readsY: false, value: (x0: tf.Tensor4D) => tf.tidy(() => (calls++ < 3 ? tf.sum(x0) : tf.div(tf.sum(x0), 0).mul(0))) as tf.Scalar, dispose: () => {} };
+    const exploding = {
+      readsY: false,
+      value: (x0: tf.Tensor4D) => tf.tidy(() => (calls++ < 3 ? tf.sum(x0) : tf.div(tf.sum(x0), 0).mul(0))) as tf.Scalar,
+      dispose: () => {},
+    };
     const res = await optimizeInit({ model, operator, y, xT, sampling: { T: 5 } }, exploding, { lr: 1e-2, steps: 10, method: 'phantom' });
     expect(res.stoppedBy).toBe('nan');
     expect(res.history.length).toBeGreaterThan(0);

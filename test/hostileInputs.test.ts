@@ -32,9 +32,17 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
   const groups = [...new Set(outcomes.map((o) => o.group))];
   const count = (g: string, c: Outcome) => outcomes.filter((o) => o.group === g && o.got === c).length;
-  const lines = groups.map((g) => `${g.padEnd(8)} ${String(count(g, 'ok')).padStart(5)} ${String(count(g, 'bad-input')).padStart(10)} ${String(count(g, 'runtime')).padStart(8)}`);
-  const slowest = [...outcomes].sort((a, b) => b.ms - a.ms).slice(0, 3).map((o) => `${o.name} ${o.ms.toFixed(0)} ms`);
-  console.log(`hostile inputs: ${outcomes.length} cases\ngroup       ok  bad-input  runtime\n${lines.join('\n')}\nslowest: ${slowest.join('; ')}`);
+  const lines = groups.map(
+    (g) =>
+      `${g.padEnd(8)} ${String(count(g, 'ok')).padStart(5)} ${String(count(g, 'bad-input')).padStart(10)} ${String(count(g, 'runtime')).padStart(8)}`,
+  );
+  const slowest = [...outcomes]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 3)
+    .map((o) => `${o.name} ${o.ms.toFixed(0)} ms`);
+  console.log(
+    `hostile inputs: ${outcomes.length} cases\ngroup       ok  bad-input  runtime\n${lines.join('\n')}\nslowest: ${slowest.join('; ')}`,
+  );
 });
 
 async function makeFile(path: string, spec: FileSpec, dir: string): Promise<void> {
@@ -50,7 +58,10 @@ async function makeFile(path: string, spec: FileSpec, dir: string): Promise<void
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
-  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer after ${ms} ms (a hang)`)), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer after ${ms} ms (a hang)`)), ms))),
+  ]).finally(() => clearTimeout(timer));
 }
 
 async function runCase(c: HostileCase, index: number) {
@@ -77,7 +88,10 @@ async function runCase(c: HostileCase, index: number) {
   const start = performance.now();
   const code = await withTimeout(runCli(argv, io), 60_000, c.name);
   const ms = performance.now() - start;
-  const got: Outcome = code === 0 ? 'ok' : code === 2 ? 'bad-input' : 'runtime';
+  const got: Outcome =
+    code === 0 ? 'ok'
+    : code === 2 ? 'bad-input'
+    : 'runtime';
   outcomes.push({ group: c.group, name: c.name, expected: c.expect, got, ms });
   const said = `exit ${code}; stderr: ${stderr.slice(0, 600)}`;
   expect(got, said).toBe(c.expect);
@@ -101,7 +115,8 @@ async function runCase(c: HostileCase, index: number) {
       } else expect(PNG.sync.read(after!).width).toBeGreaterThan(0);
     }
   }
-  if (c.argv[0] === 'solve' && outIndex < 0 && !c.argv.includes('--help') && got === 'ok') expect(JSON.parse(stdout).format).toBe('deqir-result/1');
+  if (c.argv[0] === 'solve' && outIndex < 0 && !c.argv.includes('--help') && got === 'ok')
+    expect(JSON.parse(stdout).format).toBe('deqir-result/1');
   const left = (await readdir(dir)).filter((f) => /\.(tmp|probe)$/.test(f));
   expect(left, 'temporary files left beside the output').toEqual([]);
 }

@@ -14,13 +14,21 @@ function ssimReference(a: Float32Array, b: Float32Array, H: number, W: number): 
   let total = 0;
   for (let i = 0; i + 11 <= H; i++) {
     for (let j = 0; j + 11 <= W; j++) {
-      let mx = 0, my = 0, xx = 0, yy = 0, xy = 0;
+      let mx = 0,
+        my = 0,
+        xx = 0,
+        yy = 0,
+        xy = 0;
       for (let u = 0; u < 11; u++) {
         for (let v = 0; v < 11; v++) {
           const w = k[u] * k[v];
           const p = x[(i + u) * W + j + v];
           const q = y[(i + u) * W + j + v];
-          mx += w * p; my += w * q; xx += w * p * p; yy += w * q * q; xy += w * p * q;
+          mx += w * p;
+          my += w * q;
+          xx += w * p * p;
+          yy += w * q * q;
+          xy += w * p * q;
         }
       }
       const [C1, C2] = [1e-4, 9e-4];

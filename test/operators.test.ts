@@ -116,7 +116,10 @@ describe('operators match their plain definitions', () => {
     const op = createOperator({ kind: 'deblur-gaussian', sigma: 1, svdThreshold: 0 }, [8, 12, 3]);
     tf.tidy(() => {
       const k = gaussianKernel(1);
-      const k2 = tf.tensor4d(k.flatMap((a) => k.map((b) => a * b)), [k.length, k.length, 1, 1]);
+      const k2 = tf.tensor4d(
+        k.flatMap((a) => k.map((b) => a * b)),
+        [k.length, k.length, 1, 1],
+      );
       const perChannel = tf.split(x, 3, 3).map((c) => tf.conv2d(c as tf.Tensor4D, k2 as tf.Tensor4D, 1, 'same'));
       expect(maxAbsDiff(op.A(x).dataSync(), tf.concat(perChannel, 3).dataSync())).toBeLessThan(1e-5);
     });

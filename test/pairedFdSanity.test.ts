@@ -15,7 +15,10 @@ import { expectNoLeak } from './support/tfSetup.js';
 
 const emoji = loadBenchmarkSubset('data', EMOJI_SUBSET);
 const n = emoji.count;
-const originals = toSignedUnit(emoji, Array.from({ length: n }, (_, i) => i));
+const originals = toSignedUnit(
+  emoji,
+  Array.from({ length: n }, (_, i) => i),
+);
 /** Colorization's A+y written out independently of the operator: each pixel's channel mean in all three channels. */
 const greyCopies = (() => {
   const g = new Float32Array(originals.length);
@@ -32,7 +35,9 @@ describe('colorization sanity is judged by paired FD-cls against the originals',
   it('the originals beat their grey copies: the whole interval of the difference lies below zero; nothing leaks', async () => {
     const clf = await classifier();
     try {
-      const r = await expectNoLeak(() => pairedFdSanity(clf, { originals, restored: originals, baseline: greyCopies }, n, { resamples: 40, seed: 3 }));
+      const r = await expectNoLeak(() =>
+        pairedFdSanity(clf, { originals, restored: originals, baseline: greyCopies }, n, { resamples: 40, seed: 3 }),
+      );
       expect(r.fdRestored).toBeLessThan(1e-3);
       expect(r.fdBaseline).toBeGreaterThan(10);
       expect(r.difference).toBeCloseTo(r.fdRestored - r.fdBaseline, 9);
@@ -62,8 +67,12 @@ describe('colorization sanity is judged by paired FD-cls against the originals',
     try {
       const few = PAIRED_FD_MIN_IMAGES - 1;
       const cut = (a: Float32Array) => a.subarray(0, few * 32 * 32 * 3);
-      await expect(pairedFdSanity(clf, { originals: cut(originals), restored: cut(originals), baseline: cut(greyCopies) }, few).catch(fieldOf)).resolves.toBe('images');
-      await expect(pairedFdSanity(clf, { originals, restored: originals, baseline: greyCopies }, n, { resamples: 19 }).catch(fieldOf)).resolves.toBe('resamples');
+      await expect(
+        pairedFdSanity(clf, { originals: cut(originals), restored: cut(originals), baseline: cut(greyCopies) }, few).catch(fieldOf),
+      ).resolves.toBe('images');
+      await expect(
+        pairedFdSanity(clf, { originals, restored: originals, baseline: greyCopies }, n, { resamples: 19 }).catch(fieldOf),
+      ).resolves.toBe('resamples');
     } finally {
       disposeClassifier(clf);
     }
@@ -71,8 +80,20 @@ describe('colorization sanity is judged by paired FD-cls against the originals',
 
   it('judgeSanity: PSNR tasks by PSNR; colorization needs its kept images and the classifier, and then keeps no images in the record', async () => {
     const base: RestorationSanity = {
-      task: 't', taskName: 'sr4', T: 20, images: n, psnrApy: 15, psnrSerial: 16,
-      deq: { images: 1, solver: { kind: 'picard', tol: 1e-3, maxIter: 5 }, psnr: 16, psnrApySameImages: 15, meanIterations: 3, converged: 1 },
+      task: 't',
+      taskName: 'sr4',
+      T: 20,
+      images: n,
+      psnrApy: 15,
+      psnrSerial: 16,
+      deq: {
+        images: 1,
+        solver: { kind: 'picard', tol: 1e-3, maxIter: 5 },
+        psnr: 16,
+        psnrApySameImages: 15,
+        meanIterations: 3,
+        converged: 1,
+      },
     };
     expect(await judgeSanity(base, null)).toMatchObject({ measure: 'psnr', passes: true });
     expect(await judgeSanity({ ...base, psnrSerial: 14 }, null)).toMatchObject({ measure: 'psnr', passes: false });
@@ -93,21 +114,49 @@ describe('colorization sanity is judged by paired FD-cls against the originals',
   });
 
   it("the card's colorization row shows the FD pair, the difference and its interval; its PSNR is reported, not judged", () => {
-    const pairedFdCls = { fdRestored: 62.5, fdBaseline: 254.1, difference: -191.6, ci95: [-218.8, -143.4] as [number, number], resamples: 200, passes: true };
+    const pairedFdCls = {
+      fdRestored: 62.5,
+      fdBaseline: 254.1,
+      difference: -191.6,
+      ci95: [-218.8, -143.4] as [number, number],
+      resamples: 200,
+      passes: true,
+    };
     const q: CardQualityRecord = {
       fdCls: { model: 30, trainFloor: 2, naiveGaussian: 200, ratioModelToNaive: 0.15, bar: 'FD(model) <= 0.2 FD(naive)', passes: true },
-      samples: 2000, sampler: 'DDIM', classCoverage: { shares: { a: 1 }, minShare: 1, passes: true },
+      samples: 2000,
+      sampler: 'DDIM',
+      classCoverage: { shares: { a: 1 }, minShare: 1, passes: true },
       restorationSanity: {
-        tasks: [{
-          task: 'colorization', T: 20, images: 256, psnrApy: 18.7, psnrSerial: 13.9, passes: true, pairedFdCls,
-          deq: { images: 16, solver: { kind: 'anderson', m: 5 }, psnr: 13.2, psnrApySameImages: 21.6, meanIterations: 18.7, converged: 16 },
-        }],
+        tasks: [
+          {
+            task: 'colorization',
+            T: 20,
+            images: 256,
+            psnrApy: 18.7,
+            psnrSerial: 13.9,
+            passes: true,
+            pairedFdCls,
+            deq: {
+              images: 16,
+              solver: { kind: 'anderson', m: 5 },
+              psnr: 13.2,
+              psnrApySameImages: 21.6,
+              meanIterations: 18.7,
+              converged: 16,
+            },
+          },
+        ],
         passes: true,
       },
     };
     const rows = qualityBarRows(q)!.rows;
     const fdRow = rows.find((r) => r[0].startsWith('colorization, 256 images, T = 20') && r[0].includes('FD-cls'))!;
-    expect(fdRow.slice(1)).toEqual([`62.5 vs 254.1; difference ${formatNumber(-191.6, 1)}, 95 % CI ${formatNumber(-218.8, 1)} to ${formatNumber(-143.4, 1)} (paired bootstrap, 200 resamples)`, 'CI below 0', 'passes']);
+    expect(fdRow.slice(1)).toEqual([
+      `62.5 vs 254.1; difference ${formatNumber(-191.6, 1)}, 95 % CI ${formatNumber(-218.8, 1)} to ${formatNumber(-143.4, 1)} (paired bootstrap, 200 resamples)`,
+      'CI below 0',
+      'passes',
+    ]);
     expect(rows.find((r) => r[0].includes('PSNR of the same restorations'))!.slice(1)).toEqual(['13.9 vs 18.7 dB', '', 'reported']);
     expect(rows.at(-1)![3]).toBe('passes');
   });

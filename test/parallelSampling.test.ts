@@ -21,8 +21,14 @@ beforeAll(async () => {
 
 describe('data-parallel DDIM sampling (npm run quality -- --workers N)', () => {
   it('splits a run into contiguous shares of whole batches that cover it', () => {
-    expect(sampleShares(7, 2, 2)).toEqual([{ start: 0, end: 4 }, { start: 4, end: 7 }]);
-    expect(sampleShares(2000, 100, 2)).toEqual([{ start: 0, end: 1000 }, { start: 1000, end: 2000 }]);
+    expect(sampleShares(7, 2, 2)).toEqual([
+      { start: 0, end: 4 },
+      { start: 4, end: 7 },
+    ]);
+    expect(sampleShares(2000, 100, 2)).toEqual([
+      { start: 0, end: 1000 },
+      { start: 1000, end: 2000 },
+    ]);
     expect(sampleShares(3, 100, 4)).toEqual([{ start: 0, end: 3 }]);
     expect(() => sampleShares(5, 2, 0)).toThrow(ParameterError);
     expect(() => sampleShares(0, 2, 1)).toThrow(/count must be an integer >= 1/);

@@ -35,7 +35,10 @@ function maxAbsDiff(a: TrainState, b: TrainState, key: 'params' | 'ema'): number
 describe('data-parallel training (npm run train -- --workers N)', () => {
   it('splits a batch into contiguous shards that cover it, sizes differing by at most one', () => {
     expect(splitBatch(5, 1)).toEqual([{ start: 0, end: 5 }]);
-    expect(splitBatch(5, 2)).toEqual([{ start: 0, end: 3 }, { start: 3, end: 5 }]);
+    expect(splitBatch(5, 2)).toEqual([
+      { start: 0, end: 3 },
+      { start: 3, end: 5 },
+    ]);
     expect(splitBatch(32, 3).map((s) => s.end - s.start)).toEqual([11, 11, 10]);
     expect(() => splitBatch(4, 5)).toThrow(ParameterError);
     expect(() => splitBatch(4, 0)).toThrow(/workers must be an integer >= 1/);
@@ -45,7 +48,11 @@ describe('data-parallel training (npm run train -- --workers N)', () => {
     const s = createTrainState(SMALL_28, hyper);
     const layout = paramLayout(s.params);
     const flat = new Float32Array(layout.size);
-    writeFlat(layout, layout.names.map((n) => s.params[n]), flat);
+    writeFlat(
+      layout,
+      layout.names.map((n) => s.params[n]),
+      flat,
+    );
     const back = readFlat(layout, flat);
     back.forEach((t, i) => {
       expect(t.shape).toEqual(s.params[layout.names[i]].shape);

@@ -138,10 +138,14 @@ describe('problem files with a grad section', () => {
   it('a unet prior loads the shipped model file and a missing one is named', async () => {
     const { loadModelFile } = await import('../src/lib/node/loadModelFile.js');
     const p = { ...problem('NHWC'), prior: { kind: 'unet', path: 'models/missing.safetensors' } };
-    await expect(solveProblem(parseProblem(p), { loadModel: loadModelFile })).rejects.toThrow(/cannot read model file models\/missing.safetensors: ENOENT/);
-    await expect(solveProblem(parseProblem({ ...p, prior: { kind: 'unet', path: 'models/fashion-unet-small.safetensors' } }), { loadModel: loadModelFile })).rejects.toThrow(
-      /works on images \[28, 28, 1\], the problem has \[4, 6, 2\]/,
+    await expect(solveProblem(parseProblem(p), { loadModel: loadModelFile })).rejects.toThrow(
+      /cannot read model file models\/missing.safetensors: ENOENT/,
     );
+    await expect(
+      solveProblem(parseProblem({ ...p, prior: { kind: 'unet', path: 'models/fashion-unet-small.safetensors' } }), {
+        loadModel: loadModelFile,
+      }),
+    ).rejects.toThrow(/works on images \[28, 28, 1\], the problem has \[4, 6, 2\]/);
   });
 });
 
@@ -154,7 +158,18 @@ describe('deqir restore', () => {
     const png = new PNG({ width: 28, height: 28 });
     for (let i = 0; i < 784; i++) png.data.set([(i * 7) % 256, (i * 7) % 256, (i * 7) % 256, 255], 4 * i);
     await writeFile(input, PNG.sync.write(png));
-    const { stderr } = await promisify(execFile)('npx', ['tsx', 'scripts/deqir.ts', 'restore', input, '--task', 'sr4', '--T', '3', '--out', output]);
+    const { stderr } = await promisify(execFile)('npx', [
+      'tsx',
+      'scripts/deqir.ts',
+      'restore',
+      input,
+      '--task',
+      'sr4',
+      '--T',
+      '3',
+      '--out',
+      output,
+    ]);
     expect(stderr).toMatch(/super-resolution x4.*PSNR [\d.]+ dB/);
     const out = PNG.sync.read(await readFile(output));
     expect([out.width, out.height]).toEqual([4 * 28 * 4 + 3 * 2, 28 * 4]);
@@ -164,7 +179,8 @@ describe('deqir restore', () => {
     const dir = await mkdtemp(join(tmpdir(), 'deqir-'));
     const big = join(dir, 'big.png');
     await writeFile(big, PNG.sync.write(new PNG({ width: 40, height: 30 })));
-    const run = (file: string) => promisify(execFile)('npx', ['tsx', 'scripts/deqir.ts', 'restore', file, '--task', 'sr4', '--out', join(dir, 'o.png')]);
+    const run = (file: string) =>
+      promisify(execFile)('npx', ['tsx', 'scripts/deqir.ts', 'restore', file, '--task', 'sr4', '--out', join(dir, 'o.png')]);
     await expect(run(big)).rejects.toMatchObject({ stderr: expect.stringContaining('is 40x30; the model restores 28x28 grey images') });
     await writeFile(join(dir, 'text.png'), 'not a png');
     await expect(run(join(dir, 'text.png'))).rejects.toMatchObject({ stderr: expect.stringContaining('is not a readable PNG') });

@@ -12,7 +12,14 @@ import { fileSha256 } from '../src/lib/node/provenance.js';
 import { cardQuality, mergedQuality } from '../src/lib/quality/cardQuality.js';
 import { classCoverage } from '../src/lib/quality/classCoverage.js';
 import {
-  classifierSpecs, classify, disposeClassifier, FASHION_CLASSIFIER_SHAPE, featuresOf, initClassifier, trainClassifier, type ClassifierShape,
+  classifierSpecs,
+  classify,
+  disposeClassifier,
+  FASHION_CLASSIFIER_SHAPE,
+  featuresOf,
+  initClassifier,
+  trainClassifier,
+  type ClassifierShape,
 } from '../src/lib/quality/classifier.js';
 import { decodeClassifier, encodeClassifier } from '../src/lib/quality/classifierFile.js';
 import { fdClsBar } from '../src/lib/quality/fdClsBar.js';
@@ -26,16 +33,28 @@ import { expectNoLeak } from './support/tfSetup.js';
 const EMOJI_SHAPE: ClassifierShape = { imageShape: [32, 32, 3], classes: 9 };
 
 describe('the quality-bar classifier, for any image shape and class count', () => {
-  it('derives every tensor from [H, W, C] and the class count; the Fashion shapes are the shipped file\'s', () => {
+  it("derives every tensor from [H, W, C] and the class count; the Fashion shapes are the shipped file's", () => {
     const shapes = (s: ClassifierShape) => Object.fromEntries(classifierSpecs(s).map((p) => [p.name, p.shape]));
     // The list the grey classifier was defined by before it was generic.
     expect(shapes(FASHION_CLASSIFIER_SHAPE)).toEqual({
-      'conv1.w': [3, 3, 1, 32], 'conv1.b': [32], 'conv2.w': [3, 3, 32, 64], 'conv2.b': [64],
-      'fc1.w': [3136, 128], 'fc1.b': [128], 'fc2.w': [128, 10], 'fc2.b': [10],
+      'conv1.w': [3, 3, 1, 32],
+      'conv1.b': [32],
+      'conv2.w': [3, 3, 32, 64],
+      'conv2.b': [64],
+      'fc1.w': [3136, 128],
+      'fc1.b': [128],
+      'fc2.w': [128, 10],
+      'fc2.b': [10],
     });
     expect(shapes(EMOJI_SHAPE)).toMatchObject({ 'conv1.w': [3, 3, 3, 32], 'fc1.w': [8 * 8 * 64, 128], 'fc2.w': [128, 9], 'fc2.b': [9] });
-    expect(qualityRecipe(trainingRecipe('emoji'))).toMatchObject({ classifierFile: 'models/emoji-classifier.safetensors', classifierShape: EMOJI_SHAPE });
-    expect(qualityRecipe(trainingRecipe('fashion'))).toMatchObject({ classifierFile: 'models/fashion-classifier.safetensors', classifierShape: FASHION_CLASSIFIER_SHAPE });
+    expect(qualityRecipe(trainingRecipe('emoji'))).toMatchObject({
+      classifierFile: 'models/emoji-classifier.safetensors',
+      classifierShape: EMOJI_SHAPE,
+    });
+    expect(qualityRecipe(trainingRecipe('fashion'))).toMatchObject({
+      classifierFile: 'models/fashion-classifier.safetensors',
+      classifierShape: FASHION_CLASSIFIER_SHAPE,
+    });
     const fieldOf = (s: ClassifierShape) => {
       try {
         classifierSpecs(s);
@@ -58,7 +77,14 @@ describe('the quality-bar classifier, for any image shape and class count', () =
         expect(r.features.shape).toEqual([2, 128]);
         expect(tf.min(r.features).dataSync()[0]).toBeGreaterThanOrEqual(0);
       });
-      const f = await expectNoLeak(() => featuresOf(c, gaussianArray(5 * H * W * C, 3).map((v) => Math.tanh(v)), 5, 2));
+      const f = await expectNoLeak(() =>
+        featuresOf(
+          c,
+          gaussianArray(5 * H * W * C, 3).map((v) => Math.tanh(v)),
+          5,
+          2,
+        ),
+      );
       expect(f.features.length).toBe(5 * 128);
       expect(Math.max(...f.predicted)).toBeLessThan(shape.classes);
       await expect(featuresOf(c, new Float32Array(7), 1)).rejects.toThrow(/not 1 images/);
@@ -75,14 +101,25 @@ describe('the quality-bar classifier, for any image shape and class count', () =
     // Measured with the 28x28x1-only classifier of commit 5b50752 (cpu backend): per image the
     // predicted class, the feature sum and the feature norm.
     expect(Array.from(r.predicted)).toEqual([0, 8, 3, 4, 1, 8, 5, 5]);
-    const before = [[66.9402, 15.13261], [99.35127, 20.8932], [53.16887, 12.27557], [83.87674, 16.77203], [75.01164, 17.0626], [75.98277, 16.11548], [102.44667, 18.94693], [119.33786, 24.25719]];
+    const before = [
+      [66.9402, 15.13261],
+      [99.35127, 20.8932],
+      [53.16887, 12.27557],
+      [83.87674, 16.77203],
+      [75.01164, 17.0626],
+      [75.98277, 16.11548],
+      [102.44667, 18.94693],
+      [119.33786, 24.25719],
+    ];
     before.forEach(([sum, norm], b) => {
       const f = Array.from(r.features.subarray(b * 128, (b + 1) * 128));
       expect(f.reduce((s, v) => s + v, 0)).toBeCloseTo(sum, 2);
       expect(Math.hypot(...f)).toBeCloseTo(norm, 3);
     });
     // The file is for [28, 28, 1] and 10 classes; asked for another shape, it is refused by name.
-    await expect(loadClassifierFile('models/fashion-classifier.safetensors', EMOJI_SHAPE)).rejects.toThrow(/fashion-classifier.safetensors.*conv1\.w/);
+    await expect(loadClassifierFile('models/fashion-classifier.safetensors', EMOJI_SHAPE)).rejects.toThrow(
+      /fashion-classifier.safetensors.*conv1\.w/,
+    );
     disposeClassifier(c);
   });
 
@@ -92,8 +129,12 @@ describe('the quality-bar classifier, for any image shape and class count', () =
     expect(bytes.length).toBeLessThan(5e6);
     const back = await decodeClassifier(bytes, EMOJI_SHAPE, 'x.safetensors');
     expect(Array.from(back.params['fc2.w'].dataSync())).toEqual(Array.from(c.params['fc2.w'].dataSync()));
-    await expect(decodeClassifier(bytes, { imageShape: [32, 32, 3], classes: 8 }, 'x.safetensors')).rejects.toThrow(/x.safetensors: classifier of 9 classes, the data set has 8/);
-    await expect(decodeClassifier(bytes, { imageShape: [32, 32, 1], classes: 9 }, 'x.safetensors')).rejects.toThrow(/classifier for images \[32,32,3\]/);
+    await expect(decodeClassifier(bytes, { imageShape: [32, 32, 3], classes: 8 }, 'x.safetensors')).rejects.toThrow(
+      /x.safetensors: classifier of 9 classes, the data set has 8/,
+    );
+    await expect(decodeClassifier(bytes, { imageShape: [32, 32, 1], classes: 9 }, 'x.safetensors')).rejects.toThrow(
+      /classifier for images \[32,32,3\]/,
+    );
     disposeClassifier(c);
     disposeClassifier(back);
   });
@@ -102,7 +143,14 @@ describe('the quality-bar classifier, for any image shape and class count', () =
     const emoji = loadBenchmarkSubset('data', EMOJI_SUBSET);
     const few = { ...emoji, count: 16 };
     const losses: number[] = [];
-    const c = trainClassifier(few, EMOJI_SHAPE, { epochs: 3, batchSize: 8, lr: 3e-3, seed: 1, hflip: true, onEpoch: (_, l) => losses.push(l) });
+    const c = trainClassifier(few, EMOJI_SHAPE, {
+      epochs: 3,
+      batchSize: 8,
+      lr: 3e-3,
+      seed: 1,
+      hflip: true,
+      onEpoch: (_, l) => losses.push(l),
+    });
     expect(losses[2]).toBeLessThan(losses[0]);
     disposeClassifier(c);
     expect(() => trainClassifier(few, FASHION_CLASSIFIER_SHAPE, { epochs: 1, batchSize: 16, lr: 1e-3, seed: 1 })).toThrow(ParameterError);
@@ -119,7 +167,9 @@ describe('the quality-bar classifier, for any image shape and class count', () =
     const stop = () => {
       throw new Error('stopped after epoch 0');
     };
-    expect(() => trainClassifier(few, EMOJI_SHAPE, { epochs: 2, batchSize: 8, lr: 3e-3, seed: 1, onEpoch: stop })).toThrow(/stopped after epoch 0/);
+    expect(() => trainClassifier(few, EMOJI_SHAPE, { epochs: 2, batchSize: 8, lr: 3e-3, seed: 1, onEpoch: stop })).toThrow(
+      /stopped after epoch 0/,
+    );
     expect(tf.memory().numTensors).toBe(before);
   });
 });
@@ -136,7 +186,12 @@ describe('the coverage rule and the sample counts of FD-cls', () => {
     expect(ok.shares.rare).toBe(0);
     expect(ok.trainShares.rare).toBe(0.03);
     expect(ok.referenceShares).toBeUndefined();
-    expect(classCoverage(samples([1, 1, 1, 1]), names, train, { referencePredicted: [0, 0, 1, 3] }).referenceShares).toEqual({ a: 0.5, b: 0.25, c: 0, rare: 0.25 });
+    expect(classCoverage(samples([1, 1, 1, 1]), names, train, { referencePredicted: [0, 0, 1, 3] }).referenceShares).toEqual({
+      a: 0.5,
+      b: 0.25,
+      c: 0,
+      rare: 0.25,
+    });
     const bad = classCoverage(samples([60, 38, 2, 0]), names, train);
     expect(bad).toMatchObject({ minShare: 0.02, minShareClasses: ['c'], passes: false });
     expect(bad.rule).toMatch(/>= 4 % of the training images has >= 3 % of the samples/);
@@ -158,14 +213,29 @@ describe('the coverage rule and the sample counts of FD-cls', () => {
 
   it('a card keeps a record only for its weights, never an FD-cls of fewer than 2,000 samples, with the verdicts', () => {
     const rec = (samples: number, sha = 'abc') => ({
-      weightsSha256: sha, samples, fdCls: { passes: true }, classCoverage: { passes: false }, restorationSanity: { passes: true, weightsSha256: sha },
+      weightsSha256: sha,
+      samples,
+      fdCls: { passes: true },
+      classCoverage: { passes: false },
+      restorationSanity: { passes: true, weightsSha256: sha },
     });
     expect(cardQuality(rec(2000, 'other'), 'abc')).toBeNull();
-    expect(cardQuality(rec(2000), 'abc')!.verdicts).toEqual({ fdCls: 'passes', classCoverage: 'fails', restorationSanity: 'passes', all: 'fails', weightsSha256: 'abc' });
+    expect(cardQuality(rec(2000), 'abc')!.verdicts).toEqual({
+      fdCls: 'passes',
+      classCoverage: 'fails',
+      restorationSanity: 'passes',
+      all: 'fails',
+      weightsSha256: 'abc',
+    });
     const few = cardQuality(rec(64), 'abc')!;
     expect(few.fdCls).toBeUndefined();
     expect(few.samples).toBeUndefined();
-    expect(few.verdicts).toMatchObject({ fdCls: 'not measured', classCoverage: 'not measured', restorationSanity: 'passes', all: 'not measured' });
+    expect(few.verdicts).toMatchObject({
+      fdCls: 'not measured',
+      classCoverage: 'not measured',
+      restorationSanity: 'passes',
+      all: 'not measured',
+    });
   });
 
   it('the card keeps FD-cls written before restoration sanity, adds sanity after, and drops parts of other weights', () => {
@@ -190,13 +260,22 @@ describe('the coverage rule and the sample counts of FD-cls', () => {
     const cfg: UNetConfig = { ...TINY_TEST, imageShape: [32, 32, 3] };
     const model = new UNetEpsModel(cfg, initParams(cfg, 2), 'tiny-rgb');
     const clf = initClassifier(EMOJI_SHAPE, 3);
-    const part = (from: number, count: number) => ({ ...emoji, count, pixels: emoji.pixels.subarray(from * 3072, (from + count) * 3072), labels: emoji.labels.subarray(from, from + count) });
+    const part = (from: number, count: number) => ({
+      ...emoji,
+      count,
+      pixels: emoji.pixels.subarray(from * 3072, (from + count) * 3072),
+      labels: emoji.labels.subarray(from, from + count),
+    });
     const [train, test] = [part(0, 24), part(128, 12)];
     const opts = { samples: 6, seed: 1, T: 4, batchSize: 4 };
     await expect(fdClsBar(model, clf, EMOJI_SUBSET.classNames, train, test, opts)).rejects.toThrow(/samples 6/);
     const calls: number[] = [];
     const r = await expectNoLeak(() =>
-      fdClsBar(model, clf, EMOJI_SUBSET.classNames, train, test, { ...opts, allowFewSamples: true, onSampling: (done, total) => calls.push(done, total) }),
+      fdClsBar(model, clf, EMOJI_SUBSET.classNames, train, test, {
+        ...opts,
+        allowFewSamples: true,
+        onSampling: (done, total) => calls.push(done, total),
+      }),
     );
     expect(calls.slice(-2)).toEqual([samplingCalls(6, 4, 4), 8]);
     expect(r).toMatchObject({ samples: 6, referenceImages: 6, floorImages: 6, sampler: 'DDIM eta = 0, T = 4 uniform' });
@@ -207,10 +286,14 @@ describe('the coverage rule and the sample counts of FD-cls', () => {
     // A sampler passed in (the worker threads') is the one used, and it must return N whole images.
     const asked: unknown[] = [];
     const short = async (settings: unknown) => (asked.push(settings), new Float32Array(5 * 3072));
-    await expect(fdClsBar(model, clf, EMOJI_SUBSET.classNames, train, test, { ...opts, allowFewSamples: true, drawSamples: short })).rejects.toThrow(/returned 15360 values, not 6 images/);
+    await expect(
+      fdClsBar(model, clf, EMOJI_SUBSET.classNames, train, test, { ...opts, allowFewSamples: true, drawSamples: short }),
+    ).rejects.toThrow(/returned 15360 values, not 6 images/);
     expect(asked).toEqual([{ count: 6, T: 4, seed: 4, batchSize: 4 }]);
     const fashion = initClassifier(FASHION_CLASSIFIER_SHAPE, 1);
-    await expect(fdClsBar(model, fashion, EMOJI_SUBSET.classNames, train, test, { ...opts, allowFewSamples: true })).rejects.toThrow(/classifier are \[28, 28, 1\]/);
+    await expect(fdClsBar(model, fashion, EMOJI_SUBSET.classNames, train, test, { ...opts, allowFewSamples: true })).rejects.toThrow(
+      /classifier are \[28, 28, 1\]/,
+    );
     disposeClassifier(fashion);
     disposeClassifier(clf);
     model.dispose();

@@ -10,14 +10,18 @@ const failsAfterExp = (x: tf.Tensor) => {
 };
 
 describe('a gradient whose function throws', () => {
-  it('leaves the tape\'s saved tensors allocated in TF.js alone (why releasingTapeOnFailure exists)', () => {
+  it("leaves the tape's saved tensors allocated in TF.js alone (why releasingTapeOnFailure exists)", () => {
     const x = tf.ones([4]);
     const before = tf.memory().numTensors;
     expect(() => tf.grad(failsAfterExp)(x)).toThrow('model failed');
     expect(tf.memory().numTensors).toBeGreaterThan(before);
     releasingTapeOnFailure(() => 0); // a later call does not free a tape it did not run
     expect(tf.memory().numTensors).toBeGreaterThan(before);
-    expect(() => releasingTapeOnFailure(() => { throw new Error('again'); })).toThrow('again');
+    expect(() =>
+      releasingTapeOnFailure(() => {
+        throw new Error('again');
+      }),
+    ).toThrow('again');
     expect(tf.memory().numTensors).toBe(before); // ...but a failing one frees the stale tape too
     x.dispose();
   });

@@ -20,7 +20,11 @@ function inputs(): RestorationInputs & { dispose(): void } {
   const y = operator.A(x);
   const xT = randomImages(1, shape, 2) as tf.Tensor4D;
   return {
-    model, operator, y, xT, sampling: { T: 10 },
+    model,
+    operator,
+    y,
+    xT,
+    sampling: { T: 10 },
     dispose: () => {
       [x, y, xT].forEach((t) => t.dispose());
       operator.dispose();
@@ -119,7 +123,9 @@ describe('public calls leave tf.memory().numTensors at its baseline', () => {
     const model = testPrior([8, 12, 1]);
     const images = [{ key: 0, pixels: new Float32Array(8 * 12) }];
     await expectNoLeak(() => {
-      expect(() => buildRestorationProblem(model, { task: 'sr2', seed: 0, T: 4, sigmaY: -1 }, images)).toThrow(/sigmaY must be a finite number >= 0/);
+      expect(() => buildRestorationProblem(model, { task: 'sr2', seed: 0, T: 4, sigmaY: -1 }, images)).toThrow(
+        /sigmaY must be a finite number >= 0/,
+      );
     });
     model.dispose?.();
   });

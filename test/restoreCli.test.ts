@@ -39,10 +39,16 @@ describe('deqir restore on a benchmark image', () => {
   });
 
   it('names a missing file, an unknown task and a missing --out', async () => {
-    await expect(run(['/nonexistent/in.png', '--task', 'sr4', '--out', '/tmp/o.png'])).rejects.toMatchObject({ stderr: expect.stringContaining('cannot read /nonexistent/in.png: ENOENT') });
+    await expect(run(['/nonexistent/in.png', '--task', 'sr4', '--out', '/tmp/o.png'])).rejects.toMatchObject({
+      stderr: expect.stringContaining('cannot read /nonexistent/in.png: ENOENT'),
+    });
     const dir = await mkdtemp(join(tmpdir(), 'deqir-restore-'));
     await writeFile(join(dir, 'in.png'), PNG.sync.write(new PNG({ width: 28, height: 28 })));
-    await expect(run([join(dir, 'in.png'), '--task', 'sr5', '--out', join(dir, 'o.png')])).rejects.toMatchObject({ stderr: expect.stringContaining("unknown task 'sr5' (available: sr4") });
-    await expect(run([join(dir, 'in.png'), '--task', 'sr4'])).rejects.toMatchObject({ stderr: expect.stringContaining('restore needs --out OUT.png') });
+    await expect(run([join(dir, 'in.png'), '--task', 'sr5', '--out', join(dir, 'o.png')])).rejects.toMatchObject({
+      stderr: expect.stringContaining("unknown task 'sr5' (available: sr4"),
+    });
+    await expect(run([join(dir, 'in.png'), '--task', 'sr4'])).rejects.toMatchObject({
+      stderr: expect.stringContaining('restore needs --out OUT.png'),
+    });
   });
 });

@@ -13,7 +13,16 @@ function file(body: unknown): string {
 
 describe('a resumable results file', () => {
   it('reuses units made with the same settings and names the run that made them', () => {
-    const path = file({ provenance: { settings: { a: 1 }, gitCommit: 'abc', gitDirty: false, date: 'd1', resumedFrom: [{ gitCommit: 'old', gitDirty: true, date: 'd0' }] }, cells: [1, 2] });
+    const path = file({
+      provenance: {
+        settings: { a: 1 },
+        gitCommit: 'abc',
+        gitDirty: false,
+        date: 'd1',
+        resumedFrom: [{ gitCommit: 'old', gitDirty: true, date: 'd0' }],
+      },
+      cells: [1, 2],
+    });
     const r = readResumable(path, { a: 1 }, units);
     expect(r.units).toEqual([1, 2]);
     expect(r.earlier).toEqual([

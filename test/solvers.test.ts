@@ -160,11 +160,12 @@ describe('triangular Anderson (ParaTAA) on a lower-triangular map', () => {
     for (let m = 0; m < 3; m++) {
       // The same map restricted to member m: run on a state whose other members are zero and frozen.
       const alone = await solveFixedPoint(
-        (x) => tf.tidy(() => {
-          const full = tf.concat([tf.zeros([6, m, 4]), x, tf.zeros([6, 2 - m, 4])], 1);
-          const y = p.F(full) as tf.Tensor;
-          return tf.slice(y, [0, m, 0], [6, 1, 4]);
-        }),
+        (x) =>
+          tf.tidy(() => {
+            const full = tf.concat([tf.zeros([6, m, 4]), x, tf.zeros([6, 2 - m, 4])], 1);
+            const y = p.F(full) as tf.Tensor;
+            return tf.slice(y, [0, m, 0], [6, 1, 4]);
+          }),
         tf.zeros([6, 1, 4]),
         settings,
       );

@@ -25,7 +25,11 @@ describe('datasets', () => {
   it('the shipped benchmark subset matches its provenance file', () => {
     const prov = JSON.parse(readFileSync('data/fashion-mnist-test-256.provenance.json', 'utf8'));
     for (const [f, { sha256 }] of Object.entries(prov.files) as [string, { sha256: string }][])
-      expect(createHash('sha256').update(readFileSync(`data/${f}`)).digest('hex')).toBe(sha256);
+      expect(
+        createHash('sha256')
+          .update(readFileSync(`data/${f}`))
+          .digest('hex'),
+      ).toBe(sha256);
     const s = loadBenchmarkSubset();
     expect([s.count, s.height, s.width]).toEqual([256, 28, 28]);
     expect(prov.indices).toEqual(seededSubset(10000, 256, prov.seed));

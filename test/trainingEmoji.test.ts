@@ -91,7 +91,16 @@ describe('the colour prior (issue 17): emoji config and training', () => {
       expect(r.kept).toBeUndefined();
     }
     // keepImages hands back what was measured: the originals, the chain's x0 and A+y, image by image.
-    const r = await restorationSanity(model, emoji, { count: 3, deqCount: 0, T: 2, seed: 1, solver, task: 'colorize', keepImages: true, chunk: 2 });
+    const r = await restorationSanity(model, emoji, {
+      count: 3,
+      deqCount: 0,
+      T: 2,
+      seed: 1,
+      solver,
+      task: 'colorize',
+      keepImages: true,
+      chunk: 2,
+    });
     const originals = toSignedUnit(emoji, [0, 1, 2]);
     expect(r.kept!.originals).toEqual(originals);
     for (let p = 0; p < originals.length; p += 3) {
@@ -101,7 +110,9 @@ describe('the colour prior (issue 17): emoji config and training', () => {
     expect(r.kept!.restored).toHaveLength(originals.length);
     expect(psnrPerImageOfArrays(r.kept!.restored, originals, 3).reduce((a, b) => a + b, 0) / 3).toBeCloseTo(r.psnrSerial, 6);
     expect(tf.memory().numTensors).toBe(before);
-    await expect(restorationSanity(model, loadBenchmarkSubset(), { count: 1, deqCount: 0, T: 3, seed: 1, solver })).rejects.toThrow(/do not fit/);
+    await expect(restorationSanity(model, loadBenchmarkSubset(), { count: 1, deqCount: 0, T: 3, seed: 1, solver })).rejects.toThrow(
+      /do not fit/,
+    );
     model.dispose();
   });
 
@@ -111,8 +122,9 @@ describe('the colour prior (issue 17): emoji config and training', () => {
     // Fails on the n-th eps call: at T = 2 the serial chain makes calls 1-2, DeqIR the rest (call 4: its second iteration).
     const before = tf.memory().numTensors;
     for (const n of [2, 4]) {
-      await expect(restorationSanity(failingOn(unet, n), emoji, { count: 2, deqCount: 1, T: 2, seed: 1, solver, task: 'colorize', keepImages: true }))
-        .rejects.toThrow(`eps call ${n} failed`);
+      await expect(
+        restorationSanity(failingOn(unet, n), emoji, { count: 2, deqCount: 1, T: 2, seed: 1, solver, task: 'colorize', keepImages: true }),
+      ).rejects.toThrow(`eps call ${n} failed`);
       expect(tf.memory().numTensors).toBe(before);
     }
     unet.dispose();

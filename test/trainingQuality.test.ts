@@ -19,7 +19,10 @@ describe('quality-bar tools', () => {
   it('Fréchet distance of a rotated full covariance equals that of its diagonal form', () => {
     const c = Math.cos(0.3);
     const s = Math.sin(0.3);
-    const r = new Matrix([[c, -s], [s, c]]);
+    const r = new Matrix([
+      [c, -s],
+      [s, c],
+    ]);
     const rot = (d: number[]) => r.mmul(Matrix.diag(d)).mmul(r.transpose());
     const a = { mean: Float64Array.from([0, 0]), cov: rot([1, 9]), n: 2 };
     const b = { mean: Float64Array.from([0, 0]), cov: rot([4, 1]), n: 2 };

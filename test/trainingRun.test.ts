@@ -26,7 +26,10 @@ const hyper = { batchSize: 8, lr: 3e-3, warmupSteps: 1, emaDecay: 0.99, gradClip
 function fixedBatchLoss(s: TrainState): number {
   return tf.tidy(() => {
     const d = drawBatch(999, 0, 16, data.count, 1000, 784);
-    const x0 = tf.tensor4d(Float32Array.from(d.indices.flatMap((i) => Array.from(data.pixels.subarray(i * 784, (i + 1) * 784), (v) => v / 127.5 - 1))), [16, 28, 28, 1]);
+    const x0 = tf.tensor4d(
+      Float32Array.from(d.indices.flatMap((i) => Array.from(data.pixels.subarray(i * 784, (i + 1) * 784), (v) => v / 127.5 - 1))),
+      [16, 28, 28, 1],
+    );
     const eps = tf.tensor4d(d.noise, [16, 28, 28, 1]);
     const xt = noisyImages(schedule, x0, d.t, eps);
     return epsMse(unetForward(SMALL_28, s.params, xt, d.t), eps).dataSync()[0];

@@ -11,7 +11,16 @@ const schedule = linearSchedule();
 const pointMass: EpsModel = {
   name: 'point-mass-0',
   imageShape: [4, 4, 1],
-  eps: (x, t) => tf.tidy(() => tf.mul(x, tf.tensor4d(t.map((s) => 1 / Math.sqrt(1 - schedule.abar(s))), [t.length, 1, 1, 1]))),
+  eps: (x, t) =>
+    tf.tidy(() =>
+      tf.mul(
+        x,
+        tf.tensor4d(
+          t.map((s) => 1 / Math.sqrt(1 - schedule.abar(s))),
+          [t.length, 1, 1, 1],
+        ),
+      ),
+    ),
 };
 
 describe('preview sampling and sample grids', () => {

@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 
 describe('the training benchmark (npm run bench:train)', () => {
-  it('times the steps after the warm-up, and its steps are the trainer\'s own (same losses)', async () => {
+  it("times the steps after the warm-up, and its steps are the trainer's own (same losses)", async () => {
     const s = createTrainState(SMALL_28, hyper);
     const run = await measureThroughput(() => trainStep(s, data, schedule), s.hyper.batchSize, { warmup: 1, steps: 2 });
     const ref = createTrainState(SMALL_28, hyper);

@@ -12,7 +12,11 @@ import { TEST_BACKEND } from './support/tfSetup.js';
 // Training runs on wasm, gradients are checked on cpu: this pins wasm to the cpu numbers for the
 // UNet forward and for the fast conv gradients (same JS-drawn inputs on both backends).
 
-const arr = (shape: number[], seed: number) => gaussianArray(shape.reduce((a, b) => a * b, 1), seed);
+const arr = (shape: number[], seed: number) =>
+  gaussianArray(
+    shape.reduce((a, b) => a * b, 1),
+    seed,
+  );
 
 function runOn(backend: 'cpu' | 'wasm', fn: () => Float32Array[]): Promise<Float32Array[]> {
   return (async () => {
@@ -39,7 +43,10 @@ function convGrads(): Float32Array[] {
   const b = tf.tensor1d(arr([4], 6));
   const dy = tf.tensor4d(arr([2, 6, 5, 4], 7), [2, 6, 5, 4]);
   return tf
-    .grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => conv2dSame(xx as tf.Tensor4D, ww as tf.Tensor4D, bb as tf.Tensor1D))([x, w, b], dy)
+    .grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => conv2dSame(xx as tf.Tensor4D, ww as tf.Tensor4D, bb as tf.Tensor1D))(
+      [x, w, b],
+      dy,
+    )
     .map((g) => g.dataSync() as Float32Array);
 }
 

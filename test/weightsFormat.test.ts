@@ -15,7 +15,13 @@ function randomParams(seed: number) {
   for (const k of Object.keys(p)) {
     const shape = p[k].shape;
     p[k].dispose();
-    p[k] = tf.tensor(gaussianArray(shape.reduce((a, b) => a * b, 1), seed * 1000 + i++), shape);
+    p[k] = tf.tensor(
+      gaussianArray(
+        shape.reduce((a, b) => a * b, 1),
+        seed * 1000 + i++,
+      ),
+      shape,
+    );
   }
   return p;
 }
@@ -98,7 +104,10 @@ describe('weight files (safetensors-compatible)', () => {
     });
     await expect(decodeUNet(wider)).rejects.toThrow(/'temb.dense0.w' has shape \[8,32\], the model expects \[16,64\]/);
     await expect(decodeUNet(bytes, { expectConfig: { ...TINY_TEST, groups: 2 } })).rejects.toThrow(/differs from the expected/);
-    const shifted = rewriteHeader(bytes, (h) => (h['conv_in.b'].data_offsets = [h['conv_in.b'].data_offsets[0] + 4, h['conv_in.b'].data_offsets[1] + 4]));
+    const shifted = rewriteHeader(
+      bytes,
+      (h) => (h['conv_in.b'].data_offsets = [h['conv_in.b'].data_offsets[0] + 4, h['conv_in.b'].data_offsets[1] + 4]),
+    );
     await expect(decodeUNet(shifted)).rejects.toThrow(/data_offsets/);
   });
 

@@ -16,7 +16,12 @@ import { gradientJobEstimate, runGradients } from '../src/lib/site/jobs/gradient
  */
 describe('the worker memory budget', () => {
   const budget = memoryBudgetBytes(WORKER_MEMORY_BUDGET_MB);
-  const request = (phantomSteps: number) => ({ region: rectRegion(28, 28, { x0: 8, y0: 8, x1: 20, y1: 20 }), methods: [...GRADIENT_METHODS], phantomSteps, phantomTau: 1 });
+  const request = (phantomSteps: number) => ({
+    region: rectRegion(28, 28, { x0: 8, y0: 8, x1: 20, y1: 20 }),
+    methods: [...GRADIENT_METHODS],
+    phantomSteps,
+    phantomTau: 1,
+  });
 
   it('refuses phantom k = T at T = 14 and 20 before allocating, and names what to lower', async () => {
     const model = await loadModelFile('models/fashion-unet-small.safetensors');
@@ -27,7 +32,9 @@ describe('the worker memory budget', () => {
         const before = tf.memory().numTensors;
         const start = performance.now();
         await expect(runGradients(model, s, new Float32Array(784), request(T))).rejects.toThrow(ResourceError);
-        await expect(runGradients(model, s, new Float32Array(784), request(T))).rejects.toThrow(/over the memory budget of 1536 MiB.*lower the phantom steps K or T with the sliders/);
+        await expect(runGradients(model, s, new Float32Array(784), request(T))).rejects.toThrow(
+          /over the memory budget of 1536 MiB.*lower the phantom steps K or T with the sliders/,
+        );
         // The page's reader has sliders, not the library's chunk size or a CLI flag.
         await expect(runGradients(model, s, new Float32Array(784), request(T))).rejects.not.toThrow(/chunkSize|--[a-z]/);
         expect(performance.now() - start).toBeLessThan(1000);

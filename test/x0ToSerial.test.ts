@@ -21,7 +21,11 @@ describe('x0 against the serial x0, image by image', () => {
     const T = 3;
     const serial = new Float32Array([0.2, -0.2, 0.4, 0.1]); // B = 2 images of 2 values
     await expectNoLeak(async () => {
-      const rows = tf.tensor([[9, 9, 9, 9], [9, 9, 9, 9], [0.2, -0.2, 0.4, 0.1 + 1e-3]]);
+      const rows = tf.tensor([
+        [9, 9, 9, 9],
+        [9, 9, 9, 9],
+        [0.2, -0.2, 0.4, 0.1 + 1e-3],
+      ]);
       const d = await iterateX0ToSerial(rows, T, serial, 2);
       rows.dispose();
       expect(d.maxAbs[0]).toBe(0);

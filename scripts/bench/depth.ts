@@ -1,6 +1,14 @@
 // Depth suite: batched network calls in a row until each solver's x0 reaches the serial chain's,
 // for T in {20, 50, 100} and four tasks with the shipped UNet; resumable unit by unit.
-import { criterionRank, DEPTH_CRITERIA, runDepthBenchmark, type DepthCriterion, summarizeDepth, type DepthSettings, type DepthUnit } from '../../src/lib/bench/depthBenchmark.js';
+import {
+  criterionRank,
+  DEPTH_CRITERIA,
+  runDepthBenchmark,
+  type DepthCriterion,
+  summarizeDepth,
+  type DepthSettings,
+  type DepthUnit,
+} from '../../src/lib/bench/depthBenchmark.js';
 import { SUBSET_FILES } from '../../src/lib/data/shippedSubset.js';
 import { loadBenchmarkSubset } from '../../src/lib/node/benchmarkSubset.js';
 import { loadModelFile } from '../../src/lib/node/loadModelFile.js';
@@ -23,11 +31,18 @@ export function depthSettings(quick: boolean, images?: number): DepthSettings {
       { name: 'Picard', solver: { kind: 'picard' }, init: DEFAULT_INIT },
       // Spelled out (not the kit's defaults), so a resumed run keeps its settings when a default moves.
       { name: 'ParaTAA (m=3)', solver: { kind: 'taa', m: 3, lambda: 1e-3, beta: 1 }, init: DEFAULT_INIT },
-      ...(quick ? [] : [
-        // Cut to fit our two cores: the variants that lost at T = 20 and 50 are not run at T = 100.
-        { name: 'ParaTAA (m=2)', solver: { kind: 'taa', m: 2, lambda: 1e-3, beta: 1 }, init: DEFAULT_INIT, onlyT: [20, 50] },
-        { name: `reference per-row Anderson (m=${ANDERSON_DEFAULTS.m}, x_T start)`, solver: { kind: 'anderson-per-row', ...ANDERSON_DEFAULTS }, init: 'xT', onlyT: [20, 50] },
-      ] as DepthSettings['variants']),
+      ...(quick ?
+        []
+      : ([
+          // Cut to fit our two cores: the variants that lost at T = 20 and 50 are not run at T = 100.
+          { name: 'ParaTAA (m=2)', solver: { kind: 'taa', m: 2, lambda: 1e-3, beta: 1 }, init: DEFAULT_INIT, onlyT: [20, 50] },
+          {
+            name: `reference per-row Anderson (m=${ANDERSON_DEFAULTS.m}, x_T start)`,
+            solver: { kind: 'anderson-per-row', ...ANDERSON_DEFAULTS },
+            init: 'xT',
+            onlyT: [20, 50],
+          },
+        ] as DepthSettings['variants'])),
     ],
     chunkSize: 200,
     prior: PRIOR,
@@ -52,7 +67,11 @@ export function depthVariantSettings(quick: boolean, images?: number): DepthSett
       { name: 'Picard, chain form', solver: { kind: 'picard' }, init: DEFAULT_INIT, form: 'chain' },
       { name: 'ParaTAA (m=3), chain form', solver: taa, init: DEFAULT_INIT, form: 'chain' },
       { name: 'Picard damped (beta=0.8)', solver: { kind: 'picard', beta: 0.8 }, init: DEFAULT_INIT },
-      { name: 'Picard damped (beta=0.8), exact rows undamped', solver: { kind: 'picard', beta: 0.8, triangular: true }, init: DEFAULT_INIT },
+      {
+        name: 'Picard damped (beta=0.8), exact rows undamped',
+        solver: { kind: 'picard', beta: 0.8, triangular: true },
+        init: DEFAULT_INIT,
+      },
       { name: 'ParaTAA (m=3, beta=0.8)', solver: { ...taa, beta: 0.8 }, init: DEFAULT_INIT },
       { name: 'ParaTAA (m=3), coarse start (K=5)', solver: taa, init: DEFAULT_INIT, coarseSteps: 5 },
     ],
@@ -61,8 +80,19 @@ export function depthVariantSettings(quick: boolean, images?: number): DepthSett
   };
 }
 
-export const depthVariantSuite = (backend: string, quick: boolean, outPath?: string, opts: { images?: number; stopAt?: DepthCriterion } = {}) =>
-  depthSuite(backend, quick, outPath ?? (quick ? 'data/benchmarks/depth-variants-quick.json' : 'data/benchmarks/depth-variants.json'), opts, depthVariantSettings);
+export const depthVariantSuite = (
+  backend: string,
+  quick: boolean,
+  outPath?: string,
+  opts: { images?: number; stopAt?: DepthCriterion } = {},
+) =>
+  depthSuite(
+    backend,
+    quick,
+    outPath ?? (quick ? 'data/benchmarks/depth-variants-quick.json' : 'data/benchmarks/depth-variants.json'),
+    opts,
+    depthVariantSettings,
+  );
 
 export async function depthSuite(
   backend: string,
@@ -85,10 +115,14 @@ export async function depthSuite(
   // A unit cut at a laxer criterion than this run's is measured again (and replaced).
   const enough = (u: DepthUnit) => criterionRank(u.stoppedAt ?? 'abs1e3') >= criterionRank(stopAt);
   const units = prior.units.filter(enough);
-  if (units.length < prior.units.length) process.stderr.write(`depth: ${prior.units.length - units.length} units cut at a laxer criterion are measured again\n`);
+  if (units.length < prior.units.length)
+    process.stderr.write(`depth: ${prior.units.length - units.length} units cut at a laxer criterion are measured again\n`);
   const prov = { ...provenance(settings, backend, files), ...(prior.earlier ? { resumedFrom: prior.earlier } : {}) };
   const save = (complete: boolean) =>
-    writeResultsFile(out, JSON.stringify({ provenance: prov, complete, criteria: DEPTH_CRITERIA, summary: summarizeDepth(units), units }, null, 1));
+    writeResultsFile(
+      out,
+      JSON.stringify({ provenance: prov, complete, criteria: DEPTH_CRITERIA, summary: summarizeDepth(units), units }, null, 1),
+    );
   await runDepthBenchmark({
     model: await loadModelFile(PRIOR),
     set: loadBenchmarkSubset(),
@@ -104,9 +138,21 @@ export async function depthSuite(
   await save(true);
   const fmt = (c: { mean: number | null; reached: number; max: number | null }, n: number) =>
     c.mean === null ? '—' : `${c.mean.toFixed(1)}${c.reached < n ? ` (${c.reached}/${n})` : ` (max ${c.max})`}`;
-  console.log(`\nSequential depth (batched network calls in a row) until x0 meets each criterion; mean over images (worst image), ${backend}:\n`);
+  console.log(
+    `\nSequential depth (batched network calls in a row) until x0 meets each criterion; mean over images (worst image), ${backend}:\n`,
+  );
   console.log(['T', 'task', 'solver', ...DEPTH_CRITERIA.map((c) => c.label), 'ms / iteration'].join(' | '));
   for (const s of summarizeDepth(units))
-    console.log([s.T, s.task, s.solver, fmt(s.criteria.psnr40, s.n), fmt(s.criteria.bit8, s.n), fmt(s.criteria.abs1e3, s.n), s.wallMsPerIteration.toFixed(0)].join(' | '));
+    console.log(
+      [
+        s.T,
+        s.task,
+        s.solver,
+        fmt(s.criteria.psnr40, s.n),
+        fmt(s.criteria.bit8, s.n),
+        fmt(s.criteria.abs1e3, s.n),
+        s.wallMsPerIteration.toFixed(0),
+      ].join(' | '),
+    );
   console.log(`\nwrote ${out} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }

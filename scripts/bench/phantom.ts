@@ -20,13 +20,19 @@ export async function phantomSuite(backend: string, quick: boolean, outPath?: st
   };
   const unet = await loadModelFile(settings.model, [28, 28, 1]);
   const methods = settings.ks.flatMap((k) =>
-    settings.taus.map((tau) => ({ name: `phantom k=${k} tau=${tau}`, opts: { method: 'phantom', phantomSteps: k, phantomTau: tau } as GradientOptions })),
+    settings.taus.map((tau) => ({
+      name: `phantom k=${k} tau=${tau}`,
+      opts: { method: 'phantom', phantomSteps: k, phantomTau: tau } as GradientOptions,
+    })),
   );
   const rows = await gradientCosts([{ name: 'UNet (shipped)', model: unet }], [settings.T], loadBenchmarkSubset(), () => methods, log);
   unet.dispose?.();
   console.log(`\nPhantom gradient vs serial back-propagation, UNet, T = ${settings.T}, wasm:\n`);
   console.log('method | wall ms | NFE-eq | cosine (dxT) | cosine (dy) | rel L2 (dxT)');
-  for (const r of rows) console.log([r.method, r.wallMs.toFixed(0), r.nfeEquivalent, r.cosinexT.toFixed(4), r.cosiney.toFixed(4), r.relL2xT.toExponential(1)].join(' | '));
+  for (const r of rows)
+    console.log(
+      [r.method, r.wallMs.toFixed(0), r.nfeEquivalent, r.cosinexT.toFixed(4), r.cosiney.toFixed(4), r.relL2xT.toExponential(1)].join(' | '),
+    );
   const out = outPath ?? (quick ? 'data/benchmarks/phantom-quick.json' : 'data/benchmarks/phantom.json');
   await mkdir('data/benchmarks', { recursive: true });
   await writeFile(out, JSON.stringify({ provenance: provenance(settings, backend), rows }, null, 1));

@@ -1,6 +1,11 @@
 // Quality suite: every restoration method on every task, PSNR/SSIM/consistency/FD-cls and costs,
 // resumable cell by cell (task x sigma_y x method) from the results file it rewrites as it goes.
-import { colourQualitySettings, fullQualitySettings, QUICK_QUALITY_SETTINGS, type QualitySettings } from '../../src/lib/bench/qualitySettings.js';
+import {
+  colourQualitySettings,
+  fullQualitySettings,
+  QUICK_QUALITY_SETTINGS,
+  type QualitySettings,
+} from '../../src/lib/bench/qualitySettings.js';
 import { referenceMethodName, serialChainOf } from '../../src/lib/bench/restorationMethods.js';
 import { summarizeCells, summaryCsv, type CellResult } from '../../src/lib/bench/restorationBenchmark.js';
 import { provenance } from '../../src/lib/node/provenance.js';
@@ -19,7 +24,13 @@ export interface QualityRunOptions {
 
 export async function qualitySuite(backend: string, quick: boolean, outPath?: string, opts: QualityRunOptions = {}): Promise<void> {
   const settings = quick ? QUICK_QUALITY_SETTINGS : fullQualitySettings(opts.images);
-  await runQualitySuite(settings, backend, quick, outPath ?? (quick ? 'data/benchmarks/quality-quick.json' : 'data/benchmarks/quality.json'), opts);
+  await runQualitySuite(
+    settings,
+    backend,
+    quick,
+    outPath ?? (quick ? 'data/benchmarks/quality-quick.json' : 'data/benchmarks/quality.json'),
+    opts,
+  );
 }
 
 /** The colour prior's run (issue 17): colorization, SR x4 and box inpainting on the emoji subset. */
@@ -28,7 +39,13 @@ export async function colourQualitySuite(backend: string, quick: boolean, outPat
   await runQualitySuite(colourQualitySettings(opts.images), backend, false, outPath ?? 'data/benchmarks/quality-colour.json', opts);
 }
 
-async function runQualitySuite(settings: QualitySettings, backend: string, quick: boolean, out: string, opts: QualityRunOptions): Promise<void> {
+async function runQualitySuite(
+  settings: QualitySettings,
+  backend: string,
+  quick: boolean,
+  out: string,
+  opts: QualityRunOptions,
+): Promise<void> {
   const reference = referenceMethodName(settings.methods);
   const chains = serialChainOf(settings.methods);
   const started = performance.now();
@@ -79,13 +96,34 @@ async function runQualitySuite(settings: QualitySettings, backend: string, quick
   await save(true);
   const summary = summarizeCells(cells, reference, chains);
   console.log(`\nMean over ${settings.images.length} images (± 95 % CI), ${backend}:\n`);
-  console.log(`task | σ_y | method | n | PSNR dB | PSNR − ${reference} (paired) | SSIM | ||A x0 − y|| | label kept | iterations | NFE | wall s/image`);
+  console.log(
+    `task | σ_y | method | n | PSNR dB | PSNR − ${reference} (paired) | SSIM | ||A x0 − y|| | label kept | iterations | NFE | wall s/image`,
+  );
   for (const s of summary) {
-    const vs = s.psnrVsReference ? `${s.psnrVsReference.mean >= 0 ? '+' : ''}${s.psnrVsReference.mean.toFixed(2)} ± ${s.psnrVsReference.ci95.toFixed(2)}` : '—';
-    console.log([s.task, s.sigmaY, s.method, s.n, `${s.psnr.mean.toFixed(2)} ± ${s.psnr.ci95.toFixed(2)}`, vs, s.ssim.mean.toFixed(3), s.consistency.mean.toExponential(1),
-      `${(100 * s.correct.mean).toFixed(0)} %`, s.iterations.mean.toFixed(1), s.nfe.mean.toFixed(0), (s.wallMs.mean / 1000).toFixed(2)].join(' | '));
+    const vs =
+      s.psnrVsReference ?
+        `${s.psnrVsReference.mean >= 0 ? '+' : ''}${s.psnrVsReference.mean.toFixed(2)} ± ${s.psnrVsReference.ci95.toFixed(2)}`
+      : '—';
+    console.log(
+      [
+        s.task,
+        s.sigmaY,
+        s.method,
+        s.n,
+        `${s.psnr.mean.toFixed(2)} ± ${s.psnr.ci95.toFixed(2)}`,
+        vs,
+        s.ssim.mean.toFixed(3),
+        s.consistency.mean.toExponential(1),
+        `${(100 * s.correct.mean).toFixed(0)} %`,
+        s.iterations.mean.toFixed(1),
+        s.nfe.mean.toFixed(0),
+        (s.wallMs.mean / 1000).toFixed(2),
+      ].join(' | '),
+    );
   }
-  console.log(`\nThe classifier labels ${(100 * r.cleanAccuracy).toFixed(1)} % of the ${settings.images.length} clean images correctly (the ceiling for 'label kept').`);
+  console.log(
+    `\nThe classifier labels ${(100 * r.cleanAccuracy).toFixed(1)} % of the ${settings.images.length} clean images correctly (the ceiling for 'label kept').`,
+  );
   console.log(`wrote ${out} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }
 

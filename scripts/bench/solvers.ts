@@ -54,7 +54,9 @@ export async function solverSuite(backend: string, quick: boolean, outPath?: str
     };
   });
 
-  console.log(`\nIterations until max|x0 - x0_serial| <= ${settings.target} (mean over images; '-' = not reached in 2T+5), wasm backend:\n`);
+  console.log(
+    `\nIterations until max|x0 - x0_serial| <= ${settings.target} (mean over images; '-' = not reached in 2T+5), wasm backend:\n`,
+  );
   const solvers = settings.variants.map((v) => v.name);
   console.log(['T', 'operator', ...solvers, 'serial ms', 'DeqIR ms (Picard)'].join(' | '));
   for (const [, rows] of groupBy(summary, (s) => `${s.T}|${s.operator}`)) {
@@ -63,14 +65,20 @@ export async function solverSuite(backend: string, quick: boolean, outPath?: str
       return s.iterations.n === 0 ? '-' : `${s.iterations.mean.toFixed(1)} (${s.reached})`;
     };
     const picard = rows.find((r) => r.solver === 'Picard')!;
-    console.log([rows[0].T, rows[0].operator, ...solvers.map(cell), picard.serialWallMs.mean.toFixed(0), picard.deqWallMs.mean.toFixed(0)].join(' | '));
+    console.log(
+      [rows[0].T, rows[0].operator, ...solvers.map(cell), picard.serialWallMs.mean.toFixed(0), picard.deqWallMs.mean.toFixed(0)].join(
+        ' | ',
+      ),
+    );
   }
   const ref20 = referenceAt15.filter((r) => r.T === 20).map((r) => r.x0ErrorAfter15);
-  if (ref20.length) console.log(`\nReference setting (per-row Anderson, 15 iterations) at T = 20: max|x0 - serial| from ${Math.min(...ref20).toExponential(2)} to ${Math.max(...ref20).toExponential(2)}`);
+  if (ref20.length)
+    console.log(
+      `\nReference setting (per-row Anderson, 15 iterations) at T = 20: max|x0 - serial| from ${Math.min(...ref20).toExponential(2)} to ${Math.max(...ref20).toExponential(2)}`,
+    );
 
   const out = outPath ?? (quick ? 'data/benchmarks/solvers-quick.json' : 'data/benchmarks/solvers.json');
   await mkdir('data/benchmarks', { recursive: true });
   await writeFile(out, JSON.stringify({ provenance: provenance(settings, backend), summary, referenceAt15, runs }, null, 1));
   console.log(`\nwrote ${out} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
-
 }

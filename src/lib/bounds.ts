@@ -37,7 +37,13 @@ export const MAX_MATRIX_SIDE = 1024;
  * refused). A problem file's JSON parses to about 16 bytes per number: a 32 MiB file of 16 million
  * numbers peaks near 0.5 GB before its array lengths are refused.
  */
-export const INPUT_FILE_MAX_BYTES = { problem: 32 * 2 ** 20, png: 16 * 2 ** 20, model: 256 * 2 ** 20, classifier: 64 * 2 ** 20, dataset: 256 * 2 ** 20 } as const;
+export const INPUT_FILE_MAX_BYTES = {
+  problem: 32 * 2 ** 20,
+  png: 16 * 2 ** 20,
+  model: 256 * 2 ** 20,
+  classifier: 64 * 2 ** 20,
+  dataset: 256 * 2 ** 20,
+} as const;
 export type InputFileKind = keyof typeof INPUT_FILE_MAX_BYTES;
 
 /** Memory a job may plan to use, in MiB; the CLI's --memory-budget-mb raises it up to `max`. */

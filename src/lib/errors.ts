@@ -113,8 +113,16 @@ export class WriteError extends DeqirError {
  * Codes that mean "the input is wrong" (the CLI exits with 2, a page says what to change); every
  * other failure is a runtime one (exit 1).
  */
-export const BAD_INPUT_CODES: ReadonlySet<DeqirErrorCode> = new Set<DeqirErrorCode>([
-  'usage', 'shape', 'parameter', 'problem-file', 'image-file', 'model-file', 'dataset', 'output-file', 'resource',
+const BAD_INPUT_CODES: ReadonlySet<DeqirErrorCode> = new Set<DeqirErrorCode>([
+  'usage',
+  'shape',
+  'parameter',
+  'problem-file',
+  'image-file',
+  'model-file',
+  'dataset',
+  'output-file',
+  'resource',
 ]);
 
 export const isBadInput = (e: unknown): boolean => e instanceof DeqirError && BAD_INPUT_CODES.has(e.code);

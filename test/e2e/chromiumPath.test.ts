@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM_CANDIDATES, findChromium } from '../../src/lib/node/chromium.js';
 
-const onDisk = (...paths: string[]) => (p: string) => paths.includes(p);
+const onDisk =
+  (...paths: string[]) =>
+  (p: string) =>
+    paths.includes(p);
 
 describe('finding Chromium for the browser tests', () => {
   it('honours CHROMIUM_PATH before the usual paths', () => {

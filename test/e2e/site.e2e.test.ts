@@ -56,7 +56,17 @@ async function open(b: Browser, path: string, { base = server.url, width = 1280,
   return { page, errors, external, failed };
 }
 
-type DeqirWindow = { __deqir: { client(): Promise<{ backend: string; timings: unknown[]; restarts: number; memory(): Promise<{ numTensors: number }>; run(job: unknown): Promise<unknown> }> } };
+type DeqirWindow = {
+  __deqir: {
+    client(): Promise<{
+      backend: string;
+      timings: unknown[];
+      restarts: number;
+      memory(): Promise<{ numTensors: number }>;
+      run(job: unknown): Promise<unknown>;
+    }>;
+  };
+};
 
 /**
  * Clicks Cancel and returns the milliseconds until the status line says "cancelled", measured in
@@ -137,7 +147,11 @@ describe('the research site in headless Chromium', () => {
     const steps = t.steps.toLocaleString('en-US');
     const status = await page.locator('#the-colour-prior + p').textContent();
     expect(status).toContain(t.finished ? `after ${steps} steps` : `${steps} of ${t.targetSteps!.toLocaleString('en-US')} steps`);
-    expect(status).toContain(t.bar === 'not measured' ? 'has not been measured' : t.bar === 'passes' ? 'they pass' : 'do not pass');
+    expect(status).toContain(
+      t.bar === 'not measured' ? 'has not been measured'
+      : t.bar === 'passes' ? 'they pass'
+      : 'do not pass',
+    );
     // One FD-cls row per measured card: the grey one's, then the colour one's once its bar is measured.
     const fdRows = page.locator('tr[data-key^="FD-cls, "]');
     const measured = [card, colour].filter((c) => c.quality?.fdCls);
@@ -147,7 +161,11 @@ describe('the research site in headless Chromium', () => {
       expect(bar).toContain(c.quality.fdCls.model.toLocaleString('en-US', { maximumFractionDigits: 2 }));
       expect(bar).toContain(c.quality.fdCls.passes ? 'passes' : 'fails');
     }
-    await page.waitForFunction(() => ((document.querySelector('img[alt^="grid of sampled"]') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0, null, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => ((document.querySelector('img[alt^="grid of sampled"]') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0,
+      null,
+      { timeout: 10_000 },
+    );
     expect(errors).toEqual([]);
     await page.context().close();
   }, 60_000);
@@ -158,7 +176,9 @@ describe('the research site in headless Chromium', () => {
     expect(await page.locator('[data-role=backend]').textContent()).toContain('backend in the worker: webgpu (forced by ?backend=webgpu');
     expect(await page.locator('[data-role=freshness]').getAttribute('data-state')).toBe('live');
     expect(await page.locator('[data-role=freshness]').textContent()).toContain('computed on this device (webgpu)');
-    expect(await page.locator('.deqir-table-box:has(table.deqir-timing) .deqir-caption').textContent()).toContain('compiles WebGPU shaders');
+    expect(await page.locator('.deqir-table-box:has(table.deqir-timing) .deqir-caption').textContent()).toContain(
+      'compiles WebGPU shaders',
+    );
     expect(await page.locator('[data-role=results] canvas').count()).toBe(5);
     const deqRow = await page.locator('tr[data-method^="DeqIR"]').textContent();
     expect(deqRow).toMatch(/15\s*3\s*3/); // NFE = T * iterations, depth = iterations = 3
@@ -177,7 +197,14 @@ describe('the research site in headless Chromium', () => {
       await page.click('[data-role=run]'); // sets the status to "waiting…" at once
       expect(await waitDone(page)).toMatch(/^done/);
     }
-    const after = await page.evaluate(async () => (await (await (window as unknown as { __deqir: { client(): Promise<{ memory(): Promise<{ numTensors: number }> }> } }).__deqir.client()).memory()).numTensors);
+    const after = await page.evaluate(
+      async () =>
+        (
+          await (
+            await (window as unknown as { __deqir: { client(): Promise<{ memory(): Promise<{ numTensors: number }> }> } }).__deqir.client()
+          ).memory()
+        ).numTensors,
+    );
     expect(after).toBe(baseline);
     // A long setting, cancelled while the chain runs: the UNet at T = 50 (the Gaussian prior's T = 50
     // chain ends in well under a second, too fast to be sure of catching it running).
@@ -188,7 +215,11 @@ describe('the research site in headless Chromium', () => {
       el.value = '50';
       el.dispatchEvent(new Event('change'));
     });
-    await page.waitForFunction(() => /serial chain: step [2-9]/.test(document.querySelector('[data-role=status]')?.textContent ?? ''), null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => /serial chain: step [2-9]/.test(document.querySelector('[data-role=status]')?.textContent ?? ''),
+      null,
+      { timeout: 60_000 },
+    );
     const latency = await cancelLatency(page);
     console.log(`overview: cancel took ${latency.inPage.toFixed(1)} ms in the page, ${latency.outside} ms seen from the test`);
     expect(latency.outside).toBeLessThan(1000);
@@ -259,7 +290,9 @@ describe('the research site in headless Chromium', () => {
     const { page, errors } = await open(browser, '/solving.html?T=4&maxIter=4&prior=gaussian');
     expect(await waitDone(page)).toBe('done');
     expect(await page.locator('.deqir-solver-table tr').count()).toBe(2 + SOLVERS.length); // header, serial, every solver of the site's menu
-    expect(await page.locator('.deqir-table-box:has(.deqir-solver-table) .deqir-caption').textContent()).toContain('Computed on this device');
+    expect(await page.locator('.deqir-table-box:has(.deqir-solver-table) .deqir-caption').textContent()).toContain(
+      'Computed on this device',
+    );
     await page.screenshot({ path: `${SHOTS}/solving-live.png`, fullPage: true });
     await page.goto(`${server.url}/chain.html?prior=gaussian`);
     await page.waitForSelector('.deqir-trajectory-view input[name=T]');
@@ -268,7 +301,9 @@ describe('the research site in headless Chromium', () => {
       el.value = '4';
       el.dispatchEvent(new Event('change'));
     });
-    await expect.poll(() => page.locator('[data-role=trajectory-status]').textContent(), { timeout: 60_000 }).toMatch(/^Computed on this device/);
+    await expect
+      .poll(() => page.locator('[data-role=trajectory-status]').textContent(), { timeout: 60_000 })
+      .toMatch(/^Computed on this device/);
     const cells = await page.locator('.deqir-trajectory-grid canvas').count(); // a serial row, then one row per iteration, T = 4 wide
     expect(cells % 4).toBe(0);
     expect(cells).toBeGreaterThanOrEqual(8);
@@ -277,7 +312,10 @@ describe('the research site in headless Chromium', () => {
   }, 120_000);
 
   it('draws gradient heatmaps on webgpu, the three methods agree, and dragging a region recomputes them', async () => {
-    const { page, errors, external } = await open(browser, '/gradients.html?T=3&maxIter=3&prior=gaussian&region=10,10,14,14&backend=webgpu');
+    const { page, errors, external } = await open(
+      browser,
+      '/gradients.html?T=3&maxIter=3&prior=gaussian&region=10,10,14,14&backend=webgpu',
+    );
     expect(await waitDone(page)).toBe('done');
     expect(await page.locator('[data-role=gradient-figures] canvas').count()).toBe(5); // x0 (region picker), y, dL/dy, x_T, dL/dx_T
     const caption = (await page.locator('[data-role=gradient-figures] .deqir-caption').textContent()) ?? '';
@@ -302,7 +340,10 @@ describe('the research site in headless Chromium', () => {
   }, 180_000);
 
   it('steers the noise live on webgpu: loss and PSNR curves and one x0 per step', async () => {
-    const { page, errors, external } = await open(browser, '/steering.html?T=3&maxIter=3&prior=gaussian&guide=oracle&steps=3&lr=0.1&backend=webgpu');
+    const { page, errors, external } = await open(
+      browser,
+      '/steering.html?T=3&maxIter=3&prior=gaussian&guide=oracle&steps=3&lr=0.1&backend=webgpu',
+    );
     await page.click('[data-role=run]');
     expect(await waitDone(page)).toBe('done');
     expect(await page.locator('[data-role=steering-curves] svg').count()).toBeGreaterThanOrEqual(2);
@@ -310,7 +351,10 @@ describe('the research site in headless Chromium', () => {
     const summary = (await page.locator('[data-role=steering-summary]').textContent()) ?? '';
     expect(summary).toMatch(/^Done: step 3/);
     // Towards the truth, the loss falls.
-    const [from, to] = summary.match(/loss ([\d.e+-]+) → ([\d.e+-]+)/)!.slice(1).map(Number);
+    const [from, to] = summary
+      .match(/loss ([\d.e+-]+) → ([\d.e+-]+)/)!
+      .slice(1)
+      .map(Number);
     expect(to).toBeLessThan(from);
     await page.screenshot({ path: `${SHOTS}/steering-webgpu.png`, fullPage: true });
     expect(errors).toEqual([]);
@@ -369,18 +413,29 @@ describe('the research site in headless Chromium', () => {
       el.value = '50';
       el.dispatchEvent(new Event('change'));
     });
-    await page.waitForFunction(() => /serial chain: step [2-9]/.test(document.querySelector('[data-role=status]')?.textContent ?? ''), null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => /serial chain: step [2-9]/.test(document.querySelector('[data-role=status]')?.textContent ?? ''),
+      null,
+      { timeout: 60_000 },
+    );
     await page.evaluate(async () => {
       const c = (await (window as unknown as DeqirWindow).__deqir.client()) as unknown as { worker: { onerror(ev: unknown): void } };
       c.worker.onerror({ message: 'a simulated crash', preventDefault() {} });
     });
-    await expect.poll(() => status(page).textContent(), { timeout: 30_000 }).toMatch(/^error: the worker stopped with an uncaught error: a simulated crash; a fresh worker is starting.*A fresh worker is ready \(wasm\): run again\./);
+    await expect
+      .poll(() => status(page).textContent(), { timeout: 30_000 })
+      .toMatch(
+        /^error: the worker stopped with an uncaught error: a simulated crash; a fresh worker is starting.*A fresh worker is ready \(wasm\): run again\./,
+      );
     expect(await page.locator('[data-role=freshness]').getAttribute('data-state')).toBe('stale');
     await page.screenshot({ path: `${SHOTS}/demo-worker-replaced.png`, fullPage: true });
     // The worker's own fatal errors (a wasm abort) take the same path.
     const fatal = await page.evaluate(async () => {
       const c = await (window as unknown as DeqirWindow).__deqir.client();
-      return c.run({ kind: 'fault', fault: 'fatal' }).then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`);
+      return c.run({ kind: 'fault', fault: 'fatal' }).then(
+        () => 'resolved',
+        (e: Error) => `${e.name}: ${e.message}`,
+      );
     });
     expect(fatal).toMatch(/^WorkerFailedError: Aborted\(a simulated wasm abort\).*fresh worker/);
     await page.$eval('input[name=T]', (el: HTMLInputElement) => {
@@ -434,7 +489,11 @@ describe('the research site in headless Chromium', () => {
       const { page, errors } = await open(browser, path);
       if (click) await page.click(click);
       await showLiveFigure(page);
-      await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-role=status]')?.textContent ?? ''), running.source, { timeout: 120_000 });
+      await page.waitForFunction(
+        (re) => new RegExp(re).test(document.querySelector('[data-role=status]')?.textContent ?? ''),
+        running.source,
+        { timeout: 120_000 },
+      );
       await page.waitForTimeout(1000); // into the work
       const latency = await cancelLatency(page);
       latencies.push(`${path}: ${latency.inPage.toFixed(1)} ms in the page, ${latency.outside} ms from the test`);
@@ -487,12 +546,15 @@ describe('the research site in headless Chromium', () => {
   it('colour prior: picked on the overview, fetched only then, colorizes live (channels differ), credits the emoji, fits a phone', async () => {
     /** Mean over pixels of the largest channel difference of a canvas, 0..255 (0 = grey). */
     const chroma = (page: Page, selector: string) =>
-      page.locator(selector).first().evaluate((c: HTMLCanvasElement) => {
-        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-        let s = 0;
-        for (let i = 0; i < d.length; i += 4) s += Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]);
-        return s / (d.length / 4);
-      });
+      page
+        .locator(selector)
+        .first()
+        .evaluate((c: HTMLCanvasElement) => {
+          const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          let s = 0;
+          for (let i = 0; i < d.length; i += 4) s += Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]);
+          return s / (d.length / 4);
+        });
     const { page, errors, external } = await open(browser, '/?T=5&maxIter=3&backend=wasm');
     const requested: string[] = [];
     page.on('request', (r) => requested.push(r.url()));
@@ -503,9 +565,16 @@ describe('the research site in headless Chromium', () => {
     expect(page.url()).toContain('dataset=emoji');
     expect(await waitDone(page, 240_000)).toMatch(/^done/);
     expect(requested.some((u) => /emoji-unet\.[0-9a-f]+\.safetensors/.test(u))).toBe(true);
-    expect(await page.locator('.deqir-table-box:has(table.deqir-timing) .deqir-caption').textContent()).toContain('models/emoji-unet.safetensors');
+    expect(await page.locator('.deqir-table-box:has(table.deqir-timing) .deqir-caption').textContent()).toContain(
+      'models/emoji-unet.safetensors',
+    );
     const deq = '[data-role=results] figure[data-image=deq] canvas';
-    expect(await page.locator(deq).first().evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([32, 32]);
+    expect(
+      await page
+        .locator(deq)
+        .first()
+        .evaluate((c: HTMLCanvasElement) => [c.width, c.height]),
+    ).toEqual([32, 32]);
     expect(await chroma(page, deq)).toBeGreaterThan(2);
     expect(await chroma(page, '[data-role=results] figure[data-image=y] canvas')).toBe(0); // the measurement is grey
     expect(await page.locator('[data-role=attribution]').first().textContent()).toMatch(/Twemoji.*CC BY 4\.0.*Noto Emoji.*Apache/);
@@ -513,7 +582,9 @@ describe('the research site in headless Chromium', () => {
     expect(await page.locator('[data-role=colorize-results] [data-emoji]').count()).toBeGreaterThan(0);
     await page.locator('[data-role=colorize-run]').scrollIntoViewIfNeeded();
     await page.locator('[data-role=colorize-run]').click();
-    await page.waitForFunction(() => /^(done|error)/.test(document.querySelector('[data-role=colorize-status]')?.textContent ?? ''), null, { timeout: 240_000 });
+    await page.waitForFunction(() => /^(done|error)/.test(document.querySelector('[data-role=colorize-status]')?.textContent ?? ''), null, {
+      timeout: 240_000,
+    });
     expect(await page.locator('[data-role=colorize-status]').textContent()).toMatch(/^done/);
     expect(await chroma(page, '[data-role=colorize-results] figure[data-image=deq] canvas')).toBeGreaterThan(2);
     await page.screenshot({ path: `${SHOTS}/colour-live-index-1280.png`, fullPage: true });
@@ -521,7 +592,9 @@ describe('the research site in headless Chromium', () => {
     const png = new PNG({ width: 20, height: 10 });
     for (let i = 0; i < 200; i++) png.data.set(i % 2 ? [255, 255, 255, 0] : [0, 0, 255, 255], 4 * i);
     await page.setInputFiles('input[name=upload]', { name: 'blue.png', mimeType: 'image/png', buffer: PNG.sync.write(png) });
-    await expect.poll(() => page.locator('[data-role=notice]').textContent()).toMatch(/20×10 image was scaled to 32×32 RGB \(fitted whole, centred\).*mid-grey background \(128, 128, 128\)/);
+    await expect
+      .poll(() => page.locator('[data-role=notice]').textContent())
+      .toMatch(/20×10 image was scaled to 32×32 RGB \(fitted whole, centred\).*mid-grey background \(128, 128, 128\)/);
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
     await page.context().close();

@@ -28,7 +28,12 @@ function fakeBrowser(spec: Partial<Record<BrowserBackend, { fails?: string; soft
 
 describe('choosing the browser backend by measurement', () => {
   it('a software WebGPU adapter (SwiftShader) loses to wasm, and the page learns both times', async () => {
-    const f = fakeBrowser({ webgpu: { software: true, device: 'google swiftshader', ms: 2400 }, webgl: { fails: 'no context' }, wasm: { ms: 40 }, cpu: { ms: 900 } });
+    const f = fakeBrowser({
+      webgpu: { software: true, device: 'google swiftshader', ms: 2400 },
+      webgl: { fails: 'no context' },
+      wasm: { ms: 40 },
+      cpu: { ms: 900 },
+    });
     const c = await selectBackend(undefined, { measure: true, probe: f.probe, env: f.env });
     expect(c.backend).toBe('wasm');
     expect(f.active()).toBe('wasm');
@@ -60,7 +65,10 @@ describe('choosing the browser backend by measurement', () => {
     f = fakeBrowser({ wasm: { ms: 40 }, cpu: { ms: 1 } });
     expect(await selectBackend(undefined, { measure: true, probe: f.probe, env: f.env })).toMatchObject({ backend: 'wasm', timings: [] });
     f = fakeBrowser({ webgpu: { software: true, ms: 2400 }, wasm: { ms: 40 } });
-    expect(await selectBackend(['webgpu', 'webgl', 'wasm', 'cpu'], { measure: false, probe: f.probe, env: f.env })).toMatchObject({ backend: 'webgpu', timings: [] });
+    expect(await selectBackend(['webgpu', 'webgl', 'wasm', 'cpu'], { measure: false, probe: f.probe, env: f.env })).toMatchObject({
+      backend: 'webgpu',
+      timings: [],
+    });
   });
 });
 

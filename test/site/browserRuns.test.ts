@@ -65,7 +65,13 @@ describe('the worker jobs', () => {
     const before = tf.memory().numTensors;
     const region = rectRegion(28, 28, { x0: 10, y0: 12, x1: 14, y1: 16 });
     const seen: Progress[] = [];
-    const r = await runGradients(prior.model, { ...settings, task: 'sr4' }, truth, { region, methods: ['serial', 'implicit', 'phantom'], phantomSteps: 4, phantomTau: 1 }, { onProgress: (p) => seen.push(p) });
+    const r = await runGradients(
+      prior.model,
+      { ...settings, task: 'sr4' },
+      truth,
+      { region, methods: ['serial', 'implicit', 'phantom'], phantomSteps: 4, phantomTau: 1 },
+      { onProgress: (p) => seen.push(p) },
+    );
     expect(tf.memory().numTensors).toBe(before);
     expect(r.maps.map((m) => m.method)).toEqual(['serial', 'implicit', 'phantom']);
     for (const m of r.maps) {
@@ -88,7 +94,14 @@ describe('the worker jobs', () => {
     const prior = await loadPrior('gaussian', { unetBytes: () => Promise.reject(new Error('unused')), gaussian: async () => stats });
     const before = tf.memory().numTensors;
     const empty = new Uint8Array(D);
-    await expect(runGradients(prior.model, { ...settings, task: 'sr4' }, truth, { region: empty, methods: ['implicit'], phantomSteps: 4, phantomTau: 1 })).rejects.toThrow(/region is empty/);
+    await expect(
+      runGradients(prior.model, { ...settings, task: 'sr4' }, truth, {
+        region: empty,
+        methods: ['implicit'],
+        phantomSteps: 4,
+        phantomTau: 1,
+      }),
+    ).rejects.toThrow(/region is empty/);
     expect(tf.memory().numTensors).toBe(before);
     prior.model.dispose?.();
   });
@@ -103,12 +116,18 @@ describe('the worker jobs', () => {
   it('the steering job and the speed step free their tensors when the model fails', async () => {
     const prior = await loadPrior('gaussian', { unetBytes: () => Promise.reject(new Error('unused')), gaussian: async () => stats });
     let calls = 0;
-    const failing = { name: 'fails', imageShape: prior.model.imageShape, eps: (x: tf.Tensor4D, t: readonly number[]) => {
-      if (++calls === 3) throw new Error('eps call 3 failed');
-      return prior.model.eps(x, t);
-    } };
+    const failing = {
+      name: 'fails',
+      imageShape: prior.model.imageShape,
+      eps: (x: tf.Tensor4D, t: readonly number[]) => {
+        if (++calls === 3) throw new Error('eps call 3 failed');
+        return prior.model.eps(x, t);
+      },
+    };
     const before = tf.memory().numTensors;
-    await expect(runSteering(failing, { ...settings, task: 'inpaint-box' }, truth, { guide: 'oracle', lr: 0.05, steps: 2, method: 'implicit' })).rejects.toThrow('eps call 3 failed');
+    await expect(
+      runSteering(failing, { ...settings, task: 'inpaint-box' }, truth, { guide: 'oracle', lr: 0.05, steps: 2, method: 'implicit' }),
+    ).rejects.toThrow('eps call 3 failed');
     expect(tf.memory().numTensors).toBe(before);
     calls = 0;
     await expect(speedStep(failing, 4, truth, { map: 3, step: 1 })).rejects.toThrow('eps call 3 failed');
@@ -120,9 +139,15 @@ describe('the worker jobs', () => {
     const prior = await loadPrior('gaussian', { unetBytes: () => Promise.reject(new Error('unused')), gaussian: async () => stats });
     const before = tf.memory().numTensors;
     const steps: number[] = [];
-    const r = await runSteering(prior.model, { ...settings, task: 'inpaint-box' }, truth, { guide: 'oracle', lr: 0.05, steps: 5, method: 'implicit' }, {
-      onProgress: (p) => p.phase === 'steer' && steps.push(p.step),
-    });
+    const r = await runSteering(
+      prior.model,
+      { ...settings, task: 'inpaint-box' },
+      truth,
+      { guide: 'oracle', lr: 0.05, steps: 5, method: 'implicit' },
+      {
+        onProgress: (p) => p.phase === 'steer' && steps.push(p.step),
+      },
+    );
     expect(tf.memory().numTensors).toBe(before);
     expect(steps).toEqual([0, 1, 2, 3, 4, 5]);
     expect(r.frames).toHaveLength(6);
@@ -135,8 +160,15 @@ describe('the worker jobs', () => {
 
   it('the colour prior: the colorization demo job keeps the grey measurement, its compact row is small, its tensors freed', async () => {
     const D3 = 32 * 32 * 3;
-    const colour = { mean: Float32Array.from({ length: D3 }, (_, i) => [0.6, -0.2, -0.5][i % 3]), variance: new Float32Array(D3).fill(0.1) };
-    const prior = await loadPrior('gaussian', { unetBytes: () => Promise.reject(new Error('unused')), gaussian: async () => colour }, 'emoji');
+    const colour = {
+      mean: Float32Array.from({ length: D3 }, (_, i) => [0.6, -0.2, -0.5][i % 3]),
+      variance: new Float32Array(D3).fill(0.1),
+    };
+    const prior = await loadPrior(
+      'gaussian',
+      { unetBytes: () => Promise.reject(new Error('unused')), gaussian: async () => colour },
+      'emoji',
+    );
     expect(prior.note).toMatch(/Emoji 32x32 RGB/);
     const truth3 = Float32Array.from({ length: D3 }, (_, i) => Math.cos(i / 7) * 0.7);
     const before = tf.memory().numTensors;
@@ -159,7 +191,9 @@ describe('the worker jobs', () => {
     const grey = new Uint8Array(readFileSync('models/fashion-unet-small.safetensors'));
     const D3 = 32 * 32 * 3;
     const colour = { mean: new Float32Array(D3), variance: new Float32Array(D3).fill(0.1) };
-    await expect(loadPrior('unet', { unetBytes: async () => grey, gaussian: async () => colour }, 'emoji')).rejects.toThrow(/models\/emoji-unet\.safetensors holds a UNet on \[28, 28, 1\]/);
+    await expect(loadPrior('unet', { unetBytes: async () => grey, gaussian: async () => colour }, 'emoji')).rejects.toThrow(
+      /models\/emoji-unet\.safetensors holds a UNet on \[28, 28, 1\]/,
+    );
     const auto = await loadPrior('auto', { unetBytes: async () => grey, gaussian: async () => colour }, 'emoji');
     expect([auto.kind, auto.model.imageShape]).toEqual(['gaussian', [32, 32, 3]]);
     auto.model.dispose?.();

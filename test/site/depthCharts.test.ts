@@ -42,7 +42,10 @@ describe('the depth figures of Benchmarks and Solving', () => {
   it('colour the depth variants as their solver kinds', async () => {
     const { methodKey } = await import(colourPath);
     expect(['Picard', 'ParaTAA (m=3)', 'ParaTAA (m=2)', 'reference per-row Anderson (m=5, x_T start)'].map(methodKey)).toEqual([
-      'picard', 'taa', 'taa', 'anderson-per-row',
+      'picard',
+      'taa',
+      'taa',
+      'anderson-per-row',
     ]);
   });
 });

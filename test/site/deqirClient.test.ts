@@ -25,20 +25,34 @@ class FakeWorker implements WorkerLike {
     if (m.type === 'init') {
       this.inits.push(m);
       if (this.initFails) return this.send({ type: 'error', id: m.id, name: 'BackendError', message: 'no backend', fatal: true });
-      return this.send({ type: 'ready', id: m.id, backend: m.order[0], reasons: [], timings: m.measure ? [{ backend: 'wasm', ms: 5 }] : [] });
+      return this.send({
+        type: 'ready',
+        id: m.id,
+        backend: m.order[0],
+        reasons: [],
+        timings: m.measure ? [{ backend: 'wasm', ms: 5 }] : [],
+      });
     }
     if (m.type === 'memory') return this.send({ type: 'memory', id: m.id, memory: { numTensors: 1, numBytes: 4 } });
     if (m.type === 'cancel') return void this.cancelled.add(m.id);
     const job = m.job as Job & { request: { ms: number; stuck?: boolean; value: number } };
     if (job.kind === 'fault') {
-      if ((job as { fault: string }).fault === 'fatal') return this.send({ type: 'error', id: m.id, name: 'Error', message: 'Aborted(OOM)', fatal: true });
+      if ((job as { fault: string }).fault === 'fatal')
+        return this.send({ type: 'error', id: m.id, name: 'Error', message: 'Aborted(OOM)', fatal: true });
       return setTimeout(() => !this.terminated && this.onerror?.({ message: 'boom', preventDefault() {} } as ErrorEvent), 5) && undefined;
     }
     const t0 = Date.now();
     const tick = () => {
       if (this.terminated) return;
-      if (!job.request.stuck && this.cancelled.has(m.id)) return this.send({ type: 'error', id: m.id, name: 'AbortError', message: 'aborted' });
-      if (Date.now() - t0 >= job.request.ms) return this.send({ type: 'result', id: m.id, result: { value: job.request.value } as never, memory: { numTensors: 1, numBytes: 4 } });
+      if (!job.request.stuck && this.cancelled.has(m.id))
+        return this.send({ type: 'error', id: m.id, name: 'AbortError', message: 'aborted' });
+      if (Date.now() - t0 >= job.request.ms)
+        return this.send({
+          type: 'result',
+          id: m.id,
+          result: { value: job.request.value } as never,
+          memory: { numTensors: 1, numBytes: 4 },
+        });
       this.send({ type: 'progress', id: m.id, progress: { phase: 'serial', step: 1, of: 2 } });
       setTimeout(tick, 10);
     };

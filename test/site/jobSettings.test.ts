@@ -2,13 +2,36 @@ import { describe, expect, it } from 'vitest';
 import { TASKS, taskTakesChannels } from '../../src/lib/operators/taskRegistry.js';
 import { defaultMaxIter } from '../../src/lib/deq/solvers/solverDefaults.js';
 import { T_RANGE } from '../../src/lib/bounds.js';
-import { DEFAULT_SETTINGS, SITE_TASKS, TASK_LABELS, maskFromHex, maskToHex, maxIterOf, settingsFromParams, settingsToParams } from '../../src/lib/site/jobSettings.js';
+import {
+  DEFAULT_SETTINGS,
+  SITE_TASKS,
+  TASK_LABELS,
+  maskFromHex,
+  maskToHex,
+  maxIterOf,
+  settingsFromParams,
+  settingsToParams,
+} from '../../src/lib/site/jobSettings.js';
 import { decodeImage, encodeImage } from '../../src/lib/site/imageCodec.js';
 
 describe('job settings in the URL', () => {
   it('round-trips every setting, the drawn mask included', () => {
     const mask = Uint8Array.from({ length: 784 }, (_, i) => (i % 3 === 0 ? 1 : 0));
-    const s = { ...DEFAULT_SETTINGS, task: 'inpaint-box' as const, T: 7, image: 12, solver: 'anderson' as const, maxIter: 9, tol: 1e-4, m: 3, lambda: 0.01, beta: 0.5, seed: 42, prior: 'gaussian' as const, mask };
+    const s = {
+      ...DEFAULT_SETTINGS,
+      task: 'inpaint-box' as const,
+      T: 7,
+      image: 12,
+      solver: 'anderson' as const,
+      maxIter: 9,
+      tol: 1e-4,
+      m: 3,
+      lambda: 0.01,
+      beta: 0.5,
+      seed: 42,
+      prior: 'gaussian' as const,
+      mask,
+    };
     const back = settingsFromParams(new URLSearchParams(settingsToParams(s).toString()));
     expect(back).toEqual(s);
   });

@@ -4,7 +4,14 @@ import { ParameterError } from '../../src/lib/errors.js';
 import { TASKS, taskTakesChannels } from '../../src/lib/operators/taskRegistry.js';
 import { TRAINING_RECIPES } from '../../src/lib/training/recipes.js';
 import { checkJobData } from '../../src/lib/site/checkJob.js';
-import { DEFAULT_SETTINGS, maskToHex, settingsFromParams, settingsToParams, siteTasks, withDataset } from '../../src/lib/site/jobSettings.js';
+import {
+  DEFAULT_SETTINGS,
+  maskToHex,
+  settingsFromParams,
+  settingsToParams,
+  siteTasks,
+  withDataset,
+} from '../../src/lib/site/jobSettings.js';
 import { SITE_DATASETS, SITE_PRIORS, imageSize, planeSize } from '../../src/lib/site/sitePriors.js';
 import { EMOJI_SUBSET, PICKER_IMAGES } from '../../src/lib/data/shippedSubset.js';
 import { loadBenchmarkSubset } from '../../src/lib/node/benchmarkSubset.js';
@@ -73,7 +80,9 @@ describe('the dataset setting', () => {
     expect(settingsFromParams(new URLSearchParams('dataset=__proto__')).dataset).toBe('fashion');
     // A base whose task the chosen prior cannot run falls back to that prior's first task.
     expect(settingsFromParams(new URLSearchParams(''), { ...DEFAULT_SETTINGS, dataset: 'emoji', task: 'colorize' }).task).toBe('colorize');
-    expect(settingsFromParams(new URLSearchParams('dataset=fashion'), { ...DEFAULT_SETTINGS, dataset: 'emoji', task: 'colorize' }).task).toBe('sr4');
+    expect(
+      settingsFromParams(new URLSearchParams('dataset=fashion'), { ...DEFAULT_SETTINGS, dataset: 'emoji', task: 'colorize' }).task,
+    ).toBe('sr4');
   });
 
   it('switching prior: the default task follows (sr4 -> colorize), a chosen one stays, the mask goes', () => {
@@ -88,7 +97,11 @@ describe('the dataset setting', () => {
 });
 
 describe('the worker refuses a job whose data does not fit the prior', () => {
-  const job = (over: Partial<typeof DEFAULT_SETTINGS>, n: number) => ({ kind: 'demo' as const, settings: { ...DEFAULT_SETTINGS, ...over }, truth: new Float32Array(n) });
+  const job = (over: Partial<typeof DEFAULT_SETTINGS>, n: number) => ({
+    kind: 'demo' as const,
+    settings: { ...DEFAULT_SETTINGS, ...over },
+    truth: new Float32Array(n),
+  });
   const fieldOf = (f: () => void) => {
     try {
       f();
@@ -107,7 +120,9 @@ describe('the worker refuses a job whose data does not fit the prior', () => {
   it('names the field at fault', () => {
     expect(fieldOf(() => checkJobData(job({ task: 'colorize' }, 784), 'fashion'))).toBe('task');
     expect(fieldOf(() => checkJobData(job({ dataset: 'emoji' }, 784), 'emoji'))).toBe('truth');
-    expect(fieldOf(() => checkJobData(job({ dataset: 'emoji', task: 'inpaint-box', mask: new Uint8Array(784) }, 3072), 'emoji'))).toBe('mask');
+    expect(fieldOf(() => checkJobData(job({ dataset: 'emoji', task: 'inpaint-box', mask: new Uint8Array(784) }, 3072), 'emoji'))).toBe(
+      'mask',
+    );
     expect(fieldOf(() => checkJobData(job({}, 784), 'mnist' as never))).toBe('dataset');
   });
 });

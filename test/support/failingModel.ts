@@ -6,7 +6,9 @@ import type { EpsModel } from '../../src/lib/models/epsModel.js';
 export function failingOn(inner: EpsModel, n: number): EpsModel & { calls: () => number } {
   let calls = 0;
   return {
-    name: 'fails', imageShape: inner.imageShape, calls: () => calls,
+    name: 'fails',
+    imageShape: inner.imageShape,
+    calls: () => calls,
     eps: (x, t) => {
       if (++calls === n) throw new Error(`eps call ${n} failed`);
       return inner.eps(x, t);

@@ -30,7 +30,10 @@ export const OPERATOR_CASES: OperatorCase[] = [
   { name: 'inpainting lines', spec: { kind: 'inpainting', pattern: 'lines', spacing: 3, seed: 1 }, shape: [7, 9, 1] },
   {
     name: 'inpainting explicit mask',
-    spec: { kind: 'inpainting', mask: Array.from({ length: 5 }, (_, i) => Array.from({ length: 6 }, (_, j) => ((i + j) % 3 === 0 ? 0 : 1))) },
+    spec: {
+      kind: 'inpainting',
+      mask: Array.from({ length: 5 }, (_, i) => Array.from({ length: 6 }, (_, j) => ((i + j) % 3 === 0 ? 0 : 1))),
+    },
     shape: [5, 6, 1],
   },
   { name: 'colorization', spec: { kind: 'colorization' }, shape: [5, 7, 3] },
@@ -65,7 +68,11 @@ export function caseProblem(c: OperatorCase, batch: number, seed: number) {
   const y = operator.A(x);
   const xT = randomImages(batch, c.shape, seed + 1) as tf.Tensor4D;
   return {
-    prior, operator, x, y, xT,
+    prior,
+    operator,
+    x,
+    y,
+    xT,
     dispose: () => {
       [x, y, xT].forEach((t) => t.dispose());
       operator.dispose();

@@ -63,12 +63,15 @@ function patched(patch: Record<string, unknown>): Record<string, unknown> {
 
 function problemCases(): HostileCase[] {
   const cases: HostileCase[] = [];
-  const bad = (name: string, patch: Record<string, unknown>, message?: RegExp) => cases.push(solveCase('problem', name, patched(patch), 'bad-input', message));
+  const bad = (name: string, patch: Record<string, unknown>, message?: RegExp) =>
+    cases.push(solveCase('problem', name, patched(patch), 'bad-input', message));
   const ok = (name: string, patch: Record<string, unknown>) => cases.push(solveCase('problem', name, patched(patch), 'ok'));
-  const runtime = (name: string, patch: Record<string, unknown>, message?: RegExp) => cases.push(solveCase('problem', name, patched(patch), 'runtime', message));
+  const runtime = (name: string, patch: Record<string, unknown>, message?: RegExp) =>
+    cases.push(solveCase('problem', name, patched(patch), 'runtime', message));
 
   // Missing required fields.
-  for (const k of ['format', 'shape', 'T', 'prior', 'operator', 'xTrue']) bad(`missing ${k}`, { [k]: undefined }, new RegExp(`problem\\.${k === 'xTrue' ? 'y' : k}`));
+  for (const k of ['format', 'shape', 'T', 'prior', 'operator', 'xTrue'])
+    bad(`missing ${k}`, { [k]: undefined }, new RegExp(`problem\\.${k === 'xTrue' ? 'y' : k}`));
   bad('both y and xTrue', { y: ramp(4) }, /exactly one of "y" or "xTrue"/);
 
   // Every field given values of the wrong type or range.
@@ -76,7 +79,16 @@ function problemCases(): HostileCase[] {
     format: [null, 'deqir-problem/2', 1, [], {}],
     layout: [null, 'NWHC', 1, [], 'nhwc'],
     shape: [null, [1, 4, 4], [1, 4, 4, 1, 1], [0, 4, 4, 1], [1, -4, 4, 1], [1, 4.5, 4, 1], ['1', 4, 4, 1], {}, 'x'],
-    schedule: [null, {}, { kind: 'cosine' }, { kind: 'linear', N: 1 }, { kind: 'linear', betaStart: 0 }, { kind: 'linear', betaEnd: 1 }, { kind: 'linear', betaStart: 0.1, betaEnd: 0.01 }, { kind: 'linear', N: 1e9 }],
+    schedule: [
+      null,
+      {},
+      { kind: 'cosine' },
+      { kind: 'linear', N: 1 },
+      { kind: 'linear', betaStart: 0 },
+      { kind: 'linear', betaEnd: 1 },
+      { kind: 'linear', betaStart: 0.1, betaEnd: 0.01 },
+      { kind: 'linear', N: 1e9 },
+    ],
     T: [null, '3', 0, 1, -1, 2.5, 101, 1000, 1e9, true],
     skip: [null, 'cubic', 1, []],
     etw: [null, -0.1, 1.5, '0', 1e39],
@@ -84,23 +96,58 @@ function problemCases(): HostileCase[] {
     noise: [null, 'random', 0, []],
     seed: [null, -1, 1.5, 2 ** 32, 1e30, '', '7', []],
     prior: [null, {}, { kind: 'laplace' }, 'gaussian', [], { kind: 'gaussian' }, { kind: 'unet' }, { kind: 'unet', path: '' }],
-    operator: [null, {}, { kind: 'zoom' }, 'sr-avgpool', { kind: 'sr-avgpool' }, { kind: 'sr-avgpool', factor: 'two' }, { kind: 'sr-avgpool', factor: 3 }, { kind: 'sr-avgpool', factor: 0 }],
+    operator: [
+      null,
+      {},
+      { kind: 'zoom' },
+      'sr-avgpool',
+      { kind: 'sr-avgpool' },
+      { kind: 'sr-avgpool', factor: 'two' },
+      { kind: 'sr-avgpool', factor: 3 },
+      { kind: 'sr-avgpool', factor: 0 },
+    ],
     xTrue: [null, 'x', {}, [], ramp(15), ramp(17), [...ramp(15), 'x'], [...ramp(15), null]],
-    solver: [null, {}, { kind: 'newton' }, 'picard', { kind: 'picard', tol: -1 }, { kind: 'picard', beta: 0 }, { kind: 'picard', beta: 1.5 }, { kind: 'anderson', m: 0 }],
-    grad: [null, {}, { loss: { kind: 'l2' } }, { loss: { kind: 'consistency' }, wrt: 'z' }, { loss: { kind: 'consistency' }, method: 'adjoint' }, { loss: { kind: 'weighted-sum', weights: ramp(3) } }],
+    solver: [
+      null,
+      {},
+      { kind: 'newton' },
+      'picard',
+      { kind: 'picard', tol: -1 },
+      { kind: 'picard', beta: 0 },
+      { kind: 'picard', beta: 1.5 },
+      { kind: 'anderson', m: 0 },
+    ],
+    grad: [
+      null,
+      {},
+      { loss: { kind: 'l2' } },
+      { loss: { kind: 'consistency' }, wrt: 'z' },
+      { loss: { kind: 'consistency' }, method: 'adjoint' },
+      { loss: { kind: 'weighted-sum', weights: ramp(3) } },
+    ],
   };
-  const show = (v: unknown) => (Array.isArray(v) && v.length > 6 ? `${v.length} values ending ${JSON.stringify(v.at(-1))}` : JSON.stringify(v));
-  for (const [field, values] of Object.entries(junk)) for (const v of values) bad(`${field} = ${show(v)}`, { [field]: v }, new RegExp(`problem\\.(${field}|y)`));
+  const show = (v: unknown) =>
+    Array.isArray(v) && v.length > 6 ? `${v.length} values ending ${JSON.stringify(v.at(-1))}` : JSON.stringify(v);
+  for (const [field, values] of Object.entries(junk))
+    for (const v of values) bad(`${field} = ${show(v)}`, { [field]: v }, new RegExp(`problem\\.(${field}|y)`));
 
   // Unknown keys at every level, with the nearest valid name.
   bad('unknown top-level key', { Tt: 3 }, /problem\.Tt: unknown key \(did you mean 'T'\?\)/);
-  bad('solver.maxIters', { solver: { kind: 'picard', maxIters: 3 } }, /problem\.solver\.maxIters: unknown key \(did you mean 'maxIter'\?\)/);
+  bad(
+    'solver.maxIters',
+    { solver: { kind: 'picard', maxIters: 3 } },
+    /problem\.solver\.maxIters: unknown key \(did you mean 'maxIter'\?\)/,
+  );
   bad('prior.varience', { prior: { kind: 'gaussian', mean: 0, varience: 0.1, variance: 0.1 } }, /did you mean 'variance'/);
   bad('operator.factr', { operator: { kind: 'sr-avgpool', factor: 2, factr: 2 } }, /did you mean 'factor'/);
   bad('schedule.NN', { schedule: { kind: 'linear', NN: 1000 } }, /did you mean 'N'/);
   bad('grad.methd', { grad: { loss: { kind: 'consistency' }, methd: 'serial' } }, /did you mean 'method'/);
   bad('grad.loss.maks', { grad: { loss: { kind: 'region', mask: new Array(D).fill(1), maks: 1 } } }, /did you mean 'mask'/);
-  bad('mixture component weigth', { prior: { kind: 'gaussian-mixture', components: [{ weight: 1, weigth: 1, mean: ramp(D), variance: 0.1 }] } }, /did you mean 'weight'/);
+  bad(
+    'mixture component weigth',
+    { prior: { kind: 'gaussian-mixture', components: [{ weight: 1, weigth: 1, mean: ramp(D), variance: 0.1 }] } },
+    /did you mean 'weight'/,
+  );
   bad('__proto__ key', { ['__proto__']: { T: 5 } } as Record<string, unknown>);
   bad('constructor key', { constructor: 1 });
 
@@ -119,7 +166,11 @@ function problemCases(): HostileCase[] {
   bad('Anderson m 1000', { solver: { kind: 'anderson', m: 1000 } }, /problem\.solver\.m/);
   bad('per-row Anderson lambda 0', { solver: { kind: 'anderson-per-row', lambda: 0 } }, /problem\.solver\.lambda/);
   bad('chunkSize 0', { solver: { kind: 'picard', chunkSize: 0 } }, /chunkSize/);
-  bad('phantomSteps 1e6', { grad: { loss: { kind: 'consistency' }, method: 'phantom', phantomSteps: 1e6 } }, /phantomSteps must be an integer from 1 to 100/);
+  bad(
+    'phantomSteps 1e6',
+    { grad: { loss: { kind: 'consistency' }, method: 'phantom', phantomSteps: 1e6 } },
+    /phantomSteps must be an integer from 1 to 100/,
+  );
   bad('phantomTau 2', { grad: { loss: { kind: 'consistency' }, method: 'phantom', phantomTau: 2 } }, /phantomTau/);
   bad('blur sigma 1e6', { operator: { kind: 'deblur-gaussian', sigma: 1e6 } }, /problem\.operator\.sigma/);
   bad('blur sigma 0', { operator: { kind: 'deblur-gaussian', sigma: 0 } }, /problem\.operator\.sigma/);
@@ -144,19 +195,33 @@ function problemCases(): HostileCase[] {
   bad('matrix empty', { operator: { kind: 'matrix', A: [] } });
   bad('sigmaY -1', { operator: { kind: 'denoising', sigmaY: -1 } }, /sigmaY/);
   bad('mixture with 0 components', { prior: { kind: 'gaussian-mixture', components: [] } }, /components/);
-  bad('mixture with 65 components', { prior: { kind: 'gaussian-mixture', components: Array.from({ length: 65 }, () => ({ weight: 1, mean: ramp(D), variance: 0.1 })) } });
+  bad('mixture with 65 components', {
+    prior: { kind: 'gaussian-mixture', components: Array.from({ length: 65 }, () => ({ weight: 1, mean: ramp(D), variance: 0.1 })) },
+  });
   bad('mixture variance 0', { prior: { kind: 'gaussian-mixture', components: [{ weight: 1, mean: ramp(D), variance: 0 }] } }, /variance/);
   bad('mixture weight 0', { prior: { kind: 'gaussian-mixture', components: [{ weight: 0, mean: ramp(D), variance: 0.1 }] } }, /weight/);
   bad('mixture mean too short', { prior: { kind: 'gaussian-mixture', components: [{ weight: 1, mean: ramp(3), variance: 0.1 }] } });
   bad('gaussian variance 0', { prior: { kind: 'gaussian', mean: 0, variance: 0 } }, /variance/);
-  bad('gaussian variance per pixel with a 0', { prior: { kind: 'gaussian', mean: 0, variance: [...new Array(15).fill(0.1), 0] } }, /variance/);
+  bad(
+    'gaussian variance per pixel with a 0',
+    { prior: { kind: 'gaussian', mean: 0, variance: [...new Array(15).fill(0.1), 0] } },
+    /variance/,
+  );
   bad('gaussian mean wrong length', { prior: { kind: 'gaussian', mean: ramp(3), variance: 0.1 } }, /problem\.prior\.mean/);
   bad('xT wrong length', { xT: ramp(3) }, /problem\.xT/);
   bad('z wrong length', { nw: 0.5, z: ramp(3) }, /problem\.z/);
   bad('per-step z wrong length', { nw: 0.5, noise: 'per-step', z: ramp(D) }, /problem\.z/);
   bad('y wrong length', { xTrue: undefined, y: ramp(3) }, /problem\.y/);
-  bad('xT of 1.1 million values for a 4x4 problem (refused before the schema walks it)', { xT: new Array(1_100_000).fill(0) }, /problem\.xT: has 1100000 values, more than any field/);
-  bad('a mask row of 2 million values', { operator: { kind: 'inpainting', mask: [new Array(2_000_000).fill(1)] } }, /problem\.operator\.mask\.0: has 2000000 values/);
+  bad(
+    'xT of 1.1 million values for a 4x4 problem (refused before the schema walks it)',
+    { xT: new Array(1_100_000).fill(0) },
+    /problem\.xT: has 1100000 values, more than any field/,
+  );
+  bad(
+    'a mask row of 2 million values',
+    { operator: { kind: 'inpainting', mask: [new Array(2_000_000).fill(1)] } },
+    /problem\.operator\.mask\.0: has 2000000 values/,
+  );
   bad('region loss weights wrong length', { grad: { loss: { kind: 'weighted-sum', weights: ramp(3) } } });
 
   // Numbers beyond float32 range are refused at parse time.
@@ -173,7 +238,8 @@ function problemCases(): HostileCase[] {
     'svdThreshold 1e39': { operator: { kind: 'sr-bicubic', factor: 2, svdThreshold: 1e39 } },
     'grad weights 1e39': { grad: { loss: { kind: 'weighted-sum', weights: [...ramp(15), 1e39] } } },
     'mixture weight 1e39': { prior: { kind: 'gaussian-mixture', components: [{ weight: 1e39, mean: ramp(D), variance: 0.1 }] } },
-  })) bad(name, patch, /float32 range/);
+  }))
+    bad(name, patch, /float32 range/);
 
   // Seeds: integers in [0, 2^32).
   for (const s of [-1, 0.5, 2 ** 32, 1e30, '', '0', null]) bad(`seed ${JSON.stringify(s)}`, { seed: s }, /problem\.seed/);
@@ -186,9 +252,31 @@ function problemCases(): HostileCase[] {
   bad('mask with 2', mask([...new Array(15).fill(1), 2]), /mask values must be 0 or 1/);
   bad('mask with -1', mask([...new Array(15).fill(0), -1]), /mask values must be 0 or 1/);
   bad('mask of 15 values', mask(new Array(15).fill(1)), /mask has 15 values/);
-  bad('mask 8x2 for 4x4', { operator: { kind: 'inpainting', mask: Array.from({ length: 8 }, () => [1, 0]) } }, /the mask has 8 rows; the image needs 4 rows of 4/);
-  bad('mask 2x8 for 4x4', { operator: { kind: 'inpainting', mask: Array.from({ length: 2 }, () => new Array(8).fill(1)) } }, /the mask has 2 rows/);
-  bad('mask ragged rows', { operator: { kind: 'inpainting', mask: [[1, 1, 1, 1], [1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1, 1]] } }, /mask row 1 has 3 values/);
+  bad(
+    'mask 8x2 for 4x4',
+    { operator: { kind: 'inpainting', mask: Array.from({ length: 8 }, () => [1, 0]) } },
+    /the mask has 8 rows; the image needs 4 rows of 4/,
+  );
+  bad(
+    'mask 2x8 for 4x4',
+    { operator: { kind: 'inpainting', mask: Array.from({ length: 2 }, () => new Array(8).fill(1)) } },
+    /the mask has 2 rows/,
+  );
+  bad(
+    'mask ragged rows',
+    {
+      operator: {
+        kind: 'inpainting',
+        mask: [
+          [1, 1, 1, 1],
+          [1, 1, 1],
+          [1, 1, 1, 1],
+          [1, 1, 1, 1, 1],
+        ],
+      },
+    },
+    /mask row 1 has 3 values/,
+  );
   bad('region mask with 0.5', { grad: { loss: { kind: 'region', mask: [...new Array(15).fill(1), 0.5] } } }, /mask values must be 0 or 1/);
   bad('region mask 8x2', { grad: { loss: { kind: 'region', mask: Array.from({ length: 8 }, () => [1, 0]) } } }, /8 rows/);
   ok('mask 4x4 rows', { operator: { kind: 'inpainting', mask: Array.from({ length: 4 }, (_, i) => [1, i % 2, 1, 0]) } });
@@ -206,14 +294,44 @@ function problemCases(): HostileCase[] {
     { kind: 'inpainting', pattern: 'lines', spacing: 2 },
     { kind: 'cs-walsh-hadamard', ratio: 0.5, block: 2 },
     { kind: 'denoising', sigmaY: 0.1 },
-    { kind: 'separable', rows: [[0.5, 0.5, 0, 0], [0, 0, 0.5, 0.5]], cols: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]] },
+    {
+      kind: 'separable',
+      rows: [
+        [0.5, 0.5, 0, 0],
+        [0, 0, 0.5, 0.5],
+      ],
+      cols: [
+        [1, 0, 0, 0],
+        [0, 1, 0, 0],
+        [0, 0, 1, 0],
+      ],
+    },
     { kind: 'matrix', A: [ramp(D, 1), ramp(D, -0.5).reverse()] },
   ];
   for (const op of ops) ok(`operator ${JSON.stringify(op).slice(0, 50)}`, { operator: op });
-  ok('colorization', { shape: [1, 4, 4, 3], operator: { kind: 'colorization' }, prior: { kind: 'gaussian', mean: 0, variance: 0.2 }, xTrue: ramp(3 * D) });
-  ok('colorization NCHW', { layout: 'NCHW', shape: [1, 3, 4, 4], operator: { kind: 'colorization' }, prior: { kind: 'gaussian', mean: 0, variance: 0.2 }, xTrue: ramp(3 * D) });
-  bad('colorization of grey images', { operator: { kind: 'colorization' } }, /problem\.operator\.kind: colorization needs colour images \(3 channels\); shape \[1, 4, 4, 1\] in NHWC has 1/);
-  bad('colorization NCHW read as NHWC', { layout: 'NCHW', shape: [1, 4, 4, 3], operator: { kind: 'colorization' }, xTrue: ramp(3 * D) }, /colorization needs colour images/);
+  ok('colorization', {
+    shape: [1, 4, 4, 3],
+    operator: { kind: 'colorization' },
+    prior: { kind: 'gaussian', mean: 0, variance: 0.2 },
+    xTrue: ramp(3 * D),
+  });
+  ok('colorization NCHW', {
+    layout: 'NCHW',
+    shape: [1, 3, 4, 4],
+    operator: { kind: 'colorization' },
+    prior: { kind: 'gaussian', mean: 0, variance: 0.2 },
+    xTrue: ramp(3 * D),
+  });
+  bad(
+    'colorization of grey images',
+    { operator: { kind: 'colorization' } },
+    /problem\.operator\.kind: colorization needs colour images \(3 channels\); shape \[1, 4, 4, 1\] in NHWC has 1/,
+  );
+  bad(
+    'colorization NCHW read as NHWC',
+    { layout: 'NCHW', shape: [1, 4, 4, 3], operator: { kind: 'colorization' }, xTrue: ramp(3 * D) },
+    /colorization needs colour images/,
+  );
   for (const kind of ['serial', 'picard', 'anderson', 'anderson-per-row']) ok(`solver ${kind}`, { solver: { kind } });
   ok('anderson with tol 0 and maxIter 400 (bounded)', { solver: { kind: 'anderson', tol: 0, maxIter: 400 } });
   ok('picard chunked', { solver: { kind: 'picard', chunkSize: 1 } });
@@ -224,21 +342,50 @@ function problemCases(): HostileCase[] {
   ok('fixed noise, etw', { nw: 0.3, etw: 0.2 });
   ok('quad skip', { skip: 'quad', T: 5 });
   ok('T 2', { T: 2 });
-  ok('mixture prior', { prior: { kind: 'gaussian-mixture', components: [{ weight: 1, mean: ramp(D, 0.2), variance: 0.1 }, { weight: 2, mean: ramp(D, -0.2), variance: [...new Array(D).fill(0.05)] }] } });
+  ok('mixture prior', {
+    prior: {
+      kind: 'gaussian-mixture',
+      components: [
+        { weight: 1, mean: ramp(D, 0.2), variance: 0.1 },
+        { weight: 2, mean: ramp(D, -0.2), variance: [...new Array(D).fill(0.05)] },
+      ],
+    },
+  });
   ok('tiny float values', { xTrue: ramp(D).map((v) => v * 1e-40) });
-  for (const method of ['implicit', 'phantom', 'serial']) ok(`grad ${method}`, { grad: { loss: { kind: 'consistency' }, method, phantomSteps: 2 } });
+  for (const method of ['implicit', 'phantom', 'serial'])
+    ok(`grad ${method}`, { grad: { loss: { kind: 'consistency' }, method, phantomSteps: 2 } });
   ok('grad region loss', { grad: { loss: { kind: 'region', mask: new Array(D).fill(0).map((_, i) => i % 2) }, wrt: 'xT' } });
 
   // Values inside float32 range whose arithmetic overflows: a runtime failure naming the quantity,
   // never a NaN result. (Huge but finite results stay valid: mean 3e38 gives a finite serial chain.)
   const nanPrior = { kind: 'gaussian', mean: 3e38, variance: 1e-30 };
   for (const kind of ['serial', 'picard', 'anderson', 'anderson-per-row'])
-    runtime(`prior eps overflows (${kind})`, { solver: { kind }, prior: nanPrior }, /first non-finite quantity: the prior's eps at step 3 of 3 \(t = 0\)/);
+    runtime(
+      `prior eps overflows (${kind})`,
+      { solver: { kind }, prior: nanPrior },
+      /first non-finite quantity: the prior's eps at step 3 of 3 \(t = 0\)/,
+    );
   runtime('prior eps overflows (gradients)', { prior: nanPrior, grad: { loss: { kind: 'consistency' } } }, /the prior's eps/);
-  runtime('mixture prior eps overflows', { prior: { kind: 'gaussian-mixture', components: [{ weight: 1, mean: new Array(D).fill(3e38), variance: 1e-30 }] } }, /the prior's eps at step 1/);
-  runtime('xTrue 3e38 through a blur', { operator: { kind: 'deblur-uniform', size: 3 }, xTrue: new Array(D).fill(3e38) }, /first non-finite quantity: the next state/);
-  runtime('prior mean 3e38: the serial chain is finite, the joint map overflows (picard)', { prior: { kind: 'gaussian', mean: 3e38, variance: 0.1 } }, /serial chain stays finite but its states reach/);
-  runtime('prior mean 3e38 (anderson)', { solver: { kind: 'anderson' }, prior: { kind: 'gaussian', mean: 3e38, variance: 0.1 } }, /serial chain stays finite/);
+  runtime(
+    'mixture prior eps overflows',
+    { prior: { kind: 'gaussian-mixture', components: [{ weight: 1, mean: new Array(D).fill(3e38), variance: 1e-30 }] } },
+    /the prior's eps at step 1/,
+  );
+  runtime(
+    'xTrue 3e38 through a blur',
+    { operator: { kind: 'deblur-uniform', size: 3 }, xTrue: new Array(D).fill(3e38) },
+    /first non-finite quantity: the next state/,
+  );
+  runtime(
+    'prior mean 3e38: the serial chain is finite, the joint map overflows (picard)',
+    { prior: { kind: 'gaussian', mean: 3e38, variance: 0.1 } },
+    /serial chain stays finite but its states reach/,
+  );
+  runtime(
+    'prior mean 3e38 (anderson)',
+    { solver: { kind: 'anderson' }, prior: { kind: 'gaussian', mean: 3e38, variance: 0.1 } },
+    /serial chain stays finite/,
+  );
   runtime('xT 3e38 (picard)', { xT: new Array(D).fill(3e38) }, /serial chain stays finite/);
   ok('prior mean 3e38 (serial: huge but finite)', { solver: { kind: 'serial' }, prior: { kind: 'gaussian', mean: 3e38, variance: 0.1 } });
   ok('xT 3e38 (serial: huge but finite)', { solver: { kind: 'serial' }, xT: new Array(D).fill(3e38) });
@@ -250,7 +397,7 @@ function problemCases(): HostileCase[] {
 function rawFileCases(): HostileCase[] {
   const raw: Record<string, string | Uint8Array> = {
     'empty file': '',
-    'whitespace': '   \n',
+    whitespace: '   \n',
     'truncated JSON': JSON.stringify(baseProblem()).slice(0, 60),
     'JSON null': 'null',
     'JSON array': '[]',
@@ -266,16 +413,41 @@ function rawFileCases(): HostileCase[] {
     'binary garbage': Uint8Array.from({ length: 4096 }, (_, i) => (i * 131) % 256),
     'a PNG as a problem': new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
   };
-  const cases = Object.entries(raw).map(([name, content]): HostileCase => ({ group: 'problem', name, files: { 'p.json': content }, argv: SOLVE, expect: 'bad-input' }));
-  cases.push({ group: 'problem', name: 'UTF-8 BOM then JSON (the BOM is skipped)', files: { 'p.json': '\ufeff' + JSON.stringify(baseProblem()) }, argv: SOLVE, expect: 'ok' });
-  cases.push({ group: 'problem', name: 'duplicate keys (last wins, still valid)', files: { 'p.json': JSON.stringify(baseProblem()).replace('"T":3', '"T":99,"T":3') }, argv: SOLVE, expect: 'ok' });
+  const cases = Object.entries(raw).map(([name, content]): HostileCase => ({
+    group: 'problem',
+    name,
+    files: { 'p.json': content },
+    argv: SOLVE,
+    expect: 'bad-input',
+  }));
+  cases.push({
+    group: 'problem',
+    name: 'UTF-8 BOM then JSON (the BOM is skipped)',
+    files: { 'p.json': '\ufeff' + JSON.stringify(baseProblem()) },
+    argv: SOLVE,
+    expect: 'ok',
+  });
+  cases.push({
+    group: 'problem',
+    name: 'duplicate keys (last wins, still valid)',
+    files: { 'p.json': JSON.stringify(baseProblem()).replace('"T":3', '"T":99,"T":3') },
+    argv: SOLVE,
+    expect: 'ok',
+  });
   return cases;
 }
 
 /** Input and output paths that are not regular files, do not exist, or are too big. */
 function pathCases(): HostileCase[] {
   const p = { json: baseProblem() };
-  const c = (name: string, files: Record<string, FileSpec>, argv: string[], expect: Outcome, message?: RegExp, noSentinel = false): HostileCase => ({ group: 'paths', name, files, argv, expect, message, noSentinel });
+  const c = (
+    name: string,
+    files: Record<string, FileSpec>,
+    argv: string[],
+    expect: Outcome,
+    message?: RegExp,
+    noSentinel = false,
+  ): HostileCase => ({ group: 'paths', name, files, argv, expect, message, noSentinel });
   const solveWith = (input: string, out = '$D/out.json') => ['solve', input, '--backend', 'cpu', '--out', out];
   return [
     c('problem is a FIFO', { 'p.json': { fifo: true } }, SOLVE, 'bad-input', /FIFO/),
@@ -290,15 +462,36 @@ function pathCases(): HostileCase[] {
     c('problem is a dangling symlink', { 'p.json': { symlink: 'nowhere' } }, SOLVE, 'bad-input', /ENOENT/),
     c('problem path through a file', { 'p.json': p }, solveWith('$D/p.json/inner.json'), 'bad-input', /ENOTDIR/),
     c('output path is empty', { 'p.json': p }, solveWith('$D/p.json', ''), 'bad-input', /path is empty/, true),
-    c('output is a directory', { 'p.json': p, 'outdir': { dir: true } }, solveWith('$D/p.json', '$D/outdir'), 'bad-input', /is a directory/, true),
+    c(
+      'output is a directory',
+      { 'p.json': p, outdir: { dir: true } },
+      solveWith('$D/p.json', '$D/outdir'),
+      'bad-input',
+      /is a directory/,
+      true,
+    ),
     c('output folder is missing', { 'p.json': p }, solveWith('$D/p.json', '$D/missing/out.json'), 'bad-input', /does not exist/, true),
     c('output folder is a file', { 'p.json': p }, solveWith('$D/p.json', '$D/p.json/out.json'), 'bad-input', /is not a folder/, true),
-    c('output is a FIFO', { 'p.json': p, 'out.fifo': { fifo: true } }, solveWith('$D/p.json', '$D/out.fifo'), 'bad-input', /not a regular file/, true),
+    c(
+      'output is a FIFO',
+      { 'p.json': p, 'out.fifo': { fifo: true } },
+      solveWith('$D/p.json', '$D/out.fifo'),
+      'bad-input',
+      /not a regular file/,
+      true,
+    ),
     c('output is /dev/full', { 'p.json': p }, solveWith('$D/p.json', '/dev/full'), 'bad-input', /not a regular file/, true),
     c('output in /proc', { 'p.json': p }, solveWith('$D/p.json', '/proc/deqir-out.json'), 'bad-input', /no file can be created/, true),
     c('output replaces an existing file', { 'p.json': p }, SOLVE, 'ok'),
     c('output to stdout (no --out)', { 'p.json': p }, ['solve', '$D/p.json', '--backend', 'cpu'], 'ok', undefined, true),
-    c('restore output is a directory', { outdir: { dir: true } }, [...RESTORE.slice(0, -1), '$D/outdir'], 'bad-input', /is a directory/, true),
+    c(
+      'restore output is a directory',
+      { outdir: { dir: true } },
+      [...RESTORE.slice(0, -1), '$D/outdir'],
+      'bad-input',
+      /is a directory/,
+      true,
+    ),
     c('restore output folder is missing', {}, [...RESTORE.slice(0, -1), '$D/missing/out.png'], 'bad-input', /does not exist/, true),
     c('restore output is empty', {}, [...RESTORE.slice(0, -1), ''], 'bad-input', /path is empty/, true),
   ];
@@ -308,8 +501,10 @@ function pathCases(): HostileCase[] {
 function flagCases(): HostileCase[] {
   const p = { 'p.json': { json: baseProblem() } };
   const cases: HostileCase[] = [];
-  const solve = (name: string, extra: string[], expect: Outcome, message?: RegExp) => cases.push({ group: 'flags', name: `solve ${name}`, files: p, argv: [...SOLVE, ...extra], expect, message });
-  const restore = (name: string, argv: string[], expect: Outcome, message?: RegExp) => cases.push({ group: 'flags', name: `restore ${name}`, argv, expect, message });
+  const solve = (name: string, extra: string[], expect: Outcome, message?: RegExp) =>
+    cases.push({ group: 'flags', name: `solve ${name}`, files: p, argv: [...SOLVE, ...extra], expect, message });
+  const restore = (name: string, argv: string[], expect: Outcome, message?: RegExp) =>
+    cases.push({ group: 'flags', name: `restore ${name}`, argv, expect, message });
   const withFlag = (flag: string, value?: string) => {
     const a = [...RESTORE];
     const i = a.indexOf(flag);
@@ -330,46 +525,106 @@ function flagCases(): HostileCase[] {
   solve('--memory-budget-mb -5', ['--memory-budget-mb', '-5'], 'bad-input', /memory budget/);
   solve('--debug (a valid run)', ['--debug'], 'ok');
   solve('--memory-budget-mb 64 (enough)', ['--memory-budget-mb', '64'], 'ok');
-  cases.push({ group: 'flags', name: 'solve without input', argv: ['solve', '--backend', 'cpu'], expect: 'bad-input', message: /exactly one input file/ });
-  cases.push({ group: 'flags', name: 'unknown command', argv: ['solv', 'x'], expect: 'bad-input', message: /unknown command 'solv' \(did you mean 'solve'\?\)/ });
+  cases.push({
+    group: 'flags',
+    name: 'solve without input',
+    argv: ['solve', '--backend', 'cpu'],
+    expect: 'bad-input',
+    message: /exactly one input file/,
+  });
+  cases.push({
+    group: 'flags',
+    name: 'unknown command',
+    argv: ['solv', 'x'],
+    expect: 'bad-input',
+    message: /unknown command 'solv' \(did you mean 'solve'\?\)/,
+  });
   cases.push({ group: 'flags', name: 'no command (usage)', argv: [], expect: 'ok', noSentinel: true });
   cases.push({ group: 'flags', name: '--help', argv: ['--help'], expect: 'ok', noSentinel: true });
   cases.push({ group: 'flags', name: 'solve --help', argv: ['solve', '--help'], expect: 'ok', noSentinel: true });
 
-  restore('needs --task', RESTORE.filter((_, i) => i !== 3 && i !== 4), 'bad-input', /restore needs --task/);
+  restore(
+    'needs --task',
+    RESTORE.filter((_, i) => i !== 3 && i !== 4),
+    'bad-input',
+    /restore needs --task/,
+  );
   restore('needs --out', RESTORE.slice(0, -2), 'bad-input', /restore needs --out/);
-  for (const t of ['-1', '0', '1', '101', '1000', '1.5', 'abc', '', '1e3', '0x10', 'Infinity']) restore(`--T ${JSON.stringify(t)}`, withFlag('--T', t), 'bad-input', /--T must be/);
+  for (const t of ['-1', '0', '1', '101', '1000', '1.5', 'abc', '', '1e3', '0x10', 'Infinity'])
+    restore(`--T ${JSON.stringify(t)}`, withFlag('--T', t), 'bad-input', /--T must be/);
   restore('--T at the end', [...withFlag('--T'), '--T'], 'bad-input', /--T needs a value/);
-  restore('--T followed by a flag', [...withFlag('--T').slice(0, 0), 'restore', '--T', '--task', 'sr4', '--out', '$D/out.png'], 'bad-input', /needs a value/);
-  for (const s of ['-1', '4294967296', '1e30', '', '1.5', 'abc', 'NaN']) restore(`--seed ${JSON.stringify(s)}`, withFlag('--seed', s), 'bad-input', /--seed must be/);
+  restore(
+    '--T followed by a flag',
+    [...withFlag('--T').slice(0, 0), 'restore', '--T', '--task', 'sr4', '--out', '$D/out.png'],
+    'bad-input',
+    /needs a value/,
+  );
+  for (const s of ['-1', '4294967296', '1e30', '', '1.5', 'abc', 'NaN'])
+    restore(`--seed ${JSON.stringify(s)}`, withFlag('--seed', s), 'bad-input', /--seed must be/);
   restore('--seed 4294967295', withFlag('--seed', '4294967295'), 'ok');
   for (const s of ['0', '-1', '1', 'abc', '1e-9']) restore(`--tol ${s}`, withFlag('--tol', s), 'bad-input', /--tol must be/);
-  for (const s of ['0', '-3', '1e9', '401', '2.5']) restore(`--max-iter ${s}`, withFlag('--max-iter', s), 'bad-input', /--max-iter must be/);
+  for (const s of ['0', '-3', '1e9', '401', '2.5'])
+    restore(`--max-iter ${s}`, withFlag('--max-iter', s), 'bad-input', /--max-iter must be/);
   for (const s of ['foo', '', 'DEQIR']) restore(`--method ${JSON.stringify(s)}`, withFlag('--method', s), 'bad-input', /--method must be/);
-  for (const s of ['newton', 'andersen', '']) restore(`--solver ${JSON.stringify(s)}`, withFlag('--solver', s), 'bad-input', /--solver must be/);
-  for (const s of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '', 'sr5', 'SR4']) restore(`--task ${JSON.stringify(s)}`, withFlag('--task', s), 'bad-input', /unknown task/);
-  for (const s of ['-1', '1e9', '1.5', 'abc', '']) restore(`--image ${JSON.stringify(s)}`, withFlag('--image', s), 'bad-input', /--image must be/);
+  for (const s of ['newton', 'andersen', ''])
+    restore(`--solver ${JSON.stringify(s)}`, withFlag('--solver', s), 'bad-input', /--solver must be/);
+  for (const s of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '', 'sr5', 'SR4'])
+    restore(`--task ${JSON.stringify(s)}`, withFlag('--task', s), 'bad-input', /unknown task/);
+  for (const s of ['-1', '1e9', '1.5', 'abc', ''])
+    restore(`--image ${JSON.stringify(s)}`, withFlag('--image', s), 'bad-input', /--image must be/);
   restore('both a PNG and --image', [...RESTORE, '$D/in.png'], 'bad-input', /either IMAGE.png or --image/);
-  restore('neither PNG nor --image', RESTORE.filter((_, i) => i !== 1 && i !== 2), 'bad-input', /either IMAGE.png or --image/);
+  restore(
+    'neither PNG nor --image',
+    RESTORE.filter((_, i) => i !== 1 && i !== 2),
+    'bad-input',
+    /either IMAGE.png or --image/,
+  );
   restore('--backend webgl', withFlag('--backend', 'webgl'), 'bad-input', /--backend/);
-  restore('--memory-budget-mb 16 (too little for the UNet)', [...withFlag('--method', 'deqir'), '--T', '100', '--memory-budget-mb', '16'], 'bad-input', /over the memory budget of 16 MiB.*raise --memory-budget-mb/);
+  restore(
+    '--memory-budget-mb 16 (too little for the UNet)',
+    [...withFlag('--method', 'deqir'), '--T', '100', '--memory-budget-mb', '16'],
+    'bad-input',
+    /over the memory budget of 16 MiB.*raise --memory-budget-mb/,
+  );
   restore('--unknown', [...RESTORE, '--unknown'], 'bad-input', /unknown option '--unknown'/);
   restore('--seeed 1', [...RESTORE, '--seeed', '1'], 'bad-input', /did you mean '--seed'/);
   restore('--T=-1 (inline)', [...withFlag('--T'), '--T=-1'], 'bad-input', /--T must be an integer from 2 to 100, got -1/);
   restore('valid serial T 2', RESTORE, 'ok');
   // The colour task and the named colour prior: colorize needs a colour prior, gaussian:NAME a shipped subset.
-  restore('--task colorize with the grey UNet', withFlag('--task', 'colorize'), 'bad-input', /task 'colorize' needs a prior on 3-channel \(colour\) images; this prior works on \[28, 28, 1\]/);
-  restore('--task colorize with gaussian:fashion', [...withFlag('--task', 'colorize'), '--model', 'gaussian:fashion'], 'bad-input', /task 'colorize' needs a prior on 3-channel/);
-  for (const m of ['gaussian:', 'gaussian:mnist', 'gaussian:__proto__', 'gaussian:Emoji']) restore(`--model ${m}`, [...RESTORE, '--model', m], 'bad-input', /unknown prior '.*' \(available: gaussian:fashion, gaussian:emoji/);
+  restore(
+    '--task colorize with the grey UNet',
+    withFlag('--task', 'colorize'),
+    'bad-input',
+    /task 'colorize' needs a prior on 3-channel \(colour\) images; this prior works on \[28, 28, 1\]/,
+  );
+  restore(
+    '--task colorize with gaussian:fashion',
+    [...withFlag('--task', 'colorize'), '--model', 'gaussian:fashion'],
+    'bad-input',
+    /task 'colorize' needs a prior on 3-channel/,
+  );
+  for (const m of ['gaussian:', 'gaussian:mnist', 'gaussian:__proto__', 'gaussian:Emoji'])
+    restore(`--model ${m}`, [...RESTORE, '--model', m], 'bad-input', /unknown prior '.*' \(available: gaussian:fashion, gaussian:emoji/);
   restore('valid serial colorize with gaussian:emoji', [...withFlag('--task', 'colorize'), '--model', 'gaussian:emoji'], 'ok');
   restore('valid serial sr4 with gaussian:emoji (colour SR)', [...RESTORE, '--model', 'gaussian:emoji'], 'ok');
-  restore('valid deqir T 2 anderson', withFlag('--method', 'deqir').concat(['--solver', 'anderson', '--tol', '1e-3', '--max-iter', '4']), 'ok');
+  restore(
+    'valid deqir T 2 anderson',
+    withFlag('--method', 'deqir').concat(['--solver', 'anderson', '--tol', '1e-3', '--max-iter', '4']),
+    'ok',
+  );
   return cases;
 }
 
 /** PNGs: headers that lie, huge sides, truncations, bombs, wrong sizes, and two valid ones. */
 function pngCases(): HostileCase[] {
-  const restoreWith = (name: string, png: FileSpec | undefined, expect: Outcome, message?: RegExp, path = '$D/in.png', extra: string[] = []): HostileCase => ({
+  const restoreWith = (
+    name: string,
+    png: FileSpec | undefined,
+    expect: Outcome,
+    message?: RegExp,
+    path = '$D/in.png',
+    extra: string[] = [],
+  ): HostileCase => ({
     group: 'png',
     name,
     files: png === undefined ? {} : { 'in.png': png },
@@ -391,9 +646,23 @@ function pngCases(): HostileCase[] {
     restoreWith('0x0 header', craftedPng(0, 0), 'bad-input', /header says 0x0/),
     restoreWith('600x600 (over the side limit)', craftedPng(600, 600), 'bad-input', /at most 512/),
     restoreWith('40x30 (not the model size)', encode(40, 30), 'bad-input', /is 40x30; the model restores 28x28/),
-    restoreWith('28x28 for the 32x32 colour prior', encode(28, 28), 'bad-input', /is 28x28; the model restores 32x32 colour images/, '$D/in.png', colorize),
+    restoreWith(
+      '28x28 for the 32x32 colour prior',
+      encode(28, 28),
+      'bad-input',
+      /is 28x28; the model restores 32x32 colour images/,
+      '$D/in.png',
+      colorize,
+    ),
     restoreWith('valid 32x32 grey for colorize', encode(32, 32), 'ok', undefined, '$D/in.png', colorize),
-    restoreWith('valid 32x32 RGBA 16-bit for colorize', encode(32, 32, { bitDepth: 16, colorType: 6 }), 'ok', undefined, '$D/in.png', colorize),
+    restoreWith(
+      'valid 32x32 RGBA 16-bit for colorize',
+      encode(32, 32, { bitDepth: 16, colorType: 6 }),
+      'ok',
+      undefined,
+      '$D/in.png',
+      colorize,
+    ),
     restoreWith('1x1', encode(1, 1), 'bad-input', /is 1x1/),
     restoreWith('28x28 header, truncated data', valid.subarray(0, 60), 'bad-input', /not a readable PNG/),
     restoreWith('28x28 header, no IEND', valid.subarray(0, valid.length - 12), 'bad-input'),
@@ -418,10 +687,12 @@ function pngCases(): HostileCase[] {
  * Weight files derived from the shipped model: broken configs, headers, offsets, hashes, dtypes,
  * non-finite weights; each must be refused at load, through restore --model and a problem's unet prior.
  */
-export async function weightCases(modelBytes: Uint8Array): Promise<HostileCase[]> {
+async function weightCases(modelBytes: Uint8Array): Promise<HostileCase[]> {
   const { tensors, metadata } = await decodeWeights(modelBytes);
   const config = JSON.parse(metadata.config) as Record<string, unknown>;
-  const reencode = (edit: (t: Map<string, { name: string; shape: readonly number[]; data: Float32Array }>, meta: Record<string, string>) => void) => {
+  const reencode = (
+    edit: (t: Map<string, { name: string; shape: readonly number[]; data: Float32Array }>, meta: Record<string, string>) => void,
+  ) => {
     const copy = new Map([...tensors].map(([k, v]) => [k, { ...v, data: v.data.slice() }]));
     const meta = { ...metadata };
     edit(copy, meta);
@@ -468,14 +739,14 @@ export async function weightCases(modelBytes: Uint8Array): Promise<HostileCase[]
     'negative shape': header((h) => (h[first].shape = [-1])),
     'metadata not a string': header((h) => (h.__metadata__.name = 5)),
     'header entry null': header((h) => (h[first] = null)),
-    'truncated': modelBytes.subarray(0, modelBytes.length - 100),
+    truncated: modelBytes.subarray(0, modelBytes.length - 100),
     'header length 2^60': (() => {
       const b = modelBytes.slice();
       new DataView(b.buffer).setBigUint64(0, 2n ** 60n, true);
       return b;
     })(),
     '7 bytes': modelBytes.subarray(0, 7),
-    'empty': new Uint8Array(0),
+    empty: new Uint8Array(0),
     'header not JSON': concat(Uint8Array.from([4, 0, 0, 0, 0, 0, 0, 0]), new TextEncoder().encode('{{{{')),
     'model is a FIFO': { fifo: true },
     'model is a directory': { dir: true },
@@ -496,15 +767,55 @@ export async function weightCases(modelBytes: Uint8Array): Promise<HostileCase[]
     });
   }
   // The same files as a problem's unet prior (a subset: the loader is the same).
-  for (const name of ['config null', 'config {}', 'config missing channels', 'NaN weight', 'sha256 mismatch', 'truncated', 'model is a FIFO', 'model is a directory']) {
+  for (const name of [
+    'config null',
+    'config {}',
+    'config missing channels',
+    'NaN weight',
+    'sha256 mismatch',
+    'truncated',
+    'model is a FIFO',
+    'model is a directory',
+  ]) {
     const spec = files[name];
     const file = spec instanceof Promise ? await spec : spec;
-    const problem = { ...baseProblem(), shape: [1, 28, 28, 1], prior: { kind: 'unet', path: '$D/m.safetensors' }, xTrue: new Array(784).fill(0) };
-    cases.push({ group: 'weights', name: `unet prior: ${name}`, files: { 'm.safetensors': file, 'p.json': { json: problem } }, argv: SOLVE, expect: 'bad-input' });
+    const problem = {
+      ...baseProblem(),
+      shape: [1, 28, 28, 1],
+      prior: { kind: 'unet', path: '$D/m.safetensors' },
+      xTrue: new Array(784).fill(0),
+    };
+    cases.push({
+      group: 'weights',
+      name: `unet prior: ${name}`,
+      files: { 'm.safetensors': file, 'p.json': { json: problem } },
+      argv: SOLVE,
+      expect: 'bad-input',
+    });
   }
-  cases.push({ group: 'weights', name: 'unet prior is /dev/zero', files: { 'p.json': { json: { ...baseProblem(), prior: { kind: 'unet', path: '/dev/zero' } } } }, argv: SOLVE, expect: 'bad-input', message: /not a regular file/ });
-  cases.push({ group: 'weights', name: 'unet prior of another image size', files: { 'p.json': { json: { ...baseProblem(), prior: { kind: 'unet', path: 'models/fashion-unet-small.safetensors' } } } }, argv: SOLVE, expect: 'bad-input', message: /works on images \[28, 28, 1\]/ });
-  cases.push({ group: 'weights', name: 'restore --model: an unchanged copy', files: { 'm.safetensors': modelBytes }, argv: [...RESTORE, '--model', '$D/m.safetensors'], expect: 'ok' });
+  cases.push({
+    group: 'weights',
+    name: 'unet prior is /dev/zero',
+    files: { 'p.json': { json: { ...baseProblem(), prior: { kind: 'unet', path: '/dev/zero' } } } },
+    argv: SOLVE,
+    expect: 'bad-input',
+    message: /not a regular file/,
+  });
+  cases.push({
+    group: 'weights',
+    name: 'unet prior of another image size',
+    files: { 'p.json': { json: { ...baseProblem(), prior: { kind: 'unet', path: 'models/fashion-unet-small.safetensors' } } } },
+    argv: SOLVE,
+    expect: 'bad-input',
+    message: /works on images \[28, 28, 1\]/,
+  });
+  cases.push({
+    group: 'weights',
+    name: 'restore --model: an unchanged copy',
+    files: { 'm.safetensors': modelBytes },
+    argv: [...RESTORE, '--model', '$D/m.safetensors'],
+    expect: 'ok',
+  });
   return cases;
 }
 
@@ -512,28 +823,77 @@ export async function weightCases(modelBytes: Uint8Array): Promise<HostileCase[]
 function faultCases(): HostileCase[] {
   const p = { 'p.json': { json: baseProblem() } };
   return [
-    { group: 'faults', name: 'solve: disk full while writing', files: p, argv: SOLVE, expect: 'runtime', failWrite: 'ENOSPC', message: /could not write .*ENOSPC; the existing file is untouched/ },
+    {
+      group: 'faults',
+      name: 'solve: disk full while writing',
+      files: p,
+      argv: SOLVE,
+      expect: 'runtime',
+      failWrite: 'ENOSPC',
+      message: /could not write .*ENOSPC; the existing file is untouched/,
+    },
     { group: 'faults', name: 'solve: I/O error while writing', files: p, argv: SOLVE, expect: 'runtime', failWrite: 'EIO', message: /EIO/ },
-    { group: 'faults', name: 'restore: disk full while writing the PNG', argv: RESTORE, expect: 'runtime', failWrite: 'ENOSPC', message: /ENOSPC; the existing file is untouched/ },
-    { group: 'faults', name: 'restore: I/O error while writing the PNG', argv: RESTORE, expect: 'runtime', failWrite: 'EIO', message: /EIO/ },
+    {
+      group: 'faults',
+      name: 'restore: disk full while writing the PNG',
+      argv: RESTORE,
+      expect: 'runtime',
+      failWrite: 'ENOSPC',
+      message: /ENOSPC; the existing file is untouched/,
+    },
+    {
+      group: 'faults',
+      name: 'restore: I/O error while writing the PNG',
+      argv: RESTORE,
+      expect: 'runtime',
+      failWrite: 'EIO',
+      message: /EIO/,
+    },
   ];
 }
 
 /** Jobs over the memory budget are refused with the estimate before anything is allocated. */
 function budgetCases(): HostileCase[] {
-  const big = (shape: number[], T: number, extra: Record<string, unknown> = {}) => ({ ...baseProblem(), shape, T, prior: { kind: 'gaussian', mean: 0, variance: 0.1 }, operator: { kind: 'denoising' }, xTrue: [], ...extra });
-  const c = (name: string, problem: unknown, extra: string[] = []): HostileCase => ({ group: 'budget', name, files: { 'p.json': { json: problem } }, argv: [...SOLVE, ...extra], expect: 'bad-input', message: /over the memory budget of .* MiB/ });
+  const big = (shape: number[], T: number, extra: Record<string, unknown> = {}) => ({
+    ...baseProblem(),
+    shape,
+    T,
+    prior: { kind: 'gaussian', mean: 0, variance: 0.1 },
+    operator: { kind: 'denoising' },
+    xTrue: [],
+    ...extra,
+  });
+  const c = (name: string, problem: unknown, extra: string[] = []): HostileCase => ({
+    group: 'budget',
+    name,
+    files: { 'p.json': { json: problem } },
+    argv: [...SOLVE, ...extra],
+    expect: 'bad-input',
+    message: /over the memory budget of .* MiB/,
+  });
   return [
     c('64 x 512x512x4, T 100', big([64, 512, 512, 4], 100)),
     c('8 x 512x512, T 100, Anderson m 50', big([8, 512, 512, 1], 100, { solver: { kind: 'anderson', m: 50 } })),
     c('512x512, T 100, per-step noise', big([16, 512, 512, 3], 100, { nw: 1, noise: 'per-step' })),
-    c('mixture of 64 on 512x512x4, T 100', big([4, 512, 512, 4], 100, { prior: { kind: 'gaussian-mixture', components: [{ weight: 1, mean: [0], variance: 0.1 }] } })),
+    c(
+      'mixture of 64 on 512x512x4, T 100',
+      big([4, 512, 512, 4], 100, { prior: { kind: 'gaussian-mixture', components: [{ weight: 1, mean: [0], variance: 0.1 }] } }),
+    ),
     c('4 x 32x32, T 100 under a 16 MiB budget', big([4, 32, 32, 1], 100), ['--memory-budget-mb', '16']),
   ];
 }
 
 export async function hostileCases(modelBytes: Uint8Array): Promise<HostileCase[]> {
-  return [...problemCases(), ...rawFileCases(), ...pathCases(), ...flagCases(), ...pngCases(), ...(await weightCases(modelBytes)), ...faultCases(), ...budgetCases()];
+  return [
+    ...problemCases(),
+    ...rawFileCases(),
+    ...pathCases(),
+    ...flagCases(),
+    ...pngCases(),
+    ...(await weightCases(modelBytes)),
+    ...faultCases(),
+    ...budgetCases(),
+  ];
 }
 
 // ---------------------------------------------------------------- byte-level helpers
@@ -549,13 +909,18 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
 }
 
 /** A PNG whose header claims width x height, with a few bytes of image data. */
-export function craftedPng(width: number, height: number, interlace = 0, idat: Uint8Array = deflateSync(new Uint8Array(64))): Uint8Array {
+function craftedPng(width: number, height: number, interlace = 0, idat: Uint8Array = deflateSync(new Uint8Array(64))): Uint8Array {
   const ihdr = new Uint8Array(13);
   const dv = new DataView(ihdr.buffer);
   dv.setUint32(0, width);
   dv.setUint32(4, height);
   ihdr.set([8, 0, 0, 0, interlace], 8); // 8-bit grey
-  return concat(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0)));
+  return concat(
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', idat),
+    chunk('IEND', new Uint8Array(0)),
+  );
 }
 
 /** A 28x28 interlaced PNG whose image data inflates to 16 MB (pngjs would inflate interlaced data unbounded). */
@@ -578,4 +943,3 @@ function concat(...parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
-

@@ -3,7 +3,7 @@ import { webgpuAdapterName, webgpuInitError } from './webgpuBackend.js';
 
 import { BROWSER_BACKENDS, type BackendTiming, type BrowserBackend } from './browserBackends.js';
 
-export { BROWSER_BACKENDS, type BackendTiming, type BrowserBackend };
+export { type BackendTiming, type BrowserBackend };
 
 export interface BackendChoice {
   backend: BrowserBackend;
@@ -34,7 +34,12 @@ export interface SelectOptions {
 
 /** Why a backend cannot run here, checked before TF.js tries it (TF.js would only log a warning). */
 async function unavailable(name: BrowserBackend): Promise<string | null> {
-  const g = globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } }; OffscreenCanvas?: unknown; document?: unknown; WebAssembly?: unknown };
+  const g = globalThis as {
+    navigator?: { gpu?: { requestAdapter(): Promise<unknown> } };
+    OffscreenCanvas?: unknown;
+    document?: unknown;
+    WebAssembly?: unknown;
+  };
   if (name === 'webgpu') {
     // Only check presence: an extra adapter requested here and dropped can leave TF.js's device
     // with a dead instance in Chromium workers ("A valid external Instance reference no longer exists").
@@ -46,7 +51,7 @@ async function unavailable(name: BrowserBackend): Promise<string | null> {
 }
 
 /** Renderers that are CPUs pretending to be GPUs. */
-export const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render/i;
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render/i;
 
 /** The adapter or renderer behind the active GPU backend, and whether it is software. */
 function describeBackend(name: BrowserBackend): { device?: string; software?: boolean } {
@@ -120,13 +125,24 @@ export async function selectBackend(order: readonly BrowserBackend[] = BROWSER_B
     await activate(working[0].name);
     return { backend: working[0].name, reasons, timings: [] };
   }
-  const rank = (w: (typeof working)[number]) => (w.name === 'wasm' ? 0 : w.software ? 2 : 1);
+  const rank = (w: (typeof working)[number]) =>
+    w.name === 'wasm' ? 0
+    : w.software ? 2
+    : 1;
   const queue = [...working].sort((a, b) => rank(a) - rank(b));
   const timings: BackendTiming[] = [];
   let best = Infinity;
   for (const w of queue) {
-    const deadline = w.software ? Math.max(opts.softwareMinMs ?? 3000, (opts.softwareFactor ?? 20) * (Number.isFinite(best) ? best : 0)) : (opts.deadlineMs ?? 20_000);
-    const t: BackendTiming = { backend: w.name, ms: null, ...(w.device ? { device: w.device } : {}), ...(w.software ? { software: true } : {}) };
+    const deadline =
+      w.software ?
+        Math.max(opts.softwareMinMs ?? 3000, (opts.softwareFactor ?? 20) * (Number.isFinite(best) ? best : 0))
+      : (opts.deadlineMs ?? 20_000);
+    const t: BackendTiming = {
+      backend: w.name,
+      ms: null,
+      ...(w.device ? { device: w.device } : {}),
+      ...(w.software ? { software: true } : {}),
+    };
     try {
       await activate(w.name);
       t.ms = await opts.probe(deadline);

@@ -2,7 +2,7 @@
 export const BROWSER_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
 
-/** One backend's measurement (docs/design.md §6: on a CPU-only machine a software GPU adapter is ~85× slower than wasm). */
+/** One backend's measurement (docs/measured.md: on a CPU-only machine a software GPU adapter is ~85× slower than wasm). */
 export interface BackendTiming {
   backend: BrowserBackend;
   /** Median wall time of the probe (read-back included) after one untimed warm-up; null when it did not finish in time. */

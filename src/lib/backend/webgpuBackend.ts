@@ -57,7 +57,8 @@ export const webgpuLost = (): string | undefined => held.lost;
  * as a fallback (software) adapter; undefined before the backend initialised.
  */
 export function webgpuAdapterName(): { name: string; fallback: boolean } | undefined {
-  const a = held.adapter as (GPUAdapter & { isFallbackAdapter?: boolean; info?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }) | undefined;
+  const a = held.adapter as
+    (GPUAdapter & { isFallbackAdapter?: boolean; info?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }) | undefined;
   if (!a) return undefined;
   const i = a.info;
   const name = [i?.vendor, i?.architecture, i?.device, i?.description].filter(Boolean).join(' ') || 'unnamed adapter';

@@ -29,7 +29,9 @@ export type DepthCriterion = (typeof DEPTH_CRITERIA)[number]['key'];
 export const criterionRank = (c: DepthCriterion) => DEPTH_CRITERIA.findIndex((x) => x.key === c);
 
 const meets = (c: DepthCriterion, psnr: number, maxAbs: number) =>
-  c === 'psnr40' ? psnr >= X0_PSNR_CRITERION_DB : c === 'bit8' ? maxAbs <= 2 / 255 : maxAbs <= 1e-3;
+  c === 'psnr40' ? psnr >= X0_PSNR_CRITERION_DB
+  : c === 'bit8' ? maxAbs <= 2 / 255
+  : maxAbs <= 1e-3;
 
 export interface DepthVariant {
   name: string;
@@ -81,7 +83,7 @@ export interface DepthUnit {
   gitCommit?: string;
 }
 
-export const depthUnitKey = (T: number, task: string, solver: string) => `${T}|${task}|${solver}`;
+const depthUnitKey = (T: number, task: string, solver: string) => `${T}|${task}|${solver}`;
 
 /** Depth to each criterion per image from the per-iteration curves (pure: the tests check it directly). */
 export function depthsOf(psnr: readonly number[], maxAbs: readonly number[], warmUp = 0): Record<DepthCriterion, number | null> {
@@ -133,7 +135,7 @@ export async function runDepthBenchmark(o: DepthRunOptions): Promise<void> {
               ...v.solver,
               tol: 0,
               maxIter: T,
-              onIteration: async (_rec, { fx }) => {
+              onIteration: async (_rec, { fx }): Promise<'stop' | void> => {
                 const d = await iterateX0ToSerial(fx, T, ref, B);
                 let all = true;
                 for (let b = 0; b < B; b++) {

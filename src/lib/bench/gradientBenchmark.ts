@@ -69,11 +69,17 @@ export async function gradientCosts(
         const ref = results.get('serial back-propagation')!;
         for (const [method, v] of results) {
           rows.push({
-            prior: name, T, method,
-            wallMs: v.r.wallMs, nfeEquivalent: v.r.nfeEquivalent,
-            forwardIterations: v.r.forwardIterations, adjointIterations: v.r.adjointIterations,
-            relL2xT: relativeL2(v.dxT, ref.dxT), relL2y: relativeL2(v.dy, ref.dy),
-            cosinexT: cosineSimilarity(v.dxT, ref.dxT), cosiney: cosineSimilarity(v.dy, ref.dy),
+            prior: name,
+            T,
+            method,
+            wallMs: v.r.wallMs,
+            nfeEquivalent: v.r.nfeEquivalent,
+            forwardIterations: v.r.forwardIterations,
+            adjointIterations: v.r.adjointIterations,
+            relL2xT: relativeL2(v.dxT, ref.dxT),
+            relL2y: relativeL2(v.dy, ref.dy),
+            cosinexT: cosineSimilarity(v.dxT, ref.dxT),
+            cosiney: cosineSimilarity(v.dy, ref.dy),
           });
         }
       }
@@ -145,11 +151,24 @@ async function initOptimizationOfImage(
       onProgress?.(`${name} image ${image} guide ${guide}`);
       const target = guide.startsWith('A+y') ? pinv : x;
       const loss = owned.keep(restorationLoss({ kind: 'guide', guide: (await target.data()) as Float32Array }, operator, 1));
-      const res = await optimizeInit(inputs, loss, { lr: settings.lr, steps: settings.steps, method: 'phantom', phantomSteps: 1, phantomTau: 0.1, groundTruth: x });
+      const res = await optimizeInit(inputs, loss, {
+        lr: settings.lr,
+        steps: settings.steps,
+        method: 'phantom',
+        phantomSteps: 1,
+        phantomTau: 0.1,
+        groundTruth: x,
+      });
       owned.keepAll([res.xT, res.x0]);
       rows.push({
-        task: name, guide, image, psnrBefore, psnrAfter: res.history.at(-1)!.psnr!, psnrPinv: psnr(pinv, x),
-        steps: res.history.length - 1, wallMs: res.history.at(-1)!.wallMs,
+        task: name,
+        guide,
+        image,
+        psnrBefore,
+        psnrAfter: res.history.at(-1)!.psnr!,
+        psnrPinv: psnr(pinv, x),
+        steps: res.history.length - 1,
+        wallMs: res.history.at(-1)!.wallMs,
       });
     }
     return rows;

@@ -24,12 +24,18 @@ type DeqMethod = MethodSettings['deq'][number];
 // Picard, exact after T iterations: the kit's default when this run's settings were fixed. ParaTAA
 // (now the default) has the same fixed point (exact after T too), so its PSNR equals Picard's to the
 // solver tolerance; the run keeps Picard so its resumed cells stay one experiment.
-const PICARD: DeqMethod = { name: 'Picard (DDIM-pinv start)', solver: { kind: 'picard', tol: DEFAULT_TOL, maxIter: defaultMaxIter(DEQ_T) }, init: DEFAULT_INIT };
+const PICARD: DeqMethod = {
+  name: 'Picard (DDIM-pinv start)',
+  solver: { kind: 'picard', tol: DEFAULT_TOL, maxIter: defaultMaxIter(DEQ_T) },
+  init: DEFAULT_INIT,
+};
 // DDNM's default stochastic chain (eta 0.85, noise pre-sampled per step): DeqIR solves it too.
 const PICARD_STOCHASTIC: DeqMethod = { ...PICARD, name: 'Picard (DDIM-pinv start) η=0.85', eta: 0.85 };
 // The reference code's settings: per-timestep Anderson, every state started at x_T, 15 iterations.
 const REFERENCE_SOLVER: DeqMethod = {
-  name: 'reference (per-row Anderson m=5, 15 it.)', solver: { kind: 'anderson-per-row', ...ANDERSON_DEFAULTS, tol: DEFAULT_TOL, maxIter: 15 }, init: 'xT',
+  name: 'reference (per-row Anderson m=5, 15 it.)',
+  solver: { kind: 'anderson-per-row', ...ANDERSON_DEFAULTS, tol: DEFAULT_TOL, maxIter: 15 },
+  init: 'xT',
 };
 
 /**
@@ -38,7 +44,10 @@ const REFERENCE_SOLVER: DeqMethod = {
  * run (it resumes cell by cell) answers them.
  */
 const BENCHMARK_TASKS: TaskName[] = ['sr4', 'sr4-bicubic', 'deblur', 'inpaint-random', 'inpaint-box', 'cs25', 'denoise'];
-const FIRST: BenchmarkCellTask[] = [{ preset: 'denoise', sigmaY: 0.1 }, { preset: 'deblur', sigmaY: 0.05 }];
+const FIRST: BenchmarkCellTask[] = [
+  { preset: 'denoise', sigmaY: 0.1 },
+  { preset: 'deblur', sigmaY: 0.05 },
+];
 const ALL_CELLS: BenchmarkCellTask[] = [
   ...FIRST,
   ...BENCHMARK_TASKS.flatMap((preset) => [...new Set([taskDefinition(preset).sigmaY, 0.05])].map((sigmaY) => ({ preset, sigmaY }))).filter(
@@ -63,7 +72,7 @@ const common = {
  * Anderson (the solver and depth benchmarks cover it) and initialization optimization beyond two
  * SR x4 images.
  */
-export const FULL_RUN = { images: 256, subsetImages: 64 } as const;
+const FULL_RUN = { images: 256, subsetImages: 64 } as const;
 
 /** `npm run bench -- quality`: every task and method; --images N shrinks the run (N images, min(N, 64) for the subset methods). */
 export function fullQualitySettings(imageCount: number = FULL_RUN.images): QualitySettings {
@@ -90,7 +99,10 @@ export function fullQualitySettings(imageCount: number = FULL_RUN.images): Quali
 export const QUICK_QUALITY_SETTINGS: QualitySettings = {
   ...common,
   images: [0, 1],
-  cells: [{ preset: 'sr4', sigmaY: 0 }, { preset: 'inpaint-random', sigmaY: 0.05 }],
+  cells: [
+    { preset: 'sr4', sigmaY: 0 },
+    { preset: 'inpaint-random', sigmaY: 0.05 },
+  ],
   methods: {
     serialTs: [20],
     serialEtas: [0, 0.85],
@@ -110,7 +122,10 @@ const DEFAULT_DEQ_STOCHASTIC: DeqMethod = { ...DEFAULT_DEQ, name: 'ParaTAA (DDIM
 
 /** The colour prior's cells (issue 17): colorization, SR x4 and box inpainting, noiseless and at sigma_y = 0.05. */
 const COLOUR_TASKS: TaskName[] = ['colorize', 'sr4', 'inpaint-box'];
-const COLOUR_CELLS: BenchmarkCellTask[] = COLOUR_TASKS.flatMap((preset) => [{ preset, sigmaY: 0 }, { preset, sigmaY: 0.05 }]);
+const COLOUR_CELLS: BenchmarkCellTask[] = COLOUR_TASKS.flatMap((preset) => [
+  { preset, sigmaY: 0 },
+  { preset, sigmaY: 0.05 },
+]);
 
 /**
  * `n` images spread over the emoji subset, which is sorted by category with each emoji's Twemoji
@@ -131,7 +146,7 @@ export function spreadEmojiImages(n: number, count = EMOJI_SUBSET.count): number
  * one, so the cheap extras of the grey run (T = 50 chains, the reference's per-row Anderson,
  * initialization optimization) are left out.
  */
-export const COLOUR_RUN = { images: 64 } as const;
+const COLOUR_RUN = { images: 64 } as const;
 
 /** `npm run bench -- quality-colour`: the colour prior on the emoji subset. */
 export function colourQualitySettings(imageCount: number = COLOUR_RUN.images): QualitySettings {

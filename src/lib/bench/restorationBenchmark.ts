@@ -48,7 +48,7 @@ export interface CellResult {
   gitCommit?: string;
 }
 
-export const cellKey = (preset: string, sigmaY: number, method: string) => `${preset}|${sigmaY}|${method}`;
+const cellKey = (preset: string, sigmaY: number, method: string) => `${preset}|${sigmaY}|${method}`;
 
 /** The classifier that labels restored images, and how often it is right on the clean ones. */
 export interface LabelCheck {
@@ -91,7 +91,8 @@ export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<Cell
   const B = o.images.length;
   // The shipped subset's index is each image's key in the seed rule (problem/seedRule.ts).
   const images = o.images.map((key) => ({ key, pixels: toSignedUnit(o.set, [key]) }));
-  const applies = (c: BenchmarkCellTask, m: RestorationMethod) => !m.restrict?.cells || m.restrict.cells.some((r) => r.preset === c.preset && r.sigmaY === c.sigmaY);
+  const applies = (c: BenchmarkCellTask, m: RestorationMethod) =>
+    !m.restrict?.cells || m.restrict.cells.some((r) => r.preset === c.preset && r.sigmaY === c.sigmaY);
   const imagesOf = (m: RestorationMethod) => Math.min(B, m.restrict?.images ?? B);
   const todo = o.cells
     .flatMap((c) => o.methods.map((m) => ({ c, m })))
@@ -120,7 +121,8 @@ export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<Cell
         };
         // The first n images (all unless the method is restricted).
         const n = imagesOf(m);
-        const first = (t: tf.Tensor, axis = 0) => (n === B ? tf.clone(t) : tf.slice(t, axis === 0 ? [0] : [0, 0], axis === 0 ? [n] : [-1, n]));
+        const first = (t: tf.Tensor, axis = 0) =>
+          n === B ? tf.clone(t) : tf.slice(t, axis === 0 ? [0] : [0, 0], axis === 0 ? [n] : [-1, n]);
         const noiseOf = (T: number) => tf.tidy(() => first(noise(T), 1));
         const owned = new OwnedTensors();
         try {
@@ -136,9 +138,14 @@ export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<Cell
           const clipped = owned.keep(tf.clipByValue(r.x0, -1, 1) as tf.Tensor4D);
           const psnr = psnrPerImage(r.x0, xs);
           const ssims = ssim(r.x0, xs);
-          const consistency = tf.tidy(() => Array.from(tf.sqrt(tf.sum(tf.square(tf.reshape(tf.sub(operator.A(r.x0), ys), [n, -1])), 1)).dataSync()));
+          const consistency = tf.tidy(() =>
+            Array.from(tf.sqrt(tf.sum(tf.square(tf.reshape(tf.sub(operator.A(r.x0), ys), [n, -1])), 1)).dataSync()),
+          );
           await o.onRestored?.({ key: cellKey(c.preset, c.sigmaY, m.name), images: o.images.slice(0, n), y: ys, xT: xTs, x0: r.x0 });
-          const correct = o.labels ? await correctLabels(o.labels.classifier, o.set, o.images.slice(0, n), (await clipped.data()) as Float32Array) : undefined;
+          const correct =
+            o.labels ?
+              await correctLabels(o.labels.classifier, o.set, o.images.slice(0, n), (await clipped.data()) as Float32Array)
+            : undefined;
           owned.dispose();
           const cell: CellResult = {
             key: cellKey(c.preset, c.sigmaY, m.name),
@@ -149,7 +156,14 @@ export async function qualityBenchmark(o: QualityBenchmarkOptions): Promise<Cell
             family: m.family,
             T: m.T,
             oracle: m.oracle,
-            images: o.images.slice(0, n).map((image, b) => ({ image, psnr: psnr[b], ssim: ssims[b], consistency: consistency[b], correct: correct?.[b], ...r.costs[b] })),
+            images: o.images.slice(0, n).map((image, b) => ({
+              image,
+              psnr: psnr[b],
+              ssim: ssims[b],
+              consistency: consistency[b],
+              correct: correct?.[b],
+              ...r.costs[b],
+            })),
             cellWallMs,
             peakTensors: peak.tensors,
             peakBytes: peak.bytes,
@@ -193,9 +207,15 @@ export function summarizeCells(cells: readonly CellResult[], reference?: string,
     const ref = find(c, reference);
     const chain = find(c, chains.get(c.method));
     return {
-      task: c.task, description: c.description, sigmaY: c.sigmaY, method: c.method, family: c.family, T: c.T, oracle: c.oracle,
+      task: c.task,
+      description: c.description,
+      sigmaY: c.sigmaY,
+      method: c.method,
+      family: c.family,
+      T: c.T,
+      oracle: c.oracle,
       n: c.images.length,
-      ...Object.fromEntries(METRICS.map((k) => [k, stat((r) => r[k])])) as Record<(typeof METRICS)[number], MeanCi>,
+      ...(Object.fromEntries(METRICS.map((k) => [k, stat((r) => r[k])])) as Record<(typeof METRICS)[number], MeanCi>),
       /** PSNR and SSIM minus the reference's on the same images (null for the reference itself or when absent). */
       psnrVsReference: paired(ref, (r) => r.psnr),
       ssimVsReference: paired(ref, (r) => r.ssim),
@@ -204,7 +224,8 @@ export function summarizeCells(cells: readonly CellResult[], reference?: string,
       psnrVsChain: paired(chain, (r) => r.psnr),
       chain: chain ? chain.method : null,
       x0ErrorToSerial: stat((r) => r.x0ErrorToSerial),
-      converged: c.images.some((r) => r.converged !== undefined) ? `${c.images.filter((r) => r.converged).length}/${c.images.length}` : null,
+      converged:
+        c.images.some((r) => r.converged !== undefined) ? `${c.images.filter((r) => r.converged).length}/${c.images.length}` : null,
       cellWallMs: c.cellWallMs,
       peakTensors: c.peakTensors,
       peakBytes: c.peakBytes,
@@ -213,7 +234,10 @@ export function summarizeCells(cells: readonly CellResult[], reference?: string,
 }
 
 /** The summary of a quality results file, recomputed from its cells and settings (so a file written by an older runner reads the same). */
-export function summarizeQualityFile(file: { cells: readonly CellResult[]; provenance: { settings: { methods: Pick<MethodSettings, 'deqT' | 'deq'> } } }) {
+export function summarizeQualityFile(file: {
+  cells: readonly CellResult[];
+  provenance: { settings: { methods: Pick<MethodSettings, 'deqT' | 'deq'> } };
+}) {
   const m = file.provenance.settings.methods;
   return summarizeCells(file.cells, referenceMethodName(m), serialChainOf(m));
 }
@@ -223,15 +247,54 @@ export type CellSummary = ReturnType<typeof summarizeCells>[number];
 /** The summary as CSV: one line per cell, mean and CI half-width per metric. */
 export function summaryCsv(rows: readonly CellSummary[]): string {
   const head = [
-    'task', 'sigmaY', 'method', 'family', 'T', 'oracle', 'n', ...METRICS.flatMap((k) => [`${k}_mean`, `${k}_ci95`]),
-    'psnrVsReference_mean', 'psnrVsReference_ci95', 'psnrVsReference_n', 'chain', 'psnrVsChain_mean', 'psnrVsChain_ci95', 'x0ErrorToSerial_mean', 'converged', 'cellWallMs', 'peakTensors', 'peakBytes',
+    'task',
+    'sigmaY',
+    'method',
+    'family',
+    'T',
+    'oracle',
+    'n',
+    ...METRICS.flatMap((k) => [`${k}_mean`, `${k}_ci95`]),
+    'psnrVsReference_mean',
+    'psnrVsReference_ci95',
+    'psnrVsReference_n',
+    'chain',
+    'psnrVsChain_mean',
+    'psnrVsChain_ci95',
+    'x0ErrorToSerial_mean',
+    'converged',
+    'cellWallMs',
+    'peakTensors',
+    'peakBytes',
   ];
-  const q = (v: unknown) => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? '' : String(v));
+  const q = (v: unknown) =>
+    typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"`
+    : v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? ''
+    : String(v);
   const lines = rows.map((r) =>
     [
-      r.task, r.sigmaY, r.method, r.family, r.T, r.oracle, r.n, ...METRICS.flatMap((k) => [r[k].mean, r[k].ci95]),
-      r.psnrVsReference?.mean, r.psnrVsReference?.ci95, r.psnrVsReference?.n, r.chain, r.psnrVsChain?.mean, r.psnrVsChain?.ci95, r.x0ErrorToSerial.mean, r.converged, r.cellWallMs, r.peakTensors, r.peakBytes,
-    ].map(q).join(','),
+      r.task,
+      r.sigmaY,
+      r.method,
+      r.family,
+      r.T,
+      r.oracle,
+      r.n,
+      ...METRICS.flatMap((k) => [r[k].mean, r[k].ci95]),
+      r.psnrVsReference?.mean,
+      r.psnrVsReference?.ci95,
+      r.psnrVsReference?.n,
+      r.chain,
+      r.psnrVsChain?.mean,
+      r.psnrVsChain?.ci95,
+      r.x0ErrorToSerial.mean,
+      r.converged,
+      r.cellWallMs,
+      r.peakTensors,
+      r.peakBytes,
+    ]
+      .map(q)
+      .join(','),
   );
   return [head.join(','), ...lines].join('\n') + '\n';
 }

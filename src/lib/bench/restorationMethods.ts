@@ -129,7 +129,9 @@ function imageTask(inp: MethodInputs, b: number, T: number, eta: number, noise: 
   const y = owned.keep(pick(inp.y, b));
   const xT = owned.keep(pick(inp.xT, b) as tf.Tensor4D);
   const z = eta > 0 && noise ? owned.keep(tf.slice(noise, [0, b], [-1, 1])) : undefined;
-  return owned.keep(prepareRestoration({ model: inp.model, operator: inp.operator, y, xT, z, sampling: { T, etw: eta, nw: eta }, sigmaY: inp.sigmaY }));
+  return owned.keep(
+    prepareRestoration({ model: inp.model, operator: inp.operator, y, xT, z, sampling: { T, etw: eta, nw: eta }, sigmaY: inp.sigmaY }),
+  );
 }
 
 /** The serial DDNM(+) chain of one image, which a DeqIR solver with the same eta converges to. */
@@ -148,7 +150,11 @@ async function serialReference(inp: MethodInputs, b: number, T: number, eta: num
 export function restorationMethods(s: MethodSettings): RestorationMethod[] {
   const methods: RestorationMethod[] = [
     {
-      name: 'A+y', family: 'A+y', T: 0, oracle: false, costEstimate: 0,
+      name: 'A+y',
+      family: 'A+y',
+      T: 0,
+      oracle: false,
+      costEstimate: 0,
       run: async (inp) => {
         const start = performance.now();
         const x0 = inp.operator.Apinv(inp.y);
@@ -159,15 +165,30 @@ export function restorationMethods(s: MethodSettings): RestorationMethod[] {
   ];
   const subset = s.subsetImages === null ? {} : { images: s.subsetImages };
   const serial = (T: number, eta: number, plain: boolean): RestorationMethod => ({
-    name: serialName(T, eta, plain), family: 'DDNM', T, oracle: false, costEstimate: T,
-    ...(plain ? { restrict: { cells: s.plainDdnmCells, ...subset } } : T === s.deqT ? {} : { restrict: subset }),
+    name: serialName(T, eta, plain),
+    family: 'DDNM',
+    T,
+    oracle: false,
+    costEstimate: T,
+    ...(plain ? { restrict: { cells: s.plainDdnmCells, ...subset } }
+    : T === s.deqT ? {}
+    : { restrict: subset }),
     run: async (inp) => {
       const owned = new OwnedTensors();
       try {
         const z = eta > 0 ? owned.keep(inp.noise(T)) : undefined;
-        const task = owned.keep(prepareRestoration({
-          model: inp.model, operator: inp.operator, y: inp.y, xT: inp.xT, z, sampling: { T, etw: eta, nw: eta }, sigmaY: inp.sigmaY, rangeCorrection: plain ? 'ddnm' : 'ddnm+',
-        }));
+        const task = owned.keep(
+          prepareRestoration({
+            model: inp.model,
+            operator: inp.operator,
+            y: inp.y,
+            xT: inp.xT,
+            z,
+            sampling: { T, etw: eta, nw: eta },
+            sigmaY: inp.sigmaY,
+            rangeCorrection: plain ? 'ddnm' : 'ddnm+',
+          }),
+        );
         const r = await serialChain(task, { onStep: inp.tick });
         return { x0: r.x0, costs: batchCosts(inp.x.shape[0], T, r.wallMs) };
       } finally {
@@ -180,7 +201,11 @@ export function restorationMethods(s: MethodSettings): RestorationMethod[] {
   if (s.ddrm) {
     const { T, eta, etaB } = s.ddrm;
     methods.push({
-      name: ddrmMethodName({ T, eta, etaB }), family: 'DDRM', T, oracle: false, costEstimate: T,
+      name: ddrmMethodName({ T, eta, etaB }),
+      family: 'DDRM',
+      T,
+      oracle: false,
+      costEstimate: T,
       run: async (inp) => {
         const z = inp.noise(T);
         try {
@@ -195,7 +220,12 @@ export function restorationMethods(s: MethodSettings): RestorationMethod[] {
   const T = s.deqT;
   for (const d of s.deq) {
     methods.push({
-      name: deqMethodName(d, T), family: 'DeqIR', T, oracle: false, costEstimate: T * (d.solver.maxIter ?? T) * 0.8 + T, restrict: subset,
+      name: deqMethodName(d, T),
+      family: 'DeqIR',
+      T,
+      oracle: false,
+      costEstimate: T * (d.solver.maxIter ?? T) * 0.8 + T,
+      restrict: subset,
       run: async (inp) => {
         const eta = d.eta ?? 0;
         // The cell's per-step noise, made once for all images (each image takes its own rows).
@@ -205,7 +235,11 @@ export function restorationMethods(s: MethodSettings): RestorationMethod[] {
             const ref = await serialReference(inp, b, T, eta, noise);
             const owned = new OwnedTensors();
             try {
-              const r = await deqRestore(imageTask(inp, b, T, eta, noise, owned), { ...d.solver, onIteration: () => void inp.tick() }, { init: d.init });
+              const r = await deqRestore(
+                imageTask(inp, b, T, eta, noise, owned),
+                { ...d.solver, onIteration: () => void inp.tick() },
+                { init: d.init },
+              );
               let err: number;
               try {
                 err = maxAbsDiff(await r.x0.data(), ref);
@@ -215,7 +249,14 @@ export function restorationMethods(s: MethodSettings): RestorationMethod[] {
               }
               return {
                 x0: r.x0,
-                cost: { iterations: r.iterations, nfe: r.nfe, sequentialDepth: r.sequentialDepth, wallMs: r.wallMs, converged: r.converged, x0ErrorToSerial: err },
+                cost: {
+                  iterations: r.iterations,
+                  nfe: r.nfe,
+                  sequentialDepth: r.sequentialDepth,
+                  wallMs: r.wallMs,
+                  converged: r.converged,
+                  x0ErrorToSerial: err,
+                },
               };
             } finally {
               owned.dispose();
@@ -233,7 +274,10 @@ export function restorationMethods(s: MethodSettings): RestorationMethod[] {
     for (const guide of guides) {
       methods.push({
         name: guide === 'A+y' ? `DeqIR + init-opt (guide A+y) T=${T}` : `DeqIR + init-opt (oracle: ground-truth guide, upper bound) T=${T}`,
-        family: 'DeqIR + init-opt', T, oracle: guide === 'oracle', costEstimate: (steps + 1) * 4 * T * 1.5,
+        family: 'DeqIR + init-opt',
+        T,
+        oracle: guide === 'oracle',
+        costEstimate: (steps + 1) * 4 * T * 1.5,
         restrict: { cells: s.initOpt.cells, images: s.initOpt.images },
         run: (inp) =>
           perImage(inp, async (b) => {
@@ -245,13 +289,21 @@ export function restorationMethods(s: MethodSettings): RestorationMethod[] {
               const loss = owned.keep(restorationLoss({ kind: 'guide', guide: (await target.data()) as Float32Array }, inp.operator, 1));
               const start = performance.now();
               const r = await optimizeInit({ model: inp.model, operator: inp.operator, y, xT, sampling: { T }, sigmaY: inp.sigmaY }, loss, {
-                lr, steps, method: 'phantom', phantomSteps: 1, phantomTau: 0.1, onStep: () => void inp.tick(),
+                lr,
+                steps,
+                method: 'phantom',
+                phantomSteps: 1,
+                phantomTau: 0.1,
+                onStep: () => void inp.tick(),
               });
               r.xT.dispose();
               // Each step: a warm-started forward solve, then one phantom step (a map and its VJP, 3 T-batches).
               const fwd = r.history.reduce((a, h) => a + h.forwardIterations, 0);
               const n = r.history.length;
-              return { x0: r.x0, cost: { iterations: fwd, nfe: fwd * T + 3 * T * n, sequentialDepth: fwd + 2 * n, wallMs: performance.now() - start } };
+              return {
+                x0: r.x0,
+                cost: { iterations: fwd, nfe: fwd * T + 3 * T * n, sequentialDepth: fwd + 2 * n, wallMs: performance.now() - start },
+              };
             } finally {
               owned.dispose();
             }

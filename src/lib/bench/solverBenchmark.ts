@@ -11,7 +11,6 @@ import { taskDefinition, type TaskName } from '../operators/taskRegistry.js';
 import { measuredBatch } from '../problem/restorationProblem.js';
 import { prepareRestoration } from '../samplers/preparedRestoration.js';
 import { serialChain } from '../samplers/serialChain.js';
-import { linearSchedule } from '../schedule/linearSchedule.js';
 import { maxAbsDiff } from '../metrics/vectorStats.js';
 import { OwnedTensors } from '../tensors/ownedTensors.js';
 import type { LinearOperator } from '../operators/linearOperator.js';
@@ -61,7 +60,10 @@ export interface SolverRun {
 export async function solverBenchmark(set: LabelledImages, opts: SolverBenchmarkOptions): Promise<SolverRun[]> {
   const shape: ImageShape = [set.height, set.width, 1];
   const half = Math.floor(set.count / 2);
-  const fit = toSignedUnit(set, Array.from({ length: half }, (_, i) => i));
+  const fit = toSignedUnit(
+    set,
+    Array.from({ length: half }, (_, i) => i),
+  );
   const model = fittedGaussianPrior(fit, half, shape);
   const runs: SolverRun[] = [];
   const total = opts.Ts.length * opts.tasks.length * opts.images.length;
@@ -104,7 +106,8 @@ export interface SolverImage {
 
 /** Every solver variant on one image: the serial chain first, then each variant's error curve against it. */
 export async function imageRuns(
-  { model, operator, opName, set, key, image, T }: SolverImage, opts: SolverBenchmarkOptions,
+  { model, operator, opName, set, key, image, T }: SolverImage,
+  opts: SolverBenchmarkOptions,
 ): Promise<SolverRun[]> {
   const owned = new OwnedTensors();
   try {
@@ -117,23 +120,30 @@ export async function imageRuns(
     const runs: SolverRun[] = [];
     for (const v of opts.variants) {
       const x0Error: number[] = [];
-      const res = await deqRestore(task, {
-        ...v.settings,
-        tol: 0,
-        maxIter: opts.maxIter(T),
-        onIteration: async (_rec, { fx }) => {
-          const last = tf.slice(fx, [T - 1], [1]);
-          const d = await last.data();
-          last.dispose();
-          const e = maxAbsDiff(d, ref);
-          x0Error.push(e);
-          return e <= opts.target ? 'stop' : undefined;
+      const res = await deqRestore(
+        task,
+        {
+          ...v.settings,
+          tol: 0,
+          maxIter: opts.maxIter(T),
+          onIteration: async (_rec, { fx }) => {
+            const last = tf.slice(fx, [T - 1], [1]);
+            const d = await last.data();
+            last.dispose();
+            const e = maxAbsDiff(d, ref);
+            x0Error.push(e);
+            return e <= opts.target ? 'stop' : undefined;
+          },
         },
-      }, { init: v.init });
+        { init: v.init },
+      );
       res.x0.dispose();
       const hit = x0Error.findIndex((e) => e <= opts.target);
       runs.push({
-        T, operator: opName, image, solver: v.name,
+        T,
+        operator: opName,
+        image,
+        solver: v.name,
         iterationsToTarget: hit < 0 ? null : hit + 1,
         x0Error,
         wallMs: res.wallMs,

@@ -13,7 +13,7 @@ export const SUBSET_FILES = {
   provenance: 'fashion-mnist-test-256.provenance.json',
 } as const;
 
-export const SUBSET_SIZE = 256;
+const SUBSET_SIZE = 256;
 
 /** Images the site's pickers offer (0..127); the other half fits the Gaussian prior, so it never sees them. */
 export const PICKER_IMAGES = 128;
@@ -72,7 +72,7 @@ export function subsetFromIdx(subset: ShippedSubset, imageBytes: Uint8Array, lab
 }
 
 /** gunzip in the browser (and Node >= 18) via DecompressionStream, for the .gz subset files. */
-export async function gunzipBrowser(bytes: Uint8Array): Promise<Uint8Array> {
+async function gunzipBrowser(bytes: Uint8Array): Promise<Uint8Array> {
   const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }

@@ -40,8 +40,9 @@ export async function deqRestore(
   const system = deqSystem(task, opts);
   const init = typeof opts.init === 'object' ? opts.init : system.initialState(opts.init);
   const iterates: Float32Array[] | undefined = opts.keepIterates ? [] : undefined;
-  const onIteration: SolverSettings['onIteration'] = iterates
-    ? async (rec, it) => {
+  const onIteration: SolverSettings['onIteration'] =
+    iterates ?
+      async (rec, it) => {
         iterates.push((await it.fx.data()) as Float32Array);
         return solver.onIteration?.(rec, it);
       }
@@ -49,9 +50,11 @@ export async function deqRestore(
   try {
     // The system is lower-triangular over its T rows: plain Picard and triangular Anderson are exact after T iterations.
     const exact =
-      (solver.kind === 'picard' && ((solver.beta ?? 1) === 1 || solver.triangular === true)) || solver.kind === 'taa' || (solver.kind === 'anderson' && solver.triangular === true);
-    const res = await solveFixedPoint(system.map, init, { ...solver, onIteration, exactAfter: exact ? task.coeffs.T : undefined }).catch((e: unknown) =>
-      explainDivergence(task, e),
+      (solver.kind === 'picard' && ((solver.beta ?? 1) === 1 || solver.triangular === true)) ||
+      solver.kind === 'taa' ||
+      (solver.kind === 'anderson' && solver.triangular === true);
+    const res = await solveFixedPoint(system.map, init, { ...solver, onIteration, exactAfter: exact ? task.coeffs.T : undefined }).catch(
+      (e: unknown) => explainDivergence(task, e),
     );
     const x0 = system.x0Of(res.solution);
     try {

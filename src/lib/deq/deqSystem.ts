@@ -43,7 +43,6 @@ export interface DeqSystem {
   dispose(): void;
 }
 
-
 export interface DeqSystemOptions {
   /** Evaluate eps in chunks of at most this many images (memory bound); results are identical. */
   chunkSize?: number;
@@ -66,8 +65,9 @@ export function deqSystem(task: PreparedRestoration, options: DeqSystemOptions =
   const col = (v: ArrayLike<number>) => tf.tensor(Float32Array.from(v), [T, 1, 1, 1, 1]);
   const tRows = c.t.flatMap((t) => new Array<number>(B).fill(t));
   // Constants, built once; tf.tidy keeps only each returned tensor.
-  const noiseW = task.hasStepNoise && !task.ddnmPlus
-    ? tf.tidy(() => tf.mul(col(c.n), tf.stack(c.t.map((_, j) => tf.broadcastTo(task.noiseAt(j)!, [B, ...img]))))) // n_j z_j
+  const noiseW =
+    task.hasStepNoise && !task.ddnmPlus ?
+      tf.tidy(() => tf.mul(col(c.n), tf.stack(c.t.map((_, j) => tf.broadcastTo(task.noiseAt(j)!, [B, ...img]))))) // n_j z_j
     : null;
   const constants = {
     xT5: tf.expandDims(xT, 0),
@@ -82,8 +82,9 @@ export function deqSystem(task: PreparedRestoration, options: DeqSystemOptions =
   };
   const chainForm = Boolean(task.ddnmPlus) || options.form === 'chain';
   // The chain form's constants: per-row x0|t coefficients, the step noise z_k and (plain DDNM) the step weights.
-  const chain = chainForm
-    ? {
+  const chain =
+    chainForm ?
+      {
         sqrtAbarT: col(c.sqrtAbarT),
         sqrtOneMinusAbarT: col(c.sqrtOneMinusAbarT),
         c1: col(c.c1),
@@ -91,7 +92,11 @@ export function deqSystem(task: PreparedRestoration, options: DeqSystemOptions =
         z: task.hasStepNoise ? tf.tidy(() => tf.stack(c.t.map((_, j) => tf.broadcastTo(task.noiseAt(j)!, [B, ...img])))) : null,
       }
     : null;
-  const kept: tf.Tensor[] = [...Object.values(constants), ...(noiseW ? [noiseW] : []), ...(chain ? [chain.sqrtAbarT, chain.sqrtOneMinusAbarT, chain.c1, chain.c2, ...(chain.z ? [chain.z] : [])] : [])];
+  const kept: tf.Tensor[] = [
+    ...Object.values(constants),
+    ...(noiseW ? [noiseW] : []),
+    ...(chain ? [chain.sqrtAbarT, chain.sqrtOneMinusAbarT, chain.c1, chain.c2, ...(chain.z ? [chain.z] : [])] : []),
+  ];
   const chunk = Math.max(1, Math.floor(options.chunkSize ?? T * B));
 
   const epsAll = (inputs: tf.Tensor): tf.Tensor =>
@@ -143,12 +148,15 @@ export function deqSystem(task: PreparedRestoration, options: DeqSystemOptions =
   return {
     rows: T,
     stateShape,
-    map: (X) => (chainForm ? applyChain(X, constants.xT5, task.ddnmPlus ? task.yTerm : constants.Apy) : apply(X, constants.xT5, constants.uT, constants.Apy)),
+    map: (X) =>
+      chainForm ?
+        applyChain(X, constants.xT5, task.ddnmPlus ? task.yTerm : constants.Apy)
+      : apply(X, constants.xT5, constants.uT, constants.Apy),
     mapWith: (X, xTIn, yIn) =>
       tf.tidy(() =>
-        chainForm
-          ? applyChain(X, tf.expandDims(xTIn, 0), task.ddnmPlus ? task.ddnmPlus.measurementTerm(yIn) : tf.expandDims(op.Apinv(yIn), 0))
-          : apply(X, tf.expandDims(xTIn, 0), tf.expandDims(tf.div(xTIn, c.sqrtAbarT[0]), 0), tf.expandDims(op.Apinv(yIn), 0)),
+        chainForm ?
+          applyChain(X, tf.expandDims(xTIn, 0), task.ddnmPlus ? task.ddnmPlus.measurementTerm(yIn) : tf.expandDims(op.Apinv(yIn), 0))
+        : apply(X, tf.expandDims(xTIn, 0), tf.expandDims(tf.div(xTIn, c.sqrtAbarT[0]), 0), tf.expandDims(op.Apinv(yIn), 0)),
       ),
     initialState: (kind = 'xT') =>
       tf.tidy(() => {

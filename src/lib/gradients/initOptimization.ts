@@ -95,7 +95,10 @@ export async function optimizeInit(
       r.dy.dispose();
       try {
         const rec: InitStepRecord = {
-          step, loss: r.loss, forwardIterations: r.forwardIterations, wallMs: performance.now() - start,
+          step,
+          loss: r.loss,
+          forwardIterations: r.forwardIterations,
+          wallMs: performance.now() - start,
           psnr: opts.groundTruth ? await psnrAsync(x0, opts.groundTruth) : undefined,
         };
         history.push(rec);

@@ -57,7 +57,11 @@ export interface GradientResult {
  * phantom   back-propagation through k damped steps from X* (an approximation; cheap for small k).
  * serial    back-propagation through the serial chain (the reference the others must equal).
  */
-export async function restorationGradient(task: PreparedRestoration, loss: RestorationLoss, opts: GradientOptions): Promise<GradientResult> {
+export async function restorationGradient(
+  task: PreparedRestoration,
+  loss: RestorationLoss,
+  opts: GradientOptions,
+): Promise<GradientResult> {
   const start = performance.now();
   const { xT, y } = task.inputs;
   const T = task.coeffs.T;
@@ -68,8 +72,15 @@ export async function restorationGradient(task: PreparedRestoration, loss: Resto
     try {
       const serial = await serialChain(task);
       return {
-        method: 'serial', loss: value, x0: serial.x0, dxT: grads[0] as tf.Tensor4D, dy: grads[1],
-        forwardIterations: T, adjointIterations: T, nfeEquivalent: 3 * T, wallMs: performance.now() - start,
+        method: 'serial',
+        loss: value,
+        x0: serial.x0,
+        dxT: grads[0] as tf.Tensor4D,
+        dy: grads[1],
+        forwardIterations: T,
+        adjointIterations: T,
+        nfeEquivalent: 3 * T,
+        wallMs: performance.now() - start,
       };
     } catch (err) {
       grads.forEach((g) => g.dispose());
@@ -104,32 +115,64 @@ export async function restorationGradient(task: PreparedRestoration, loss: Resto
         });
       const { value, grads } = await valueAndGrads(f, xT, y);
       return {
-        method: 'phantom', loss: value, x0: forward.x0, dxT: grads[0] as tf.Tensor4D, dy: grads[1],
-        forwardIterations: forward.iterations, adjointIterations: k, nfeEquivalent: forward.nfe + 3 * k * T, wallMs: performance.now() - start, state,
+        method: 'phantom',
+        loss: value,
+        x0: forward.x0,
+        dxT: grads[0] as tf.Tensor4D,
+        dy: grads[1],
+        forwardIterations: forward.iterations,
+        adjointIterations: k,
+        nfeEquivalent: forward.nfe + 3 * k * T,
+        wallMs: performance.now() - start,
+        state,
       };
     }
-    if (opts.method !== 'implicit') throw new ParameterError(`unknown gradient method '${String(opts.method)}' (expected implicit, phantom or serial)`);
+    if (opts.method !== 'implicit')
+      throw new ParameterError(`unknown gradient method '${String(opts.method)}' (expected implicit, phantom or serial)`);
     // e = dL/dX and the direct dL/dy (consistency and similar losses read y themselves).
-    const [e, dyDirect] = scratch.keepAll(releasingTapeOnFailure(() =>
-      loss.readsY
-        ? tf.grads((X: tf.Tensor, b: tf.Tensor) => lossOfState(X, b))([Xstar, y])
+    const [e, dyDirect] = scratch.keepAll(
+      releasingTapeOnFailure(() =>
+        loss.readsY ?
+          tf.grads((X: tf.Tensor, b: tf.Tensor) => lossOfState(X, b))([Xstar, y])
         : [tf.grad((X: tf.Tensor) => lossOfState(X, y))(Xstar), tf.zerosLike(y)],
-    ));
+      ),
+    );
     const vjpState = tf.grad((X: tf.Tensor) => system.mapWith(X, xT, y));
-    const adjoint = await solveFixedPoint((g) => tf.tidy(() => tf.add(releasingTapeOnFailure(() => vjpState(Xstar, g)), e)), e, {
-      kind: 'picard', tol: GRADIENT_TOL, maxIter: defaultMaxIter(T), ...opts.adjointSolver, signal: opts.signal,
-    });
+    const adjoint = await solveFixedPoint(
+      (g) =>
+        tf.tidy(() =>
+          tf.add(
+            releasingTapeOnFailure(() => vjpState(Xstar, g)),
+            e,
+          ),
+        ),
+      e,
+      {
+        kind: 'picard',
+        tol: GRADIENT_TOL,
+        maxIter: defaultMaxIter(T),
+        ...opts.adjointSolver,
+        signal: opts.signal,
+      },
+    );
     scratch.keep(adjoint.solution);
-    const [dxT, dyG] = returned.keepAll(releasingTapeOnFailure(() =>
-      tf.grads((a: tf.Tensor, b: tf.Tensor) => system.mapWith(Xstar, a, b))([xT, y], adjoint.solution),
-    ));
+    const [dxT, dyG] = returned.keepAll(
+      releasingTapeOnFailure(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => system.mapWith(Xstar, a, b))([xT, y], adjoint.solution)),
+    );
     scratch.keep(dyG);
     const dy = returned.keep(tf.add(dyG, dyDirect));
     const value = await readScalar(tf.tidy(() => lossOfState(Xstar, y)));
     return {
-      method: 'implicit', loss: value, x0: forward.x0, dxT: dxT as tf.Tensor4D, dy,
-      forwardIterations: forward.iterations, adjointIterations: adjoint.iterations,
-      nfeEquivalent: forward.nfe + 2 * T * (adjoint.iterations + 1), wallMs: performance.now() - start, state,
+      method: 'implicit',
+      loss: value,
+      x0: forward.x0,
+      dxT: dxT as tf.Tensor4D,
+      dy,
+      forwardIterations: forward.iterations,
+      adjointIterations: adjoint.iterations,
+      nfeEquivalent: forward.nfe + 2 * T * (adjoint.iterations + 1),
+      wallMs: performance.now() - start,
+      state,
     };
   } catch (err) {
     returned.dispose();
@@ -140,7 +183,11 @@ export async function restorationGradient(task: PreparedRestoration, loss: Resto
 }
 
 /** Loss value and gradients with respect to both arguments, in one tape. */
-async function valueAndGrads(f: (a: tf.Tensor, b: tf.Tensor) => tf.Scalar, a: tf.Tensor, b: tf.Tensor): Promise<{ value: number; grads: tf.Tensor[] }> {
+async function valueAndGrads(
+  f: (a: tf.Tensor, b: tf.Tensor) => tf.Scalar,
+  a: tf.Tensor,
+  b: tf.Tensor,
+): Promise<{ value: number; grads: tf.Tensor[] }> {
   const { value, grads } = releasingTapeOnFailure(() => tf.valueAndGrads(f)([a, b]));
   try {
     return { value: await readScalar(value), grads };

@@ -44,7 +44,10 @@ export function restorationLoss(spec: LossSpec, op: LinearOperator, batch: numbe
       if (bad >= 0) throw new ParameterError(`region loss: mask values must be 0 or 1, found ${spec.mask[bad]} at index ${bad}`);
       const count = Array.from(spec.mask).reduce((a, b) => a + (b ? 1 : 0), 0);
       if (count === 0) throw new ParameterError('region loss: the region is empty');
-      const m = tf.tensor4d(Float32Array.from(spec.mask, (v) => (v ? 1 / (count * C * batch) : 0)), [1, H, W, 1]);
+      const m = tf.tensor4d(
+        Float32Array.from(spec.mask, (v) => (v ? 1 / (count * C * batch) : 0)),
+        [1, H, W, 1],
+      );
       return { value: (x0) => tf.tidy(() => tf.sum(tf.mul(m, x0))), readsY: false, dispose: () => m.dispose() };
     }
     case 'consistency':
@@ -56,7 +59,8 @@ export function restorationLoss(spec: LossSpec, op: LinearOperator, batch: numbe
     case 'sum': {
       const parts = spec.terms.map((t) => ({ weight: t.weight, loss: restorationLoss(t.loss, op, batch) }));
       return {
-        value: (x0, y) => tf.tidy(() => parts.reduce((acc, p) => tf.add(acc, tf.mul(p.loss.value(x0, y), p.weight)), tf.scalar(0)) as tf.Scalar),
+        value: (x0, y) =>
+          tf.tidy(() => parts.reduce((acc, p) => tf.add(acc, tf.mul(p.loss.value(x0, y), p.weight)), tf.scalar(0)) as tf.Scalar),
         readsY: parts.some((p) => p.loss.readsY),
         dispose: () => parts.forEach((p) => p.loss.dispose()),
       };

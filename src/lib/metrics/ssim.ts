@@ -15,7 +15,10 @@ export function ssim(a: tf.Tensor4D, b: tf.Tensor4D): number[] {
   const [C1, C2] = [0.01 ** 2, 0.03 ** 2];
   return tf.tidy(() => {
     const k = gaussianKernel(1.5, 11);
-    const w = tf.tensor4d(k.flatMap((p) => k.map((q) => p * q)), [11, 11, 1, 1]);
+    const w = tf.tensor4d(
+      k.flatMap((p) => k.map((q) => p * q)),
+      [11, 11, 1, 1],
+    );
     // Channels become batch entries so one depthwise-free conv serves them all.
     const toUnit = (x: tf.Tensor4D) => tf.reshape(tf.transpose(tf.div(tf.add(x, 1), 2), [0, 3, 1, 2]), [N * C, H, W, 1]) as tf.Tensor4D;
     const x = toUnit(tf.clipByValue(a, -1, 1));

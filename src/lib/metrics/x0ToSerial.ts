@@ -4,7 +4,7 @@ import { psnrOfMse } from './psnr.js';
 /**
  * How far a DeqIR iterate's x0 is from the serial chain's x0, image by image: the one place the
  * depth benchmark (src/lib/bench/depthBenchmark.ts), the GPU wall clock (scripts/gpuWallClock.ts)
- * and the Speed page's worker job (src/lib/site/worker/jobs/speedStep.ts) measure it, so "reaches
+ * and the Speed page's worker job (src/lib/site/jobs/speedStep.ts) measure it, so "reaches
  * 40 dB" means the same thing in all three.
  *
  * Unclipped: this is the distance between two solutions of one system, not an image's quality
@@ -24,7 +24,8 @@ export interface X0Distance {
 
 /** Per image of a batch held flat ([B, ...] both): PSNR and max abs difference to the serial x0. */
 export function x0DistancePerImage(x0: ArrayLike<number>, serialX0: ArrayLike<number>, batch: number): X0Distance {
-  if (x0.length !== serialX0.length || x0.length % batch) throw new RangeError(`x0ToSerial: ${x0.length} values against ${serialX0.length} for a batch of ${batch}`);
+  if (x0.length !== serialX0.length || x0.length % batch)
+    throw new RangeError(`x0ToSerial: ${x0.length} values against ${serialX0.length} for a batch of ${batch}`);
   const per = x0.length / batch;
   const psnr: number[] = [];
   const maxAbs: number[] = [];

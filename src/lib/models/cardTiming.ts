@@ -1,6 +1,6 @@
 /**
  * A model card's timing record (scripts/modelCard.ts) as table rows: eps latency per batch size and
- * the training run's mean throughput. The prior page and the README's generated blocks both use it.
+ * the training run's mean throughput. The prior page and the generated blocks of docs/results.md both use it.
  */
 export interface CardTiming {
   backend: string;

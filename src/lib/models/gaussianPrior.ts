@@ -43,14 +43,14 @@ export function gaussianPrior(
 }
 
 /** A [1, H, W, C] tensor from a per-pixel array or a scalar. */
-export function perPixel(value: ArrayLike<number> | number, D: number, shape: ImageShape, what: string): tf.Tensor4D {
+function perPixel(value: ArrayLike<number> | number, D: number, shape: ImageShape, what: string): tf.Tensor4D {
   if (typeof value === 'number') return tf.fill([1, ...shape], value) as tf.Tensor4D;
   if (value.length !== D) throw new ShapeError(`${what} has ${value.length} values, expected H*W*C = ${D}`);
   return tf.tensor4d(Float32Array.from(value), [1, ...shape]);
 }
 
 /** [B, 1, 1, 1] tensor of one float per batch entry. */
-export function batchScalars(values: readonly number[]): tf.Tensor4D {
+function batchScalars(values: readonly number[]): tf.Tensor4D {
   return tf.tensor4d(Float32Array.from(values), [values.length, 1, 1, 1]);
 }
 
@@ -61,7 +61,7 @@ export function checkModelInput(x: tf.Tensor, t: readonly number[], shape: Image
   if (t.length !== x.shape[0]) throw new ShapeError(`${who}: got ${t.length} timesteps for a batch of ${x.shape[0]}`);
 }
 
-/** The diagonal Gaussian prior fitted per pixel to `count` images in [-1, 1] (data/pixelGaussian.ts). */
+/** The diagonal Gaussian prior fitted per pixel to `count` images in [-1, 1] (models/pixelGaussian.ts). */
 export function fittedGaussianPrior(images: ArrayLike<number>, count: number, imageShape: ImageShape): EpsModel {
   const fit = fitPixelGaussian(images, count, PRIOR_VARIANCE_FLOOR);
   return gaussianPrior(linearSchedule(), imageShape, fit.mean, fit.variance);

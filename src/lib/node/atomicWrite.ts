@@ -20,12 +20,15 @@ export async function checkOutputPath(path: string, what = 'output'): Promise<vo
   const full = resolve(path);
   const dir = dirname(full);
   const dst = await stat(dir).catch((e: NodeJS.ErrnoException) => {
-    throw new OutputPathError(`cannot write ${what} ${path}: its folder ${dir} ${e.code === 'ENOENT' ? 'does not exist' : `cannot be read (${e.code})`}`);
+    throw new OutputPathError(
+      `cannot write ${what} ${path}: its folder ${dir} ${e.code === 'ENOENT' ? 'does not exist' : `cannot be read (${e.code})`}`,
+    );
   });
   if (!dst.isDirectory()) throw new OutputPathError(`cannot write ${what} ${path}: ${dir} is not a folder`);
   const existing = await stat(full).catch(() => undefined);
   if (existing?.isDirectory()) throw new OutputPathError(`cannot write ${what} ${path}: it is a directory; give a file name`);
-  if (existing && !existing.isFile()) throw new OutputPathError(`cannot write ${what} ${path}: it exists and is not a regular file (a FIFO, device or socket)`);
+  if (existing && !existing.isFile())
+    throw new OutputPathError(`cannot write ${what} ${path}: it exists and is not a regular file (a FIFO, device or socket)`);
   if (existing)
     await access(full, constants.W_OK).catch((e: NodeJS.ErrnoException) => {
       throw new OutputPathError(`cannot write ${what} ${path}: the existing file is not writable (${e.code})`);
@@ -64,7 +67,9 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     await fh?.close().catch(() => {});
     await unlink(tmp).catch(() => {});
     const err = e as NodeJS.ErrnoException;
-    throw new WriteError(`could not write ${path}: ${err.code ?? err.message}; ${existed ? 'the existing file is untouched' : 'nothing was written'}`);
+    throw new WriteError(
+      `could not write ${path}: ${err.code ?? err.message}; ${existed ? 'the existing file is untouched' : 'nothing was written'}`,
+    );
   }
 }
 

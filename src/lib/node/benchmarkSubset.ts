@@ -15,7 +15,10 @@ export function loadBenchmarkSubset(dataDir = 'data', subset: ShippedSubset = FA
   const path = (f: string) => join(dataDir, f);
   for (const f of [subset.images, subset.labels])
     if (!existsSync(path(f)))
-      throw new DeqirError('dataset', `benchmark subset file ${path(f)} not found (run ${subset === FASHION_SUBSET ? 'scripts/makeBenchmarkSubset.ts' : 'scripts/makeEmojiData.ts --subset'})`);
+      throw new DeqirError(
+        'dataset',
+        `benchmark subset file ${path(f)} not found (run ${subset === FASHION_SUBSET ? 'scripts/makeBenchmarkSubset.ts' : 'scripts/makeEmojiData.ts --subset'})`,
+      );
   const raw = readInputFileSync(path(subset.images), 'dataset');
   const images = subset.images.endsWith('.gz') ? gunzipDataset(raw, path(subset.images), INPUT_FILE_MAX_BYTES.dataset) : raw;
   return subsetFromIdx(subset, images, readInputFileSync(path(subset.labels), 'dataset'));

@@ -5,10 +5,10 @@ import { chromium, type Browser } from 'playwright-core';
  * Flags that give headless Debian Chromium WebGPU through SwiftShader, Vulkan on the CPU: the
  * browser tests then run the site's WebGPU path on any machine, with or without a GPU.
  */
-export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader'];
+const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader'];
 
 /** No sync, updates, metrics or component downloads: the browser itself must not go online either. */
-export const QUIET_FLAGS = [
+const QUIET_FLAGS = [
   '--no-sandbox',
   '--headless=new',
   '--disable-background-networking',
@@ -30,7 +30,7 @@ export const CHROMIUM_CANDIDATES = [
 ];
 
 /** The one command that installs what the browser suite needs (scripts/ensureSystemDeps.sh runs it as root). */
-export const CHROMIUM_INSTALL = 'apt-get install -y chromium';
+const CHROMIUM_INSTALL = 'apt-get install -y chromium';
 
 export interface FindChromiumOptions {
   /** Defaults to process.env. */
@@ -55,7 +55,11 @@ function isExecutable(path: string): boolean {
  * The Chromium executable: `CHROMIUM_PATH` when set (it must exist), else the first of the usual
  * paths that exists. Throws with the install command when there is none.
  */
-export function findChromium({ env = process.env, candidates = CHROMIUM_CANDIDATES, exists = isExecutable }: FindChromiumOptions = {}): string {
+export function findChromium({
+  env = process.env,
+  candidates = CHROMIUM_CANDIDATES,
+  exists = isExecutable,
+}: FindChromiumOptions = {}): string {
   const fromEnv = env.CHROMIUM_PATH;
   if (fromEnv) {
     if (exists(fromEnv)) return fromEnv;

@@ -26,7 +26,7 @@ import { restoreImage } from './restoreImage.js';
  * and results are written atomically, so a failed run leaves an existing output untouched.
  */
 
-export const USAGE = `usage:
+const USAGE = `usage:
   deqir solve PROBLEM.json [--out RESULT.json] [--backend wasm|cpu] [--memory-budget-mb ${MEMORY_BUDGET_MB.default}]
       Solves a deqir-problem/1 file with its solver and with the serial chain; writes
       deqir-result/1 JSON (x0, x0Serial, iterations, nfe, residuals, ...) to --out or stdout.
@@ -55,7 +55,7 @@ export interface CliIo {
   writeOptions?: AtomicWriteOptions;
 }
 
-export const processIo: CliIo = {
+const processIo: CliIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   isTTY: process.stderr.isTTY,
@@ -99,9 +99,7 @@ function report(e: unknown, io: CliIo, debug: boolean): number {
   else {
     const err = e instanceof Error ? e : new Error(String(e));
     const oom = err instanceof RangeError && /alloc|memory|buffer/i.test(err.message);
-    io.stderr(
-      `deqir: ${oom ? 'out of memory' : 'internal error'}: ${err.message}${stack || ' (run with --debug for the stack trace)'}\n`,
-    );
+    io.stderr(`deqir: ${oom ? 'out of memory' : 'internal error'}: ${err.message}${stack || ' (run with --debug for the stack trace)'}\n`);
   }
   return isBadInput(e) ? 2 : 1;
 }
@@ -117,7 +115,8 @@ function parseFlags(args: string[]): { values: Flags; positionals: string[] } {
     }
     if (a.startsWith('--')) {
       const [name, inline] = [a.slice(2).split('=')[0], a.includes('=') ? a.slice(a.indexOf('=') + 1) : undefined];
-      if (!(name in OPTIONS)) throw new UsageError(`unknown option '--${name}'${didYouMean(name, names).replace(/'([^']+)'\?\)$/, "'--$1'?)")}`);
+      if (!(name in OPTIONS))
+        throw new UsageError(`unknown option '--${name}'${didYouMean(name, names).replace(/'([^']+)'\?\)$/, "'--$1'?)")}`);
       const opt = OPTIONS[name as keyof typeof OPTIONS];
       if (opt.type === 'boolean') {
         if (inline !== undefined) throw new UsageError(`--${name} takes no value`);
@@ -152,13 +151,15 @@ async function main(argv: string[], io: CliIo): Promise<void> {
     io.stdout(USAGE + '\n');
     return;
   }
-  if (command !== 'solve' && command !== 'restore') throw new UsageError(`unknown command '${command}'${didYouMean(command, ['solve', 'restore'])}`);
+  if (command !== 'solve' && command !== 'restore')
+    throw new UsageError(`unknown command '${command}'${didYouMean(command, ['solve', 'restore'])}`);
   const { values, positionals } = parseFlags(rest);
   if (values.help) {
     io.stdout(USAGE + '\n');
     return;
   }
-  if (positionals.length > 1 || (command === 'solve' && positionals.length !== 1)) throw new UsageError(`${command} takes exactly one input file`);
+  if (positionals.length > 1 || (command === 'solve' && positionals.length !== 1))
+    throw new UsageError(`${command} takes exactly one input file`);
   const backend = values.backend as NodeBackendName;
   if (backend !== 'wasm' && backend !== 'cpu') throw new UsageError(`--backend must be wasm or cpu, got '${backend}'`);
   const budget = memoryBudgetBytes(numberFlag('memory-budget-mb', values['memory-budget-mb']!));
@@ -180,23 +181,36 @@ async function main(argv: string[], io: CliIo): Promise<void> {
     loadModel: loadModelFile,
     memoryBudgetBytes: budget,
     budgetHint,
-    onIteration: (r) => io.stderr(`${io.isTTY ? '\r' : ''}iteration ${r.iteration}: relative residual ${r.relResidual.toExponential(2)}${io.isTTY ? '   ' : '\n'}`),
+    onIteration: (r) =>
+      io.stderr(
+        `${io.isTTY ? '\r' : ''}iteration ${r.iteration}: relative residual ${r.relResidual.toExponential(2)}${io.isTTY ? '   ' : '\n'}`,
+      ),
   });
   assertFiniteResult(result, 'result');
-  io.stderr(`\n${result.solver}: ${result.iterations} iterations, NFE ${result.nfe}, max |x0 - serial| = ${result.maxAbsDiffToSerial.toExponential(2)}\n`);
+  io.stderr(
+    `\n${result.solver}: ${result.iterations} iterations, NFE ${result.nfe}, max |x0 - serial| = ${result.maxAbsDiffToSerial.toExponential(2)}\n`,
+  );
   const out = JSON.stringify(result);
   if (values.out !== undefined) await writeFileAtomic(values.out, out, io.writeOptions);
   else io.stdout(out + '\n');
 }
 
 /** deqir restore: synthetic degradation of a clean image, then restoration; a picture of all four. */
-async function restore(input: string | undefined, o: Flags, io: CliIo, backend: NodeBackendName, memoryBudgetBytes: number, budgetHint: string): Promise<void> {
+async function restore(
+  input: string | undefined,
+  o: Flags,
+  io: CliIo,
+  backend: NodeBackendName,
+  memoryBudgetBytes: number,
+  budgetHint: string,
+): Promise<void> {
   if (o.task === undefined) throw new UsageError('restore needs --task');
   if (o.out === undefined) throw new UsageError('restore needs --out OUT.png');
   if (o.method !== 'deqir' && o.method !== 'serial') throw new UsageError(`--method must be deqir or serial, got '${o.method}'`);
   if (o.solver !== undefined && !(SOLVER_KINDS as readonly string[]).includes(o.solver))
     throw new UsageError(`--solver must be one of ${SOLVER_KINDS.join(', ')}, got '${o.solver}'${didYouMean(o.solver, SOLVER_KINDS)}`);
-  if ((input === undefined) === (o.image === undefined)) throw new UsageError('restore takes either IMAGE.png or --image N (an image of the shipped subset)');
+  if ((input === undefined) === (o.image === undefined))
+    throw new UsageError('restore takes either IMAGE.png or --image N (an image of the shipped subset)');
   const T = checkT(intFlag('T', o.T!), '--T');
   const seed = checkSeed(intFlag('seed', o.seed!), '--seed');
   const tol = o.tol === undefined ? undefined : rangeFlag('tol', numberFlag('tol', o.tol), TOL_RANGE);
@@ -225,9 +239,17 @@ async function restore(input: string | undefined, o: Flags, io: CliIo, backend: 
       memoryBudgetBytes,
       budgetHint,
     });
-    for (const [name, v] of [['restored image', r.x0], ['A+y', r.Apy], ['A^T y', r.ATy]] as const) assertFiniteArray(v, name);
+    for (const [name, v] of [
+      ['restored image', r.x0],
+      ['A+y', r.Apy],
+      ['A^T y', r.ATy],
+    ] as const)
+      assertFiniteArray(v, name);
     if (!Number.isFinite(r.psnr)) throw new NonFiniteError(`the PSNR of the restored image is ${r.psnr}; nothing was written`);
-    const how = o.method === 'serial' ? 'serial chain' : `DeqIR ${o.solver ?? DEFAULT_SOLVER}, ${r.iterations} iterations${r.converged ? '' : ' (not converged)'}`;
+    const how =
+      o.method === 'serial' ?
+        'serial chain'
+      : `DeqIR ${o.solver ?? DEFAULT_SOLVER}, ${r.iterations} iterations${r.converged ? '' : ' (not converged)'}`;
     io.stderr(
       `${taskDefinition(task).description}, ${how}, T = ${T}: PSNR ${r.psnr.toFixed(2)} dB (A+y: ${r.psnrApy.toFixed(2)} dB), ` +
         `NFE ${r.nfe}, sequential depth ${r.sequentialDepth}, ${(r.wallMs / 1000).toFixed(1)} s\n`,
@@ -257,7 +279,8 @@ function rangeFlag(name: string, v: number, r: { min: number; max: number }): nu
 }
 
 function assertFiniteArray(a: ArrayLike<number>, what: string): void {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) throw new NonFiniteError(`${what} has a non-finite value (${a[i]}) at index ${i}; nothing was written`);
+  for (let i = 0; i < a.length; i++)
+    if (!Number.isFinite(a[i])) throw new NonFiniteError(`${what} has a non-finite value (${a[i]}) at index ${i}; nothing was written`);
 }
 
 /** A result is never written with NaN or Inf in it (JSON would silently turn them into null). */

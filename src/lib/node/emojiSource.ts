@@ -41,8 +41,14 @@ export function emojiSplitFiles(split: EmojiSplit): { images: string; labels: st
 }
 
 /** The command that puts the pinned tarballs into the cache (what ensureEmojiPackages runs). */
-export function emojiPackCommand(cacheDir = EMOJI_CACHE_DIR): string[] {
-  return ['npm', 'pack', ...EMOJI_VENDORS.map((v) => `${EMOJI_PACKAGES[v].name}@${EMOJI_PACKAGES[v].version}`), '--pack-destination', cacheDir];
+function emojiPackCommand(cacheDir = EMOJI_CACHE_DIR): string[] {
+  return [
+    'npm',
+    'pack',
+    ...EMOJI_VENDORS.map((v) => `${EMOJI_PACKAGES[v].name}@${EMOJI_PACKAGES[v].version}`),
+    '--pack-destination',
+    cacheDir,
+  ];
 }
 
 export interface EmojiPackage {
@@ -71,7 +77,10 @@ export function ensureEmojiPackages(cacheDir = EMOJI_CACHE_DIR, fetch = true): E
     try {
       execFileSync(cmd[0], cmd.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] });
     } catch (e) {
-      throw new DeqirError('dataset', `\`${cmd.join(' ')}\` failed (${(e as Error).message}); run it by hand where the npm registry is reachable`);
+      throw new DeqirError(
+        'dataset',
+        `\`${cmd.join(' ')}\` failed (${(e as Error).message}); run it by hand where the npm registry is reachable`,
+      );
     }
   }
   return EMOJI_VENDORS.map((vendor) => {
@@ -92,7 +101,8 @@ export function ensureEmojiPackages(cacheDir = EMOJI_CACHE_DIR, fetch = true): E
       renameSync(tmp, dir);
     }
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
-    if (pkg.name !== name || pkg.version !== version) throw new DeqirError('dataset', `${root} holds ${pkg.name}@${pkg.version}, not ${name}@${version}`);
+    if (pkg.name !== name || pkg.version !== version)
+      throw new DeqirError('dataset', `${root} holds ${pkg.name}@${pkg.version}, not ${name}@${version}`);
     return { vendor, name, version, tarball, tarballSha256: createHash('sha256').update(bytes).digest('hex'), tarballIntegrity: got, root };
   });
 }
@@ -143,10 +153,11 @@ export interface BuiltEmojiData {
 }
 
 /** Reads the packages' emoji.json (both must be the same file). */
-export function readEmojiJson(pkgs: readonly EmojiPackage[]): { entries: EmojiJsonEntry[]; sha256: string } {
+function readEmojiJson(pkgs: readonly EmojiPackage[]): { entries: EmojiJsonEntry[]; sha256: string } {
   const texts = pkgs.map((p) => readFileSync(join(p.root, 'emoji.json')));
   const hashes = texts.map((t) => createHash('sha256').update(t).digest('hex'));
-  if (new Set(hashes).size !== 1) throw new DeqirError('dataset', `the packages' emoji.json files differ (${hashes.join(', ')}); pin versions that match`);
+  if (new Set(hashes).size !== 1)
+    throw new DeqirError('dataset', `the packages' emoji.json files differ (${hashes.join(', ')}); pin versions that match`);
   return { entries: JSON.parse(texts[0].toString('utf8')) as EmojiJsonEntry[], sha256: hashes[0] };
 }
 
@@ -170,13 +181,23 @@ export function buildEmojiData(pkgs: readonly EmojiPackage[], log: (msg: string)
   };
   const selected = selectEmoji(entries, hashOf);
   const perImage = EMOJI_SIDE * EMOJI_SIDE * EMOJI_CHANNELS;
-  const acc: Record<EmojiSplit, { px: Uint8Array[]; items: EmojiImageInfo[] }> = { train: { px: [], items: [] }, test: { px: [], items: [] } };
+  const acc: Record<EmojiSplit, { px: Uint8Array[]; items: EmojiImageInfo[] }> = {
+    train: { px: [], items: [] },
+    test: { px: [], items: [] },
+  };
   const used: Record<EmojiVendor, string[]> = { twitter: [], google: [] };
   selected.forEach((s, i) => {
     for (const v of s.vendors) {
       const path = emojiImagePath(pkgOf[v], s.image);
       acc[s.split].px.push(compositeAndDownscale(decodeRgba(readFileSync(path), path), EMOJI_SOURCE_SIDE));
-      acc[s.split].items.push({ unified: s.unified, vendor: v, shortName: s.shortName, category: s.category, label: s.label, group: s.group });
+      acc[s.split].items.push({
+        unified: s.unified,
+        vendor: v,
+        shortName: s.shortName,
+        category: s.category,
+        label: s.label,
+        group: s.group,
+      });
       used[v].push(fileHash.get(path)!);
     }
     if ((i + 1) % 500 === 0) log(`  ${i + 1} of ${selected.length} emoji`);
@@ -203,10 +224,16 @@ export function buildEmojiData(pkgs: readonly EmojiPackage[], log: (msg: string)
 export function loadEmojiDataset(split: EmojiSplit, dir = EMOJI_DATASET_DIR): LabelledImages & { items: EmojiImageInfo[] } {
   const f = emojiSplitFiles(split);
   for (const name of [f.images, f.labels, f.index])
-    if (!existsSync(join(dir, name))) throw new DeqirError('dataset', `${join(dir, name)} not found; build the colour data set with \`npm run data:emoji\``);
-  const set = labelledFromIdx(readInputFileSync(join(dir, f.images), 'dataset'), readInputFileSync(join(dir, f.labels), 'dataset'), `emoji ${split}`);
+    if (!existsSync(join(dir, name)))
+      throw new DeqirError('dataset', `${join(dir, name)} not found; build the colour data set with \`npm run data:emoji\``);
+  const set = labelledFromIdx(
+    readInputFileSync(join(dir, f.images), 'dataset'),
+    readInputFileSync(join(dir, f.labels), 'dataset'),
+    `emoji ${split}`,
+  );
   const items = JSON.parse(readFileSync(join(dir, f.index), 'utf8')).images as EmojiImageInfo[];
-  if (items.length !== set.count) throw new DeqirError('dataset', `${join(dir, f.index)} lists ${items.length} images, the IDX file has ${set.count}`);
+  if (items.length !== set.count)
+    throw new DeqirError('dataset', `${join(dir, f.index)} lists ${items.length} images, the IDX file has ${set.count}`);
   return { ...set, items };
 }
 

@@ -16,7 +16,10 @@ export { FASHION_CLASSES } from '../data/labelledImages.js';
 export type Split = 'train' | 'test';
 
 function readMaybeGz(dir: string, base: string): Uint8Array {
-  for (const [name, gz] of [[`${base}.gz`, true], [base, false]] as const) {
+  for (const [name, gz] of [
+    [`${base}.gz`, true],
+    [base, false],
+  ] as const) {
     const path = join(dir, name);
     if (existsSync(path)) {
       const raw = readInputFileSync(path, 'dataset');
@@ -24,7 +27,10 @@ function readMaybeGz(dir: string, base: string): Uint8Array {
       try {
         return new Uint8Array(gunzipSync(raw, { maxOutputLength: INPUT_FILE_MAX_BYTES.dataset }));
       } catch (e) {
-        throw new DeqirError('dataset', `${path} does not unzip to an IDX file of at most ${INPUT_FILE_MAX_BYTES.dataset} bytes (${(e as Error).message})`);
+        throw new DeqirError(
+          'dataset',
+          `${path} does not unzip to an IDX file of at most ${INPUT_FILE_MAX_BYTES.dataset} bytes (${(e as Error).message})`,
+        );
       }
     }
   }

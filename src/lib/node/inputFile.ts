@@ -46,7 +46,11 @@ export async function readInputFile(path: string, kind: InputFileKind, maxBytes:
   }
 }
 
-function checkStat(st: { isFile(): boolean; isDirectory(): boolean; isFIFO(): boolean; size: number }, maxBytes: number, fail: (why: string) => never): void {
+function checkStat(
+  st: { isFile(): boolean; isDirectory(): boolean; isFIFO(): boolean; size: number },
+  maxBytes: number,
+  fail: (why: string) => never,
+): void {
   if (st.isDirectory()) fail('it is a directory, not a file');
   if (st.isFIFO()) fail('it is a FIFO (named pipe), not a regular file');
   if (!st.isFile()) fail('it is not a regular file (a device or socket)');

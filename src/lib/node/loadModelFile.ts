@@ -16,7 +16,10 @@ export async function loadModelFile(path: string, imageShape?: ImageShape): Prom
   });
   if (imageShape && model.imageShape.join() !== imageShape.join()) {
     model.dispose();
-    throw new DeqirError('model-file', `model ${path} works on images [${model.imageShape.join(', ')}], the problem has [${imageShape.join(', ')}]`);
+    throw new DeqirError(
+      'model-file',
+      `model ${path} works on images [${model.imageShape.join(', ')}], the problem has [${imageShape.join(', ')}]`,
+    );
   }
   return model;
 }

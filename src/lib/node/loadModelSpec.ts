@@ -8,7 +8,7 @@ import { loadBenchmarkSubset } from './benchmarkSubset.js';
 import { loadModelFile } from './loadModelFile.js';
 
 /** The prefix of a named analytic prior in `--model` (anything else is a weight file's path). */
-export const GAUSSIAN_PRIOR_PREFIX = 'gaussian:';
+const GAUSSIAN_PRIOR_PREFIX = 'gaussian:';
 export const NAMED_PRIORS = Object.keys(SHIPPED_SUBSETS).map((n) => GAUSSIAN_PRIOR_PREFIX + n);
 
 /**
@@ -21,10 +21,14 @@ export const NAMED_PRIORS = Object.keys(SHIPPED_SUBSETS).map((n) => GAUSSIAN_PRI
 export async function loadModelSpec(spec: string, imageShape?: ImageShape, dataDir = 'data'): Promise<EpsModel> {
   if (!spec.startsWith(GAUSSIAN_PRIOR_PREFIX)) return loadModelFile(spec, imageShape);
   const name = spec.slice(GAUSSIAN_PRIOR_PREFIX.length);
-  if (!Object.hasOwn(SHIPPED_SUBSETS, name)) throw new ParameterError(`unknown prior '${spec}' (available: ${NAMED_PRIORS.join(', ')}, or a .safetensors file)`, 'model');
+  if (!Object.hasOwn(SHIPPED_SUBSETS, name))
+    throw new ParameterError(`unknown prior '${spec}' (available: ${NAMED_PRIORS.join(', ')}, or a .safetensors file)`, 'model');
   const subset = SHIPPED_SUBSETS[name as ShippedSubsetName];
   if (imageShape && subset.shape.join() !== imageShape.join())
-    throw new ParameterError(`prior ${spec} works on images [${subset.shape.join(', ')}], the problem has [${imageShape.join(', ')}]`, 'model');
+    throw new ParameterError(
+      `prior ${spec} works on images [${subset.shape.join(', ')}], the problem has [${imageShape.join(', ')}]`,
+      'model',
+    );
   const set = loadBenchmarkSubset(dataDir, subset);
   return fittedGaussianPrior(toSignedUnit(set, PRIOR_FIT_IMAGES), PRIOR_FIT_IMAGES.length, subset.shape);
 }

@@ -15,8 +15,7 @@ import type { PriorChoice } from '../site/jobSettings.js';
 import { fitPixelGaussian, PRIOR_VARIANCE_FLOOR } from '../models/pixelGaussian.js';
 import { loadPrior, type LoadedPrior } from '../site/worker/loadPrior.js';
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export interface LoaderContext {
   backend: string;

@@ -3,7 +3,6 @@ import { PNG } from 'pngjs';
 import { DeqirError, NonFiniteError, ShapeError } from '../errors.js';
 import { MAX_IMAGE_SIDE } from '../bounds.js';
 import { writeFileAtomic } from './atomicWrite.js';
-import { readInputFile } from './inputFile.js';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -30,7 +29,11 @@ export function pngHeader(bytes: Uint8Array, path: string): { width: number; hei
  * A PNG's bytes as values in [-1, 1], row-major [H, W, C]: C = 1 is the luminance of RGB, C = 3 is
  * RGB (a grey PNG gives R = G = B, what colorization starts from). Alpha is ignored. Call pngHeader first.
  */
-export function decodePng(bytes: Uint8Array, path: string, channels: 1 | 3 = 1): { width: number; height: number; channels: 1 | 3; pixels: Float32Array } {
+export function decodePng(
+  bytes: Uint8Array,
+  path: string,
+  channels: 1 | 3 = 1,
+): { width: number; height: number; channels: 1 | 3; pixels: Float32Array } {
   const { width, height, interlaced } = pngHeader(bytes, path);
   // pngjs bounds inflation by the image size, except for interlaced images: bound those here.
   if (interlaced) boundedInflate(bytes, path, 8 * width * height + 8 * height + 1024);
@@ -51,16 +54,11 @@ export function decodePng(bytes: Uint8Array, path: string, channels: 1 | 3 = 1):
   return { width: png.width, height: png.height, channels, pixels };
 }
 
-/** Reads a PNG file (a regular file under the size cap; header checked before decoding) as grey values in [-1, 1]. */
-export async function readPngGrey(path: string): Promise<{ width: number; height: number; pixels: Float32Array }> {
-  return decodePng(await readInputFile(path, 'png'), path, 1);
-}
-
 /** Inflates the IDAT chunks with an output cap (a small file must not inflate to gigabytes). */
 function boundedInflate(bytes: Uint8Array, path: string, maxOutputLength: number): void {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const parts: Uint8Array[] = [];
-  for (let o = 8; o + 8 <= bytes.length; ) {
+  for (let o = 8; o + 8 <= bytes.length;) {
     const len = dv.getUint32(o);
     const type = String.fromCharCode(...bytes.subarray(o + 4, o + 8));
     if (type === 'IDAT') parts.push(bytes.subarray(o + 8, Math.min(bytes.length, o + 8 + len)));
@@ -69,7 +67,10 @@ function boundedInflate(bytes: Uint8Array, path: string, maxOutputLength: number
   try {
     inflateSync(Buffer.concat(parts), { maxOutputLength });
   } catch (e) {
-    throw new DeqirError('image-file', `${path} is not a readable PNG (its image data does not inflate to the size its header says: ${(e as Error).message})`);
+    throw new DeqirError(
+      'image-file',
+      `${path} is not a readable PNG (its image data does not inflate to the size its header says: ${(e as Error).message})`,
+    );
   }
 }
 
@@ -80,9 +81,11 @@ function boundedInflate(bytes: Uint8Array, path: string, maxOutputLength: number
 export function encodePng(images: ArrayLike<number>[], width: number, height: number, scale = 1, gap = 2): Uint8Array {
   const channels = images.map((img, k) => {
     const C = img.length / (width * height);
-    if (C !== 1 && C !== 3) throw new ShapeError(`image ${k} of the PNG has ${img.length} values, not ${width}x${height} with 1 or 3 channels`);
+    if (C !== 1 && C !== 3)
+      throw new ShapeError(`image ${k} of the PNG has ${img.length} values, not ${width}x${height} with 1 or 3 channels`);
     for (let i = 0; i < img.length; i++)
-      if (!Number.isFinite(img[i])) throw new NonFiniteError(`image ${k} of the PNG has a non-finite value (${img[i]}) at pixel ${i}; nothing was written`);
+      if (!Number.isFinite(img[i]))
+        throw new NonFiniteError(`image ${k} of the PNG has a non-finite value (${img[i]}) at pixel ${i}; nothing was written`);
     return C;
   });
   const W = images.length * width * scale + (images.length - 1) * gap;
@@ -108,6 +111,13 @@ export function encodePng(images: ArrayLike<number>[], width: number, height: nu
  * (atomicWrite.ts): several side by side, each pixel drawn as a scale x scale block (small images
  * stay visible). Non-finite values are refused before anything is written.
  */
-export async function writePng(path: string, images: ArrayLike<number>[], width: number, height: number, scale = 1, gap = 2): Promise<void> {
+export async function writePng(
+  path: string,
+  images: ArrayLike<number>[],
+  width: number,
+  height: number,
+  scale = 1,
+  gap = 2,
+): Promise<void> {
   await writeFileAtomic(path, encodePng(images, width, height, scale, gap));
 }

@@ -80,9 +80,9 @@ export async function restoreImage(o: RestoreImageOptions): Promise<RestoredImag
   const p = buildRestorationProblem(o.model, { task: o.task, seed: o.seed, T: o.T }, [image]);
   try {
     const res =
-      o.method === 'serial'
-        ? { ...(await serialChain(p.task)), iterations: o.T, converged: true }
-        : await deqRestore(p.task, settings, { init: o.init ?? DEFAULT_INIT });
+      o.method === 'serial' ?
+        { ...(await serialChain(p.task)), iterations: o.T, converged: true }
+      : await deqRestore(p.task, settings, { init: o.init ?? DEFAULT_INIT });
     const x0 = (await res.x0.data()) as Float32Array;
     res.x0.dispose();
     const ATy = p.operator.AT(p.y);
@@ -120,14 +120,20 @@ async function loadInput(input: RestoreImageOptions['input'], H: number, W: numb
     if (!subset) throw new ShapeError(`no shipped subset has [${H}, ${W}, ${C}] images like the model; give IMAGE.png instead of --image`);
     const set = loadBenchmarkSubset(undefined, subset);
     const i = input.subsetImage;
-    if (!Number.isInteger(i) || i < 0 || i >= set.count) throw new ShapeError(`--image must be an integer from 0 to ${set.count - 1}, got ${i}`);
+    if (!Number.isInteger(i) || i < 0 || i >= set.count)
+      throw new ShapeError(`--image must be an integer from 0 to ${set.count - 1}, got ${i}`);
     return { key: i, pixels: toSignedUnit(set, [i]) };
   }
   const bytes = await readInputFile(input.png, 'png');
   // The size from the header, before decoding: a huge PNG is refused without being decoded.
   const { width, height } = pngHeader(bytes, input.png);
-  const kind = C === 1 ? 'grey' : C === 3 ? 'colour' : undefined;
+  const kind =
+    C === 1 ? 'grey'
+    : C === 3 ? 'colour'
+    : undefined;
   if (width !== W || height !== H || !kind)
-    throw new ShapeError(`${input.png} is ${width}x${height}; the model restores ${W}x${H} ${kind ?? `${C}-channel`} images — resize it first (e.g. convert ${input.png} -resize ${W}x${H}! small.png)`);
+    throw new ShapeError(
+      `${input.png} is ${width}x${height}; the model restores ${W}x${H} ${kind ?? `${C}-channel`} images — resize it first (e.g. convert ${input.png} -resize ${W}x${H}! small.png)`,
+    );
   return { key: 0, pixels: decodePng(bytes, input.png, C as 1 | 3).pixels };
 }

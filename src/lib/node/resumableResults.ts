@@ -15,7 +15,11 @@ export interface EarlierRun {
  * where it stopped. Units from a file are reused only when its settings equal this run's
  * (compared as JSON): changed settings start over instead of mixing two experiments.
  */
-export function readResumable<U>(path: string, settings: unknown, units: (file: unknown) => U[] | undefined): { units: U[]; note: string; earlier?: EarlierRun[] } {
+export function readResumable<U>(
+  path: string,
+  settings: unknown,
+  units: (file: unknown) => U[] | undefined,
+): { units: U[]; note: string; earlier?: EarlierRun[] } {
   if (!existsSync(path)) return { units: [], note: `no ${path} yet: starting fresh` };
   let file: { provenance?: { settings?: unknown } };
   try {
@@ -23,12 +27,16 @@ export function readResumable<U>(path: string, settings: unknown, units: (file: 
   } catch {
     return { units: [], note: `${path} is not valid JSON: starting fresh` };
   }
-  if (JSON.stringify(file.provenance?.settings) !== JSON.stringify(settings)) return { units: [], note: `${path} was made with other settings: starting fresh` };
+  if (JSON.stringify(file.provenance?.settings) !== JSON.stringify(settings))
+    return { units: [], note: `${path} was made with other settings: starting fresh` };
   const found = units(file) ?? [];
   if (!found.length) return { units: [], note: `${path} holds no reusable units: starting fresh` };
   // The runs that made the reused units, so a resumed file still names every commit behind it.
   const p = file.provenance as { gitCommit?: string; gitDirty?: boolean; date?: string; resumedFrom?: EarlierRun[] };
-  const earlier = [...(p.resumedFrom ?? []), { gitCommit: p.gitCommit ?? 'unknown', gitDirty: p.gitDirty ?? true, date: p.date ?? 'unknown' }];
+  const earlier = [
+    ...(p.resumedFrom ?? []),
+    { gitCommit: p.gitCommit ?? 'unknown', gitDirty: p.gitDirty ?? true, date: p.date ?? 'unknown' },
+  ];
   return { units: found, note: `resuming from ${path}: ${found.length} units already measured`, earlier };
 }
 

@@ -41,8 +41,17 @@ export async function runQualityBenchmark(
     classifier = await loadClassifierFile(settings.classifier, qualityRecipe(trainingRecipe(settings.subset ?? 'fashion')).classifierShape);
     const labels = await labelCheck(classifier, set, settings.images);
     const cells = await qualityBenchmark({
-      model, set, images: settings.images, cells: o.reverse ? [...settings.cells].reverse() : settings.cells, methods: restorationMethods(settings.methods), seed: settings.seed, labels,
-      done: o.done, onCell: o.onCell, onProgress: o.onProgress, onRestored: o.onRestored,
+      model,
+      set,
+      images: settings.images,
+      cells: o.reverse ? [...settings.cells].reverse() : settings.cells,
+      methods: restorationMethods(settings.methods),
+      seed: settings.seed,
+      labels,
+      done: o.done,
+      onCell: o.onCell,
+      onProgress: o.onProgress,
+      onRestored: o.onRestored,
     });
     const clean = [...labels.cleanCorrect.values()];
     return { cells, cleanAccuracy: clean.reduce((a, b) => a + b, 0) / clean.length };

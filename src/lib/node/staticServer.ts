@@ -23,7 +23,10 @@ const TYPES: Record<string, string> = {
  * `base` ("/some/sub/path/") the site lives under that sub-path and everything outside it is a 404.
  * `url` is the site's root (with the base).
  */
-export async function serveStatic(dir: string, { base = '/' }: { base?: string } = {}): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
+export async function serveStatic(
+  dir: string,
+  { base = '/' }: { base?: string } = {},
+): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
   const prefix = base.endsWith('/') ? base : `${base}/`;
   const requests: string[] = [];
   const server: Server = createServer(async (req, res) => {
@@ -43,5 +46,9 @@ export async function serveStatic(dir: string, { base = '/' }: { base?: string }
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}${prefix.replace(/\/$/, '')}`, requests, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}${prefix.replace(/\/$/, '')}`,
+    requests,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }

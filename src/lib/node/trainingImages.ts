@@ -13,7 +13,10 @@ export function loadRecipeSplit(recipe: TrainingRecipe, split: 'train' | 'test',
   const set = recipe.key === 'emoji' ? loadEmojiDataset(split, dir) : loadFashionMnist(split, dir);
   const want = recipe.config.imageShape;
   if (set.height !== want[0] || set.width !== want[1] || set.channels !== want[2])
-    throw new DeqirError('dataset', `${recipe.datasetName} ${split} in ${dir} has images [${set.height}, ${set.width}, ${set.channels}], the ${recipe.modelName} config wants [${want.join(', ')}]`);
+    throw new DeqirError(
+      'dataset',
+      `${recipe.datasetName} ${split} in ${dir} has images [${set.height}, ${set.width}, ${set.channels}], the ${recipe.modelName} config wants [${want.join(', ')}]`,
+    );
   return set;
 }
 

@@ -43,13 +43,22 @@ export function colorization(imageShape: ImageShape): LinearOperator & { spectra
         s: tf.tensor4d([1 / Math.sqrt(3), 0, 0], [1, 1, 1, 3]),
       }));
       Object.values(v).forEach((x) => tf.keep(x));
-      const perPixel = (x: tf.Tensor, m: tf.Tensor2D) => tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(x, [-1, 3]), m), [x.shape[0], H, W, 3]) as tf.Tensor4D);
+      const perPixel = (x: tf.Tensor, m: tf.Tensor2D) =>
+        tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(x, [-1, 3]), m), [x.shape[0], H, W, 3]) as tf.Tensor4D);
       return {
         spectralShape: imageShape,
         singulars: v.s,
         Vt: (x) => perPixel(x, v.QT),
         V: (xb) => perPixel(xb, v.Q),
-        Ut: (y) => tf.tidy(() => tf.pad(y, [[0, 0], [0, 0], [0, 0], [0, 2]])),
+        Ut: (y) =>
+          tf.tidy(() =>
+            tf.pad(y, [
+              [0, 0],
+              [0, 0],
+              [0, 0],
+              [0, 2],
+            ]),
+          ),
         U: (yb) => tf.tidy(() => tf.slice(yb, [0, 0, 0, 0], [-1, -1, -1, 1])),
         dispose: () => Object.values(v).forEach((x) => x.dispose()),
       };

@@ -6,7 +6,7 @@ import { checkBatch, type LinearOperator } from './linearOperator.js';
 import type { SpectralView } from './spectralView.js';
 
 /** Rows of the Sylvester Hadamard matrix of order b (a power of two), reordered by sequency. */
-export function walshMatrix(b: number): number[][] {
+function walshMatrix(b: number): number[][] {
   let h: number[][] = [[1]];
   while (h.length < b) h = [...h.map((r) => [...r, ...r]), ...h.map((r) => [...r, ...r.map((v) => -v)])];
   const changes = (r: number[]) => r.slice(1).filter((v, i) => v !== r[i]).length;
@@ -43,8 +43,7 @@ export function csWalshHadamard(imageShape: ImageShape, ratio = 0.25, block?: nu
   const hb = H / b;
   const wb = W / b;
   const yShape = [hb, wb, C * m] as const;
-  const toBlocks = (x: tf.Tensor) =>
-    tf.reshape(tf.transpose(tf.reshape(x, [x.shape[0], hb, b, wb, b, C]), [0, 1, 3, 5, 2, 4]), [-1, n]);
+  const toBlocks = (x: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(x, [x.shape[0], hb, b, wb, b, C]), [0, 1, 3, 5, 2, 4]), [-1, n]);
   const fromBlocks = (v: tf.Tensor, N: number) =>
     tf.reshape(tf.transpose(tf.reshape(v, [N, hb, wb, C, b, b]), [0, 1, 4, 2, 5, 3]), [N, H, W, C]) as tf.Tensor4D;
   const synth = (y: tf.Tensor) => tf.tidy(() => fromBlocks(tf.matMul(tf.reshape(y, [-1, m]), k.B), y.shape[0]));
@@ -65,7 +64,10 @@ export function csWalshHadamard(imageShape: ImageShape, ratio = 0.25, block?: nu
       const v = tf.tidy(() => ({
         F: tf.tensor2d(full),
         FT: tf.transpose(tf.tensor2d(full)),
-        s: tf.tensor4d(Array.from({ length: C * n }, (_, i) => (i % n < m ? 1 : 0)), [1, 1, 1, C * n]),
+        s: tf.tensor4d(
+          Array.from({ length: C * n }, (_, i) => (i % n < m ? 1 : 0)),
+          [1, 1, 1, C * n],
+        ),
       }));
       Object.values(v).forEach((x) => tf.keep(x));
       return {
@@ -73,7 +75,16 @@ export function csWalshHadamard(imageShape: ImageShape, ratio = 0.25, block?: nu
         singulars: v.s,
         Vt: (x) => tf.tidy(() => tf.reshape(tf.matMul(toBlocks(x), v.FT), [x.shape[0], ...sShape])),
         V: (xb) => tf.tidy(() => fromBlocks(tf.matMul(tf.reshape(xb, [-1, n]), v.F), xb.shape[0])),
-        Ut: (y) => tf.tidy(() => tf.reshape(tf.pad(tf.reshape(y, [-1, m]), [[0, 0], [0, n - m]]), [y.shape[0], ...sShape])),
+        Ut: (y) =>
+          tf.tidy(() =>
+            tf.reshape(
+              tf.pad(tf.reshape(y, [-1, m]), [
+                [0, 0],
+                [0, n - m],
+              ]),
+              [y.shape[0], ...sShape],
+            ),
+          ),
         U: (yb) => tf.tidy(() => tf.reshape(tf.slice(tf.reshape(yb, [-1, n]), [0, 0], [-1, m]), [yb.shape[0], ...yShape])),
         dispose: () => Object.values(v).forEach((x) => x.dispose()),
       };

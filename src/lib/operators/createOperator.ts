@@ -38,9 +38,18 @@ export type OperatorSpec =
 
 export type OperatorKind = OperatorSpec['kind'];
 
-export const OPERATOR_KINDS: readonly OperatorKind[] = [
-  'sr-avgpool', 'sr-bicubic', 'deblur-gaussian', 'deblur-uniform', 'deblur-anisotropic',
-  'inpainting', 'colorization', 'cs-walsh-hadamard', 'denoising', 'separable', 'matrix',
+const OPERATOR_KINDS: readonly OperatorKind[] = [
+  'sr-avgpool',
+  'sr-bicubic',
+  'deblur-gaussian',
+  'deblur-uniform',
+  'deblur-anisotropic',
+  'inpainting',
+  'colorization',
+  'cs-walsh-hadamard',
+  'denoising',
+  'separable',
+  'matrix',
 ];
 
 export function createOperator(spec: OperatorSpec, imageShape: ImageShape): LinearOperator {
@@ -78,7 +87,9 @@ export function createOperator(spec: OperatorSpec, imageShape: ImageShape): Line
     case 'matrix':
       return matrixOperator(imageShape, spec.A, spec.svdThreshold);
     default:
-      throw new ParameterError(`unknown operator kind '${String((spec as { kind: unknown }).kind)}' (expected one of ${OPERATOR_KINDS.join(', ')})`);
+      throw new ParameterError(
+        `unknown operator kind '${String((spec as { kind: unknown }).kind)}' (expected one of ${OPERATOR_KINDS.join(', ')})`,
+      );
   }
 }
 

@@ -32,7 +32,15 @@ export function inpainting(imageShape: ImageShape, mask: ArrayLike<number>): Lin
     // U = V = I and s = the mask: pixel space is already spectral.
     spectral: () => {
       const s = tf.clone(m);
-      return { spectralShape: imageShape, singulars: s, Vt: (x) => tf.clone(x), V: (x) => tf.clone(x) as tf.Tensor4D, Ut: (y) => tf.mul(y, s), U: (y) => tf.mul(y, s), dispose: () => s.dispose() };
+      return {
+        spectralShape: imageShape,
+        singulars: s,
+        Vt: (x) => tf.clone(x),
+        V: (x) => tf.clone(x) as tf.Tensor4D,
+        Ut: (y) => tf.mul(y, s),
+        U: (y) => tf.mul(y, s),
+        dispose: () => s.dispose(),
+      };
     },
     dispose: () => m.dispose(),
   };

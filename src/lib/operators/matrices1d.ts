@@ -6,13 +6,11 @@ import { ParameterError } from '../errors.js';
 /** [n/f, n]: row i averages input samples f*i .. f*i+f-1. */
 export function blockMeanMatrix(n: number, factor: number): number[][] {
   checkFactor(n, factor);
-  return Array.from({ length: n / factor }, (_, i) =>
-    Array.from({ length: n }, (_, j) => (Math.floor(j / factor) === i ? 1 / factor : 0)),
-  );
+  return Array.from({ length: n / factor }, (_, i) => Array.from({ length: n }, (_, j) => (Math.floor(j / factor) === i ? 1 / factor : 0)));
 }
 
 /** Keys' cubic convolution kernel with a = -0.5 (as in MATLAB's imresize and the reference). */
-export function cubic(x: number, a = -0.5): number {
+function cubic(x: number, a = -0.5): number {
   const ax = Math.abs(x);
   if (ax <= 1) return (a + 2) * ax ** 3 - (a + 3) * ax ** 2 + 1;
   if (ax < 2) return a * ax ** 3 - 5 * a * ax ** 2 + 8 * a * ax - 4 * a;
@@ -45,9 +43,7 @@ export function bicubicDownMatrix(n: number, factor: number): number[][] {
 export function convolutionMatrix(n: number, kernel: readonly number[]): number[][] {
   if (kernel.length % 2 !== 1) throw new ParameterError(`blur kernel length must be odd, got ${kernel.length}`);
   const r = (kernel.length - 1) / 2;
-  return Array.from({ length: n }, (_, i) =>
-    Array.from({ length: n }, (_, j) => (Math.abs(j - i) <= r ? kernel[j - i + r] : 0)),
-  );
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (Math.abs(j - i) <= r ? kernel[j - i + r] : 0)));
 }
 
 /** Normalised Gaussian taps; default length 2*ceil(3 sigma) + 1 keeps 99.7 % of the mass. */
@@ -68,11 +64,13 @@ export function uniformKernel(size: number): number[] {
 
 function checkKernelSize(size: number): void {
   if (!Number.isInteger(size) || size < 1 || size % 2 !== 1 || size > MAX_KERNEL_SIZE) {
-    throw new ParameterError(`blur kernel size must be an odd integer from 1 to ${MAX_KERNEL_SIZE}, got ${size}${size > MAX_KERNEL_SIZE ? ' (a Gaussian takes 2⌈3σ⌉+1 taps)' : ''}`);
+    throw new ParameterError(
+      `blur kernel size must be an odd integer from 1 to ${MAX_KERNEL_SIZE}, got ${size}${size > MAX_KERNEL_SIZE ? ' (a Gaussian takes 2⌈3σ⌉+1 taps)' : ''}`,
+    );
   }
 }
 
-export function checkFactor(n: number, factor: number): void {
+function checkFactor(n: number, factor: number): void {
   if (!Number.isInteger(factor) || factor < 1) throw new ParameterError(`factor must be a positive integer, got ${factor}`);
   if (n % factor !== 0) throw new ParameterError(`factor ${factor} does not divide the image size ${n}`);
 }

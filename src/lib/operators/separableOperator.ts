@@ -6,7 +6,7 @@ import { checkBatch, type LinearOperator } from './linearOperator.js';
 import type { SpectralView } from './spectralView.js';
 import { spectralFactors, truncatedSvd } from './truncatedSvd.js';
 
-export const DEFAULT_SVD_THRESHOLD = 3e-2;
+const DEFAULT_SVD_THRESHOLD = 3e-2;
 
 /** A y = R x C^T, for each image and channel. The 1-D matrices as row-major arrays of rows. */
 export interface SeparableSpec {
@@ -24,7 +24,10 @@ export interface SeparableSpec {
  * with R and C truncated at the singular-value threshold (see truncatedSvd).
  * y layout: [N, H', W', C] with H' = rows of R, W' = rows of C.
  */
-export function separableOperator(imageShape: ImageShape, spec: SeparableSpec): LinearOperator & {
+export function separableOperator(
+  imageShape: ImageShape,
+  spec: SeparableSpec,
+): LinearOperator & {
   readonly rank: number;
   /** Largest singular value dropped from either 1-D factor (0 when nothing was truncated). */
   readonly truncationError: number;
@@ -95,10 +98,22 @@ export function separableOperator(imageShape: ImageShape, spec: SeparableSpec): 
       const fr = spectralFactors(R, threshold);
       const fc = spectralFactors(C, threshold);
       const v = tf.tidy(() => ({
-        Vr: t(fr.V), Vc: t(fc.V), VrT: t(fr.V.transpose()), VcT: t(fc.V.transpose()),
-        Lr: t(fr.L), Lc: t(fc.L), LrT: t(fr.L.transpose()), LcT: t(fc.L.transpose()),
-        s: tf.tensor4d(fr.s.flatMap((a) => fc.s.map((b) => a * b)), [1, H, W, 1]),
-        observed: tf.tensor4d(fr.s.flatMap((a) => fc.s.map((b) => (a * b > 0 ? 1 : 0))), [1, H, W, 1]),
+        Vr: t(fr.V),
+        Vc: t(fc.V),
+        VrT: t(fr.V.transpose()),
+        VcT: t(fc.V.transpose()),
+        Lr: t(fr.L),
+        Lc: t(fc.L),
+        LrT: t(fr.L.transpose()),
+        LcT: t(fc.L.transpose()),
+        s: tf.tensor4d(
+          fr.s.flatMap((a) => fc.s.map((b) => a * b)),
+          [1, H, W, 1],
+        ),
+        observed: tf.tensor4d(
+          fr.s.flatMap((a) => fc.s.map((b) => (a * b > 0 ? 1 : 0))),
+          [1, H, W, 1],
+        ),
       }));
       Object.values(v).forEach((x) => tf.keep(x));
       return {

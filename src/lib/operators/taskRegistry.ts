@@ -96,7 +96,7 @@ export const TASKS = {
 export type TaskName = keyof typeof TASKS;
 export const TASK_NAMES = Object.keys(TASKS) as TaskName[];
 
-export const isTaskName = (name: unknown): name is TaskName => typeof name === 'string' && Object.hasOwn(TASKS, name);
+const isTaskName = (name: unknown): name is TaskName => typeof name === 'string' && Object.hasOwn(TASKS, name);
 
 /** The task called `name`; an unknown name is a ParameterError that lists the known ones. */
 export function taskDefinition(name: string): TaskDefinition {

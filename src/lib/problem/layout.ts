@@ -16,8 +16,7 @@ export function flatToNhwc(data: ArrayLike<number>, nhwc: readonly number[], lay
   const out = new Float32Array(N * H * W * C);
   for (let n = 0; n < N; n++)
     for (let c = 0; c < C; c++)
-      for (let h = 0; h < H; h++)
-        for (let w = 0; w < W; w++) out[((n * H + h) * W + w) * C + c] = data[((n * C + c) * H + h) * W + w];
+      for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) out[((n * H + h) * W + w) * C + c] = data[((n * C + c) * H + h) * W + w];
   return out;
 }
 
@@ -29,8 +28,7 @@ export function nhwcToFlat(data: ArrayLike<number>, nhwc: readonly number[], lay
   const out = new Array<number>(N * H * W * C);
   for (let n = 0; n < N; n++)
     for (let c = 0; c < C; c++)
-      for (let h = 0; h < H; h++)
-        for (let w = 0; w < W; w++) out[((n * C + c) * H + h) * W + w] = data[((n * H + h) * W + w) * C + c];
+      for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) out[((n * C + c) * H + h) * W + w] = data[((n * H + h) * W + w) * C + c];
   return out;
 }
 

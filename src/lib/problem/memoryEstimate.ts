@@ -76,7 +76,7 @@ function priorFloatsPerImage(p: MemoryEstimateInput['prior'], [H, W, C]: readonl
 }
 
 /** Floats a UNet forward pass keeps alive per image (see estimateMemory). */
-export function unetFloatsPerImage(cfg: UNetConfig): number {
+function unetFloatsPerImage(cfg: UNetConfig): number {
   const [H, W] = cfg.imageShape;
   let floats = 0;
   cfg.channels.forEach((c, l) => {
@@ -88,7 +88,10 @@ export function unetFloatsPerImage(cfg: UNetConfig): number {
 }
 
 /** Floats an operator holds for an image of this shape (dense factors in float64 count twice, SVDs thrice). */
-export function operatorFloats(op: { kind: string; block?: number; A?: readonly (readonly number[])[]; rows?: readonly unknown[]; cols?: readonly unknown[] }, [H, W, C]: readonly [number, number, number]): number {
+export function operatorFloats(
+  op: { kind: string; block?: number; A?: readonly (readonly number[])[]; rows?: readonly unknown[]; cols?: readonly unknown[] },
+  [H, W, C]: readonly [number, number, number],
+): number {
   switch (op.kind) {
     case 'sr-avgpool':
     case 'inpainting':

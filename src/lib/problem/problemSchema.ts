@@ -2,7 +2,20 @@ import { z } from 'zod';
 import type { SolverKind } from '../deq/solvers/solverTypes.js';
 import { DEFAULT_SOLVER } from '../deq/solvers/solverDefaults.js';
 import { MAX_ITER_RANGE, T_RANGE, TOL_RANGE } from '../bounds.js';
-import { FLOAT32_MAX, MAX_ANDERSON_M, MAX_BATCH, MAX_BLUR_SIGMA, MAX_CHANNELS, MAX_CS_BLOCK, MAX_IMAGE_SIDE, MAX_KERNEL_SIZE, MAX_MATRIX_SIDE, MAX_MIXTURE_COMPONENTS, MAX_PHANTOM_STEPS, MAX_SCHEDULE_N } from '../bounds.js';
+import {
+  FLOAT32_MAX,
+  MAX_ANDERSON_M,
+  MAX_BATCH,
+  MAX_BLUR_SIGMA,
+  MAX_CHANNELS,
+  MAX_CS_BLOCK,
+  MAX_IMAGE_SIDE,
+  MAX_KERNEL_SIZE,
+  MAX_MATRIX_SIDE,
+  MAX_MIXTURE_COMPONENTS,
+  MAX_PHANTOM_STEPS,
+  MAX_SCHEDULE_N,
+} from '../bounds.js';
 
 /**
  * `deqir-problem/1`: a whole restoration problem with explicit arrays, so that anyone can check this
@@ -12,7 +25,7 @@ import { FLOAT32_MAX, MAX_ANDERSON_M, MAX_BATCH, MAX_BLUR_SIGMA, MAX_CHANNELS, M
  * layout puts it); the `matrix` operator's y is [N, M], and its A's columns index one image
  * flattened in the problem's layout. Omitted xT / z / measurement noise are drawn from `seed`.
  * Objects are strict (an unknown key is refused, with the nearest valid name), every number is
- * within float32 range, and every size is bounded (restoration/limits.ts, restoration/defaults.ts)
+ * within float32 range, and every size is bounded (bounds.ts)
  * so that a problem is refused before anything is allocated for it.
  */
 const FLOAT32_RANGE = { message: `must lie within float32 range (magnitude at most ${FLOAT32_MAX.toExponential(4)})` };
@@ -38,10 +51,15 @@ const svdThreshold = finite.nonnegative().optional();
 /** One operator; `sigmaY` is the measurement noise. Unknown keys are refused (strict). */
 const op = <S extends z.ZodRawShape>(shape: S) => z.object({ ...shape, sigmaY: finite.nonnegative().default(0) }).strict();
 
-export const operatorSchema = z.discriminatedUnion('kind', [
+const operatorSchema = z.discriminatedUnion('kind', [
   op({ kind: z.literal('sr-avgpool'), factor: intIn(1, MAX_IMAGE_SIDE) }),
   op({ kind: z.literal('sr-bicubic'), factor: intIn(1, MAX_IMAGE_SIDE), svdThreshold }),
-  op({ kind: z.literal('deblur-gaussian'), sigma: finite.positive().max(MAX_BLUR_SIGMA).optional(), size: intIn(1, MAX_KERNEL_SIZE).optional(), svdThreshold }),
+  op({
+    kind: z.literal('deblur-gaussian'),
+    sigma: finite.positive().max(MAX_BLUR_SIGMA).optional(),
+    size: intIn(1, MAX_KERNEL_SIZE).optional(),
+    svdThreshold,
+  }),
   op({ kind: z.literal('deblur-uniform'), size: intIn(1, MAX_KERNEL_SIZE).optional(), svdThreshold }),
   op({
     kind: z.literal('deblur-anisotropic'),
@@ -69,18 +87,21 @@ const positive = finite.positive();
 const perPixel = z.union([finite, numbers]);
 const perPixelPositive = z.union([positive, z.array(positive)]);
 
-export const priorSchema = z.discriminatedUnion('kind', [
+const priorSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('gaussian'), mean: perPixel, variance: perPixelPositive }).strict(),
   z
     .object({
       kind: z.literal('gaussian-mixture'),
-      components: z.array(z.object({ weight: positive, mean: numbers, variance: perPixelPositive }).strict()).min(1).max(MAX_MIXTURE_COMPONENTS),
+      components: z
+        .array(z.object({ weight: positive, mean: numbers, variance: perPixelPositive }).strict())
+        .min(1)
+        .max(MAX_MIXTURE_COMPONENTS),
     })
     .strict(),
   z.object({ kind: z.literal('unet'), path: z.string().min(1).max(4096) }).strict(),
 ]);
 
-export const solverSchema = z
+const solverSchema = z
   .object({
     kind: z.enum(['serial', 'picard', 'anderson', 'anderson-per-row', 'taa'] as const satisfies readonly ('serial' | SolverKind)[]),
     tol: finite.nonnegative().max(TOL_RANGE.max).optional(),
@@ -95,7 +116,7 @@ export const solverSchema = z
   })
   .strict();
 
-export const gradSchema = z
+const gradSchema = z
   .object({
     loss: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('weighted-sum'), weights: numbers }).strict(),
@@ -114,7 +135,12 @@ export const problemSchema = z
     format: z.literal('deqir-problem/1'),
     layout: z.enum(['NHWC', 'NCHW']).default('NHWC'),
     /** [N, H, W, C] or [N, C, H, W]: N at most MAX_BATCH, sides at most MAX_IMAGE_SIDE, C at most MAX_CHANNELS (checked below). */
-    shape: z.tuple([intIn(1, MAX_BATCH, 'the batch N'), intIn(1, MAX_IMAGE_SIDE, 'a side'), intIn(1, MAX_IMAGE_SIDE, 'a side'), intIn(1, MAX_IMAGE_SIDE, 'a side')]),
+    shape: z.tuple([
+      intIn(1, MAX_BATCH, 'the batch N'),
+      intIn(1, MAX_IMAGE_SIDE, 'a side'),
+      intIn(1, MAX_IMAGE_SIDE, 'a side'),
+      intIn(1, MAX_IMAGE_SIDE, 'a side'),
+    ]),
     schedule: z
       .object({
         kind: z.literal('linear'),
@@ -144,16 +170,30 @@ export const problemSchema = z
   })
   .strict()
   .superRefine((p, ctx) => {
-    if ((p.y === undefined) === (p.xTrue === undefined)) ctx.addIssue({ code: 'custom', message: 'give exactly one of "y" or "xTrue"', path: ['y'] });
+    if ((p.y === undefined) === (p.xTrue === undefined))
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of "y" or "xTrue"', path: ['y'] });
     if (p.schedule.betaStart > p.schedule.betaEnd)
-      ctx.addIssue({ code: 'custom', message: `betaStart ${p.schedule.betaStart} must not exceed betaEnd ${p.schedule.betaEnd}`, path: ['schedule', 'betaStart'] });
-    if (p.T > p.schedule.N) ctx.addIssue({ code: 'custom', message: `T = ${p.T} exceeds the schedule length N = ${p.schedule.N}`, path: ['T'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: `betaStart ${p.schedule.betaStart} must not exceed betaEnd ${p.schedule.betaEnd}`,
+        path: ['schedule', 'betaStart'],
+      });
+    if (p.T > p.schedule.N)
+      ctx.addIssue({ code: 'custom', message: `T = ${p.T} exceeds the schedule length N = ${p.schedule.N}`, path: ['T'] });
     const channels = p.layout === 'NHWC' ? p.shape[3] : p.shape[1];
     if (channels > MAX_CHANNELS)
-      ctx.addIssue({ code: 'custom', message: `images may have at most ${MAX_CHANNELS} channels, got ${channels} (is the layout right?)`, path: ['shape'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: `images may have at most ${MAX_CHANNELS} channels, got ${channels} (is the layout right?)`,
+        path: ['shape'],
+      });
     // Colorization maps RGB to its channel mean: refused here, before a prior is built for the wrong images.
     if (p.operator.kind === 'colorization' && channels !== 3)
-      ctx.addIssue({ code: 'custom', message: `colorization needs colour images (3 channels); shape [${p.shape.join(', ')}] in ${p.layout} has ${channels}`, path: ['operator', 'kind'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: `colorization needs colour images (3 channels); shape [${p.shape.join(', ')}] in ${p.layout} has ${channels}`,
+        path: ['operator', 'kind'],
+      });
   });
 
 /**
@@ -188,7 +228,10 @@ function unwrap(schema: z.ZodTypeAny, value: unknown): z.ZodTypeAny {
       schema = option;
     } else if (schema instanceof z.ZodUnion) {
       const options = schema.options as z.ZodTypeAny[];
-      const want = Array.isArray(value) ? z.ZodArray : typeof value === 'object' && value !== null ? z.ZodObject : undefined;
+      const want =
+        Array.isArray(value) ? z.ZodArray
+        : typeof value === 'object' && value !== null ? z.ZodObject
+        : undefined;
       const match = want && options.find((o) => unwrap(o, value) instanceof want);
       if (!match) return schema;
       schema = match;

@@ -57,13 +57,19 @@ export function measuredBatch(operator: LinearOperator, images: readonly Problem
   const shape = operator.imageShape;
   const D = size(shape);
   images.forEach((im, b) => {
-    if (im.pixels.length !== D) throw new ShapeError(`image ${b} (key ${im.key}) has ${im.pixels.length} values; the operator expects [${shape.join(', ')}] = ${D}`);
+    if (im.pixels.length !== D)
+      throw new ShapeError(`image ${b} (key ${im.key}) has ${im.pixels.length} values; the operator expects [${shape.join(', ')}] = ${D}`);
   });
   const B = images.length;
   const truth = tf.tensor4d(concatFloat32(images.map((im) => im.pixels)), [B, ...shape]);
   let y: tf.Tensor | undefined;
   try {
-    y = tf.tidy(() => tf.concat(images.map((im, b) => measure(operator, tf.slice(truth, [b], [1]), sigmaY, measurementSeed(seed, im.key))), 0));
+    y = tf.tidy(() =>
+      tf.concat(
+        images.map((im, b) => measure(operator, tf.slice(truth, [b], [1]), sigmaY, measurementSeed(seed, im.key))),
+        0,
+      ),
+    );
     const xT = tf.tensor4d(concatFloat32(images.map((im) => initialNoise(seed, im.key, D))), [B, ...shape]);
     return { truth, y, xT };
   } catch (e) {
@@ -76,7 +82,12 @@ export function measuredBatch(operator: LinearOperator, images: readonly Problem
 export function stepNoiseBatch(keys: readonly number[], seed: number, shape: ImageShape, mode: 'fixed' | 'per-step', T: number): tf.Tensor {
   const D = size(shape);
   if (mode === 'fixed') return tf.tensor4d(concatFloat32(keys.map((k) => stepNoise(seed, k, D, 'fixed', T))), [keys.length, ...shape]);
-  return tf.tidy(() => tf.stack(keys.map((k) => tf.tensor(stepNoise(seed, k, D, 'per-step', T), [T, ...shape])), 1));
+  return tf.tidy(() =>
+    tf.stack(
+      keys.map((k) => tf.tensor(stepNoise(seed, k, D, 'per-step', T), [T, ...shape])),
+      1,
+    ),
+  );
 }
 
 /** A restoration problem ready for the serial chain or DeqIR; dispose() frees every tensor it made. */
@@ -98,9 +109,27 @@ export function buildRestorationProblem(model: EpsModel, s: ProblemSettings, ima
     const batch = measuredBatch(operator, images, s.seed, sigmaY);
     owned.keepAll([batch.truth, batch.y, batch.xT]);
     const nw = s.nw ?? 0;
-    const z = nw > 0 ? stepNoiseBatch(images.map((im) => im.key), s.seed, model.imageShape, s.noise ?? 'fixed', s.T) : undefined;
+    const z =
+      nw > 0 ?
+        stepNoiseBatch(
+          images.map((im) => im.key),
+          s.seed,
+          model.imageShape,
+          s.noise ?? 'fixed',
+          s.T,
+        )
+      : undefined;
     if (z) owned.keep(z);
-    const task = prepareRestoration({ model, operator, y: batch.y, xT: batch.xT, z, sampling: { T: s.T, skip: s.skip, etw: s.etw, nw }, sigmaY, rangeCorrection: s.rangeCorrection });
+    const task = prepareRestoration({
+      model,
+      operator,
+      y: batch.y,
+      xT: batch.xT,
+      z,
+      sampling: { T: s.T, skip: s.skip, etw: s.etw, nw },
+      sigmaY,
+      rangeCorrection: s.rangeCorrection,
+    });
     owned.keep(task);
     return { ...batch, operator, z, task, dispose: () => owned.dispose() };
   } catch (e) {
@@ -110,4 +139,3 @@ export function buildRestorationProblem(model: EpsModel, s: ProblemSettings, ima
 }
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
-

@@ -38,7 +38,9 @@ export function parseProblem(json: unknown): DeqirProblem {
       if (i.code !== 'unrecognized_keys') return [`${at(i.path)}: ${i.message}`];
       // One line per unknown key, with the nearest name this object knows.
       const known = knownKeysAt(json, i.path) ?? [];
-      return i.keys.map((k) => `${at([...i.path, k])}: unknown key${didYouMean(k, known)}${known.length ? ` (known here: ${known.join(', ')})` : ''}`);
+      return i.keys.map(
+        (k) => `${at([...i.path, k])}: unknown key${didYouMean(k, known)}${known.length ? ` (known here: ${known.join(', ')})` : ''}`,
+      );
     });
     const more = r.error.issues.length > 20 ? `\n  ... and ${r.error.issues.length - 20} more` : '';
     throw new ProblemFileError(`malformed deqir-problem/1 file:\n  ${issues.join('\n  ')}${more}`);
@@ -54,7 +56,10 @@ export function parseProblem(json: unknown): DeqirProblem {
 function checkArraySizes(json: unknown): void {
   if (typeof json !== 'object' || json === null) return;
   const shape = (json as { shape?: unknown }).shape;
-  const valid = Array.isArray(shape) && shape.length === 4 && shape.every((d, i) => Number.isInteger(d) && d >= 1 && d <= (i === 0 ? MAX_BATCH : MAX_IMAGE_SIDE));
+  const valid =
+    Array.isArray(shape) &&
+    shape.length === 4 &&
+    shape.every((d, i) => Number.isInteger(d) && d >= 1 && d <= (i === 0 ? MAX_BATCH : MAX_IMAGE_SIDE));
   const values = valid ? (shape as number[]).reduce((a, b) => a * b, 1) : 1;
   const limit = Math.max(T_RANGE.max * values, MAX_MATRIX_SIDE ** 2);
   const stack: [unknown, string][] = [[json, 'problem']];
@@ -63,14 +68,16 @@ function checkArraySizes(json: unknown): void {
     if (typeof v !== 'object' || v === null) continue;
     if (Array.isArray(v)) {
       if (v.length > limit)
-        throw new ProblemFileError(`${path}: has ${v.length} values, more than any field of ${valid ? `a [${(shape as number[]).join(', ')}] problem` : 'a problem'} can hold (${limit})`);
+        throw new ProblemFileError(
+          `${path}: has ${v.length} values, more than any field of ${valid ? `a [${(shape as number[]).join(', ')}] problem` : 'a problem'} can hold (${limit})`,
+        );
       for (let i = 0; i < v.length; i++) if (typeof v[i] === 'object' && v[i] !== null) stack.push([v[i], `${path}.${i}`]);
     } else for (const [k, x] of Object.entries(v)) if (typeof x === 'object' && x !== null) stack.push([x, `${path}.${k}`]);
   }
 }
 
 /** The memory a problem's solve is estimated to take (limits.ts), given its prior once loaded. */
-export function problemMemoryEstimate(problem: DeqirProblem, model?: EpsModel): MemoryEstimate {
+function problemMemoryEstimate(problem: DeqirProblem, model?: EpsModel): MemoryEstimate {
   const [N, H, W, C] = toNhwcShape(problem.shape, problem.layout);
   const p = problem.prior;
   return estimateMemory({
@@ -149,24 +156,45 @@ export async function solveProblem(problem: DeqirProblem, opts: SolveProblemOpti
     // Omitted arrays follow the one seed rule (seedRule.ts): image b of the batch has key b.
     const keys = Array.from({ length: N }, (_, b) => b);
     const D = H * W * C;
-    const xT = problem.xT
-      ? tf.tensor4d(withPath('xT', () => flatToNhwc(problem.xT!, nhwc, problem.layout)), nhwc)
+    const xT =
+      problem.xT ?
+        tf.tensor4d(
+          withPath('xT', () => flatToNhwc(problem.xT!, nhwc, problem.layout)),
+          nhwc,
+        )
       : tf.tensor4d(Float32Array.from(keys.flatMap((b) => Array.from(initialNoise(problem.seed, b, D)))), nhwc);
     owned.keep(xT);
     let y: tf.Tensor;
     if (problem.y) y = withPath('y', () => measurementFromFile(problem.y!, operator, N, problem.layout));
     else {
       const truth = withPath('xTrue', () => flatToNhwc(problem.xTrue!, nhwc, problem.layout));
-      const batch = measuredBatch(operator, keys.map((key) => ({ key, pixels: truth.subarray(key * D, (key + 1) * D) })), problem.seed, problem.operator.sigmaY);
+      const batch = measuredBatch(
+        operator,
+        keys.map((key) => ({ key, pixels: truth.subarray(key * D, (key + 1) * D) })),
+        problem.seed,
+        problem.operator.sigmaY,
+      );
       [batch.truth, batch.xT].forEach((t) => t.dispose());
       y = batch.y;
     }
     owned.keep(y);
     // Name the input a non-finite value came from, before the chain would blame a step.
     if (!problem.y && !(await allFinite(y)))
-      throw new NonFiniteError('problem.xTrue: the measurement y = A xTrue + sigmaY n made from it is not finite (the operator overflows float32 on it)');
+      throw new NonFiniteError(
+        'problem.xTrue: the measurement y = A xTrue + sigmaY n made from it is not finite (the operator overflows float32 on it)',
+      );
     const z = problem.nw > 0 ? owned.keep(noise(problem, nhwc)) : undefined;
-    const task = prepareRestoration({ model, operator, y, xT, z, schedule, sampling: { T: problem.T, skip: problem.skip, etw: problem.etw, nw: problem.nw }, sigmaY: problem.operator.sigmaY, rangeCorrection: problem.rangeCorrection });
+    const task = prepareRestoration({
+      model,
+      operator,
+      y,
+      xT,
+      z,
+      schedule,
+      sampling: { T: problem.T, skip: problem.skip, etw: problem.etw, nw: problem.nw },
+      sigmaY: problem.operator.sigmaY,
+      rangeCorrection: problem.rangeCorrection,
+    });
     owned.keep(task);
     const serial = await serialChain(task, { signal: opts.signal });
     owned.keep(serial.x0);
@@ -183,14 +211,25 @@ export async function solveProblem(problem: DeqirProblem, opts: SolveProblemOpti
     if (problem.solver.kind === 'serial') {
       return {
         grad,
-        ...base, x0: base.x0Serial, maxAbsDiffToSerial: 0, iterations: problem.T, converged: true,
-        nfe: serial.nfe, sequentialDepth: serial.sequentialDepth, residuals: [], wallMs: { solver: serial.wallMs, serial: serial.wallMs },
+        ...base,
+        x0: base.x0Serial,
+        maxAbsDiffToSerial: 0,
+        iterations: problem.T,
+        converged: true,
+        nfe: serial.nfe,
+        sequentialDepth: serial.sequentialDepth,
+        residuals: [],
+        wallMs: { solver: serial.wallMs, serial: serial.wallMs },
       };
     }
-    // What the file leaves out takes the kit's defaults (restoration/defaults.ts), as the CLI and the site do.
+    // What the file leaves out takes the kit's defaults (deq/solvers/solverDefaults.ts), as the CLI and the site do.
     const { kind, chunkSize, init, ...choice } = problem.solver;
     const settings = solverSettingsFor(problem.T, { kind, ...choice });
-    const deq = await deqRestore(task, { ...settings, signal: opts.signal, onIteration: opts.onIteration && ((r) => opts.onIteration!(r)) }, { chunkSize, init: init ?? DEFAULT_INIT });
+    const deq = await deqRestore(
+      task,
+      { ...settings, signal: opts.signal, onIteration: opts.onIteration && ((r) => opts.onIteration!(r)) },
+      { chunkSize, init: init ?? DEFAULT_INIT },
+    );
     owned.keep(deq.x0);
     const x0 = await deq.x0.data();
     return {
@@ -221,7 +260,8 @@ async function gradients(
   const N = nhwc[0];
   const l = g.loss;
   const spec: LossSpec =
-    l.kind === 'weighted-sum' ? { kind: 'weighted-sum', weights: withPath('grad.loss.weights', () => flatToNhwc(l.weights, nhwc, problem.layout)) }
+    l.kind === 'weighted-sum' ?
+      { kind: 'weighted-sum', weights: withPath('grad.loss.weights', () => flatToNhwc(l.weights, nhwc, problem.layout)) }
     : l.kind === 'region' ? { kind: 'region', mask: withPath('grad.loss.mask', () => flatMask(l.mask, nhwc[1], nhwc[2], 'region loss')) }
     : { kind: 'consistency' };
   const loss = withPath('grad.loss', () => restorationLoss(spec, operator, N));
@@ -243,7 +283,12 @@ async function gradients(
       method: r.method,
       loss: r.loss,
       xT: wrt.includes('xT') ? nhwcToFlat(await r.dxT.data(), nhwc, problem.layout) : undefined,
-      y: wrt.includes('y') ? (ms.length === 3 ? nhwcToFlat(yData, [N, ...ms], problem.layout) : Array.from(yData)) : undefined,
+      y:
+        wrt.includes('y') ?
+          ms.length === 3 ?
+            nhwcToFlat(yData, [N, ...ms], problem.layout)
+          : Array.from(yData)
+        : undefined,
       forwardIterations: r.forwardIterations,
       adjointIterations: r.adjointIterations,
       nfeEquivalent: r.nfeEquivalent,
@@ -256,7 +301,12 @@ async function gradients(
   }
 }
 
-async function buildPrior(problem: DeqirProblem, schedule: DiffusionSchedule, shape: ImageShape, opts: SolveProblemOptions): Promise<EpsModel> {
+async function buildPrior(
+  problem: DeqirProblem,
+  schedule: DiffusionSchedule,
+  shape: ImageShape,
+  opts: SolveProblemOptions,
+): Promise<EpsModel> {
   const p = problem.prior;
   const one = [1, ...shape];
   const image = (v: number[], field: string) => withPath(`prior.${field}`, () => flatToNhwc(v, one, problem.layout));
@@ -268,7 +318,11 @@ async function buildPrior(problem: DeqirProblem, schedule: DiffusionSchedule, sh
       return gaussianMixturePrior(
         schedule,
         shape,
-        p.components.map((c, k) => ({ weight: c.weight, mean: image(c.mean, `components.${k}.mean`), variance: perImage(c.variance, `components.${k}.variance`) })),
+        p.components.map((c, k) => ({
+          weight: c.weight,
+          mean: image(c.mean, `components.${k}.mean`),
+          variance: perImage(c.variance, `components.${k}.variance`),
+        })),
       );
     case 'unet':
       if (!opts.loadModel) throw new ProblemFileError('a "unet" prior needs a model loader (use the deqir CLI, which loads models/ files)');
@@ -286,16 +340,29 @@ function operatorSpec(problem: DeqirProblem, [H, W, C]: ImageShape): OperatorSpe
 function measurementFromFile(y: number[], op: LinearOperator, N: number, layout: Layout): tf.Tensor {
   const ms = op.measurementShape;
   if (ms.length === 3) return tf.tensor4d(flatToNhwc(y, [N, ...ms], layout), [N, ...ms] as [number, number, number, number]);
-  if (y.length !== N * size(ms)) throw new ProblemFileError(`problem.y: has ${y.length} values, expected ${N * size(ms)} for [${[N, ...ms].join(', ')}]`);
+  if (y.length !== N * size(ms))
+    throw new ProblemFileError(`problem.y: has ${y.length} values, expected ${N * size(ms)} for [${[N, ...ms].join(', ')}]`);
   return tf.tensor(y, [N, ...ms]);
 }
 
 function noise(problem: DeqirProblem, nhwc: [number, number, number, number]): tf.Tensor {
   const shape = problem.noise === 'per-step' ? [problem.T, ...nhwc] : nhwc;
-  if (!problem.z) return stepNoiseBatch(Array.from({ length: nhwc[0] }, (_, b) => b), problem.seed, [nhwc[1], nhwc[2], nhwc[3]], problem.noise, problem.T);
-  if (problem.noise === 'fixed') return tf.tensor(withPath('z', () => flatToNhwc(problem.z!, nhwc, problem.layout)), nhwc);
+  if (!problem.z)
+    return stepNoiseBatch(
+      Array.from({ length: nhwc[0] }, (_, b) => b),
+      problem.seed,
+      [nhwc[1], nhwc[2], nhwc[3]],
+      problem.noise,
+      problem.T,
+    );
+  if (problem.noise === 'fixed')
+    return tf.tensor(
+      withPath('z', () => flatToNhwc(problem.z!, nhwc, problem.layout)),
+      nhwc,
+    );
   const per = size(nhwc);
-  if (problem.z.length !== problem.T * per) throw new ProblemFileError(`problem.z: per-step noise needs T * N*H*W*C = ${problem.T * per} values, got ${problem.z.length}`);
+  if (problem.z.length !== problem.T * per)
+    throw new ProblemFileError(`problem.z: per-step noise needs T * N*H*W*C = ${problem.T * per} values, got ${problem.z.length}`);
   const steps = Array.from({ length: problem.T }, (_, k) => flatToNhwc(problem.z!.slice(k * per, (k + 1) * per), nhwc, problem.layout));
   return tf.tensor(Float32Array.from(steps.flatMap((s) => Array.from(s))), shape);
 }

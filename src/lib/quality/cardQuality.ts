@@ -15,7 +15,12 @@ export interface BarVerdicts {
 
 const verdictOf = (part: unknown): Verdict => {
   const p = (part as { passes?: unknown } | null | undefined)?.passes;
-  return typeof p === 'boolean' ? (p ? 'passes' : 'fails') : 'not measured';
+  return (
+    typeof p === 'boolean' ?
+      p ? 'passes'
+      : 'fails'
+    : 'not measured'
+  );
 };
 
 /**
@@ -28,15 +33,23 @@ export function cardQuality(record: unknown, weightsSha256: string): (Record<str
   const { verdicts: _old, ...rest } = record;
   void _old;
   const q: Record<string, unknown> = { ...rest };
-  if (!fdRecordable(Number(q.samples))) for (const k of ['fdCls', 'classCoverage', 'samples', 'sampleSeconds', 'referenceImages', 'floorImages']) delete q[k];
+  if (!fdRecordable(Number(q.samples)))
+    for (const k of ['fdCls', 'classCoverage', 'samples', 'sampleSeconds', 'referenceImages', 'floorImages']) delete q[k];
   return { ...q, verdicts: { ...partVerdicts(q), weightsSha256 } };
 }
 
 /** Each part's verdict and the whole bar's: 'passes' only when every part passes, 'fails' when any fails. */
-export function partVerdicts(q: { fdCls?: unknown; classCoverage?: unknown; restorationSanity?: unknown }): Omit<BarVerdicts, 'weightsSha256'> {
+export function partVerdicts(q: {
+  fdCls?: unknown;
+  classCoverage?: unknown;
+  restorationSanity?: unknown;
+}): Omit<BarVerdicts, 'weightsSha256'> {
   const v = { fdCls: verdictOf(q.fdCls), classCoverage: verdictOf(q.classCoverage), restorationSanity: verdictOf(q.restorationSanity) };
   const parts = Object.values(v);
-  const all: Verdict = parts.includes('fails') ? 'fails' : parts.every((x) => x === 'passes') ? 'passes' : 'not measured';
+  const all: Verdict =
+    parts.includes('fails') ? 'fails'
+    : parts.every((x) => x === 'passes') ? 'passes'
+    : 'not measured';
   return { ...v, all };
 }
 
@@ -54,5 +67,8 @@ export interface QualityPart {
 export function mergedQuality(previous: unknown, part: QualityPart, weightsSha256: string): ReturnType<typeof cardQuality> {
   const old = measuredOnWeights(previous, weightsSha256) ? previous : {};
   const oldRestoration = measuredOnWeights(old.restorationSanity, weightsSha256) ? old.restorationSanity : 'not measured';
-  return cardQuality({ ...old, ...(part.quality ?? {}), restorationSanity: part.restorationSanity ?? oldRestoration, weightsSha256 }, weightsSha256);
+  return cardQuality(
+    { ...old, ...(part.quality ?? {}), restorationSanity: part.restorationSanity ?? oldRestoration, weightsSha256 },
+    weightsSha256,
+  );
 }

@@ -9,7 +9,7 @@
  * Fashion-MNIST (10 % each) and emoji (smallest category 4.5 %) hold every class to the bar today.
  */
 export const COVERAGE_MIN_SHARE = 0.03;
-export const COVERAGE_MIN_TRAIN_SHARE = 0.04;
+const COVERAGE_MIN_TRAIN_SHARE = 0.04;
 
 export interface ClassCoverage {
   rule: string;
@@ -52,7 +52,8 @@ export function classCoverage(
   const judgedIdx = classNames.map((_, i) => i).filter((i) => train[i] >= minTrainShare);
   const min = judgedIdx.length ? Math.min(...judgedIdx.map((i) => share[i])) : NaN;
   return {
-    rule: `every class holding >= ${100 * minTrainShare} % of the training images has >= ${100 * minShare} % of the samples ` +
+    rule:
+      `every class holding >= ${100 * minTrainShare} % of the training images has >= ${100 * minShare} % of the samples ` +
       `(rarer classes are reported, not judged: for them a perfect sampler would miss the bar by chance too often)`,
     shares: sharesByName(share),
     trainShares: sharesByName(train),

@@ -55,8 +55,12 @@ function checkClassifierShape(s: ClassifierShape): void {
   const [H, W, C] = s.imageShape;
   const ok = (v: number) => Number.isInteger(v) && v > 0;
   if (s.imageShape.length !== 3 || !ok(H) || !ok(W) || !ok(C) || H % 4 || W % 4)
-    throw new ParameterError(`classifier imageShape [${s.imageShape.join(', ')}]: need [H, W, C] with H and W positive multiples of 4`, 'imageShape');
-  if (!Number.isInteger(s.classes) || s.classes < 2) throw new ParameterError(`classifier classes ${s.classes}: need an integer >= 2`, 'classes');
+    throw new ParameterError(
+      `classifier imageShape [${s.imageShape.join(', ')}]: need [H, W, C] with H and W positive multiples of 4`,
+      'imageShape',
+    );
+  if (!Number.isInteger(s.classes) || s.classes < 2)
+    throw new ParameterError(`classifier classes ${s.classes}: need an integer >= 2`, 'classes');
 }
 
 export function initClassifier(shape: ClassifierShape, seed: number): Classifier {
@@ -97,7 +101,10 @@ export interface ClassifierTrainOptions {
 export function trainClassifier(set: LabelledImages, shape: ClassifierShape, o: ClassifierTrainOptions): Classifier {
   const [H, W, C] = shape.imageShape;
   if (set.height !== H || set.width !== W || set.channels !== C)
-    throw new ParameterError(`training images are [${set.height}, ${set.width}, ${set.channels}], the classifier wants [${shape.imageShape.join(', ')}]`, 'imageShape');
+    throw new ParameterError(
+      `training images are [${set.height}, ${set.width}, ${set.channels}], the classifier wants [${shape.imageShape.join(', ')}]`,
+      'imageShape',
+    );
   const bad = set.labels.findIndex((l) => l >= shape.classes);
   if (bad >= 0) throw new ParameterError(`training image ${bad} has label ${set.labels[bad]}, beyond ${shape.classes} classes`, 'classes');
   const clf = initClassifier(shape, o.seed);
@@ -123,12 +130,20 @@ export function trainClassifier(set: LabelledImages, shape: ClassifierShape, o: 
         // One tidy frees the batch (and, with the tape, what a failing step saved) whatever happens.
         const { value, grads } = tf.tidy(() => {
           const x = tf.tensor4d(pixels, [idx.length, H, W, C]);
-          const y = tf.oneHot(tf.tensor1d(idx.map((i) => set.labels[i]), 'int32'), shape.classes);
-          return releasingTapeOnFailure(() => tf.valueAndGrads((...ts: tf.Tensor[]) => {
-            const q: Params = {};
-            names.forEach((n, k) => (q[n] = ts[k]));
-            return tf.losses.softmaxCrossEntropy(y, classify(clf, x, q).logits) as tf.Scalar;
-          })(names.map((n) => p[n])));
+          const y = tf.oneHot(
+            tf.tensor1d(
+              idx.map((i) => set.labels[i]),
+              'int32',
+            ),
+            shape.classes,
+          );
+          return releasingTapeOnFailure(() =>
+            tf.valueAndGrads((...ts: tf.Tensor[]) => {
+              const q: Params = {};
+              names.forEach((n, k) => (q[n] = ts[k]));
+              return tf.losses.softmaxCrossEntropy(y, classify(clf, x, q).logits) as tf.Scalar;
+            })(names.map((n) => p[n])),
+          );
         });
         try {
           lossSum += value.dataSync()[0];
@@ -163,10 +178,16 @@ function mirrorInPlace(img: Float32Array, H: number, W: number, C: number): void
 }
 
 /** Features and predicted classes of n images in [-1,1] (n x H x W x C floats), in chunks. */
-export async function featuresOf(c: Classifier, images: Float32Array, n: number, chunk = 250): Promise<{ features: Float32Array; predicted: Int32Array }> {
+export async function featuresOf(
+  c: Classifier,
+  images: Float32Array,
+  n: number,
+  chunk = 250,
+): Promise<{ features: Float32Array; predicted: Int32Array }> {
   const [H, W, C] = c.shape.imageShape;
   const px = H * W * C;
-  if (images.length !== n * px) throw new ParameterError(`featuresOf: ${images.length} values are not ${n} images of [${H}, ${W}, ${C}]`, 'images');
+  if (images.length !== n * px)
+    throw new ParameterError(`featuresOf: ${images.length} values are not ${n} images of [${H}, ${W}, ${C}]`, 'images');
   const features = new Float32Array(n * CLASSIFIER_FEATURES);
   const predicted = new Int32Array(n);
   for (let s = 0; s < n; s += chunk) {

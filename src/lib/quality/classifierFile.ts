@@ -22,14 +22,20 @@ export async function decodeClassifier(bytes: Uint8Array, shape: ClassifierShape
     throw e;
   });
   if (metadata.imageShape !== undefined && metadata.imageShape !== JSON.stringify(shape.imageShape))
-    throw new DeqirError('model-file', `${what}: classifier for images ${metadata.imageShape}, the model's images are [${shape.imageShape.join(',')}]`);
+    throw new DeqirError(
+      'model-file',
+      `${what}: classifier for images ${metadata.imageShape}, the model's images are [${shape.imageShape.join(',')}]`,
+    );
   if (metadata.classes !== undefined && metadata.classes !== String(shape.classes))
     throw new DeqirError('model-file', `${what}: classifier of ${metadata.classes} classes, the data set has ${shape.classes}`);
   const specs = classifierSpecs(shape);
   try {
     checkTensorSet(tensors, specs);
   } catch (e) {
-    throw new DeqirError('model-file', `${what}: ${(e as Error).message} (a classifier for [${shape.imageShape.join(', ')}] images and ${shape.classes} classes)`);
+    throw new DeqirError(
+      'model-file',
+      `${what}: ${(e as Error).message} (a classifier for [${shape.imageShape.join(', ')}] images and ${shape.classes} classes)`,
+    );
   }
   return { shape, params: Object.fromEntries(specs.map((s) => [s.name, tf.tensor(tensors.get(s.name)!.data, s.shape)])) };
 }

@@ -39,7 +39,10 @@ export interface FdClsOptions {
    * each eps call to `onCall`); default: ddimSample on this thread. The quality script passes
    * node/parallelSampling's worker threads, which return the same samples.
    */
-  drawSamples?: (s: { count: number; T: number; seed: number; batchSize: number }, onCall?: (done: number, total: number, seconds: number) => void) => Promise<Float32Array>;
+  drawSamples?: (
+    s: { count: number; T: number; seed: number; batchSize: number },
+    onCall?: (done: number, total: number, seconds: number) => void,
+  ) => Promise<Float32Array>;
 }
 
 /**
@@ -50,14 +53,26 @@ export interface FdClsOptions {
  * fitted to all training pixels (the naive prior). Bar: FD(model) <= FD_BAR_RATIO (0.2) FD(naive). Coverage: the
  * classifier's labels of the model samples (classCoverage.ts).
  */
-export async function fdClsBar(model: EpsModel, clf: Classifier, classNames: readonly string[], train: LabelledImages, test: LabelledImages, o: FdClsOptions): Promise<FdClsResult> {
+export async function fdClsBar(
+  model: EpsModel,
+  clf: Classifier,
+  classNames: readonly string[],
+  train: LabelledImages,
+  test: LabelledImages,
+  o: FdClsOptions,
+): Promise<FdClsResult> {
   const N = o.samples;
   checkFdSamples(N, o.allowFewSamples);
   const want = model.imageShape.join(', ');
-  const shapes = { 'training images': [train.height, train.width, train.channels], 'test images': [test.height, test.width, test.channels], classifier: clf.shape.imageShape };
+  const shapes = {
+    'training images': [train.height, train.width, train.channels],
+    'test images': [test.height, test.width, test.channels],
+    classifier: clf.shape.imageShape,
+  };
   for (const [what, s] of Object.entries(shapes))
     if (s.join(', ') !== want) throw new ParameterError(`FD-cls: ${what} are [${s.join(', ')}], not the model's [${want}]`, 'imageShape');
-  if (classNames.length !== clf.shape.classes) throw new ParameterError(`FD-cls: ${classNames.length} class names for a classifier of ${clf.shape.classes} classes`, 'classes');
+  if (classNames.length !== clf.shape.classes)
+    throw new ParameterError(`FD-cls: ${classNames.length} class names for a classifier of ${clf.shape.classes} classes`, 'classes');
   const T = o.T ?? FD_SAMPLE_T;
   const batchSize = o.batchSize ?? FD_SAMPLE_BATCH;
   const log = o.log ?? (() => {});
@@ -71,13 +86,19 @@ export async function fdClsBar(model: EpsModel, clf: Classifier, classNames: rea
   const floor = await statsOf(toSignedUnit(train, floorIdx), floorIdx.length);
   const allTrain = Array.from({ length: train.count }, (_, i) => i);
   const naive = await statsOf(sampleDiagonalGaussian(fitPixelGaussian(toSignedUnit(train, allTrain), train.count), N, o.seed + 2), N);
-  log(`reference (${refIdx.length} test images), floor (${floorIdx.length} training images) and naive Gaussian features done; sampling the model`);
+  log(
+    `reference (${refIdx.length} test images), floor (${floorIdx.length} training images) and naive Gaussian features done; sampling the model`,
+  );
 
   const ts = performance.now();
   const settings = { count: N, T, seed: o.seed + 3, batchSize };
   const sampleData = await (o.drawSamples ?? drawOnThisThread(model))(settings, o.onSampling);
   const [h, w, c] = model.imageShape;
-  if (sampleData.length !== N * h * w * c) throw new ParameterError(`FD-cls: the sampler returned ${sampleData.length} values, not ${N} images of [${h}, ${w}, ${c}]`, 'drawSamples');
+  if (sampleData.length !== N * h * w * c)
+    throw new ParameterError(
+      `FD-cls: the sampler returned ${sampleData.length} values, not ${N} images of [${h}, ${w}, ${c}]`,
+      'drawSamples',
+    );
   const sampleSeconds = (performance.now() - ts) / 1000;
   log(`${N} DDIM samples in ${sampleSeconds.toFixed(0)} s`);
   const mod = await statsOf(sampleData, N);
@@ -88,7 +109,12 @@ export async function fdClsBar(model: EpsModel, clf: Classifier, classNames: rea
     naiveGaussian: frechetDistance(naive.stats, ref.stats),
   };
   return {
-    fdCls: { ...fd, ratioModelToNaive: fd.model / fd.naiveGaussian, bar: `FD(model) <= ${FD_BAR_RATIO} FD(naive)`, passes: fd.model <= FD_BAR_RATIO * fd.naiveGaussian },
+    fdCls: {
+      ...fd,
+      ratioModelToNaive: fd.model / fd.naiveGaussian,
+      bar: `FD(model) <= ${FD_BAR_RATIO} FD(naive)`,
+      passes: fd.model <= FD_BAR_RATIO * fd.naiveGaussian,
+    },
     samples: N,
     referenceImages: refIdx.length,
     floorImages: floorIdx.length,

@@ -6,7 +6,7 @@ import { ParameterError } from '../errors.js';
  * bias. Below FD_MIN_SAMPLES the quality script refuses unless a smoke run asks for it explicitly
  * (tests, dry runs); a model card records an FD only from FD_CARD_SAMPLES or more (the bar's 2,000).
  */
-export const FD_MIN_SAMPLES = 500;
+const FD_MIN_SAMPLES = 500;
 export const FD_CARD_SAMPLES = 2000;
 /** The bar: FD-cls of the model's samples at most FD_BAR_RATIO times the naive Gaussian's. */
 export const FD_BAR_RATIO = 0.2;
@@ -19,7 +19,10 @@ export function checkFdSamples(samples: number, allowFewSamples = false): void {
   if (!Number.isInteger(samples) || samples < 2)
     throw new ParameterError(`samples ${samples}: FD-cls needs an integer count of at least 2`, 'samples');
   if (samples < FD_MIN_SAMPLES && !allowFewSamples)
-    throw new ParameterError(`samples ${samples}: FD-cls from fewer than ${FD_MIN_SAMPLES} samples is mostly small-sample bias; pass --smoke to run it anyway (it is never written to a card)`, 'samples');
+    throw new ParameterError(
+      `samples ${samples}: FD-cls from fewer than ${FD_MIN_SAMPLES} samples is mostly small-sample bias; pass --smoke to run it anyway (it is never written to a card)`,
+      'samples',
+    );
 }
 
 /** Whether an FD-cls from this many samples may go into a model card. */

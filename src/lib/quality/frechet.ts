@@ -13,7 +13,10 @@ export function gaussianStats(features: Float32Array | Float64Array, n: number, 
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += features[i * d + j] / n;
   const centred = new Matrix(n, d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) centred.set(i, j, features[i * d + j] - mean[j]);
-  const cov = centred.transpose().mmul(centred).div(n - 1);
+  const cov = centred
+    .transpose()
+    .mmul(centred)
+    .div(n - 1);
   return { mean, cov, n };
 }
 

@@ -14,7 +14,11 @@ export type JudgedSanity = Omit<RestorationSanity, 'kept'> & { measure: SanityMe
  * lies below zero. The latter needs the record's kept images (restorationSanity with keepImages)
  * and the bar's classifier; without them it is a ParameterError naming what is missing.
  */
-export async function judgeSanity(r: RestorationSanity, clf: Classifier | null, o: { resamples?: number; seed?: number } = {}): Promise<JudgedSanity> {
+export async function judgeSanity(
+  r: RestorationSanity,
+  clf: Classifier | null,
+  o: { resamples?: number; seed?: number } = {},
+): Promise<JudgedSanity> {
   const { kept, ...record } = r;
   const measure = sanityMeasure(r.taskName);
   if (measure === 'psnr') return { ...record, measure, passes: r.psnrSerial > r.psnrApy };
@@ -22,6 +26,11 @@ export async function judgeSanity(r: RestorationSanity, clf: Classifier | null, 
   if (!clf) throw new ParameterError(`${r.taskName} is judged by paired FD-cls, which needs the quality bar's classifier`, 'classifier');
   // As a saved image would be: the classifier never sees values outside [-1, 1].
   const clipped = (a: Float32Array) => a.map(clipToImageRange);
-  const pairedFdCls = await pairedFdSanity(clf, { originals: kept.originals, restored: clipped(kept.restored), baseline: clipped(kept.apy) }, r.images, o);
+  const pairedFdCls = await pairedFdSanity(
+    clf,
+    { originals: kept.originals, restored: clipped(kept.restored), baseline: clipped(kept.apy) },
+    r.images,
+    o,
+  );
   return { ...record, measure, passes: pairedFdCls.passes, pairedFdCls };
 }

@@ -3,7 +3,7 @@ import { gaussianArray } from '../random/prng.js';
 
 /**
  * Samples of the quality bar's naive prior: independent Gaussians per pixel (fitted with
- * data/pixelGaussian.ts, no variance floor), clipped to [-1, 1] like model samples.
+ * models/pixelGaussian.ts, no variance floor), clipped to [-1, 1] like model samples.
  */
 export function sampleDiagonalGaussian(g: PixelGaussian, count: number, seed: number): Float32Array {
   const size = g.mean.length;

@@ -20,7 +20,7 @@ export interface PairedFdSanity {
 
 /** FD on 128 features needs at least twice as many images as features for a covariance of full rank with room to spare. */
 export const PAIRED_FD_MIN_IMAGES = 2 * CLASSIFIER_FEATURES;
-export const PAIRED_FD_MIN_RESAMPLES = 20;
+const PAIRED_FD_MIN_RESAMPLES = 20;
 
 /**
  * Restoration sanity judged by distribution (sanityMeasure.ts): does a restorer's output sit closer
@@ -38,9 +38,15 @@ export async function pairedFdSanity(
 ): Promise<PairedFdSanity> {
   const resamples = o.resamples ?? 200;
   if (!Number.isInteger(n) || n < PAIRED_FD_MIN_IMAGES)
-    throw new ParameterError(`paired FD-cls: ${n} images; FD on ${CLASSIFIER_FEATURES} features needs at least ${PAIRED_FD_MIN_IMAGES}`, 'images');
+    throw new ParameterError(
+      `paired FD-cls: ${n} images; FD on ${CLASSIFIER_FEATURES} features needs at least ${PAIRED_FD_MIN_IMAGES}`,
+      'images',
+    );
   if (!Number.isInteger(resamples) || resamples < PAIRED_FD_MIN_RESAMPLES)
-    throw new ParameterError(`paired FD-cls: ${resamples} bootstrap resamples; a 95 % interval needs at least ${PAIRED_FD_MIN_RESAMPLES}`, 'resamples');
+    throw new ParameterError(
+      `paired FD-cls: ${resamples} bootstrap resamples; a 95 % interval needs at least ${PAIRED_FD_MIN_RESAMPLES}`,
+      'resamples',
+    );
   // One after another: featuresOf reads each chunk back before the next, so the engine holds one at a time.
   const orig = (await featuresOf(clf, sets.originals, n)).features;
   const rest = (await featuresOf(clf, sets.restored, n)).features;
@@ -68,5 +74,13 @@ export async function pairedFdSanity(
   diffs.sort((a, b) => a - b);
   const q = (p: number) => diffs[Math.min(resamples - 1, Math.max(0, Math.round(p * (resamples - 1))))];
   const ci95: [number, number] = [q(0.025), q(0.975)];
-  return { fdRestored: whole.fdR, fdBaseline: whole.fdB, difference: whole.fdR - whole.fdB, ci95, images: n, resamples, passes: ci95[1] < 0 };
+  return {
+    fdRestored: whole.fdR,
+    fdBaseline: whole.fdB,
+    difference: whole.fdR - whole.fdB,
+    ci95,
+    images: n,
+    resamples,
+    passes: ci95[1] < 0,
+  };
 }

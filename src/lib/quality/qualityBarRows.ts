@@ -6,7 +6,7 @@ import type { PairedFdSanity } from './pairedFdSanity.js';
 
 /**
  * A model card's quality bar as table rows (measure, value, bar, verdict): one wording for the
- * site's prior page and the README's generated blocks, read from what the card records. Cards
+ * site's prior page and the generated blocks of docs/results.md, read from what the card records. Cards
  * written before the colour prior keep one restoration task in a flat record; later ones list
  * several under `tasks`.
  */
@@ -19,7 +19,14 @@ interface SanityRecord {
   images: number;
   psnrApy: number;
   psnrSerial: number;
-  deq: { images: number; solver: { kind: string; m?: number }; psnr: number; psnrApySameImages: number; meanIterations: number; converged: number };
+  deq: {
+    images: number;
+    solver: { kind: string; m?: number };
+    psnr: number;
+    psnrApySameImages: number;
+    meanIterations: number;
+    converged: number;
+  };
   passes: boolean;
   /** Colorization's judge (sanityMeasure.ts); cards from before it was recorded were judged by PSNR. */
   pairedFdCls?: Pick<PairedFdSanity, 'fdRestored' | 'fdBaseline' | 'difference' | 'ci95' | 'resamples' | 'passes'>;
@@ -35,7 +42,7 @@ export interface CardQualityRecord {
   sampler?: string;
   sampleSeconds?: number;
   classCoverage?: { shares: Record<string, number>; minShare: number; minShareClasses?: string[]; passes: boolean };
-  restorationSanity?: (SanityRecord | { tasks: SanityRecord[]; passes: boolean }) & { command?: string } | string;
+  restorationSanity?: ((SanityRecord | { tasks: SanityRecord[]; passes: boolean }) & { command?: string }) | string;
   verdicts?: { all: string };
   command?: string;
 }
@@ -62,7 +69,11 @@ function commandsOf(q: CardQualityRecord): string {
 const verdict = (passes: boolean) => (passes ? 'passes' : 'fails');
 
 const sanityTasks = (r: CardQualityRecord['restorationSanity']): SanityRecord[] | null =>
-  typeof r === 'object' && r ? ('tasks' in r ? r.tasks : [r]) : null;
+  typeof r === 'object' && r ?
+    'tasks' in r ?
+      r.tasks
+    : [r]
+  : null;
 
 /** One task's restoration sanity record on a card (by registry key), or null where none is recorded. */
 export const sanityTask = (q: CardQualityRecord | null | undefined, taskName: string): SanityRecord | null =>
@@ -73,17 +84,27 @@ function sanityRows(r: SanityRecord): QualityBarRow[] {
   const what = `${r.task}, ${formatNumber(r.images)} images, T = ${r.T}: serial chain (= DeqIR's fixed point) vs A⁺y`;
   const psnr = `${formatNumber(r.psnrSerial, 2)} vs ${formatNumber(r.psnrApy, 2)} dB`;
   const fd = r.pairedFdCls;
-  const judged: QualityBarRow[] = fd
-    ? [
-        [`${what}, FD-cls of each ↔ the originals`, `${formatNumber(fd.fdRestored, 2)} vs ${formatNumber(fd.fdBaseline, 2)}; difference ${formatNumber(fd.difference, 1)}, ` +
-          `95 % CI ${formatNumber(fd.ci95[0], 1)} to ${formatNumber(fd.ci95[1], 1)} (paired bootstrap, ${formatNumber(fd.resamples)} resamples)`, 'CI below 0', verdict(r.passes)],
+  const judged: QualityBarRow[] =
+    fd ?
+      [
+        [
+          `${what}, FD-cls of each ↔ the originals`,
+          `${formatNumber(fd.fdRestored, 2)} vs ${formatNumber(fd.fdBaseline, 2)}; difference ${formatNumber(fd.difference, 1)}, ` +
+            `95 % CI ${formatNumber(fd.ci95[0], 1)} to ${formatNumber(fd.ci95[1], 1)} (paired bootstrap, ${formatNumber(fd.resamples)} resamples)`,
+          'CI below 0',
+          verdict(r.passes),
+        ],
         ['… PSNR of the same restorations (not judged: colour is all null space, PSNR prefers the grey copy)', psnr, '', 'reported'],
       ]
     : [[what, psnr, 'beats A⁺y', verdict(r.passes)]];
   return [
     ...judged,
-    [`… DeqIR solved by ${solver}, first ${r.deq.images} images`, `${formatNumber(r.deq.psnr, 2)} vs ${formatNumber(r.deq.psnrApySameImages, 2)} dB`, '',
-      `${formatNumber(r.deq.meanIterations, 1)} iterations, ${r.deq.converged} of ${r.deq.images} converged`],
+    [
+      `… DeqIR solved by ${solver}, first ${r.deq.images} images`,
+      `${formatNumber(r.deq.psnr, 2)} vs ${formatNumber(r.deq.psnrApySameImages, 2)} dB`,
+      '',
+      `${formatNumber(r.deq.meanIterations, 1)} iterations, ${r.deq.converged} of ${r.deq.images} converged`,
+    ],
   ];
 }
 
@@ -110,12 +131,25 @@ export function qualityBarRows(q: CardQualityRecord | null | undefined): { rows:
   const smallest = cov.minShareClasses ?? Object.keys(cov.shares).filter((c) => cov.shares[c] === cov.minShare);
   const testImages = q.referenceImages === undefined ? 'test images' : `${formatNumber(q.referenceImages)} test images`;
   const rows: QualityBarRow[] = [
-    [`FD-cls, ${formatNumber(q.samples)} model samples ↔ ${testImages}`, formatNumber(fd.model, 2), `≤ ${bars.fdRatio} × naive = ${formatNumber(bars.fdRatio * fd.naiveGaussian, 2)}`,
-      `${verdict(fd.passes)} (ratio ${formatNumber(fd.ratioModelToNaive, 3)})`],
-    [`FD-cls floor: ${q.floorImages === undefined ? 'held-out' : formatNumber(q.floorImages)} training images ↔ ${testImages}`, formatNumber(fd.trainFloor, 2), 'reference', ''],
+    [
+      `FD-cls, ${formatNumber(q.samples)} model samples ↔ ${testImages}`,
+      formatNumber(fd.model, 2),
+      `≤ ${bars.fdRatio} × naive = ${formatNumber(bars.fdRatio * fd.naiveGaussian, 2)}`,
+      `${verdict(fd.passes)} (ratio ${formatNumber(fd.ratioModelToNaive, 3)})`,
+    ],
+    [
+      `FD-cls floor: ${q.floorImages === undefined ? 'held-out' : formatNumber(q.floorImages)} training images ↔ ${testImages}`,
+      formatNumber(fd.trainFloor, 2),
+      'reference',
+      '',
+    ],
     [`FD-cls of a diagonal Gaussian fitted to the training pixels`, formatNumber(fd.naiveGaussian, 2), 'reference', ''],
-    [`smallest class share of the samples${smallest.length ? ` (${smallest.join(', ')})` : ''}`, `${formatNumber(100 * cov.minShare, 1)} %`,
-      `≥ ${formatNumber(bars.coveragePercent)} %`, verdict(cov.passes)],
+    [
+      `smallest class share of the samples${smallest.length ? ` (${smallest.join(', ')})` : ''}`,
+      `${formatNumber(100 * cov.minShare, 1)} %`,
+      `≥ ${formatNumber(bars.coveragePercent)} %`,
+      verdict(cov.passes),
+    ],
   ];
   const tasks = sanityTasks(q.restorationSanity);
   if (tasks) for (const t of tasks) rows.push(...sanityRows(t));
@@ -124,7 +158,8 @@ export function qualityBarRows(q: CardQualityRecord | null | undefined): { rows:
   const clf = q.classifier;
   return {
     rows,
-    caption: `${formatNumber(q.samples)} samples (${q.sampler}${q.sampleSeconds ? `, drawn in ${formatNumber(q.sampleSeconds)} s` : ''})` +
+    caption:
+      `${formatNumber(q.samples)} samples (${q.sampler}${q.sampleSeconds ? `, drawn in ${formatNumber(q.sampleSeconds)} s` : ''})` +
       `${clf ? `; classifier ${clf.architecture}, test accuracy ${formatNumber(100 * clf.testAccuracy, 1)} %` : ''}. ${commandsOf(q)}`,
   };
 }

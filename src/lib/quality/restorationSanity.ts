@@ -37,7 +37,16 @@ export interface RestorationSanity {
 export async function restorationSanity(
   model: EpsModel,
   images: LabelledImages,
-  o: { count: number; deqCount: number; T: number; seed: number; solver: SolverSettings; chunk?: number; task?: string; keepImages?: boolean },
+  o: {
+    count: number;
+    deqCount: number;
+    T: number;
+    seed: number;
+    solver: SolverSettings;
+    chunk?: number;
+    task?: string;
+    keepImages?: boolean;
+  },
 ): Promise<RestorationSanity> {
   const taskName = o.task ?? 'sr4';
   const def = taskDefinition(taskName);
@@ -53,7 +62,10 @@ export async function restorationSanity(
   const deq: number[] = [];
   const iters: number[] = [];
   let converged = 0;
-  const kept = o.keepImages ? { originals: new Float32Array(o.count * px), restored: new Float32Array(o.count * px), apy: new Float32Array(o.count * px) } : undefined;
+  const kept =
+    o.keepImages ?
+      { originals: new Float32Array(o.count * px), restored: new Float32Array(o.count * px), apy: new Float32Array(o.count * px) }
+    : undefined;
   try {
     for (let s = 0; s < o.count; s += chunk) {
       const n = Math.min(chunk, o.count - s);
@@ -83,7 +95,15 @@ export async function restorationSanity(
       try {
         const x = owned.keep(tf.tensor4d(toSignedUnit(images, [i]), [1, H, W, C]));
         const y = owned.keep(operator.A(x));
-        const xT = owned.keep(tf.tensor4d(gaussianArray(px * Math.min(chunk, o.count), o.seed + Math.floor(i / chunk) * chunk).subarray((i % chunk) * px, (i % chunk + 1) * px), [1, H, W, C]));
+        const xT = owned.keep(
+          tf.tensor4d(
+            gaussianArray(px * Math.min(chunk, o.count), o.seed + Math.floor(i / chunk) * chunk).subarray(
+              (i % chunk) * px,
+              ((i % chunk) + 1) * px,
+            ),
+            [1, H, W, C],
+          ),
+        );
         const task = owned.keep(prepareRestoration({ model, operator, y, xT, sampling: { T: o.T } }));
         const r = await deqRestore(task, o.solver);
         const x0 = owned.keep(r.x0);

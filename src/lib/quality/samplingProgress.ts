@@ -12,7 +12,10 @@ export const samplingCalls = (count: number, T: number, batchSize: number): numb
  * Times `reps` eps calls at the sampling batch size (after one warm-up call) and extrapolates to
  * the whole run: the estimate printed before a long sampling run starts.
  */
-export function estimateSamplingSeconds(model: EpsModel, o: { count: number; T: number; batchSize: number; reps?: number }): { secondsPerCall: number; calls: number; seconds: number } {
+export function estimateSamplingSeconds(
+  model: EpsModel,
+  o: { count: number; T: number; batchSize: number; reps?: number },
+): { secondsPerCall: number; calls: number; seconds: number } {
   const b = Math.min(o.batchSize, o.count);
   const [H, W, C] = model.imageShape;
   const x = tf.tensor4d(gaussianArray(b * H * W * C, 11), [b, H, W, C]);
@@ -36,7 +39,11 @@ export function estimateSamplingSeconds(model: EpsModel, o: { count: number; T: 
  * The model with every eps call reported: (calls done, calls in all, seconds since the first call).
  * Wrapping the model, not the sampler, keeps the samples exactly those of one ddimSample call.
  */
-export function reportingEps(model: EpsModel, totalCalls: number, onCall: (done: number, total: number, seconds: number) => void): EpsModel {
+export function reportingEps(
+  model: EpsModel,
+  totalCalls: number,
+  onCall: (done: number, total: number, seconds: number) => void,
+): EpsModel {
   let done = 0;
   const t0 = performance.now();
   return {

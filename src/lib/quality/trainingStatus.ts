@@ -30,13 +30,15 @@ export function trainingStatus(card: CardLike): TrainingStatus {
   };
 }
 
-/** One sentence (no final stop) on where a prior's training stands: the pages and the README word it so. */
+/** One sentence (no final stop) on where a prior's training stands: the pages and docs/results.md word it so. */
 export function trainingStatusText(t: TrainingStatus): string {
   const steps = t.steps.toLocaleString('en-US');
-  const where = t.finished || t.targetSteps === null
-    ? `These weights are their training run's last, after ${steps} steps`
+  const where =
+    t.finished || t.targetSteps === null ?
+      `These weights are their training run's last, after ${steps} steps`
     : `These weights are still in training: ${steps} of ${t.targetSteps.toLocaleString('en-US')} steps`;
-  const bar = t.bar === 'passes' ? 'they pass their quality bar'
+  const bar =
+    t.bar === 'passes' ? 'they pass their quality bar'
     : t.bar === 'fails' ? 'they do not pass their quality bar'
     : 'their quality bar has not been measured on them, so nothing here claims it';
   return `${where}; ${bar}`;

@@ -43,12 +43,14 @@ export async function ddrm(inputs: DdrmInputs): Promise<SerialResult> {
   const eta = inputs.eta ?? 0.85;
   const etaB = inputs.etaB ?? 1;
   if (!op.spectral) throw new ParameterError(`ddrm: operator '${op.kind}' has no spectral (SVD) view`);
-  if (!(eta >= 0 && eta <= 1) || !(etaB >= 0 && etaB <= 1)) throw new ParameterError(`ddrm: eta and eta_b must lie in [0, 1], got ${eta}, ${etaB}`);
+  if (!(eta >= 0 && eta <= 1) || !(etaB >= 0 && etaB <= 1))
+    throw new ParameterError(`ddrm: eta and eta_b must lie in [0, 1], got ${eta}, ${etaB}`);
   if (!(sigmaY >= 0)) throw new ParameterError(`ddrm: sigmaY must be >= 0, got ${sigmaY}`);
   checkBatch(xT, op.imageShape, 'ddrm', 'xT');
   checkBatch(y, op.measurementShape, 'ddrm', 'y');
   const B = xT.shape[0];
-  if (z.rank !== 5 || z.shape[0] !== T || z.shape[1] !== B) throw new ShapeError(`ddrm: z must have shape [${T}, ${B}, ${op.imageShape.join(', ')}], got [${z.shape.join(', ')}]`);
+  if (z.rank !== 5 || z.shape[0] !== T || z.shape[1] !== B)
+    throw new ShapeError(`ddrm: z must have shape [${T}, ${B}, ${op.imageShape.join(', ')}], got [${z.shape.join(', ')}]`);
   const c = stepCoefficients(inputs.schedule ?? linearSchedule(), { T });
   const sigmaOf = (sqrtAbar: number) => Math.sqrt(Math.max(0, 1 - sqrtAbar * sqrtAbar)) / sqrtAbar;
   const start = performance.now();
@@ -98,8 +100,14 @@ export async function ddrm(inputs: DdrmInputs): Promise<SerialResult> {
       x = next;
     }
     if (!(await allFinite(x))) {
-      const input = await firstNonFinite([['y (the measurement)', y], ['x_T (the initial noise)', xT], ['z (the step noise)', z]]);
-      throw new NonFiniteError(`DDRM produced NaN or Inf in x0; first non-finite quantity: ${input ?? `none of its inputs, so the prior ${model.name}'s eps or a spectral step overflowed`}`);
+      const input = await firstNonFinite([
+        ['y (the measurement)', y],
+        ['x_T (the initial noise)', xT],
+        ['z (the step noise)', z],
+      ]);
+      throw new NonFiniteError(
+        `DDRM produced NaN or Inf in x0; first non-finite quantity: ${input ?? `none of its inputs, so the prior ${model.name}'s eps or a spectral step overflowed`}`,
+      );
     }
     return { x0: x, nfe: T, sequentialDepth: T, wallMs: performance.now() - start };
   } catch (e) {

@@ -29,7 +29,7 @@ export async function firstNonFinite(named: [string, tf.Tensor | undefined][]): 
  * The first non-finite quantity of the task's serial chain, in words, or null when the chain is
  * finite throughout (then a non-finite result is the solver's own doing).
  */
-export async function locateNonFinite(task: PreparedRestoration): Promise<string | null> {
+async function locateNonFinite(task: PreparedRestoration): Promise<string | null> {
   return (await inspectChain(task)).cause;
 }
 
@@ -56,7 +56,8 @@ async function inspectChain(task: PreparedRestoration): Promise<{ cause: string 
         found =
           !(await allFinite(step.eps)) ? `the prior's eps ${at} (the prior ${task.inputs.model.name} returned NaN or Inf)`
           : !(await allFinite(step.x0Pred)) ? `the prior's x0 prediction ${at} (x_t / sqrt(abar_t) overflowed)`
-          : !(await allFinite(step.next)) ? `the next state ${at} (the operator's projection of the prediction, or the step noise, overflowed)`
+          : !(await allFinite(step.next)) ?
+            `the next state ${at} (the operator's projection of the prediction, or the step noise, overflowed)`
           : null;
         if (!found) maxAbs = Math.max(maxAbs, await largest(step.next));
       } finally {
@@ -83,7 +84,9 @@ async function largest(t: tf.Tensor): Promise<number> {
 export async function checkFiniteX0(task: PreparedRestoration, x0: tf.Tensor, who: string): Promise<void> {
   if (await allFinite(x0)) return;
   const cause = await locateNonFinite(task);
-  throw new NonFiniteError(`${who} produced NaN or Inf in x0; first non-finite quantity: ${cause ?? `none in the serial chain, so ${who} itself diverged`}`);
+  throw new NonFiniteError(
+    `${who} produced NaN or Inf in x0; first non-finite quantity: ${cause ?? `none in the serial chain, so ${who} itself diverged`}`,
+  );
 }
 
 /**
@@ -93,7 +96,8 @@ export async function checkFiniteX0(task: PreparedRestoration, x0: tf.Tensor, wh
 export async function explainDivergence(task: PreparedRestoration, e: unknown): Promise<never> {
   if (e instanceof SolverDivergedError) {
     const { cause, maxAbs } = await inspectChain(task);
-    if (cause) throw new NonFiniteError(`the solve stopped at iteration ${e.iteration} with NaN or Inf; first non-finite quantity: ${cause}`);
+    if (cause)
+      throw new NonFiniteError(`the solve stopped at iteration ${e.iteration} with NaN or Inf; first non-finite quantity: ${cause}`);
     if (maxAbs > 1e18)
       throw new NonFiniteError(
         `the solve stopped at iteration ${e.iteration}: ${e.message}. The serial chain stays finite but its states reach |x| = ${maxAbs.toExponential(1)}, ` +

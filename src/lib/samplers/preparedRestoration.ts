@@ -31,7 +31,7 @@ export interface RestorationInputs {
 }
 
 export type RangeCorrection = 'ddnm+' | 'ddnm';
-export const RANGE_CORRECTIONS: readonly RangeCorrection[] = ['ddnm+', 'ddnm'];
+const RANGE_CORRECTIONS: readonly RangeCorrection[] = ['ddnm+', 'ddnm'];
 
 /**
  * Validated inputs plus the constants both samplers share (A+ y and the step coefficients).
@@ -76,9 +76,11 @@ export function prepareRestoration(inputs: RestorationInputs): PreparedRestorati
     assertFinite(z, 'z');
   }
   const sigmaY = inputs.sigmaY ?? 0;
-  if (!(sigmaY >= 0) || !Number.isFinite(sigmaY)) throw new ParameterError(`restoration: sigmaY must be a finite number >= 0, got ${sigmaY}`);
+  if (!(sigmaY >= 0) || !Number.isFinite(sigmaY))
+    throw new ParameterError(`restoration: sigmaY must be a finite number >= 0, got ${sigmaY}`);
   const correction = inputs.rangeCorrection ?? 'ddnm+';
-  if (!RANGE_CORRECTIONS.includes(correction)) throw new ParameterError(`restoration: rangeCorrection must be one of ${RANGE_CORRECTIONS.join(', ')}, got '${correction}'`);
+  if (!RANGE_CORRECTIONS.includes(correction))
+    throw new ParameterError(`restoration: rangeCorrection must be one of ${RANGE_CORRECTIONS.join(', ')}, got '${correction}'`);
   const Apy = op.Apinv(y);
   let ddnmPlus: DdnmPlusStep | null = null;
   let yTerm: tf.Tensor;
@@ -98,7 +100,10 @@ export function prepareRestoration(inputs: RestorationInputs): PreparedRestorati
     ddnmPlus,
     yTerm,
     hasStepNoise: needsNoise && !!z,
-    noiseAt: (k) => (!needsNoise || !z ? null : perStep ? tf.gather(z, k) : z),
+    noiseAt: (k) =>
+      !needsNoise || !z ? null
+      : perStep ? tf.gather(z, k)
+      : z,
     dispose: () => {
       Apy.dispose();
       if (ddnmPlus) {
@@ -121,7 +126,7 @@ export function withInitialNoise(task: PreparedRestoration, xT: tf.Tensor4D): Pr
   return { ...task, inputs: { ...task.inputs, xT }, dispose: () => {} };
 }
 
-export function assertFinite(t: tf.Tensor, what: string): void {
+function assertFinite(t: tf.Tensor, what: string): void {
   const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(t))).dataSync()[0]);
   if (bad) throw new NonFiniteError(`${what} contains NaN or Inf values`);
 }

@@ -73,7 +73,7 @@ export async function serialChain(task: PreparedRestoration, opts: SerialOptions
     x.dispose();
     throw e;
   }
-  // A NaN or Inf x0 is never returned: the error names the first non-finite quantity (restoration/nonFinite.ts).
+  // A NaN or Inf x0 is never returned: the error names the first non-finite quantity (samplers/nonFinite.ts).
   if (opts.checkFinite === false) await x.data();
   else
     await checkFiniteX0(task, x, 'the serial chain').catch((e: unknown) => {

@@ -6,7 +6,12 @@ import type { PreparedRestoration } from './preparedRestoration.js';
  * yTerm = task.yTerm or, for gradients with respect to y, the same made from y: A+ y for DDNM,
  * task.ddnmPlus.measurementTerm(y) for DDNM+.
  */
-export function serialStep(task: PreparedRestoration, k: number, x: tf.Tensor4D, yTerm: tf.Tensor): { eps: tf.Tensor4D; x0Pred: tf.Tensor4D; next: tf.Tensor4D } {
+export function serialStep(
+  task: PreparedRestoration,
+  k: number,
+  x: tf.Tensor4D,
+  yTerm: tf.Tensor,
+): { eps: tf.Tensor4D; x0Pred: tf.Tensor4D; next: tf.Tensor4D } {
   const { model, operator: op } = task.inputs;
   const c = task.coeffs;
   return tf.tidy(() => {

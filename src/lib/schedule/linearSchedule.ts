@@ -44,6 +44,7 @@ export function linearSchedule(N = 1000, betaStart = 1e-4, betaEnd = 0.02): Diff
 export function linearScheduleFromBetas(betas: ArrayLike<number>): DiffusionSchedule {
   const N = betas.length;
   const s = linearSchedule(N, betas[0], betas[N - 1]);
-  if (s.betas.some((b, i) => Math.abs(b - betas[i]) > 1e-12)) throw new RangeError('the schedule is not the linear one its end points give');
+  if (s.betas.some((b, i) => Math.abs(b - betas[i]) > 1e-12))
+    throw new RangeError('the schedule is not the linear one its end points give');
   return s;
 }

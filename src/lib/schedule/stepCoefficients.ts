@@ -43,9 +43,17 @@ export function stepCoefficients(schedule: DiffusionSchedule, settings: Sampling
   const s = t.map((_, k) => (k + 1 < T ? t[k + 1] : -1));
   const f = () => new Float64Array(T);
   const c: StepCoefficients = {
-    T, t, s,
-    sqrtAbarT: f(), sqrtAbarS: f(), sqrtOneMinusAbarT: f(),
-    c1: f(), c2: f(), e1: f(), e2: f(), n: f(),
+    T,
+    t,
+    s,
+    sqrtAbarT: f(),
+    sqrtAbarS: f(),
+    sqrtOneMinusAbarT: f(),
+    c1: f(),
+    c2: f(),
+    e1: f(),
+    e2: f(),
+    n: f(),
   };
   for (let k = 0; k < T; k++) {
     const at = schedule.abar(t[k]);

@@ -9,7 +9,7 @@ import { DEFAULT_DATASET, SITE_DATASETS, SITE_PRIORS, planeSize, type SiteDatase
 /**
  * The settings of one restoration job, shared by every page and every worker job, and their URL
  * form so that a view can be shared. Tasks come from the one registry (operators/taskRegistry.ts),
- * defaults and bounds from restoration/defaults.ts. Parsing clamps every value to those bounds;
+ * defaults and bounds from deq/solvers/solverDefaults.ts. Parsing clamps every value to those bounds;
  * unknown keys are ignored. Browser-safe (no TF.js).
  */
 
@@ -54,7 +54,7 @@ export interface JobSettings {
   image: number;
   solver: Solver;
   init: Init;
-  /** Iteration cap; null follows T (restoration/defaults.ts: defaultMaxIter). */
+  /** Iteration cap; null follows T (deq/solvers/solverDefaults.ts: defaultMaxIter). */
   maxIter: number | null;
   tol: number;
   m: number;
@@ -106,7 +106,10 @@ export function settingsFromParams(p: URLSearchParams, base: JobSettings = DEFAU
     image: clampInt(p.get('image'), -1, PICKER_IMAGES - 1, base.image),
     solver: oneOf(p.get('solver'), SOLVERS, base.solver),
     init: oneOf(p.get('init'), INITS, base.init),
-    maxIter: p.get('maxIter') === null ? base.maxIter : clampInt(p.get('maxIter'), MAX_ITER_RANGE.min, MAX_ITER_RANGE.max, base.maxIter ?? 0) || null,
+    maxIter:
+      p.get('maxIter') === null ?
+        base.maxIter
+      : clampInt(p.get('maxIter'), MAX_ITER_RANGE.min, MAX_ITER_RANGE.max, base.maxIter ?? 0) || null,
     tol: clampNum(p.get('tol'), TOL_RANGE.min, TOL_RANGE.max, base.tol),
     m: clampInt(p.get('m'), 1, 20, base.m),
     lambda: clampNum(p.get('lambda'), 0, 1, base.lambda),

@@ -49,10 +49,7 @@ export type Job =
 export type JobResult = DemoResult | TrajectoryGrid | SolversComparison | GradientsResult | SteeringResult | ToyResult | StepTiming[];
 
 export type ToWorker =
-  | InitRequest
-  | { type: 'run'; id: number; job: Job }
-  | { type: 'cancel'; id: number }
-  | { type: 'memory'; id: number };
+  InitRequest | { type: 'run'; id: number; job: Job } | { type: 'cancel'; id: number } | { type: 'memory'; id: number };
 
 export interface Memory {
   numTensors: number;

@@ -65,7 +65,12 @@ const range = (n: number, step = 1) => Array.from({ length: n }, (_, i) => i * s
 export const SITE_PRIORS: Record<SiteDataset, SitePrior> = {
   fashion: sitePrior('fashion', 'grey Fashion-MNIST (28×28)', null, range(32)),
   // The emoji subset is sorted by category, Twemoji then Noto: every 4th image spans the categories, one vendor.
-  emoji: sitePrior('emoji', 'colour emoji (32×32 RGB)', EMOJI_ATTRIBUTION, range(32, 4).filter((i) => i < PICKER_IMAGES)),
+  emoji: sitePrior(
+    'emoji',
+    'colour emoji (32×32 RGB)',
+    EMOJI_ATTRIBUTION,
+    range(32, 4).filter((i) => i < PICKER_IMAGES),
+  ),
 };
 
 /** Pixels of one image of the prior (H * W * C). */

@@ -36,7 +36,8 @@ export interface ModelPixels {
 
 export function modelPixelsFromRgba(rgba: ArrayLike<number>, shape: readonly number[], drawn: DrawnRect): ModelPixels {
   const [H, W, C] = shape;
-  if (H !== W || !(C === 1 || C === 3)) throw new ParameterError(`upload: the model's image shape must be square with 1 or 3 channels, got [${shape.join(', ')}]`, 'shape');
+  if (H !== W || !(C === 1 || C === 3))
+    throw new ParameterError(`upload: the model's image shape must be square with 1 or 3 channels, got [${shape.join(', ')}]`, 'shape');
   if (rgba.length !== 4 * H * W) throw new ParameterError(`upload: ${rgba.length} RGBA values is not a ${W}x${H} canvas`, 'rgba');
   if (C === 3) {
     const pixels = new Float32Array(H * W * 3);

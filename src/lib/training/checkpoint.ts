@@ -10,7 +10,7 @@ import type { UNetConfig } from '../models/unet/config.js';
  * `params/*`, `ema/*`, `adam.m/*`, `adam.v/*`, and the scalar state as JSON in __metadata__.
  * Everything random derives from (seed, step), so resuming reproduces the uninterrupted run.
  */
-export const CHECKPOINT_KIND = 'unet-train-checkpoint';
+const CHECKPOINT_KIND = 'unet-train-checkpoint';
 const GROUPS = ['params/', 'ema/', 'adam.m/', 'adam.v/'] as const;
 
 interface ScalarState {
@@ -53,7 +53,10 @@ export async function decodeCheckpoint(bytes: Uint8Array): Promise<TrainState> {
     throw new DeqirError('model-file', `checkpoint: kind is '${metadata.kind}', expected '${CHECKPOINT_KIND}'`);
   const config: UNetConfig = configFromMetadata({ ...metadata, kind: 'unet-eps' });
   const specs = unetParamSpecs(config);
-  checkTensorSet(tensors, GROUPS.flatMap((g) => specs.map((s) => ({ name: g + s.name, shape: s.shape }))));
+  checkTensorSet(
+    tensors,
+    GROUPS.flatMap((g) => specs.map((s) => ({ name: g + s.name, shape: s.shape }))),
+  );
   let sc: ScalarState;
   try {
     sc = JSON.parse(metadata.state) as ScalarState;

@@ -8,8 +8,14 @@ import type { DiffusionSchedule } from '../schedule/linearSchedule.js';
 export function noisyImages(schedule: DiffusionSchedule, x0: tf.Tensor4D, t: readonly number[], eps: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
     const b = t.length;
-    const a = tf.tensor4d(t.map((s) => Math.sqrt(schedule.abar(s))), [b, 1, 1, 1]);
-    const s = tf.tensor4d(t.map((v) => Math.sqrt(1 - schedule.abar(v))), [b, 1, 1, 1]);
+    const a = tf.tensor4d(
+      t.map((s) => Math.sqrt(schedule.abar(s))),
+      [b, 1, 1, 1],
+    );
+    const s = tf.tensor4d(
+      t.map((v) => Math.sqrt(1 - schedule.abar(v))),
+      [b, 1, 1, 1],
+    );
     return tf.add(tf.mul(x0, a), tf.mul(eps, s));
   });
 }

@@ -1,6 +1,5 @@
 import { median } from '../metrics/statistics.js';
 
-
 export interface ThroughputRun {
   warmupSteps: number;
   steps: number;
@@ -19,7 +18,11 @@ export interface ThroughputRun {
  * training benchmark's measurement. `step` is one optimisation step (the trainStep that
  * `npm run train` runs, or its data-parallel form) returning the batch loss.
  */
-export async function measureThroughput(step: () => number | Promise<number>, batchSize: number, o: { warmup: number; steps: number }): Promise<ThroughputRun> {
+export async function measureThroughput(
+  step: () => number | Promise<number>,
+  batchSize: number,
+  o: { warmup: number; steps: number },
+): Promise<ThroughputRun> {
   const losses: number[] = [];
   const stepMs: number[] = [];
   for (let i = 0; i < o.warmup + o.steps; i++) {

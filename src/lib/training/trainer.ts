@@ -141,7 +141,13 @@ export interface ShardGradients {
  * Pure in the parameters: data-parallel workers call it on their copy.
  */
 export function shardGradients(
-  config: UNetConfig, hyper: TrainHyper, step: number, params: Params, data: TrainingImages, schedule: DiffusionSchedule, shard: BatchShard,
+  config: UNetConfig,
+  hyper: TrainHyper,
+  step: number,
+  params: Params,
+  data: TrainingImages,
+  schedule: DiffusionSchedule,
+  shard: BatchShard,
 ): ShardGradients {
   const names = Object.keys(params);
   const weight = (shard.end - shard.start) / hyper.batchSize;

@@ -1,6 +1,6 @@
 // The committed depth benchmark (data/benchmarks/depth.json) for the Benchmarks and Solving pages:
 // read, trimmed, never recomputed (builds stay fast and offline). Summarised from the raw units with
-// the benchmark's own summarizeDepth, as the README's generated table is. Regenerate or resume the
+// the benchmark's own summarizeDepth, as the generated table of docs/results.md is. Regenerate or resume the
 // run with `npm run bench -- depth`.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -8,7 +8,11 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 export function keepExactRows(fx: tf.Tensor, candidate: tf.Tensor, exact: number): tf.Tensor {
   const rows = fx.shape[0] ?? 1;
-  const mask = tf.tensor(Array.from({ length: rows }, (_, r) => (r < exact ? 1 : 0)), [rows, 1], 'bool');
+  const mask = tf.tensor(
+    Array.from({ length: rows }, (_, r) => (r < exact ? 1 : 0)),
+    [rows, 1],
+    'bool',
+  );
   const flat = (t: tf.Tensor) => tf.reshape(t, [rows, -1]);
   return tf.reshape(tf.where(tf.broadcastTo(mask, [rows, fx.size / rows]), flat(fx), flat(candidate)), fx.shape);
 }

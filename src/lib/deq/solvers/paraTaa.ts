@@ -8,6 +8,10 @@ import type { AndersonSettings, FixedPointMap, SolveOptions, SolveResult } from 
  * rows Picard has already made exact copied from F(X), so the solve keeps Picard's guarantee
  * (exact after `rows` iterations) and accelerates only the rows still moving.
  */
-export function paraTaa(F: FixedPointMap, x0: tf.Tensor, settings: Omit<AndersonSettings, 'kind' | 'triangular'> & SolveOptions = {}): Promise<SolveResult> {
+export function paraTaa(
+  F: FixedPointMap,
+  x0: tf.Tensor,
+  settings: Omit<AndersonSettings, 'kind' | 'triangular'> & SolveOptions = {},
+): Promise<SolveResult> {
   return anderson(F, x0, { ...settings, groups: 'row-upstream', triangular: true });
 }

@@ -17,6 +17,8 @@ export function solveFixedPoint(F: FixedPointMap, x0: tf.Tensor, settings: Solve
     case 'taa':
       return paraTaa(F, x0, settings);
     default:
-      throw new ParameterError(`unknown solver '${String((settings as { kind: unknown }).kind)}' (expected one of ${SOLVER_KINDS.join(', ')})`);
+      throw new ParameterError(
+        `unknown solver '${String((settings as { kind: unknown }).kind)}' (expected one of ${SOLVER_KINDS.join(', ')})`,
+      );
   }
 }

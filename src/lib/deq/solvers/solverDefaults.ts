@@ -15,7 +15,7 @@ export const GRADIENT_TOL = 1e-6;
 export const WARM_START_TOL = 1e-5;
 
 /**
- * ParaTAA's triangular Anderson: in the depth benchmark (data/benchmarks/depth.json, README "Which
+ * ParaTAA's triangular Anderson: in the depth benchmark (data/benchmarks/depth.json, docs/results.md "Which
  * solver?") it reaches PSNR 40 dB to the serial x0 in fewer batched calls than Picard and is exact
  * after T iterations like it.
  */
@@ -23,11 +23,13 @@ export const DEFAULT_SOLVER = 'taa' as const;
 /** Anderson's history m, Tikhonov regularisation lambda and mixing beta (the reference's values). */
 export const ANDERSON_DEFAULTS = { m: 5, lambda: 1e-3, beta: 1 } as const;
 /** Triangular Anderson (ParaTAA): history 3 (2 to 5 measured alike in the depth benchmark), same regularisation. */
-export const TAA_DEFAULTS = { m: 3, lambda: 1e-3, beta: 1 } as const;
+const TAA_DEFAULTS = { m: 3, lambda: 1e-3, beta: 1 } as const;
 
 /** The mixing settings a solver kind runs with when the caller sets none. */
 export const mixingDefaults = (kind: SolverKind): { m: number; lambda: number; beta: number } =>
-  kind === 'taa' ? TAA_DEFAULTS : kind === 'picard' ? { ...ANDERSON_DEFAULTS, beta: 1 } : ANDERSON_DEFAULTS;
+  kind === 'taa' ? TAA_DEFAULTS
+  : kind === 'picard' ? { ...ANDERSON_DEFAULTS, beta: 1 }
+  : ANDERSON_DEFAULTS;
 
 /**
  * Iteration cap for T steps. The joint map is lower-triangular over timesteps, so Picard and the

@@ -21,10 +21,7 @@ export interface IterationRecord {
 }
 
 /** Return 'stop' to end the solve early (an outside criterion, e.g. error to a reference). */
-export type IterationCallback = (
-  rec: IterationRecord,
-  iterate: { x: tf.Tensor; fx: tf.Tensor },
-) => void | 'stop' | Promise<void | 'stop'>;
+export type IterationCallback = (rec: IterationRecord, iterate: { x: tf.Tensor; fx: tf.Tensor }) => void | 'stop' | Promise<void | 'stop'>;
 
 export interface SolveOptions {
   /** Stop when the relative residual is below tol (default 1e-3, as the reference). */

@@ -6,7 +6,7 @@ import '../../tensors/registerGradients.js';
  *
  * Why: on the wasm backend Conv2DBackpropFilter is not registered, Conv2DBackpropInput runs at
  * ~4 GFLOP/s and matMul with transposeA at ~3 GFLOP/s, while forward conv2d and plain matMul
- * run at ~40 GFLOP/s (docs/design.md §6). So:
+ * run at ~40 GFLOP/s (docs/measured.md). So:
  *  - input grad of a stride-1 'same' conv = forward conv of dy with the spatially flipped,
  *    in/out-transposed kernel;
  *  - filter grad = a forward conv with the batch axis as channels (convFilterGrad below);

@@ -3,7 +3,7 @@ import { conv2dSame, dense, batchMatMul, type MacCounter } from './fastGrads.js'
 import type { Params } from './params.js';
 
 /** Looks a parameter up by name; a missing one is a programming or weight-file error. */
-export function param<R extends tf.Rank>(p: Params, name: string): tf.Tensor<R> {
+function param<R extends tf.Rank>(p: Params, name: string): tf.Tensor<R> {
   const t = p[name];
   if (!t) throw new Error(`UNet: missing parameter '${name}'`);
   return t as tf.Tensor<R>;
@@ -51,7 +51,7 @@ export function linear(ctx: LayerContext, name: string, x: tf.Tensor2D): tf.Tens
 }
 
 /** 1x1 conv as a dense layer over all pixels. */
-export function pointwise(ctx: LayerContext, name: string, x: tf.Tensor4D): tf.Tensor4D {
+function pointwise(ctx: LayerContext, name: string, x: tf.Tensor4D): tf.Tensor4D {
   const [b, h, w, c] = x.shape;
   const y = linear(ctx, name, tf.reshape(x, [b * h * w, c]));
   return tf.reshape(y, [b, h, w, y.shape[1]]);

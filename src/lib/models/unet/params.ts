@@ -39,7 +39,7 @@ function normSpecs(name: string, c: number): ParamSpec[] {
   ];
 }
 
-export function resBlockSpecs(name: string, ci: number, co: number, tdim: number): ParamSpec[] {
+function resBlockSpecs(name: string, ci: number, co: number, tdim: number): ParamSpec[] {
   return [
     ...normSpecs(`${name}.norm1`, ci),
     ...convSpecs(`${name}.conv1`, 3, ci, co),
@@ -51,7 +51,7 @@ export function resBlockSpecs(name: string, ci: number, co: number, tdim: number
   ];
 }
 
-export function attentionSpecs(name: string, c: number): ParamSpec[] {
+function attentionSpecs(name: string, c: number): ParamSpec[] {
   return [
     ...normSpecs(`${name}.norm`, c),
     ...denseSpecs(`${name}.qkv`, c, 3 * c),

@@ -11,8 +11,8 @@ import { sha256Hex } from './sha256.js';
  * safetensors reader still opens them and ours can detect corruption.
  */
 
-export const WEIGHTS_FORMAT = 'deqir-weights';
-export const WEIGHTS_FORMAT_VERSION = '1';
+const WEIGHTS_FORMAT = 'deqir-weights';
+const WEIGHTS_FORMAT_VERSION = '1';
 
 export interface NamedArray {
   readonly name: string;

@@ -6,7 +6,7 @@ import { UNetEpsModel } from '../unet/unetModel.js';
 import { checkTensorSet, decodeWeights, encodeWeights, type NamedArray } from './safetensors.js';
 
 /** Metadata key holding the UNet config (JSON string) and the model kind tag. */
-export const UNET_KIND = 'unet-eps';
+const UNET_KIND = 'unet-eps';
 
 /** Reads parameter values (in spec order) out of TF.js into plain arrays. */
 export async function paramsToArrays(cfg: UNetConfig, p: Params, prefix = ''): Promise<NamedArray[]> {

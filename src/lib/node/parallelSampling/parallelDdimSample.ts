@@ -30,10 +30,14 @@ export interface ParallelSampleOptions {
 /** Contiguous row ranges of whole batches, one per worker, covering 0..count. */
 export function sampleShares(count: number, batchSize: number, workers: number): { start: number; end: number }[] {
   if (!Number.isInteger(count) || count < 1) throw new ParameterError(`count must be an integer >= 1, got ${count}`, 'count');
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ParameterError(`batchSize must be an integer >= 1, got ${batchSize}`, 'batchSize');
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ParameterError(`batchSize must be an integer >= 1, got ${batchSize}`, 'batchSize');
   const batches = Math.ceil(count / batchSize);
   if (!Number.isInteger(workers) || workers < 1) throw new ParameterError(`workers must be an integer >= 1, got ${workers}`, 'workers');
-  return splitBatch(batches, Math.min(workers, batches)).map((b) => ({ start: b.start * batchSize, end: Math.min(count, b.end * batchSize) }));
+  return splitBatch(batches, Math.min(workers, batches)).map((b) => ({
+    start: b.start * batchSize,
+    end: Math.min(count, b.end * batchSize),
+  }));
 }
 
 /** Runs one share in a worker; rejects with a typed error if the worker fails or exits early. */
@@ -56,18 +60,30 @@ function sampleShare(init: SampleWorkerInit, onCall: () => void, started: Worker
  * `count` DDIM samples (eta = 0) of the UNet in `weights` (safetensors bytes), [count * H * W * C]
  * in ddimSample's order, computed by `workers` worker threads on this thread's backend (cpu or wasm).
  */
-export async function parallelDdimSample(weights: Uint8Array, schedule: DiffusionSchedule, o: ParallelSampleOptions): Promise<Float32Array> {
+export async function parallelDdimSample(
+  weights: Uint8Array,
+  schedule: DiffusionSchedule,
+  o: ParallelSampleOptions,
+): Promise<Float32Array> {
   const shares = sampleShares(o.count, o.batchSize, o.workers);
   const backend = tf.getBackend();
-  if (backend !== 'cpu' && backend !== 'wasm') throw new DeqirError('usage', `parallel sampling runs on the cpu or wasm backend, not '${backend}'`);
+  if (backend !== 'cpu' && backend !== 'wasm')
+    throw new DeqirError('usage', `parallel sampling runs on the cpu or wasm backend, not '${backend}'`);
   const total = samplingCalls(o.count, o.T, o.batchSize);
   let done = 0;
   const t0 = performance.now();
   const onCall = () => o.onCall?.(++done, total, (performance.now() - t0) / 1000);
   const workers: Worker[] = [];
   try {
-    const parts = await Promise.all(shares.map((rows) =>
-      sampleShare({ backend, weights, betas: Array.from(schedule.betas), count: o.count, T: o.T, seed: o.seed, batchSize: o.batchSize, rows }, onCall, workers)));
+    const parts = await Promise.all(
+      shares.map((rows) =>
+        sampleShare(
+          { backend, weights, betas: Array.from(schedule.betas), count: o.count, T: o.T, seed: o.seed, batchSize: o.batchSize, rows },
+          onCall,
+          workers,
+        ),
+      ),
+    );
     return concatFloat32(parts);
   } finally {
     // Ends every worker, also the others when one has failed (none is left running).

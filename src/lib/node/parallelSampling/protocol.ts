@@ -13,7 +13,4 @@ export interface SampleWorkerInit {
   rows: { start: number; end: number };
 }
 
-export type FromSampleWorker =
-  | { type: 'call' }
-  | { type: 'done'; samples: Float32Array }
-  | { type: 'error'; message: string };
+export type FromSampleWorker = { type: 'call' } | { type: 'done'; samples: Float32Array } | { type: 'error'; message: string };

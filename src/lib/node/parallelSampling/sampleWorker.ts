@@ -31,7 +31,13 @@ try {
         return y;
       },
     };
-    const out = ddimSample(reporting, linearScheduleFromBetas(init.betas), { count: init.count, T: init.T, seed: init.seed, batchSize: init.batchSize, rows: init.rows });
+    const out = ddimSample(reporting, linearScheduleFromBetas(init.betas), {
+      count: init.count,
+      T: init.T,
+      seed: init.seed,
+      batchSize: init.batchSize,
+      rows: init.rows,
+    });
     const samples = out.dataSync() as Float32Array;
     out.dispose();
     send({ type: 'done', samples }, [samples.buffer as ArrayBuffer]);

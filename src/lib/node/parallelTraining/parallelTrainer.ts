@@ -71,11 +71,17 @@ function startWorker(init: ShardWorkerInit): Promise<ShardWorker> {
  * Starts `workers - 1` worker threads for `state` (which the returned trainer advances). The
  * workers use the backend this thread uses (cpu or wasm).
  */
-export async function startParallelTrainer(state: TrainState, data: TrainingImages, schedule: DiffusionSchedule, workers: number): Promise<ParallelTrainer> {
+export async function startParallelTrainer(
+  state: TrainState,
+  data: TrainingImages,
+  schedule: DiffusionSchedule,
+  workers: number,
+): Promise<ParallelTrainer> {
   const shards = splitBatch(state.hyper.batchSize, workers);
   if (workers === 1) return { workers, step: async () => trainStep(state, data, schedule), close: async () => {} };
   const backend = tf.getBackend();
-  if (backend !== 'cpu' && backend !== 'wasm') throw new DeqirError('usage', `parallel training runs on the cpu or wasm backend, not '${backend}'`);
+  if (backend !== 'cpu' && backend !== 'wasm')
+    throw new DeqirError('usage', `parallel training runs on the cpu or wasm backend, not '${backend}'`);
   const layout = paramLayout(state.params);
   const pixels = new SharedArrayBuffer(data.pixels.byteLength);
   new Uint8Array(pixels).set(data.pixels);
@@ -84,8 +90,16 @@ export async function startParallelTrainer(state: TrainState, data: TrainingImag
   const started = await Promise.allSettled(
     shards.slice(1).map((shard) =>
       startWorker({
-        backend, config: state.config, hyper: state.hyper, layout, shard, betas: Array.from(schedule.betas),
-        pixels, count: data.count, params, grads: new SharedArrayBuffer(layout.size * 4),
+        backend,
+        config: state.config,
+        hyper: state.hyper,
+        layout,
+        shard,
+        betas: Array.from(schedule.betas),
+        pixels,
+        count: data.count,
+        params,
+        grads: new SharedArrayBuffer(layout.size * 4),
       }),
     ),
   );
@@ -102,7 +116,11 @@ export async function startParallelTrainer(state: TrainState, data: TrainingImag
     workers,
     close,
     async step() {
-      writeFlat(layout, layout.names.map((n) => state.params[n]), paramsFlat);
+      writeFlat(
+        layout,
+        layout.names.map((n) => state.params[n]),
+        paramsFlat,
+      );
       const pending = pool.map((w) => w.next());
       pool.forEach((w) => w.worker.postMessage({ type: 'step', step: state.step }));
       const mine = shardGradients(state.config, state.hyper, state.step, state.params, data, schedule, shards[0]);

@@ -1,7 +1,10 @@
 import { Worker, workerData } from 'node:worker_threads';
 
 /** What a worker started by startTsWorker receives: its TypeScript module and its own init data. */
-interface TsWorkerData<Init> { tsModule: string; init: Init }
+interface TsWorkerData<Init> {
+  tsModule: string;
+  init: Init;
+}
 
 /**
  * Starts `tsModule` (a TypeScript file URL) in a worker thread through tsWorker.boot.mjs, which

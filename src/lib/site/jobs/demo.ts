@@ -72,7 +72,12 @@ export async function runDemo(model: EpsModel, s: JobSettings, truthPixels: Floa
         serial: { shape: img, data: round(serialX0) },
         deq: { shape: img, data: round(deqX0) },
       },
-      serial: { nfe: serial.nfe, sequentialDepth: serial.sequentialDepth, wallMs: serial.wallMs, psnr: psnrOfArrays(serialX0, truthPixels) },
+      serial: {
+        nfe: serial.nfe,
+        sequentialDepth: serial.sequentialDepth,
+        wallMs: serial.wallMs,
+        psnr: psnrOfArrays(serialX0, truthPixels),
+      },
       deq: {
         nfe: deq.nfe,
         sequentialDepth: deq.sequentialDepth,

@@ -57,7 +57,16 @@ export function gradientJobEstimate(model: EpsModel, s: JobSettings, req: Gradie
   const [H, W, C] = model.imageShape;
   const prior = model instanceof UNetEpsModel ? ({ kind: 'unet', config: model.config } as const) : ({ kind: 'gaussian' } as const);
   const estimates = req.methods.map((gradient) =>
-    estimateMemory({ batch: 1, imageShape: [H, W, C], T: s.T, solver: { kind: 'picard' }, prior, operatorFloats: 12 * (2 * H * H + 2 * W * W), gradient, phantomSteps: req.phantomSteps }),
+    estimateMemory({
+      batch: 1,
+      imageShape: [H, W, C],
+      T: s.T,
+      solver: { kind: 'picard' },
+      prior,
+      operatorFloats: 12 * (2 * H * H + 2 * W * W),
+      gradient,
+      phantomSteps: req.phantomSteps,
+    }),
   );
   return estimates.reduce((a, b) => (b.bytes > a.bytes ? b : a));
 }
@@ -66,11 +75,18 @@ export function gradientJobEstimate(model: EpsModel, s: JobSettings, req: Gradie
  * Gradients of "mean of the restored image over a region" with respect to the measurement y and the
  * initial noise x_T, by each requested method, on one problem built from page settings.
  */
-export async function runGradients(model: EpsModel, s: JobSettings, truth: Float32Array, req: GradientRequest, opts: RunOptions = {}): Promise<GradientsResult> {
+export async function runGradients(
+  model: EpsModel,
+  s: JobSettings,
+  truth: Float32Array,
+  req: GradientRequest,
+  opts: RunOptions = {},
+): Promise<GradientsResult> {
   if (req.methods.length === 0) throw new ParameterError('gradients: choose at least one method');
   // Refused with the reason before anything is allocated, instead of aborting the worker.
   checkMemoryBudget(gradientJobEstimate(model, s, req), memoryBudgetBytes(WORKER_MEMORY_BUDGET_MB), '', {
-    advice: 'lower the phantom steps K or T with the sliders (the browser worker keeps within this budget so that it does not run out of memory)',
+    advice:
+      'lower the phantom steps K or T with the sliders (the browser worker keeps within this budget so that it does not run out of memory)',
   });
   const owned = new OwnedTensors();
   const p = owned.keep(await jobProblem(model, s, truth));
@@ -92,13 +108,22 @@ export async function runGradients(model: EpsModel, s: JobSettings, truth: Float
       const [x0, dy, dxT] = await Promise.all([r.x0.data(), r.dy.data(), r.dxT.data()]);
       [r.x0, r.dy, r.dxT].forEach((t) => t.dispose());
       raw.push({
-        method, loss: r.loss, dy: Array.from(dy), dxT: Array.from(dxT), x0: x0 as Float32Array,
-        forwardIterations: r.forwardIterations, adjointIterations: r.adjointIterations, nfeEquivalent: r.nfeEquivalent, wallMs: r.wallMs,
+        method,
+        loss: r.loss,
+        dy: Array.from(dy),
+        dxT: Array.from(dxT),
+        x0: x0 as Float32Array,
+        forwardIterations: r.forwardIterations,
+        adjointIterations: r.adjointIterations,
+        nfeEquivalent: r.nfeEquivalent,
+        wallMs: r.wallMs,
       });
     }
     const ref = raw.find((m) => m.method === 'serial') ?? raw[0];
     const agree = (a: number[], b: number[]): Agreement => ({ relativeL2: relativeL2(a, b), cosine: cosineSimilarity(a, b) });
-    const direct = tf.tidy(() => releasingTapeOnFailure(() => tf.grad((y: tf.Tensor) => loss.value(p.operator.Apinv(y) as tf.Tensor4D, y))(p.y)));
+    const direct = tf.tidy(() =>
+      releasingTapeOnFailure(() => tf.grad((y: tf.Tensor) => loss.value(p.operator.Apinv(y) as tf.Tensor4D, y))(p.y)),
+    );
     const [y, xT, directDy] = await Promise.all([p.y.data(), p.xT.data(), direct.data()]);
     direct.dispose();
     return {
@@ -110,7 +135,10 @@ export async function runGradients(model: EpsModel, s: JobSettings, truth: Float
       yShape: [...p.operator.measurementShape],
       images: { truth: Array.from(truth), y: Array.from(y), xT: Array.from(xT), x0: Array.from(ref?.x0 ?? []) },
       directDy: Array.from(directDy),
-      maps: raw.map(({ x0: _, ...m }) => ({ ...m, agreement: { reference: ref.method, dy: agree(m.dy, ref.dy), dxT: agree(m.dxT, ref.dxT) } })),
+      maps: raw.map(({ x0: _, ...m }) => ({
+        ...m,
+        agreement: { reference: ref.method, dy: agree(m.dy, ref.dy), dxT: agree(m.dxT, ref.dxT) },
+      })),
     };
   } finally {
     owned.dispose();

@@ -18,7 +18,7 @@ export function serialWithProgress(task: PreparedRestoration, T: number, opts: {
   });
 }
 
-/** Solver settings of a job's settings, for one solver kind (defaults from restoration/defaults.ts). */
+/** Solver settings of a job's settings, for one solver kind (defaults from deq/solvers/solverDefaults.ts). */
 export function jobSolverSettings(
   st: JobSettings,
   kind: SolverKind,
@@ -26,5 +26,9 @@ export function jobSolverSettings(
   signal: AbortSignal | undefined,
   onIteration: IterationCallback,
 ): SolverSettings {
-  return { ...solverSettingsFor(st.T, { kind, tol: st.tol, maxIter: st.maxIter, m: st.m, lambda: st.lambda, beta: st.beta, triangular }), signal, onIteration };
+  return {
+    ...solverSettingsFor(st.T, { kind, tol: st.tol, maxIter: st.maxIter, m: st.m, lambda: st.lambda, beta: st.beta, triangular }),
+    signal,
+    onIteration,
+  };
 }

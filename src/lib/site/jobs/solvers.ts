@@ -25,7 +25,13 @@ export interface SolversComparison {
 }
 
 /** The serial chain once, then every solver on the same problem, with residual histories for the plots. */
-export async function runSolvers(model: EpsModel, s: JobSettings, truth: Float32Array, solvers: Solver[], opts: RunOptions = {}): Promise<SolversComparison> {
+export async function runSolvers(
+  model: EpsModel,
+  s: JobSettings,
+  truth: Float32Array,
+  solvers: Solver[],
+  opts: RunOptions = {},
+): Promise<SolversComparison> {
   const p = await jobProblem(model, s, truth);
   try {
     const serial = await serialWithProgress(p.task, s.T, opts);
@@ -48,7 +54,12 @@ export async function runSolvers(model: EpsModel, s: JobSettings, truth: Float32
         iterations: res.iterations,
         converged: res.converged,
         wallMs: res.wallMs,
-        history: res.history.map((h) => ({ iteration: h.iteration, relResidual: h.relResidual, rowRelResidual: h.rowRelResidual, wallMs: h.wallMs })),
+        history: res.history.map((h) => ({
+          iteration: h.iteration,
+          relResidual: h.relResidual,
+          rowRelResidual: h.rowRelResidual,
+          wallMs: h.wallMs,
+        })),
         maxAbsDiffToSerial: maxAbsDiff(x0, sx0),
       });
     }

@@ -52,7 +52,6 @@ export interface SpeedReps {
   toCriterion?: boolean;
 }
 
-
 /**
  * Per-iteration wall time of the DeqIR map and of one serial step on the current backend, after one
  * untimed warm-up each (shader compilation, wasm start-up), then (unless reps.toCriterion is false)
@@ -100,9 +99,12 @@ export async function speedStep(
         ...solverSettingsFor(T),
         tol: 0,
         signal,
-        onIteration: async (rec, { fx }) => {
+        onIteration: async (rec, { fx }): Promise<'stop' | void> => {
           const d = await iterateX0ToSerial(fx, T, ref, 1);
-          onProgress?.({ phase: 'bench', message: `T = ${T}: ${DEFAULT_SOLVER} iteration ${rec.iteration}, ${d.psnr[0].toFixed(1)} dB to the serial x0` });
+          onProgress?.({
+            phase: 'bench',
+            message: `T = ${T}: ${DEFAULT_SOLVER} iteration ${rec.iteration}, ${d.psnr[0].toFixed(1)} dB to the serial x0`,
+          });
           if (!meetsX0Criterion(d)) return undefined;
           depth = rec.iteration;
           return 'stop';

@@ -31,8 +31,15 @@ export interface SteeringResult {
  * Initialization optimization live: Adam on x_T for ||x0 - guide||^2, gradients through the
  * equilibrium, one progress message (loss, PSNR, x0) per step.
  */
-export async function runSteering(model: EpsModel, s: JobSettings, truth: Float32Array, req: SteeringRequest, opts: RunOptions = {}): Promise<SteeringResult> {
-  if (!(req.lr > 0) || !Number.isInteger(req.steps) || req.steps < 1) throw new ParameterError(`steering: lr must be > 0 and steps an integer >= 1 (got ${req.lr}, ${req.steps})`);
+export async function runSteering(
+  model: EpsModel,
+  s: JobSettings,
+  truth: Float32Array,
+  req: SteeringRequest,
+  opts: RunOptions = {},
+): Promise<SteeringResult> {
+  if (!(req.lr > 0) || !Number.isInteger(req.steps) || req.steps < 1)
+    throw new ParameterError(`steering: lr must be > 0 and steps an integer >= 1 (got ${req.lr}, ${req.steps})`);
   const owned = new OwnedTensors();
   const p = owned.keep(await jobProblem(model, s, truth));
   try {
@@ -50,7 +57,16 @@ export async function runSteering(model: EpsModel, s: JobSettings, truth: Float3
       onStep: async (rec, x0) => {
         const frame = Array.from(await x0.data());
         frames.push(frame);
-        opts.onProgress?.({ phase: 'steer', step: rec.step, of: req.steps, loss: rec.loss, psnr: psnrOfArrays(frame, truth), forwardIterations: rec.forwardIterations, wallMs: rec.wallMs, x0: frame });
+        opts.onProgress?.({
+          phase: 'steer',
+          step: rec.step,
+          of: req.steps,
+          loss: rec.loss,
+          psnr: psnrOfArrays(frame, truth),
+          forwardIterations: rec.forwardIterations,
+          wallMs: rec.wallMs,
+          x0: frame,
+        });
         await yieldToEvents();
       },
     });

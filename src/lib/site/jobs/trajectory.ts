@@ -26,12 +26,19 @@ export interface TrajectoryGrid {
  * abs difference of every state to the serial one
  * (one extra batched network call per iteration, for display only), and the serial chain for reference.
  */
-export async function runTrajectory(model: EpsModel, s: JobSettings, truth: Float32Array, solvers: Solver[], opts: RunOptions = {}): Promise<TrajectoryGrid> {
+export async function runTrajectory(
+  model: EpsModel,
+  s: JobSettings,
+  truth: Float32Array,
+  solvers: Solver[],
+  opts: RunOptions = {},
+): Promise<TrajectoryGrid> {
   const p = await jobProblem(model, s, truth);
   const c = p.task.coeffs;
   const D = truth.length;
   const T = s.T;
-  const split = (flat: ArrayLike<number>) => Array.from({ length: T }, (_, k) => encodeImage(Array.prototype.slice.call(flat, k * D, (k + 1) * D)));
+  const split = (flat: ArrayLike<number>) =>
+    Array.from({ length: T }, (_, k) => encodeImage(Array.prototype.slice.call(flat, k * D, (k + 1) * D)));
   const x0PredOf = async (fx: tf.Tensor): Promise<string[]> => {
     const pred = tf.tidy(() => {
       const inputs = tf.concat([p.xT, tf.reshape(tf.slice(fx, [0], [T - 1]), [T - 1, ...model.imageShape])], 0) as tf.Tensor4D;

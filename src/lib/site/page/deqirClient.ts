@@ -245,7 +245,10 @@ export class DeqirClient {
     q.reject(new AbortError());
     this.worker.postMessage({ type: 'cancel', id: q.id });
     // The job stops at its next step or iteration; inside one long TF.js call it cannot, so the worker goes.
-    const timer = setTimeout(() => this.restart('cancel', 'a cancelled job did not stop within the grace period'), this.o.cancelGraceMs ?? 250);
+    const timer = setTimeout(
+      () => this.restart('cancel', 'a cancelled job did not stop within the grace period'),
+      this.o.cancelGraceMs ?? 250,
+    );
     this.draining = { id: q.id, timer };
   }
 
@@ -295,10 +298,15 @@ export class DeqirClient {
     this.current = null;
     job.detach();
     if (m.type === 'error' && m.fatal) {
-      job.reject(new WorkerFailedError(`${m.message}; the worker cannot continue after this, so a fresh worker is starting and the next run works without a reload`));
+      job.reject(
+        new WorkerFailedError(
+          `${m.message}; the worker cannot continue after this, so a fresh worker is starting and the next run works without a reload`,
+        ),
+      );
       return this.restart('failure', m.message);
     }
-    if (m.type === 'error') job.reject(Object.assign(m.name === 'AbortError' ? new AbortError(m.message) : new Error(m.message), { name: m.name }));
+    if (m.type === 'error')
+      job.reject(Object.assign(m.name === 'AbortError' ? new AbortError(m.message) : new Error(m.message), { name: m.name }));
     else if (m.type === 'result') job.resolve({ result: m.result, prior: m.prior, memory: m.memory });
     this.pump();
   }

@@ -6,10 +6,7 @@ import { UNetEpsModel } from '../../models/unet/unetModel.js';
 import { gaussianArray } from '../../random/prng.js';
 import { median } from '../../metrics/statistics.js';
 
-/** What the probe runs, in the words the page uses. */
-export const PROBE_DESCRIPTION = 'one DeqIR map at T = 4 (the shipped UNet architecture on a batch of 4)';
-export const PROBE_T = 4;
-
+const PROBE_T = 4;
 
 /**
  * The backend probe: one UNet call on a batch of T = 4 states (the network work of one DeqIR map

@@ -79,7 +79,11 @@ function prior(dataset: SiteDataset, choice: PriorChoice): Promise<LoadedPrior> 
   const key = `${dataset}:${choice}`;
   if (!priors.has(key)) {
     const files = init!.priors[dataset];
-    const p = loadPrior(choice, { unetBytes: () => fetchBytes(files.weights, `the ${dataset} weights`), gaussian: () => gaussianOf(dataset) }, dataset);
+    const p = loadPrior(
+      choice,
+      { unetBytes: () => fetchBytes(files.weights, `the ${dataset} weights`), gaussian: () => gaussianOf(dataset) },
+      dataset,
+    );
     p.catch(() => priors.delete(key));
     priors.set(key, p);
   }

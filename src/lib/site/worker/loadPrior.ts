@@ -29,13 +29,16 @@ export async function loadPrior(choice: PriorChoice, src: PriorSources, dataset:
     const g = await src.gaussian();
     return { model: await onCpu(() => gaussianPrior(linearSchedule(), [...shape], g.mean, g.variance)), kind: 'gaussian', note };
   };
-  if (choice === 'gaussian') return gaussian(`diagonal Gaussian prior (chosen); fitted per pixel to ${subset.name} benchmark images 128–255`);
+  if (choice === 'gaussian')
+    return gaussian(`diagonal Gaussian prior (chosen); fitted per pixel to ${subset.name} benchmark images 128–255`);
   try {
     const { model, metadata } = await decodeUNet(await src.unetBytes());
     // A weight file of another shape would restore the wrong images: refuse it here, naming the file.
     if (model.imageShape.join() !== shape.join()) {
       model.dispose?.();
-      throw new ShapeError(`models/${weights} holds a UNet on [${model.imageShape.join(', ')}] images, not the ${subset.name} images [${shape.join(', ')}]`);
+      throw new ShapeError(
+        `models/${weights} holds a UNet on [${model.imageShape.join(', ')}] images, not the ${subset.name} images [${shape.join(', ')}]`,
+      );
     }
     return { model, kind: 'unet', note: `trained UNet '${metadata.name ?? model.name}' (models/${weights})` };
   } catch (e) {

@@ -1,27 +1,30 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { README_BLOCKS } from '../src/lib/bench/readmeBlocks.js';
+import { RESULTS_BLOCKS, RESULTS_DOC } from '../src/lib/bench/resultsBlocks.js';
 import { COLOUR_QUALITY_BLOCK, qualityReport, type QualityResultsFile } from '../src/lib/bench/qualityReport.js';
 import { readResultsFile } from '../src/lib/node/resultsReader.js';
 
-const readme = () => readFileSync('README.md', 'utf8');
+const readme = () => readFileSync(RESULTS_DOC, 'utf8');
 const count = (s: string, sub: string) => s.split(sub).length - 1;
 
-describe("the README's generated numbers", () => {
-  it.each(README_BLOCKS)('$name block is exactly what its results say (npm run results:readme regenerates it)', ({ name, sources, begin, end, render }) => {
-    const text = readme();
-    expect(count(text, begin), `README.md should hold the ${name} block once`).toBe(1);
-    const block = text.slice(text.indexOf(begin), text.indexOf(end) + end.length);
-    expect(block.length, `README.md has no ${name} block`).toBeGreaterThan(begin.length);
-    expect(block, `README.md disagrees with ${sources.join(', ')}: run \`npm run results:readme\``).toBe(render(readResultsFile));
-  });
+describe('the generated numbers of docs/results.md', () => {
+  it.each(RESULTS_BLOCKS)(
+    '$name block is exactly what its results say (npm run results:docs regenerates it)',
+    ({ name, sources, begin, end, render }) => {
+      const text = readme();
+      expect(count(text, begin), `docs/results.md should hold the ${name} block once`).toBe(1);
+      const block = text.slice(text.indexOf(begin), text.indexOf(end) + end.length);
+      expect(block.length, `docs/results.md has no ${name} block`).toBeGreaterThan(begin.length);
+      expect(block, `docs/results.md disagrees with ${sources.join(', ')}: run \`npm run results:docs\``).toBe(render(readResultsFile));
+    },
+  );
 
   it('a results file that is missing gives a block that says it was not run, never numbers', () => {
-    const colour = README_BLOCKS.find((b) => b.begin === COLOUR_QUALITY_BLOCK.begin)!;
+    const colour = RESULTS_BLOCKS.find((b) => b.begin === COLOUR_QUALITY_BLOCK.begin)!;
     const block = colour.render(() => undefined);
     expect(block).toContain('Not run yet: `npm run bench -- quality-colour`');
     expect(block).not.toMatch(/\d+\.\d+ dB|±/);
-    const grey = README_BLOCKS.find((b) => b.name === 'benchmark')!;
+    const grey = RESULTS_BLOCKS.find((b) => b.name === 'benchmark')!;
     expect(() => grey.render(() => undefined)).toThrow(/quality\.json is missing/);
   });
 

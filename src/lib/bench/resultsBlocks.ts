@@ -8,47 +8,76 @@ import { RECIPE_KEYS } from '../training/recipes.js';
 /** Reads a committed results file as parsed JSON, or undefined when it does not exist (yet). */
 export type ResultsReader = (path: string) => unknown;
 
+/** The page that holds the generated blocks. */
+export const RESULTS_DOC = 'docs/results.md';
+
 /**
- * The README's generated blocks: the markers each sits between, the results files it is made from
- * and how it is rendered. `npm run results:readme` writes them and test/readmeResults.test.ts checks
+ * The generated blocks of docs/results.md: the markers each sits between, the results files it is made from
+ * and how it is rendered. `npm run results:docs` writes them and test/resultsDoc.test.ts checks
  * them, both from this one list, so a block cannot be written one way and checked another.
  */
-export interface ReadmeBlock { name: string; sources: readonly string[]; begin: string; end: string; render: (read: ResultsReader) => string }
+export interface ResultsBlock {
+  name: string;
+  sources: readonly string[];
+  begin: string;
+  end: string;
+  render: (read: ResultsReader) => string;
+}
 
 const required = (read: ResultsReader, path: string): unknown => {
   const f = read(path);
-  if (f === undefined) throw new Error(`${path} is missing: the README block made from it cannot be written`);
+  if (f === undefined) throw new Error(`${path} is missing: the results block made from it cannot be written`);
   return f;
 };
 
-export const README_BLOCKS: readonly ReadmeBlock[] = [
+export const RESULTS_BLOCKS: readonly ResultsBlock[] = [
   {
-    name: 'benchmark', sources: ['data/benchmarks/quality.json'], ...GREY_QUALITY_BLOCK,
+    name: 'benchmark',
+    sources: ['data/benchmarks/quality.json'],
+    ...GREY_QUALITY_BLOCK,
     render: (read) => qualityReport(required(read, 'data/benchmarks/quality.json') as QualityResultsFile, GREY_QUALITY_BLOCK),
   },
   {
     // Optional: until the colour run exists the block says it has not been run.
-    name: 'colour benchmark', sources: ['data/benchmarks/quality-colour.json'], ...COLOUR_QUALITY_BLOCK,
+    name: 'colour benchmark',
+    sources: ['data/benchmarks/quality-colour.json'],
+    ...COLOUR_QUALITY_BLOCK,
     render: (read) => {
       const f = read('data/benchmarks/quality-colour.json') as QualityResultsFile | undefined;
       return f ? qualityReport(f, COLOUR_QUALITY_BLOCK) : notRunReport(COLOUR_QUALITY_BLOCK);
     },
   },
   {
-    name: 'solver-depth', sources: ['data/benchmarks/depth.json'], begin: DEPTH_BEGIN, end: DEPTH_END,
+    name: 'solver-depth',
+    sources: ['data/benchmarks/depth.json'],
+    begin: DEPTH_BEGIN,
+    end: DEPTH_END,
     render: (read) => depthReport(required(read, 'data/benchmarks/depth.json') as DepthResultsFile),
   },
   {
-    name: 'solver-variant', sources: ['data/benchmarks/depth-variants.json'], begin: VARIANTS_BEGIN, end: VARIANTS_END,
-    render: (read) => depthReport(required(read, 'data/benchmarks/depth-variants.json') as DepthResultsFile, { begin: VARIANTS_BEGIN, end: VARIANTS_END, targets: false }),
+    name: 'solver-variant',
+    sources: ['data/benchmarks/depth-variants.json'],
+    begin: VARIANTS_BEGIN,
+    end: VARIANTS_END,
+    render: (read) =>
+      depthReport(required(read, 'data/benchmarks/depth-variants.json') as DepthResultsFile, {
+        begin: VARIANTS_BEGIN,
+        end: VARIANTS_END,
+        targets: false,
+      }),
   },
   {
-    name: 'training-throughput', sources: THROUGHPUT_FILES.map((f) => f.path), begin: THROUGHPUT_BEGIN, end: THROUGHPUT_END,
+    name: 'training-throughput',
+    sources: THROUGHPUT_FILES.map((f) => f.path),
+    begin: THROUGHPUT_BEGIN,
+    end: THROUGHPUT_END,
     render: (read) => throughputReport(THROUGHPUT_FILES.map((f) => ({ ...f, file: required(read, f.path) as ThroughputResultsFile }))),
   },
   // Each shipped prior's card: training status, quality bar, latencies.
   ...RECIPE_KEYS.map((key) => ({
-    name: `${key} model card`, sources: [cardPath(key)], ...cardBlockMarkers(key),
+    name: `${key} model card`,
+    sources: [cardPath(key)],
+    ...cardBlockMarkers(key),
     render: (read: ResultsReader) => priorCardReport(required(read, cardPath(key)) as PriorCard, key),
   })),
 ];
