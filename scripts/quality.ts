@@ -1,5 +1,5 @@
 /**
- * The quality bar of issue 3 (grey) and issue 17 (colour) for a model, written into
+ * The quality bar (grey and colour) for a model, written into
  * <model>.card.json `quality`:
  *  - a small CNN classifier of the data set's images and classes, trained on its train split
  *    (cached in models/<data set>-classifier.safetensors; src/lib/quality/qualityRecipes.ts);

@@ -1,7 +1,7 @@
 #!/usr/bin/env -S npx tsx
 /**
  * Trains a UNet eps-model on the wasm backend (thin CLI; logic in src/lib/training): the grey
- * Fashion-MNIST prior (default) or the colour emoji prior (--data emoji, issue 17).
+ * Fashion-MNIST prior (default) or the colour emoji prior (--data emoji).
  *
  *   npm run train -- --steps 4000 --batch 32            # fresh run
  *   npm run train -- --steps 8000 --resume              # continue from the default checkpoint

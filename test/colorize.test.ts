@@ -22,7 +22,7 @@ import { parseProblem, solveProblem } from '../src/lib/problem/solveProblem.js';
 import { expectNoLeak, maxAbsDiff } from './support/tfSetup.js';
 
 /**
- * Colorization end to end (issue 17), with the analytic Gaussian prior fitted to the colour emoji
+ * Colorization end to end, with the analytic Gaussian prior fitted to the colour emoji
  * subset (`--model gaussian:emoji`) standing in for the colour UNet: the same path takes any
  * [32, 32, 3] eps-model, a weight file included. The user gives a grey photo; the kit returns a
  * colour one whose channel mean is that photo (A x0 = y).

@@ -31,7 +31,7 @@ beforeAll(async () => {
   await useNodeBackend('wasm');
 });
 
-describe('the colour prior (issue 17): emoji config and training', () => {
+describe('the colour prior: emoji config and training', () => {
   it('--data emoji picks the [32, 32, 3] config, its own file names and the emoji subset; fashion stays as shipped', () => {
     const r = trainingRecipe('emoji');
     expect(r.config).toBe(EMOJI_UNET);

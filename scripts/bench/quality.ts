@@ -33,7 +33,7 @@ export async function qualitySuite(backend: string, quick: boolean, outPath?: st
   );
 }
 
-/** The colour prior's run (issue 17): colorization, SR x4 and box inpainting on the emoji subset. */
+/** The colour prior's run: colorization, SR x4 and box inpainting on the emoji subset. */
 export async function colourQualitySuite(backend: string, quick: boolean, outPath?: string, opts: QualityRunOptions = {}): Promise<void> {
   if (quick) throw new Error('bench: quality-colour has no --quick slice; use --images N for a small run');
   await runQualitySuite(colourQualitySettings(opts.images), backend, false, outPath ?? 'data/benchmarks/quality-colour.json', opts);

@@ -120,7 +120,7 @@ export const QUICK_QUALITY_SETTINGS: QualitySettings = {
 const DEFAULT_DEQ: DeqMethod = { name: 'ParaTAA (DDIM-pinv start)', solver: solverSettingsFor(DEQ_T), init: DEFAULT_INIT };
 const DEFAULT_DEQ_STOCHASTIC: DeqMethod = { ...DEFAULT_DEQ, name: 'ParaTAA (DDIM-pinv start) η=0.85', eta: 0.85 };
 
-/** The colour prior's cells (issue 17): colorization, SR x4 and box inpainting, noiseless and at sigma_y = 0.05. */
+/** The colour prior's cells: colorization, SR x4 and box inpainting, noiseless and at sigma_y = 0.05. */
 const COLOUR_TASKS: TaskName[] = ['colorize', 'sr4', 'inpaint-box'];
 const COLOUR_CELLS: BenchmarkCellTask[] = COLOUR_TASKS.flatMap((preset) => [
   { preset, sigmaY: 0 },

@@ -29,7 +29,7 @@ export interface RestorationSanity {
 }
 
 /**
- * Issue 3's restoration sanity: a noiseless task (default SR x4, average pooling; the colour
+ * The quality bar's restoration sanity: a noiseless task (default SR x4, average pooling; the colour
  * prior also runs colorize and inpaint-box) on benchmark images, PSNR of A+y against the restored
  * x0, for the serial chain on `count` images and for DeqIR with `solver` on the first `deqCount`
  * (DeqIR costs iterations x T evaluations per image). Seeded x_T per image; any image shape.

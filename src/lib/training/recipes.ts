@@ -4,7 +4,7 @@ import { ParameterError } from '../errors.js';
 
 /**
  * What a training run is of: the data set, the UNet config and the names its files get. The grey
- * Fashion-MNIST prior and the colour emoji prior (issue 17) differ only here; the trainer, the
+ * Fashion-MNIST prior and the colour emoji prior differ only here; the trainer, the
  * checkpoints and the scripts read everything shape- or name-specific from a recipe.
  */
 export interface TrainingRecipe {

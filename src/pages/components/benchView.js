@@ -20,7 +20,7 @@ export function benchView(precomputed) {
     .map(Number)
     .filter((t) => t >= 1 && t <= 100);
   let prior = ['unet', 'gaussian', 'auto'].includes(q.get('prior')) ? q.get('prior') : 'auto';
-  let data = SITE_DATASETS.includes(q.get('dataset')) ? q.get('dataset') : SITE_DATASETS[0];
+  let data = SITE_DATASETS.includes(/** @type {any} */ (q.get('dataset'))) ? q.get('dataset') : SITE_DATASETS[0];
   let credit = attributionLine(data);
   const [mapReps, stepReps] = (q.get('reps') ?? '3,5').split(',').map(Number);
   const out = document.createElement('div');

@@ -47,7 +47,7 @@ export function gradientsView(precomputed) {
     rect: parseRect(url.get('region'), precomputed.rect, SITE_PRIORS[s.dataset].shape[0]),
     pk: Math.max(1, Math.min(20, +(url.get('pk') ?? precomputed.request.phantomSteps) || 1)),
     ptau: Math.max(0.05, Math.min(1, +(url.get('ptau') ?? precomputed.request.phantomTau) || 0.1)),
-    show: GRADIENT_METHODS.includes(url.get('show')) ? url.get('show') : 'implicit',
+    show: GRADIENT_METHODS.includes(/** @type {any} */ (url.get('show'))) ? url.get('show') : 'implicit',
     part: url.get('part') === 'prior' ? 'prior' : 'total',
   };
   let result = precomputed.result;

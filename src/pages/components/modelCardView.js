@@ -60,7 +60,7 @@ export function lossCurveChart(card, { width = 640 } = {}) {
 /** Batch sizes of the card's eps latency beyond 1 (the network part of one DeqIR iteration at T = batch). */
 export const latencyBatches = (card) => (card.timing?.epsLatency ?? []).map((r) => r.batch).filter((b) => b > 1);
 
-/** The quality bar of issue 3 (FD-cls against a naive Gaussian, class coverage, restoration sanity), or what to run. */
+/** The quality bar (FD-cls against a naive Gaussian, class coverage, restoration sanity), or what to run. */
 export function qualityBarTable(card) {
   const q = qualityBarRows(card.quality);
   if (!q) return table(['quality'], [[card.quality?.status ?? 'not measured']]);

@@ -117,7 +117,7 @@ export function overviewDemo(precomputed) {
       const c = imageCanvas(ds.image(i), ds.shape, { scale: 1.3, title: `test image ${i}: ${ds.label(i)}` });
       c.style.cursor = 'pointer';
       c.style.outline = s.image === i ? '2px solid var(--theme-foreground-focus)' : 'none';
-      c.dataset.pick = i;
+      c.dataset.pick = String(i);
       c.onclick = () => update({ image: i });
       picker.append(c);
     }

@@ -99,10 +99,12 @@ export function client(order = backendOrder(), measure = order.length === 4 && !
     const p = DeqirClient.start({
       workerUrl: files.worker.href,
       wasmPaths: Object.fromEntries(Object.entries(files.wasm).map(([k, f]) => [k, abs(f)])),
-      priors: Object.fromEntries(
-        Object.entries(priorFiles).map(([k, f]) => [k, { weights: abs(f.weights), images: abs(f.images), labels: abs(f.labels) }]),
+      priors: /** @type {Record<import('../_deqir/deqir-client.js').SiteDataset, any>} */ (
+        Object.fromEntries(
+          Object.entries(priorFiles).map(([k, f]) => [k, { weights: abs(f.weights), images: abs(f.images), labels: abs(f.labels) }]),
+        )
       ),
-      order,
+      order: /** @type {import('../_deqir/deqir-client.js').BrowserBackend[]} */ (order),
       measure,
       known,
     }).then((c) => {

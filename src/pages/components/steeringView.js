@@ -72,7 +72,7 @@ export function steeringView(precomputed) {
   let s = settingsFromParams(url, base);
   const req0 = precomputed.results.apy.request;
   let req = {
-    guide: GUIDES.includes(url.get('guide')) ? url.get('guide') : req0.guide,
+    guide: GUIDES.includes(/** @type {any} */ (url.get('guide'))) ? url.get('guide') : req0.guide,
     lr: LRS.includes(+url.get('lr')) ? +url.get('lr') : req0.lr,
     steps: Math.max(1, Math.min(40, Number.parseInt(url.get('steps') ?? '', 10) || req0.steps)),
     method:

@@ -50,7 +50,7 @@ export function toyFigure(precomputed, { width = fitWidth(560) } = {}) {
     .join('circle')
     .attr('cx', (c) => x(c.mean[0]))
     .attr('cy', (c) => y(c.mean[1]))
-    .attr('r', (c) => x(2 * Math.sqrt(c.variance)) - x(0))
+    .attr('r', (c) => x(2 * Math.sqrt(/** @type {number} */ (c.variance))) - x(0))
     .attr('fill', 'var(--theme-foreground-faintest)')
     .attr('stroke', 'var(--theme-foreground-faint)');
   const measure = svg

@@ -37,7 +37,7 @@ export const FASHION_SMALL: UNetConfig = {
 /**
  * The colour prior (emoji, 32x32 RGB): four levels at 32/16/8/4 with attention at 8x8 and 4x4.
  * The added width sits at the cheap low resolutions: 3,156,867 parameters (12.6 MB of float32,
- * within issue 17's 20 MB) for 438 MFLOP/image, 2x the grey model's compute for 4x its parameters.
+ * within the colour prior's 20 MB size bound) for 438 MFLOP/image, 2x the grey model's compute for 4x its parameters.
  * Dropout 0.1 (as DDPM on CIFAR-10): 3,397 training images are few for 3M parameters.
  */
 export const EMOJI_UNET: UNetConfig = {
