@@ -66,6 +66,9 @@ for (const [entry, file] of [
   await build({ ...common, alias, entryPoints: [join(root, 'src/lib/site', entry)], outfile: join(out, file) });
   await writeFile(join(out, file), schemeless(await readFile(join(out, file), 'utf8')));
 }
+// The client's types beside it, so that the type check of the page components (tsconfig.pages.json)
+// reads the API of pageApi.ts, not the minified bundle, once the bundle exists.
+await writeFile(join(out, 'deqir-client.d.ts'), "export * from '../../lib/site/page/pageApi.js';\n");
 
 const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'])

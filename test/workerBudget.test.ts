@@ -2,11 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ResourceError } from '../src/lib/errors.js';
 import { loadModelFile } from '../src/lib/node/loadModelFile.js';
-import { PAGE_T_MAX } from '../src/lib/site/jobSettings.js';
+import { PAGE_T_MAX, DEFAULT_SETTINGS } from '../src/lib/site/jobSettings.js';
 import { memoryBudgetBytes } from '../src/lib/problem/memoryEstimate.js';
 import { WORKER_MEMORY_BUDGET_MB } from '../src/lib/bounds.js';
 import { GRADIENT_METHODS, rectRegion } from '../src/lib/site/gradientSettings.js';
-import { DEFAULT_SETTINGS } from '../src/lib/site/jobSettings.js';
 import { gradientJobEstimate, runGradients } from '../src/lib/site/jobs/gradients.js';
 
 /**

@@ -5,10 +5,9 @@ import { DeqirError, didYouMean, isBadInput, NonFiniteError, ParameterError, Pro
 import { checkTaskChannels, TASK_NAMES, taskDefinition, type TaskName } from '../operators/taskRegistry.js';
 import { parseProblem, solveProblem } from '../problem/solveProblem.js';
 import { checkSeed } from '../problem/seedRule.js';
-import { checkT, DEFAULT_T, MAX_ITER_RANGE, T_RANGE, TOL_RANGE } from '../bounds.js';
+import { checkT, DEFAULT_T, MAX_ITER_RANGE, T_RANGE, TOL_RANGE, MEMORY_BUDGET_MB } from '../bounds.js';
 import { DEFAULT_INIT } from '../deq/deqDefaults.js';
 import { DEFAULT_SOLVER, DEFAULT_TOL } from '../deq/solvers/solverDefaults.js';
-import { MEMORY_BUDGET_MB } from '../bounds.js';
 import { memoryBudgetBytes } from '../problem/memoryEstimate.js';
 import { checkOutputPath, writeFileAtomic, type AtomicWriteOptions } from './atomicWrite.js';
 import { readInputText } from './inputFile.js';

@@ -1,5 +1,5 @@
 import { deqRestore } from '../deq/deqRestore.js';
-import type { InitKind } from '../deq/deqDefaults.js';
+import { type InitKind, DEFAULT_INIT } from '../deq/deqDefaults.js';
 import { toSignedUnit } from '../data/labelledImages.js';
 import { shippedSubsetFor } from '../data/shippedSubset.js';
 import { ShapeError } from '../errors.js';
@@ -7,7 +7,6 @@ import type { EpsModel } from '../models/epsModel.js';
 import { psnrOfArrays } from '../metrics/psnr.js';
 import { checkTaskChannels, type TaskName } from '../operators/taskRegistry.js';
 import { buildRestorationProblem, type ProblemImage } from '../problem/restorationProblem.js';
-import { DEFAULT_INIT } from '../deq/deqDefaults.js';
 import { solverSettingsFor, type SolverChoice } from '../deq/solvers/solverDefaults.js';
 import { serialChain } from '../samplers/serialChain.js';
 import { loadBenchmarkSubset } from './benchmarkSubset.js';

@@ -3,10 +3,10 @@
  * drawn wider and scaled down would shrink its labels below reading size).
  */
 export function fitWidth(max) {
-  const main = typeof document !== 'undefined' ? document.getElementById('observablehq-main') : null;
+  const main = typeof document !== "undefined" ? document.getElementById("observablehq-main") : null;
   const column =
     main ? main.clientWidth - parseFloat(getComputedStyle(main).paddingLeft) - parseFloat(getComputedStyle(main).paddingRight) : Infinity;
-  const viewport = typeof window !== 'undefined' ? window.innerWidth - 32 : Infinity;
+  const viewport = typeof window !== "undefined" ? window.innerWidth - 32 : Infinity;
   return Math.max(240, Math.min(max, column > 0 ? column : Infinity, viewport));
 }
 

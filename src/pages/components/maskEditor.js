@@ -3,12 +3,12 @@
  * is H*W, 1 = observed, as the inpainting operator takes it. Calls onChange(mask) when a stroke ends.
  * `background` is the image in [-1, 1], `channels` values a pixel (1 grey, 3 RGB).
  */
-export function maskEditor(mask, background, { size = 28, channels = 1, scale = Math.round(168 / size), onChange }) {
-  const canvas = document.createElement('canvas');
+export function maskEditor(mask, background, {size = 28, channels = 1, scale = Math.round(168 / size), onChange}) {
+  const canvas = document.createElement("canvas");
   canvas.width = canvas.height = size;
-  canvas.dataset.role = 'mask-editor';
+  canvas.dataset.role = "mask-editor";
   canvas.style.cssText = `width:${size * scale}px;height:${size * scale}px;image-rendering:pixelated;cursor:crosshair;touch-action:none;border:1px solid var(--theme-foreground-faint)`;
-  const ctx = canvas.getContext('2d');
+  const ctx = canvas.getContext("2d");
   const draw = () => {
     const img = ctx.createImageData(size, size);
     for (let i = 0; i < size * size; i++) {

@@ -10,15 +10,15 @@
 /** An ordinal Plot colour scale, with its domain and range as arrays (charts read them). @typedef {{ type: 'ordinal', domain: string[], range: string[], tickFormat?: (k: string) => string, legend: boolean }} ColourScale */
 
 export const METHODS = [
-  { key: 'picard', label: 'Picard', colour: '#4269d0' },
-  { key: 'taa', label: 'ParaTAA (taa)', colour: '#efb118' },
-  { key: 'anderson', label: 'Anderson (whole state)', colour: '#3ca9a0' },
-  { key: 'anderson-per-row', label: 'Anderson per row (reference)', colour: '#a463f2' },
-  { key: 'init-opt', label: 'DeqIR + init-opt', colour: '#ff725c' },
-  { key: 'ddnm', label: 'DDNM / DDNM⁺ serial', colour: '#3ca951' },
-  { key: 'ddnm-plain', label: 'plain DDNM', colour: '#9c6b4e' },
-  { key: 'ddrm', label: 'DDRM', colour: '#ff8ab7' },
-  { key: 'pinv', label: 'A⁺y', colour: '#9498a0' },
+  {key: "picard", label: "Picard", colour: "#4269d0"},
+  {key: "taa", label: "ParaTAA (taa)", colour: "#efb118"},
+  {key: "anderson", label: "Anderson (whole state)", colour: "#3ca9a0"},
+  {key: "anderson-per-row", label: "Anderson per row (reference)", colour: "#a463f2"},
+  {key: "init-opt", label: "DeqIR + init-opt", colour: "#ff725c"},
+  {key: "ddnm", label: "DDNM / DDNM⁺ serial", colour: "#3ca951"},
+  {key: "ddnm-plain", label: "plain DDNM", colour: "#9c6b4e"},
+  {key: "ddrm", label: "DDRM", colour: "#ff8ab7"},
+  {key: "pinv", label: "A⁺y", colour: "#9498a0"},
 ];
 
 const BY_KEY = new Map(METHODS.map((m) => [m.key, m]));
@@ -33,16 +33,16 @@ const BY_KEY = new Map(METHODS.map((m) => [m.key, m]));
  */
 export function methodKey(name) {
   const s = String(name);
-  if (/init-opt|initiali[sz]ation opt/i.test(s)) return 'init-opt';
-  if (/\btaa\b|paraTAA/i.test(s)) return 'taa';
-  if (/per[- ]row/i.test(s)) return 'anderson-per-row';
-  if (/anderson/i.test(s)) return 'anderson';
-  if (/picard/i.test(s)) return 'picard';
-  if (/plain/i.test(s)) return 'ddnm-plain';
-  if (/DDRM/.test(s)) return 'ddrm';
-  if (/^A(\+|⁺)y$/.test(s.trim())) return 'pinv';
-  if (/DDNM|serial/i.test(s)) return 'ddnm';
-  return 'ddnm';
+  if (/init-opt|initiali[sz]ation opt/i.test(s)) return "init-opt";
+  if (/\btaa\b|paraTAA/i.test(s)) return "taa";
+  if (/per[- ]row/i.test(s)) return "anderson-per-row";
+  if (/anderson/i.test(s)) return "anderson";
+  if (/picard/i.test(s)) return "picard";
+  if (/plain/i.test(s)) return "ddnm-plain";
+  if (/DDRM/.test(s)) return "ddrm";
+  if (/^A(\+|⁺)y$/.test(s.trim())) return "pinv";
+  if (/DDNM|serial/i.test(s)) return "ddnm";
+  return "ddnm";
 }
 
 /** The colour of one method or solver name (for marks drawn outside a Plot colour scale). */
@@ -53,11 +53,11 @@ export const colourOf = (name) => BY_KEY.get(methodKey(name)).colour;
  * the legend: use with `stroke: (d) => methodKey(d.method)` (or fill).
  */
 /** @param {Iterable<string>} names @param {{ legend?: boolean }} [options] @returns {ColourScale} */
-export function methodColour(names, { legend = true } = {}) {
+export function methodColour(names, {legend = true} = {}) {
   const present = new Set(/** @type {string[]} */ ([...names].map(methodKey)));
   const used = METHODS.filter((m) => present.has(m.key));
   return {
-    type: 'ordinal',
+    type: "ordinal",
     domain: used.map((m) => m.key),
     range: used.map((m) => m.colour),
     tickFormat: (k) => BY_KEY.get(k)?.label ?? k,
@@ -69,7 +69,7 @@ export function methodColour(names, { legend = true } = {}) {
 function lighter(hex, t) {
   const n = parseInt(hex.slice(1), 16);
   const mix = (c) => Math.round(c + (255 - c) * t);
-  return `#${[(n >> 16) & 255, (n >> 8) & 255, n & 255].map((c) => mix(c).toString(16).padStart(2, '0')).join('')}`;
+  return `#${[(n >> 16) & 255, (n >> 8) & 255, n & 255].map((c) => mix(c).toString(16).padStart(2, "0")).join("")}`;
 }
 
 /**
@@ -78,15 +78,15 @@ function lighter(hex, t) {
  * so variants stay apart while every Picard is still blue. Domain in the site's fixed group order.
  */
 /** @param {Iterable<string>} names @param {{ legend?: boolean }} [options] @returns {ColourScale} */
-export function variantColour(names, { legend = true } = {}) {
+export function variantColour(names, {legend = true} = {}) {
   const unique = [...new Set(names)];
   const order = new Map(METHODS.map((m, i) => [m.key, i]));
-  const sorted = unique.map((n, i) => ({ n, i, k: methodKey(n) })).sort((a, b) => order.get(a.k) - order.get(b.k) || a.i - b.i);
+  const sorted = unique.map((n, i) => ({n, i, k: methodKey(n)})).sort((a, b) => order.get(a.k) - order.get(b.k) || a.i - b.i);
   const seen = new Map();
-  const range = sorted.map(({ k }) => {
+  const range = sorted.map(({k}) => {
     const j = seen.get(k) ?? 0;
     seen.set(k, j + 1);
     return j === 0 ? BY_KEY.get(k).colour : lighter(BY_KEY.get(k).colour, Math.min(0.6, 0.3 * j));
   });
-  return { type: 'ordinal', domain: sorted.map((d) => d.n), range, legend };
+  return {type: "ordinal", domain: sorted.map((d) => d.n), range, legend};
 }

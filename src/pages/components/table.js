@@ -3,11 +3,11 @@
  * data-<key> = its first cell (tests and styles find rows by it); `caption` says how numbers were made.
  * Returned in a tableBox.
  */
-export function table(header, rows, { caption = '', className = 'deqir-table', key = 'key' } = {}) {
-  const t = document.createElement('table');
+export function table(header, rows, {caption = "", className = "deqir-table", key = "key"} = {}) {
+  const t = document.createElement("table");
   t.className = className;
   const tr = (cells, tag) => {
-    const r = document.createElement('tr');
+    const r = document.createElement("tr");
     for (const c of cells) {
       const e = document.createElement(tag);
       e.textContent = c;
@@ -15,9 +15,9 @@ export function table(header, rows, { caption = '', className = 'deqir-table', k
     }
     return r;
   };
-  t.append(tr(header, 'th'));
+  t.append(tr(header, "th"));
   for (const cells of rows) {
-    const r = tr(cells, 'td');
+    const r = tr(cells, "td");
     r.dataset[key] = cells[0];
     t.append(r);
   }
@@ -28,17 +28,17 @@ export function table(header, rows, { caption = '', className = 'deqir-table', k
  * A table in a box that scrolls sideways when the table is wider than the column (phones), with its
  * caption under the box (a <caption> would be as wide as the table and scroll out of sight).
  */
-export function tableBox(t, caption = '') {
-  const scroll = document.createElement('div');
-  scroll.className = 'deqir-scroll';
+export function tableBox(t, caption = "") {
+  const scroll = document.createElement("div");
+  scroll.className = "deqir-scroll";
   scroll.append(t);
-  const box = document.createElement('div');
-  box.className = 'deqir-table-box';
+  const box = document.createElement("div");
+  box.className = "deqir-table-box";
   box.append(scroll);
   if (caption) {
-    const c = document.createElement('div');
-    c.className = 'deqir-caption';
-    c.style.cssText = 'text-align:left;font-size:12px;color:var(--theme-foreground-muted);margin:4px 0 0;max-width:640px';
+    const c = document.createElement("div");
+    c.className = "deqir-caption";
+    c.style.cssText = "text-align:left;font-size:12px;color:var(--theme-foreground-muted);margin:4px 0 0;max-width:640px";
     c.textContent = caption;
     box.append(c);
   }
@@ -53,11 +53,11 @@ export const formatMs = (v) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.
  * the children are shown when opened. Tables and details on long pages go in one of these.
  */
 export function folded(summary, ...children) {
-  const d = document.createElement('details');
-  d.className = 'deqir-folded';
-  const s = document.createElement('summary');
+  const d = document.createElement("details");
+  d.className = "deqir-folded";
+  const s = document.createElement("summary");
   s.textContent = summary;
-  s.style.cssText = 'cursor:pointer;color:var(--theme-foreground-muted)';
+  s.style.cssText = "cursor:pointer;color:var(--theme-foreground-muted)";
   d.append(s, ...children.filter(Boolean));
   return d;
 }

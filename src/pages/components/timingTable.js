@@ -1,10 +1,10 @@
-import { formatMs, table } from './table.js';
+import {formatMs, table} from "./table.js";
 
 /**
  * Costs of each method side by side: rows are {method, nfe, sequentialDepth, iterations, wallMs,
  * psnr, note}; missing values print as "—". `caption` says where and how the times were measured.
  */
-export function timingTable(rows, { caption = '' } = {}) {
+export function timingTable(rows, {caption = ""} = {}) {
   const fmt = {
     nfe: (v) => String(v),
     sequentialDepth: (v) => String(v),
@@ -14,25 +14,25 @@ export function timingTable(rows, { caption = '' } = {}) {
     note: (v) => v,
   };
   const head = {
-    method: 'method',
-    nfe: 'network evaluations (NFE)',
-    sequentialDepth: 'network calls in a row',
-    iterations: 'iterations',
-    wallMs: 'wall time',
-    psnr: 'PSNR to truth',
-    note: '',
+    method: "method",
+    nfe: "network evaluations (NFE)",
+    sequentialDepth: "network calls in a row",
+    iterations: "iterations",
+    wallMs: "wall time",
+    psnr: "PSNR to truth",
+    note: "",
   };
   const keys = Object.keys(head);
   const cells = rows.map((row) =>
     keys.map((k) =>
-      k === 'method' ? row.method
-      : row[k] == null ? '—'
+      k === "method" ? row.method
+      : row[k] == null ? "—"
       : fmt[k](row[k]),
     ),
   );
   return table(
     keys.map((k) => head[k]),
     cells,
-    { caption, className: 'deqir-timing', key: 'method' },
+    {caption, className: "deqir-timing", key: "method"},
   );
 }
