@@ -173,8 +173,10 @@ export function qualityTable(summary, {caption = ""} = {}) {
 /**
  * max |x0 − serial x0| after each iteration, one thin line per image, one panel per operator and T
  * (operators in rows on a phone). Colours: methodColours.js, a lighter shade for a second variant.
+ *
+ * @param {any} runs
+ * @param {{ target?: number, width?: number }} [options]
  */
-/** @param {any} runs @param {{ target?: number, width?: number }} [options] */
 export function x0ErrorChart(runs, {target, width = 900} = {}) {
   width = chartWidth(width);
   const data = runs.flatMap((r) =>
@@ -356,8 +358,12 @@ function phantomTicks(points, width) {
   return width < 640 && ks.length > 3 ? [ks[0], ks[Math.floor(ks.length / 2)], ks[ks.length - 1]] : ks;
 }
 
-/** Cosine of the phantom gradient to the exact one against the number of damped steps k, per tau. */
-/** @param {any} points @param {{ T?: number, width?: number }} [options] */
+/**
+ * Cosine of the phantom gradient to the exact one against the number of damped steps k, per tau.
+ *
+ * @param {any} points
+ * @param {{ T?: number, width?: number }} [options]
+ */
 export function phantomChart(points, {T, width = 900} = {}) {
   width = chartWidth(width);
   return Plot.plot({

@@ -16,7 +16,11 @@ export function select(label, options, value, onChange) {
   return el;
 }
 
-/** @param {string} label @param {{ min: number, max: number, step?: number, value: number, format?: (v: number) => string }} o @param {(v: number) => void} onChange */
+/**
+ * @param {string} label
+ * @param {{ min: number, max: number, step?: number, value: number, format?: (v: number) => string }} o
+ * @param {(v: number) => void} onChange
+ */
 export function range(label, {min, max, step = 1, value, format = String}, onChange) {
   const el = document.createElement("label");
   el.style.cssText = "display:inline-flex;gap:6px;align-items:center;margin-right:14px";
@@ -30,7 +34,11 @@ export function range(label, {min, max, step = 1, value, format = String}, onCha
   return el;
 }
 
-/** @param {string} text @param {() => void} onClick @param {{ role?: string }} [options] */
+/**
+ * @param {string} text
+ * @param {() => void} onClick
+ * @param {{ role?: string }} [options]
+ */
 export function button(text, onClick, {role} = {}) {
   const b = document.createElement("button");
   b.textContent = text;
@@ -48,8 +56,11 @@ export function line(role, text = "") {
   return p;
 }
 
-/** A range input usable with Framework's view(): its value is the number, "input" events bubble. */
-/** @returns {HTMLLabelElement & { value: number }} */
+/**
+ * A range input usable with Framework's view(): its value is the number, "input" events bubble.
+ *
+ * @returns {HTMLLabelElement & { value: number }}
+ */
 export function rangeInput(label, {min, max, step = 1, value}) {
   const el = /** @type {HTMLLabelElement & { value: number }} */ (document.createElement("label"));
   const input = document.createElement("input");

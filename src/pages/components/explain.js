@@ -78,8 +78,11 @@ F(X)_k = \sqrt{\bar\alpha_{s_k}}\Big[\,&A^+y + P\,\frac{x_T}{\sqrt{\bar\alpha_{t
   return root;
 }
 
-/** Picard, Anderson and ParaTAA as the code runs them (src/lib/deq/solvers/picard.ts, anderson.ts), every knob named. */
-/** @param {{ m?: number, lambda?: number, beta?: number }} [settings] */
+/**
+ * Picard, Anderson and ParaTAA as the code runs them (src/lib/deq/solvers/picard.ts, anderson.ts), every knob named.
+ *
+ * @param {{ m?: number, lambda?: number, beta?: number }} [settings]
+ */
 export function solverFormulas({m, lambda, beta} = {}) {
   const root = document.createElement("div");
   const knob = (symbol, text) => {

@@ -5,8 +5,11 @@ import {decodeImage} from "../_deqir/deqir-client.js";
  * A pixelated canvas of an [H, W, C] array; C > 1 (e.g. compressed-sensing coefficients) is laid out
  * as C tiles side by side. `rgb(i)` gives the colour of flat index i. Low-resolution arrays (7x7 for
  * SR x4) are scaled to the same height as the 28x28 images.
+ *
+ * @param {any} shape
+ * @param {any} rgb
+ * @param {{ scale?: number, title?: string }} [options]
  */
-/** @param {any} shape @param {any} rgb @param {{ scale?: number, title?: string }} [options] */
 export function pixelCanvas(shape, rgb, {scale = 4, title} = {}) {
   const [H, W, C = 1] = shape;
   const canvas = document.createElement("canvas");
@@ -40,8 +43,11 @@ export function imageCanvas(data, shape, opts = {}) {
 /**
  * Signed values (a gradient) on a diverging scale symmetric about 0: red positive, blue negative,
  * white 0. `max` fixes the scale (default: the largest |value|), so two maps can share one.
+ *
+ * @param {any} data
+ * @param {any} shape
+ * @param {{ max?: number, [k: string]: any }} [options]
  */
-/** @param {any} data @param {any} shape @param {{ max?: number, [k: string]: any }} [options] */
 export function heatmapCanvas(data, shape, {max, ...opts} = {}) {
   const m = max ?? (d3.max(data, Math.abs) || 1);
   const color = (v) => {

@@ -1,7 +1,12 @@
 import {imageCanvas} from "./imageCanvas.js";
 
-/** One labelled element (an image, a heatmap, a picker) with an optional muted note under it. */
-/** @param {any} el @param {string} label @param {{ note?: any, key?: string }} [options] */
+/**
+ * One labelled element (an image, a heatmap, a picker) with an optional muted note under it.
+ *
+ * @param {any} el
+ * @param {string} label
+ * @param {{ note?: any, key?: string }} [options]
+ */
 export function figure(el, label, {note, key} = {}) {
   const fig = document.createElement("figure");
   fig.style.cssText = "margin:0;text-align:center";

@@ -77,8 +77,10 @@ export function freshness(figure, role = "freshness") {
  *   {run(makeJob() -> job (it fetches the data it needs), {onProgress, onResult(reply, client), onEnd(outcome), doneText(reply, client)}),
  *    status, cancel, freshness, busy(), changed(why)}
  * `progressive`: the figure draws partial results while the job runs (steering).
+ *
+ * @param {HTMLElement} root
+ * @param {{ figure?: any, statusRole?: string, freshnessRole?: string, progressive?: boolean, precomputed?: any, order?: any }} [options]
  */
-/** @param {HTMLElement} root @param {{ figure?: any, statusRole?: string, freshnessRole?: string, progressive?: boolean, precomputed?: any, order?: any }} [options] */
 export function liveJob(
   root,
   {figure = null, statusRole = "status", freshnessRole = "freshness", progressive = false, precomputed = null, order} = {},
@@ -91,7 +93,10 @@ export function liveJob(
   const fresh = freshness(figure, freshnessRole);
   if (precomputed) fresh.precomputed(precomputed);
   const getClient = () => (order ? siteClient(order) : siteClient());
-  /** @param {() => any} makeJob @param {{ onProgress?: Function, onResult?: Function, onEnd?: Function, onClient?: Function, doneText?: Function }} [hooks] */
+  /**
+   * @param {() => any} makeJob
+   * @param {{ onProgress?: Function, onResult?: Function, onEnd?: Function, onClient?: Function, doneText?: Function }} [hooks]
+   */
   const run = async (makeJob, {onProgress, onResult, onEnd, onClient, doneText} = {}) => {
     ctrl?.abort();
     const mine = (ctrl = new AbortController());

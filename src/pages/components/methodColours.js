@@ -51,8 +51,11 @@ export const colourOf = (name) => BY_KEY.get(methodKey(name)).colour;
 /**
  * A Plot colour scale over the groups of the given names (in the site's fixed order), labelled in
  * the legend: use with `stroke: (d) => methodKey(d.method)` (or fill).
+ *
+ * @param {Iterable<string>} names
+ * @param {{ legend?: boolean }} [options]
+ * @returns {ColourScale}
  */
-/** @param {Iterable<string>} names @param {{ legend?: boolean }} [options] @returns {ColourScale} */
 export function methodColour(names, {legend = true} = {}) {
   const present = new Set(/** @type {string[]} */ ([...names].map(methodKey)));
   const used = METHODS.filter((m) => present.has(m.key));
@@ -76,8 +79,11 @@ function lighter(hex, t) {
  * A Plot colour scale over individual variant names (e.g. "Picard" and "Picard, DDIM-pinv init"):
  * each keeps its group's colour, the second and later variants of a group a lighter shade of it,
  * so variants stay apart while every Picard is still blue. Domain in the site's fixed group order.
+ *
+ * @param {Iterable<string>} names
+ * @param {{ legend?: boolean }} [options]
+ * @returns {ColourScale}
  */
-/** @param {Iterable<string>} names @param {{ legend?: boolean }} [options] @returns {ColourScale} */
 export function variantColour(names, {legend = true} = {}) {
   const unique = [...new Set(names)];
   const order = new Map(METHODS.map((m, i) => [m.key, i]));

@@ -5,8 +5,10 @@ import {variantColour} from "./methodColours.js";
 /**
  * Relative residual ||F(X) − X|| / ||F(X)|| per iteration on a log scale, one line per solver.
  * `runs` are {solver, history: [{iteration, relResidual}]}; `tol` draws the stopping threshold.
+ *
+ * @param {any[]} runs
+ * @param {{ tol?: number, width?: number, height?: number }} [options]
  */
-/** @param {any[]} runs @param {{ tol?: number, width?: number, height?: number }} [options] */
 export function residualPlot(runs, {tol, width = 640, height = 280} = {}) {
   const data = runs.flatMap((r) =>
     r.history.map((h) => ({solver: r.solver, iteration: h.iteration, residual: Math.max(h.relResidual, 1e-9)})),

@@ -22,8 +22,10 @@ import {solverTable} from "./solverTable.js";
  * a cost table. Precomputed first; changing a slider solves again on this device. The settings
  * live in the URL (same keys as the overview). `note(comparison, settings)` returns an element drawn
  * under the figures, redrawn with them (a sentence computed from the runs shown).
+ *
+ * @param {any} precomputed
+ * @param {{ note?: (comparison: any, settings: any) => Element }} [options]
  */
-/** @param {any} precomputed @param {{ note?: (comparison: any, settings: any) => Element }} [options] */
 export function solversView(precomputed, {note} = {}) {
   const root = document.createElement("div");
   const fromUrl = new URLSearchParams(location.search);

@@ -7,14 +7,6 @@ import type { AndersonSettings, FixedPointMap, SolveOptions, SolveResult } from 
 import { ANDERSON_DEFAULTS } from './solverDefaults.js';
 
 /**
- * Anderson acceleration (type II, as in the DEQ reference code): keep the last m iterates X_i and
- * their images F_i, find mixing weights alpha (sum 1) minimising ||sum alpha_i (F_i - X_i)||^2 +
- * lambda ||alpha||^2, and step to beta * sum alpha_i F_i + (1 - beta) * sum alpha_i X_i.
- *
- * `groups` says which residuals one set of weights is fitted to (MixingGroups); ParaTAA
- * (paraTaa.ts) is the 'row-upstream' grouping on a triangular map.
- */
-/**
  * 'state': ONE mixing problem for the whole stacked state. 'row': one per row (per timestep), as
  * the DeqIR reference does by treating timesteps as the batch axis. 'row-upstream' (ParaTAA's
  * triangular Anderson, Tang et al. 2024): one per row and per member of axis 1 (the images of a
@@ -24,6 +16,14 @@ import { ANDERSON_DEFAULTS } from './solverDefaults.js';
  */
 export type MixingGroups = 'state' | 'row' | 'row-upstream';
 
+/**
+ * Anderson acceleration (type II, as in the DEQ reference code): keep the last m iterates X_i and
+ * their images F_i, find mixing weights alpha (sum 1) minimising ||sum alpha_i (F_i - X_i)||^2 +
+ * lambda ||alpha||^2, and step to beta * sum alpha_i F_i + (1 - beta) * sum alpha_i X_i.
+ *
+ * `groups` says which residuals one set of weights is fitted to (MixingGroups); ParaTAA
+ * (paraTaa.ts) is the 'row-upstream' grouping on a triangular map.
+ */
 export async function anderson(
   F: FixedPointMap,
   x0: tf.Tensor,
