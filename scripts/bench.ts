@@ -7,6 +7,10 @@
 //              --stop-at psnr40|bit8 stops each run once every image meets that criterion, to fit a
 //              long run: the units record it, the reports say "not run (cut)" for the stricter ones)
 //   depth-variants  the same for ideas that lost (chain form, damping, coarse-to-fine start) at T 20
+//   stopping-calibration  the default solve at its own stop, sweeping the rule's tolerance on images and a
+//              seed the benchmarks never use (one image at a time; T 20/50/100, four tasks; resumable)
+//   stopping   the default solve at its own stop on the benchmark's images (depth, NFE, PSNR to the
+//              serial x0, wall against the serial chain) and interleaved wall-clock repeats at T 20/50/100
 //   quality    every restoration method on every task with the trained UNet (resumable;
 //              --quick recomputes the slice test/benchmarkQuick.test.ts checks; --images N sizes a full run;
 //              --model FILE reads the prior's weights from FILE, e.g. the committed ones while training runs;
@@ -26,6 +30,7 @@ import { gradientSuite } from './bench/gradients.js';
 import { phantomSuite } from './bench/phantom.js';
 import { colourQualitySuite, qualitySuite } from './bench/quality.js';
 import { solverSuite } from './bench/solvers.js';
+import { stoppingCalibrationSuite, stoppingSuite } from './bench/stopping.js';
 
 const SUITES: Record<
   string,
@@ -43,6 +48,8 @@ const SUITES: Record<
   'quality-colour': colourQualitySuite,
   depth: depthSuite,
   'depth-variants': depthVariantSuite,
+  stopping: stoppingSuite,
+  'stopping-calibration': stoppingCalibrationSuite,
 };
 
 const { values, positionals } = parseArgs({

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { PreparedRestoration } from '../samplers/preparedRestoration.js';
+import { ParameterError } from '../errors.js';
 import type { InitKind } from './deqDefaults.js';
+import type { FixedPointMap } from './solvers/solverTypes.js';
 
 /**
  * The joint map F of docs/design.md §2.3, state X = [x_{s_1}, ..., x_{s_T} = x_0] stacked as
@@ -28,6 +30,12 @@ export interface DeqSystem {
   /** F(X); does not dispose X. */
   map(X: tf.Tensor): tf.Tensor;
   /**
+   * F for one solve, told by the solver loop which leading rows are final (FixedPointMap's
+   * frozenRows): the eps of a row whose network input is final is kept, and the network runs only
+   * on the other rows. `rowsEvaluated` counts the rows it ran (per image: the solve's NFE).
+   */
+  windowedMap(): WindowedMap;
+  /**
    * F(X; xT, y) with the initial noise and the measurement as explicit, differentiable inputs
    * (for vector-Jacobian products with respect to xT and y). map(X) = mapWith(X, task xT, task y).
    */
@@ -40,6 +48,14 @@ export interface DeqSystem {
   initialState(kind?: InitKind): tf.Tensor;
   /** The x_0 row of a state, [B, H, W, C]. */
   x0Of(X: tf.Tensor): tf.Tensor4D;
+  dispose(): void;
+}
+
+export interface WindowedMap {
+  map: FixedPointMap;
+  rowsEvaluated(): number;
+  /** Per row of X, how far the x0 it implies (as the next row's network input) moved in the last call. */
+  x0Change(): Promise<number[]>;
   dispose(): void;
 }
 
@@ -99,16 +115,20 @@ export function deqSystem(task: PreparedRestoration, options: DeqSystemOptions =
   ];
   const chunk = Math.max(1, Math.floor(options.chunkSize ?? T * B));
 
-  const epsAll = (inputs: tf.Tensor): tf.Tensor =>
+  // eps of every row; rows before `from` are taken from `known` ([from, B, ...img]) instead of the network.
+  const epsAll = (inputs: tf.Tensor, from = 0, known?: tf.Tensor): tf.Tensor =>
     tf.tidy(() => {
+      const first = from * B;
+      const count = T * B - first;
       const flat = tf.reshape(inputs, [T * B, ...img]) as tf.Tensor4D;
-      if (chunk >= T * B) return tf.reshape(model.eps(flat, tRows), stateShape);
-      const parts: tf.Tensor[] = [];
-      for (let i = 0; i < T * B; i += chunk) {
-        const n = Math.min(chunk, T * B - i);
-        parts.push(model.eps(tf.slice(flat, [i, 0, 0, 0], [n, ...img]), tRows.slice(i, i + n)));
+      const slab = first === 0 ? flat : tf.slice(flat, [first, 0, 0, 0], [count, ...img]);
+      const parts: tf.Tensor[] = from > 0 && known ? [tf.reshape(known, [first, ...img])] : [];
+      for (let i = 0; i < count; i += chunk) {
+        const n = Math.min(chunk, count - i);
+        const part = n === count ? slab : tf.slice(slab, [i, 0, 0, 0], [n, ...img]);
+        parts.push(model.eps(part as tf.Tensor4D, tRows.slice(first + i, first + i + n)));
       }
-      return tf.reshape(tf.concat(parts, 0), stateShape);
+      return tf.reshape(parts.length === 1 ? parts[0] : tf.concat(parts, 0), stateShape);
     });
 
   // Rows of the state through a rank-2 view: TF.js WebGPU's rank-5 slice returns zeros inside a
@@ -118,10 +138,11 @@ export function deqSystem(task: PreparedRestoration, options: DeqSystemOptions =
 
   const project = (v: tf.Tensor) => tf.reshape(op.project(tf.reshape(v, [T * B, ...img])), stateShape);
 
-  const apply = (X: tf.Tensor, xT5: tf.Tensor, uT: tf.Tensor, Apy: tf.Tensor): tf.Tensor =>
+  const networkInputs = (X: tf.Tensor, xT5: tf.Tensor) => (T === 1 ? xT5 : tf.concat([xT5, rows(X, 0, T - 1)], 0));
+
+  const apply = (X: tf.Tensor, xT5: tf.Tensor, uT: tf.Tensor, Apy: tf.Tensor, given?: tf.Tensor): tf.Tensor =>
     tf.tidy(() => {
-      const inputs = T === 1 ? xT5 : tf.concat([xT5, rows(X, 0, T - 1)], 0);
-      const eps = epsAll(inputs);
+      const eps = given ?? epsAll(networkInputs(X, xT5));
       let cumTerm = tf.mul(constants.wCum, eps);
       let ownTerm = tf.mul(constants.wOwn, eps);
       if (noiseW) {
@@ -133,10 +154,10 @@ export function deqSystem(task: PreparedRestoration, options: DeqSystemOptions =
       return tf.mul(constants.sqrtAbarS, u);
     });
 
-  const applyChain = (X: tf.Tensor, xT5: tf.Tensor, yTerm: tf.Tensor): tf.Tensor =>
+  const applyChain = (X: tf.Tensor, xT5: tf.Tensor, yTerm: tf.Tensor, given?: tf.Tensor): tf.Tensor =>
     tf.tidy(() => {
-      const inputs = T === 1 ? xT5 : tf.concat([xT5, rows(X, 0, T - 1)], 0);
-      const eps = epsAll(inputs);
+      const inputs = networkInputs(X, xT5);
+      const eps = given ?? epsAll(inputs);
       const x0 = tf.div(tf.sub(inputs, tf.mul(chain!.sqrtOneMinusAbarT, eps)), chain!.sqrtAbarT);
       if (task.ddnmPlus) return task.ddnmPlus.next(0, T, x0, eps, chain!.z, yTerm);
       // Plain DDNM, every row one serial step (samplers/serialChain.ts serialStep): yTerm = A+y.
@@ -145,13 +166,71 @@ export function deqSystem(task: PreparedRestoration, options: DeqSystemOptions =
       return chain!.z ? tf.add(next, tf.mul(chain!.c1, chain!.z)) : next;
     });
 
+  const mapGiven = (X: tf.Tensor, eps?: tf.Tensor) =>
+    chainForm ?
+      applyChain(X, constants.xT5, task.ddnmPlus ? task.yTerm : constants.Apy, eps)
+    : apply(X, constants.xT5, constants.uT, constants.Apy, eps);
+
+  const windowedMap = (): WindowedMap => {
+    // eps of rows 0..kept-1, computed from network inputs (x_T, then rows of X) that are final.
+    let known: tf.Tensor | null = null;
+    let kept = 0;
+    let evaluated = 0;
+    let lastFrozen = 0;
+    // The x0 each network input implies, (x − sqrt(1−ᾱ_t) eps) / sqrt(ᾱ_t), at the last call, and
+    // per row the largest per-image RMS of its change since the call before (Infinity at first).
+    const predScale = { a: col(c.sqrtAbarT), b: col(c.sqrtOneMinusAbarT) };
+    let lastPred: tf.Tensor | null = null;
+    let predChange: tf.Tensor | null = null;
+    const map: FixedPointMap = (X, frozenRows = 0) => {
+      if (frozenRows < lastFrozen)
+        throw new ParameterError(`windowed map: frozen rows went back from ${lastFrozen} to ${frozenRows}`, 'frozenRows');
+      lastFrozen = frozenRows;
+      const inputs = tf.tidy(() => networkInputs(X, constants.xT5));
+      const eps = tf.tidy(() => epsAll(inputs, kept, known ?? undefined));
+      const pred = tf.tidy(() => tf.div(tf.sub(inputs, tf.mul(predScale.b, eps)), predScale.a));
+      inputs.dispose();
+      const change =
+        lastPred ?
+          tf.tidy(() => tf.max(tf.sqrt(tf.mean(tf.square(tf.reshape(tf.sub(pred, lastPred!), [T, B, -1])), 2)), 1))
+        : tf.fill([T], Infinity);
+      lastPred?.dispose();
+      lastPred = pred;
+      predChange?.dispose();
+      predChange = change;
+      evaluated += T - kept;
+      // Row j's input is x_T (j = 0) or row j-1 of X: final for j <= frozenRows.
+      const nextKept = Math.min(T, frozenRows + 1);
+      if (nextKept > kept) {
+        const next = tf.tidy(() => rows(eps, 0, nextKept));
+        known?.dispose();
+        known = next;
+        kept = nextKept;
+      }
+      try {
+        return mapGiven(X, eps);
+      } finally {
+        eps.dispose();
+      }
+    };
+    // Row r of X is the input of row r + 1; x_0 (the last row) is no network input: judged through the rows before it.
+    const x0Change = async (): Promise<number[]> => {
+      const v = predChange ? await predChange.data() : new Float32Array(T).fill(Infinity);
+      return Array.from({ length: T }, (_, r) => (r + 1 < T ? v[r + 1] : 0));
+    };
+    return {
+      map,
+      rowsEvaluated: () => evaluated,
+      x0Change,
+      dispose: () => [known, lastPred, predChange, predScale.a, predScale.b].forEach((t) => t?.dispose()),
+    };
+  };
+
   return {
     rows: T,
     stateShape,
-    map: (X) =>
-      chainForm ?
-        applyChain(X, constants.xT5, task.ddnmPlus ? task.yTerm : constants.Apy)
-      : apply(X, constants.xT5, constants.uT, constants.Apy),
+    map: (X) => mapGiven(X),
+    windowedMap,
     mapWith: (X, xTIn, yIn) =>
       tf.tidy(() =>
         chainForm ?

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Matrix, solve } from 'ml-matrix';
 import { ParameterError } from '../../errors.js';
-import { keepExactRows } from './exactRows.js';
 import { iterate } from './iterationLoop.js';
 import type { AndersonSettings, FixedPointMap, SolveOptions, SolveResult } from './solverTypes.js';
 import { ANDERSON_DEFAULTS } from './solverDefaults.js';
@@ -43,11 +42,10 @@ export async function anderson(
   const groups = perRow ? rows * members : 1;
   const xs: tf.Tensor[] = [];
   const fs: tf.Tensor[] = [];
-  // Rows of the current iterate known to be exact (triangular maps only): F adds one per call.
-  let exactRows = 0;
+  // On a triangular map the loop copies the finished rows of F(X) over the mixed iterate.
+  const lowerTriangular = settings.lowerTriangular === true || settings.triangular === true;
   try {
-    return await iterate(F, x0, settings, async (x, fx) => {
-      exactRows = Math.min(exactRows + 1, rows);
+    return await iterate(F, x0, { ...settings, lowerTriangular }, async (x, fx) => {
       xs.push(tf.clone(x));
       fs.push(tf.clone(fx));
       if (xs.length > m) {
@@ -76,8 +74,7 @@ export async function anderson(
         const lead = members > 1 ? [rows, members] : [groups];
         const a = tf.tensor(alpha, [...lead, n, ...new Array<number>(x.rank - lead.length).fill(1)]);
         const combine = (ts: tf.Tensor[]) => tf.sum(tf.mul(a, tf.stack(ts, lead.length)), lead.length);
-        const mixed = beta === 1 ? combine(fs) : tf.add(tf.mul(combine(fs), beta), tf.mul(combine(xs), 1 - beta));
-        return settings.triangular ? keepExactRows(fx, mixed, exactRows) : mixed;
+        return beta === 1 ? combine(fs) : tf.add(tf.mul(combine(fs), beta), tf.mul(combine(xs), 1 - beta));
       });
     });
   } finally {

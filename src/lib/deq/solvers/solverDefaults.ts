@@ -1,4 +1,4 @@
-import type { SolverKind, SolverSettings } from './solverTypes.js';
+import type { SolverKind, SolverSettings, StopRule } from './solverTypes.js';
 
 /**
  * The kit's one module of solver defaults. The CLI, the problem files, the worker jobs, the page
@@ -7,8 +7,24 @@ import type { SolverKind, SolverSettings } from './solverTypes.js';
  * diffusion. Bounds are in bounds.ts.
  */
 
-/** Forward solves stop when ||F(X) - X|| / ||F(X)|| falls below this (the reference's value). */
-export const DEFAULT_TOL = 1e-3;
+/**
+ * How a default solve stops: the x0 rule. Each row k of the stacked state is the network's input at
+ * the next step, and implies an x0 = (x_k − sqrt(1−ᾱ) eps) / sqrt(ᾱ). Row k is final when, for every
+ * image, the RMS change of that x0 since the last call is below X0_TOL (or its RMS residual is below
+ * X0_TOL · σ_k, σ_k its noise level: a very noisy state's x0 moves with any change of its input), and
+ * every row before it is final; the solve stops when the final rows reach x_0. Final rows leave the
+ * batch (deq/deqSystem.ts windowedMap). X0_TOL is in the units of the image ([−1, 1]), calibrated on
+ * images and a seed the benchmarks do not use (docs/results.md, "The stopping rule"). The strict rule
+ * is 'relative' (RELATIVE_TOL), or any rule with tol 0: Picard's exactness alone.
+ */
+export const DEFAULT_RULE: StopRule = 'x0';
+export const X0_TOL = 0.01;
+/** The relative rule: stop when ||F(X) − X|| / ||F(X)|| falls below this (the reference's value). */
+export const RELATIVE_TOL = 1e-3;
+/** The tolerance a rule runs with when the caller sets none. */
+export const defaultTol = (rule: StopRule): number => (rule === 'x0' ? X0_TOL : RELATIVE_TOL);
+/** The default run's tolerance (of DEFAULT_RULE). */
+export const DEFAULT_TOL = defaultTol(DEFAULT_RULE);
 /** Solves inside gradient computations, where the result must match back-propagation: near-exact. */
 export const GRADIENT_TOL = 1e-6;
 /** Forward solves of loops that warm-start from the previous solution (initialization optimization, the toy). */
@@ -41,6 +57,7 @@ export const defaultMaxIter = (T: number): number => T;
 /** What a caller may set of a DeqIR solve; everything left out takes the defaults above. */
 export interface SolverChoice {
   kind?: SolverKind;
+  rule?: StopRule;
   tol?: number;
   maxIter?: number | null;
   m?: number;
@@ -51,7 +68,8 @@ export interface SolverChoice {
 
 /** Complete solver settings for T steps: the one place a default solve is spelled out. */
 export function solverSettingsFor(T: number, c: SolverChoice = {}): SolverSettings {
-  const common = { tol: c.tol ?? DEFAULT_TOL, maxIter: c.maxIter ?? defaultMaxIter(T) };
+  const rule = c.rule ?? DEFAULT_RULE;
+  const common = { rule, tol: c.tol ?? defaultTol(rule), maxIter: c.maxIter ?? defaultMaxIter(T) };
   const kind = c.kind ?? DEFAULT_SOLVER;
   if (kind === 'picard') return { kind, ...common, beta: c.beta ?? 1 };
   const d = mixingDefaults(kind);

@@ -5,7 +5,9 @@ import type * as tf from '@tensorflow/tfjs-core';
  * They know nothing of diffusion: rows matter only for per-row residuals and per-row Anderson.
  * F must not dispose its argument and must return a fresh tensor of the same shape.
  */
-export type FixedPointMap = (x: tf.Tensor) => tf.Tensor | Promise<tf.Tensor>;
+export type FixedPointMap = (x: tf.Tensor, frozenRows?: number) => tf.Tensor | Promise<tf.Tensor>;
+// frozenRows (lower-triangular solves): rows 0..frozenRows-1 of x are final and will not change in
+// any later call, so F may reuse what it computed from them; the loop keeps those rows of x itself.
 
 export interface IterationRecord {
   /** 1-based; one map evaluation per iteration. */
@@ -16,6 +18,14 @@ export interface IterationRecord {
   relResidual: number;
   rowAbsResidual: number[];
   rowRelResidual: number[];
+  /** Per row, the largest RMS of F(X) − X over the members of axis 1 (the row rule's measure). */
+  rowRmsResidual: number[];
+  /** What the row rule compared with tol · rowScales: the caller's rowMeasure, or rowRmsResidual. */
+  ruleMeasure: number[];
+  /** Leading rows of X that were frozen (final) when F was evaluated: F skipped them. */
+  frozenRows: number;
+  /** Leading rows of F(X) that are final (lower-triangular solves; 0 otherwise). */
+  finishedRows: number;
   /** Milliseconds since the solve started, including this iteration's read-back. */
   wallMs: number;
 }
@@ -24,19 +34,36 @@ export interface IterationRecord {
 export type IterationCallback = (rec: IterationRecord, iterate: { x: tf.Tensor; fx: tf.Tensor }) => void | 'stop' | Promise<void | 'stop'>;
 
 export interface SolveOptions {
-  /** Stop when the relative residual is below tol (default 1e-3, as the reference). */
+  /**
+   * Without rowScales: stop when ||F(X) − X|| / ||F(X)|| < tol (the relative rule, 1e-3 by default
+   * as the reference). With rowScales: the row rule's tolerance (stoppingRule.ts).
+   */
   tol?: number;
+  /**
+   * Per-row scales of the row rule: row r meets it when its per-member RMS residual is at most
+   * tol · rowScales[r]. The solve stops when every row does (on a lower-triangular map, when the
+   * rows it has finished reach the last).
+   */
+  rowScales?: readonly number[];
+  /**
+   * The row rule's measure, when the caller has a better one than the RMS residual (for DeqIR: how
+   * far each row's x0 prediction moved in the last call). Called once per iteration, after F, with
+   * the iteration's residuals.
+   */
+  rowMeasure?: (rec: IterationRecord) => Promise<readonly number[]>;
   maxIter?: number;
   signal?: AbortSignal;
   onIteration?: IterationCallback;
   /** The run fails when the residual grows beyond this factor of the first one (default 1e6). */
   divergenceFactor?: number;
   /**
-   * The caller's guarantee that the solver's estimate is exact after this many iterations (plain
-   * Picard or triangular Anderson on a lower-triangular map with that many rows). The run then
-   * stops there as converged ('exact'), whatever the residual of the last iterate says.
+   * The caller's guarantee that row r of F depends only on rows < r and that the solver may keep
+   * finished rows fixed (plain Picard, triangular Anderson). The loop then freezes the leading rows
+   * that are final (exact, or past the row rule with every row before them), copies them into every
+   * later iterate, tells F (which may skip them) and stops once every row is final: 'exact' when
+   * that took `rows` iterations, 'tol' when the rule finished rows sooner.
    */
-  exactAfter?: number;
+  lowerTriangular?: boolean;
 }
 
 export interface SolveResult {
@@ -78,6 +105,13 @@ export interface AndersonSettings {
   triangular?: boolean;
 }
 
-export type SolverSettings = (PicardSettings | AndersonSettings) & SolveOptions;
+/**
+ * Which stopping rule a DeqIR solve uses (solverDefaults.ts): 'x0' is the row rule on how far each
+ * timestep's implied x0 moves; 'relative' the relative residual of the whole state (the reference's).
+ */
+export type StopRule = 'x0' | 'relative';
+export const STOP_RULES: readonly StopRule[] = ['x0', 'relative'];
+
+export type SolverSettings = (PicardSettings | AndersonSettings) & SolveOptions & { rule?: StopRule };
 export type SolverKind = SolverSettings['kind'];
 export const SOLVER_KINDS: readonly SolverKind[] = ['picard', 'anderson', 'anderson-per-row', 'taa'];
