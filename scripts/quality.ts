@@ -47,7 +47,7 @@ import { parallelDdimSample, sampleShares } from '../src/lib/node/parallelSampli
 import { linearSchedule } from '../src/lib/schedule/linearSchedule.js';
 import { estimateSamplingSeconds } from '../src/lib/quality/samplingProgress.js';
 import { mergedQuality, type QualityPart } from '../src/lib/quality/cardQuality.js';
-import { ANDERSON_DEFAULTS, DEFAULT_TOL } from '../src/lib/deq/solvers/solverDefaults.js';
+import { ANDERSON_DEFAULTS, RELATIVE_TOL } from '../src/lib/deq/solvers/solverDefaults.js';
 import { RECIPE_KEYS, recipeForShape, trainingRecipe, TRAINING_RECIPES, type TrainingRecipe } from '../src/lib/training/recipes.js';
 
 const { values: a } = parseArgs({
@@ -219,7 +219,7 @@ async function restoration(clf: Classifier | null) {
       seed,
       task,
       keepImages: sanityMeasure(task) !== 'psnr',
-      solver: { kind: 'anderson', ...ANDERSON_DEFAULTS, tol: DEFAULT_TOL, maxIter: 40 },
+      solver: { kind: 'anderson', ...ANDERSON_DEFAULTS, rule: 'relative', tol: RELATIVE_TOL, maxIter: 40 },
     });
     const judged = await judgeSanity(r, clf, { seed });
     const fd = judged.pairedFdCls;

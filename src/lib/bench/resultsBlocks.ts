@@ -4,6 +4,7 @@ import { THROUGHPUT_BEGIN, THROUGHPUT_END, throughputReport, type ThroughputResu
 import { THROUGHPUT_FILES } from '../training/throughputFiles.js';
 import { cardBlockMarkers, cardPath, priorCardReport, type PriorCard } from './cardReport.js';
 import { RECIPE_KEYS } from '../training/recipes.js';
+import { STOPPING_BEGIN, STOPPING_END, stoppingReport, type StoppingResultsFile } from './stoppingReport.js';
 
 /** Reads a committed results file as parsed JSON, or undefined when it does not exist (yet). */
 export type ResultsReader = (path: string) => unknown;
@@ -53,6 +54,18 @@ export const RESULTS_BLOCKS: readonly ResultsBlock[] = [
     begin: DEPTH_BEGIN,
     end: DEPTH_END,
     render: (read) => depthReport(required(read, 'data/benchmarks/depth.json') as DepthResultsFile),
+  },
+  {
+    // Optional until each run exists: the block then says which has not been run.
+    name: 'stopping-rule',
+    sources: ['data/benchmarks/stopping-calibration.json', 'data/benchmarks/stopping.json'],
+    begin: STOPPING_BEGIN,
+    end: STOPPING_END,
+    render: (read) =>
+      stoppingReport(
+        read('data/benchmarks/stopping-calibration.json') as StoppingResultsFile | undefined,
+        read('data/benchmarks/stopping.json') as StoppingResultsFile | undefined,
+      ),
   },
   {
     name: 'solver-variant',

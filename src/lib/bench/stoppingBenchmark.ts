@@ -1,7 +1,7 @@
 import { toSignedUnit, type LabelledImages } from '../data/labelledImages.js';
 import { DEFAULT_INIT } from '../deq/deqDefaults.js';
 import { deqRestore } from '../deq/deqRestore.js';
-import { solverSettingsFor } from '../deq/solvers/solverDefaults.js';
+import { defaultTol, solverSettingsFor } from '../deq/solvers/solverDefaults.js';
 import type { StopRule } from '../deq/solvers/solverTypes.js';
 import { meanCi, median, type MeanCi } from '../metrics/statistics.js';
 import { x0DistancePerImage, X0_PSNR_CRITERION_DB } from '../metrics/x0ToSerial.js';
@@ -21,7 +21,8 @@ export interface StoppingSet {
   images: number[];
   seed: number;
   Ts: number[];
-  tols: number[];
+  /** Row tolerances to run; 'default' is the rule's own at each T (solverDefaults.ts defaultTol). */
+  tols: (number | 'default')[];
 }
 
 export interface StoppingSettings {
@@ -49,7 +50,9 @@ export interface StoppingUnit {
   set: string;
   T: number;
   task: TaskName;
+  /** The tolerance the runs used, and whether it was the rule's default at T. */
   tol: number;
+  isDefault?: boolean;
   runs: StoppingRun[];
   gitCommit?: string;
 }
@@ -65,7 +68,7 @@ export interface TimingUnit {
   gitCommit?: string;
 }
 
-const unitKey = (set: string, T: number, task: string, tol: number) => `${set}|${T}|${task}|${tol}`;
+const unitKey = (set: string, T: number, task: string, tol: number | 'default') => `${set}|${T}|${task}|${tol}`;
 const timingKey = (T: number) => `timing|${T}`;
 
 export interface StoppingRunOptions {
@@ -118,8 +121,18 @@ export async function runStoppingBenchmark(o: StoppingRunOptions): Promise<void>
     }
     o.onProgress?.(done++, total, `${u.set.name} T=${u.T} ${u.task} tol ${u.tol}`);
     const runs: StoppingRun[] = [];
-    for (const image of u.set.images) runs.push(await runOne(o, u.T, u.task, image, u.set.seed, u.tol));
-    await o.onUnit({ key: u.key, set: u.set.name, T: u.T, task: u.task, tol: u.tol, runs });
+    const tol = u.tol === 'default' ? undefined : u.tol;
+    for (const image of u.set.images) runs.push(await runOne(o, u.T, u.task, image, u.set.seed, tol));
+    const used = tol ?? defaultTol(s.rule, u.T);
+    await o.onUnit({
+      key: u.key,
+      set: u.set.name,
+      T: u.T,
+      task: u.task,
+      tol: used,
+      ...(tol === undefined ? { isDefault: true } : {}),
+      runs,
+    });
   }
   const t = s.timing;
   for (const { T, key } of timings) {

@@ -74,7 +74,7 @@ export async function deqRestore(
   try {
     const res = await solveFixedPoint(windowed.map, init, {
       ...solver,
-      tol: solver.tol ?? defaultTol(rule),
+      tol: solver.tol ?? defaultTol(rule, T),
       // x_0 (the last row) is no network input: judged through the rows before it (scale 0).
       rowScales: rule === 'x0' ? Array.from({ length: T }, (_, r) => (r + 1 < T ? 1 : 0)) : undefined,
       rowMeasure: rule === 'x0' ? x0Measure(windowed, noiseScales(task.coeffs)) : undefined,

@@ -186,10 +186,11 @@ export function deqSystem(task: PreparedRestoration, options: DeqSystemOptions =
       if (frozenRows < lastFrozen)
         throw new ParameterError(`windowed map: frozen rows went back from ${lastFrozen} to ${frozenRows}`, 'frozenRows');
       lastFrozen = frozenRows;
-      const inputs = tf.tidy(() => networkInputs(X, constants.xT5));
-      const eps = tf.tidy(() => epsAll(inputs, kept, known ?? undefined));
-      const pred = tf.tidy(() => tf.div(tf.sub(inputs, tf.mul(predScale.b, eps)), predScale.a));
-      inputs.dispose();
+      const { eps, pred } = tf.tidy(() => {
+        const inputs = networkInputs(X, constants.xT5);
+        const e = epsAll(inputs, kept, known ?? undefined);
+        return { eps: e, pred: tf.div(tf.sub(inputs, tf.mul(predScale.b, e)), predScale.a) };
+      });
       const change =
         lastPred ?
           tf.tidy(() => tf.max(tf.sqrt(tf.mean(tf.square(tf.reshape(tf.sub(pred, lastPred!), [T, B, -1])), 2)), 1))

@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
 import { useNodeBackend, type NodeBackendName } from '../backend/nodeBackend.js';
-import { SOLVER_KINDS, type SolverKind } from '../deq/solvers/solverTypes.js';
+import { SOLVER_KINDS, STOP_RULES, type SolverKind, type StopRule } from '../deq/solvers/solverTypes.js';
 import { DeqirError, didYouMean, isBadInput, NonFiniteError, ParameterError, ProblemFileError, UsageError } from '../errors.js';
 import { checkTaskChannels, TASK_NAMES, taskDefinition, type TaskName } from '../operators/taskRegistry.js';
 import { parseProblem, solveProblem } from '../problem/solveProblem.js';
 import { checkSeed } from '../problem/seedRule.js';
 import { checkT, DEFAULT_T, MAX_ITER_RANGE, T_RANGE, TOL_RANGE, MEMORY_BUDGET_MB } from '../bounds.js';
 import { DEFAULT_INIT } from '../deq/deqDefaults.js';
-import { DEFAULT_SOLVER, DEFAULT_TOL } from '../deq/solvers/solverDefaults.js';
+import { DEFAULT_RULE, DEFAULT_SOLVER, DEFAULT_TOL, RELATIVE_TOL, X0_BUDGET, X0_TOL_MAX } from '../deq/solvers/solverDefaults.js';
 import { memoryBudgetBytes } from '../problem/memoryEstimate.js';
 import { checkOutputPath, writeFileAtomic, type AtomicWriteOptions } from './atomicWrite.js';
 import { readInputText } from './inputFile.js';
@@ -31,7 +31,7 @@ const USAGE = `usage:
       deqir-result/1 JSON (x0, x0Serial, iterations, nfe, residuals, ...) to --out or stdout.
       With a "grad" section, also the gradients of its loss with respect to y and/or xT.
   deqir restore (IMAGE.png | --image N) --task TASK --out OUT.png [--method deqir|serial] [--T ${DEFAULT_T}]
-                [--seed 0] [--solver ${SOLVER_KINDS.join('|')}] [--tol ${DEFAULT_TOL}] [--max-iter T]
+                [--seed 0] [--solver ${SOLVER_KINDS.join('|')}] [--rule ${STOP_RULES.join('|')}] [--tol ${X0_BUDGET}/T] [--max-iter T]
                 [--model models/fashion-unet-small.safetensors|${NAMED_PRIORS.join('|')}] [--backend wasm|cpu] [--memory-budget-mb ${MEMORY_BUDGET_MB.default}]
       Degrades a clean image of the model's size (or image N of the shipped subset of that size)
       with TASK (${TASK_NAMES.join(', ')}), restores it with the model, and writes
@@ -40,8 +40,12 @@ const USAGE = `usage:
       gaussian:fashion (28x28 grey), gaussian:emoji (32x32 colour, no training needed). A colour model
       reads the PNG as RGB (a grey PNG as R = G = B) and writes colour; colorize needs one, e.g.
       deqir restore grey.png --task colorize --model gaussian:emoji --out colour.png. T from ${T_RANGE.min} to ${T_RANGE.max};
-      DeqIR defaults: ${DEFAULT_SOLVER} from the ${DEFAULT_INIT} start, stopping at relative residual ${DEFAULT_TOL}
-      or after T iterations (exact for Picard and ParaTAA 'taa': the system is triangular).
+      DeqIR defaults: ${DEFAULT_SOLVER} from the ${DEFAULT_INIT} start, stopped by the ${DEFAULT_RULE} rule: a timestep is
+      final once the x0 it implies moves less than --tol (RMS, image units; by default ${X0_BUDGET}/T, at most ${X0_TOL_MAX}:
+      ${DEFAULT_TOL} at T = ${DEFAULT_T}) and every one before it is final; final timesteps leave the batch, and the run stops when they
+      reach x0, after T iterations at most
+      (exact for Picard and ParaTAA 'taa': the system is triangular). --rule relative stops instead on the
+      relative residual of the whole state (--tol ${RELATIVE_TOL} by default); --tol 0 runs to the exact fixed point.
   Jobs whose estimated memory exceeds --memory-budget-mb (MiB) are refused before they start.
   --debug prints the stack trace of an error. Exit codes: 0 done, 2 bad input, 1 runtime failure.`;
 
@@ -71,6 +75,7 @@ const OPTIONS = {
   image: { type: 'string' },
   solver: { type: 'string' },
   tol: { type: 'string' },
+  rule: { type: 'string' },
   'max-iter': { type: 'string' },
   'memory-budget-mb': { type: 'string', default: String(MEMORY_BUDGET_MB.default) },
   debug: { type: 'boolean', default: false },
@@ -182,7 +187,7 @@ async function main(argv: string[], io: CliIo): Promise<void> {
     budgetHint,
     onIteration: (r) =>
       io.stderr(
-        `${io.isTTY ? '\r' : ''}iteration ${r.iteration}: relative residual ${r.relResidual.toExponential(2)}${io.isTTY ? '   ' : '\n'}`,
+        `${io.isTTY ? '\r' : ''}iteration ${r.iteration}: ${r.finishedRows} of ${r.rowAbsResidual.length} timesteps final, relative residual ${r.relResidual.toExponential(2)}${io.isTTY ? '   ' : '\n'}`,
       ),
   });
   assertFiniteResult(result, 'result');
@@ -212,6 +217,8 @@ async function restore(
     throw new UsageError('restore takes either IMAGE.png or --image N (an image of the shipped subset)');
   const T = checkT(intFlag('T', o.T!), '--T');
   const seed = checkSeed(intFlag('seed', o.seed!), '--seed');
+  if (o.rule !== undefined && !(STOP_RULES as readonly string[]).includes(o.rule))
+    throw new UsageError(`--rule must be one of ${STOP_RULES.join(', ')}, got '${o.rule}'${didYouMean(o.rule, STOP_RULES)}`);
   const tol = o.tol === undefined ? undefined : rangeFlag('tol', numberFlag('tol', o.tol), TOL_RANGE);
   const maxIter = o['max-iter'] === undefined ? undefined : rangeFlag('max-iter', intFlag('max-iter', o['max-iter']), MAX_ITER_RANGE);
   const subsetImage = o.image === undefined ? undefined : intFlag('image', o.image);
@@ -234,7 +241,7 @@ async function restore(
       method: o.method,
       T,
       seed,
-      solver: { kind: o.solver as SolverKind | undefined, tol, maxIter },
+      solver: { kind: o.solver as SolverKind | undefined, rule: o.rule as StopRule | undefined, tol, maxIter },
       memoryBudgetBytes,
       budgetHint,
     });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SolverKind } from '../deq/solvers/solverTypes.js';
+import type { SolverKind, StopRule } from '../deq/solvers/solverTypes.js';
 import { DEFAULT_SOLVER } from '../deq/solvers/solverDefaults.js';
 import { MAX_ITER_RANGE, T_RANGE, TOL_RANGE } from '../bounds.js';
 import {
@@ -104,6 +104,8 @@ const priorSchema = z.discriminatedUnion('kind', [
 const solverSchema = z
   .object({
     kind: z.enum(['serial', 'picard', 'anderson', 'anderson-per-row', 'taa'] as const satisfies readonly ('serial' | SolverKind)[]),
+    /** How the solve stops (deq/solvers/solverDefaults.ts): 'x0' (the default) or 'relative' (the strict, reference rule). */
+    rule: z.enum(['x0', 'relative'] as const satisfies readonly StopRule[]).optional(),
     tol: finite.nonnegative().max(TOL_RANGE.max).optional(),
     maxIter: intIn(MAX_ITER_RANGE.min, MAX_ITER_RANGE.max, 'maxIter').optional(),
     m: intIn(1, MAX_ANDERSON_M).optional(),

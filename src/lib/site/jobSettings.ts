@@ -1,7 +1,7 @@
 import { PICKER_IMAGES } from '../data/shippedSubset.js';
-import type { SolverKind } from '../deq/solvers/solverTypes.js';
+import { STOP_RULES, type SolverKind, type StopRule } from '../deq/solvers/solverTypes.js';
 import { TASKS, TASK_NAMES, tasksForChannels, type TaskName } from '../operators/taskRegistry.js';
-import { mixingDefaults, DEFAULT_SOLVER, DEFAULT_TOL, defaultMaxIter } from '../deq/solvers/solverDefaults.js';
+import { mixingDefaults, DEFAULT_RULE, DEFAULT_SOLVER, defaultMaxIter, defaultTol } from '../deq/solvers/solverDefaults.js';
 import { DEFAULT_INIT } from '../deq/deqDefaults.js';
 import { DEFAULT_T, MAX_ITER_RANGE, T_RANGE, TOL_RANGE } from '../bounds.js';
 import { DEFAULT_DATASET, SITE_DATASETS, SITE_PRIORS, planeSize, type SiteDataset } from './sitePriors.js';
@@ -56,7 +56,9 @@ export interface JobSettings {
   init: Init;
   /** Iteration cap; null follows T (deq/solvers/solverDefaults.ts: defaultMaxIter). */
   maxIter: number | null;
-  tol: number;
+  /** How the solve stops, and its tolerance; null: the rule's default at T (deq/solvers/solverDefaults.ts). */
+  rule: StopRule;
+  tol: number | null;
   m: number;
   lambda: number;
   beta: number;
@@ -74,12 +76,16 @@ export const DEFAULT_SETTINGS: JobSettings = {
   solver: DEFAULT_SOLVER,
   init: DEFAULT_INIT,
   maxIter: null,
-  tol: DEFAULT_TOL,
+  rule: DEFAULT_RULE,
+  tol: null,
   ...mixingDefaults(DEFAULT_SOLVER),
   seed: 0,
   prior: 'auto',
   mask: null,
 };
+
+/** The tolerance a job runs with. */
+export const tolOf = (s: Pick<JobSettings, 'tol' | 'rule' | 'T'>) => s.tol ?? defaultTol(s.rule, s.T);
 
 /** The iteration cap a job runs with. */
 export const maxIterOf = (s: Pick<JobSettings, 'maxIter' | 'T'>) => s.maxIter ?? defaultMaxIter(s.T);
@@ -110,7 +116,14 @@ export function settingsFromParams(p: URLSearchParams, base: JobSettings = DEFAU
       p.get('maxIter') === null ?
         base.maxIter
       : clampInt(p.get('maxIter'), MAX_ITER_RANGE.min, MAX_ITER_RANGE.max, base.maxIter ?? 0) || null,
-    tol: clampNum(p.get('tol'), TOL_RANGE.min, TOL_RANGE.max, base.tol),
+    rule: oneOf(p.get('rule'), STOP_RULES, base.rule),
+    // Absent (or a link that names another rule but no tolerance): the rule's own default at T.
+    tol:
+      p.get('tol') === null ?
+        p.get('rule') !== null && oneOf(p.get('rule'), STOP_RULES, base.rule) !== base.rule ?
+          null
+        : base.tol
+      : clampNum(p.get('tol'), TOL_RANGE.min, TOL_RANGE.max, base.tol ?? TOL_RANGE.min),
     m: clampInt(p.get('m'), 1, 20, base.m),
     lambda: clampNum(p.get('lambda'), 0, 1, base.lambda),
     beta: clampNum(p.get('beta'), 0.05, 1, base.beta),

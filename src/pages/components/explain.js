@@ -111,8 +111,8 @@ export function solverFormulas({m, lambda, beta} = {}) {
     knob(String.raw`\text{triangular}`, [
       "on this site “anderson” is the triangular variant: after i iterations rows 1 … i of F(X) are exact, and those rows are copied from F(X) into the next iterate instead of being mixed, so it keeps Picard's “exact after at most T iterations”. Per-row Anderson has no such guard.",
     ]),
-    knob(String.raw`\text{tol}`, [
-      "stop when the relative residual ‖F(X) − X‖ / ‖F(X)‖ falls below it; “max iterations” stops the run regardless (then “converged: no”).",
+    knob(String.raw`\text{stop rule, tol}`, [
+      "the x0 rule (the default) finds a timestep final when the clean image its state implies moved by less than tol (RMS, image units) in the last call, or its state moved by less than tol times its noise level, and every earlier timestep is final; final timesteps leave the batch and the run stops when they reach x₀. The relative rule stops when ‖F(X) − X‖ / ‖F(X)‖ falls below tol, the reference's criterion. “max iterations” stops the run regardless (then “converged: no”).",
     ]),
   );
   root.append(
@@ -260,7 +260,10 @@ export const GLOSSARY = [
     String.raw`F,\ X^\star`,
     String.raw`the joint map (all T steps from the current X, one batched network call); its fixed point $X^\star = F(X^\star)$ is the serial trajectory`,
   ],
-  [String.raw`r,\ r_k`, String.raw`relative residual $\|F(X) - X\| / \|F(X)\|$; $r_k$ the same for row k only. Solvers stop when r < tol`],
+  [
+    String.raw`r,\ r_k`,
+    String.raw`relative residual $\|F(X) - X\| / \|F(X)\|$; $r_k$ the same for row k only. The relative rule stops when r < tol; the default x0 rule reads how far each row's implied $\hat x_0$ moved`,
+  ],
   [String.raw`m,\ \lambda,\ \beta`, "Anderson's history, regularisation and mixing (β also damps Picard)"],
   [String.raw`L,\ g`, String.raw`a loss of $x_0$; g the adjoint vector of the implicit gradient`],
   [String.raw`K,\ \tau`, "phantom gradient: number of damped steps back-propagated and their damping"],

@@ -3,7 +3,9 @@ import {
   MAX_ITER_RANGE,
   PAGE_T_MAX,
   SOLVERS,
+  STOP_RULES,
   T_RANGE,
+  defaultTol,
   maxIterOf,
   settingsFromParams,
   settingsToParams,
@@ -40,7 +42,7 @@ export function solversView(precomputed, {note} = {}) {
   });
   const draw = () =>
     figures.replaceChildren(
-      residualPlot(comparison.runs, {tol: s.tol}),
+      residualPlot(comparison.runs, {tol: s.rule === "relative" ? (s.tol ?? defaultTol(s.rule, s.T)) : undefined}),
       select(
         "heatmap of",
         SOLVERS.map((v) => [v, v]),
@@ -79,10 +81,19 @@ export function solversView(precomputed, {note} = {}) {
       (v) => live({lambda: +v}),
     ),
     select(
+      "stop rule",
+      STOP_RULES.map((v) => [v, v === "x0" ? "x0 rule (the default)" : "relative residual"]),
+      s.rule,
+      (v) => live({rule: v, tol: null}),
+    ),
+    select(
       "tol",
-      [1e-2, 1e-3, 1e-4, 1e-5].map((v) => [v, fmt(v)]),
-      s.tol,
-      (v) => live({tol: +v}),
+      [
+        ["", `default (${defaultTol(s.rule, s.T)} at T = ${s.T})`],
+        ...(s.rule === "x0" ? [0.02, 0.01, 0.005, 1e-3] : [1e-2, 1e-3, 1e-4, 1e-5]).map((v) => [String(v), String(v)]),
+      ],
+      s.tol ?? "",
+      (v) => live({tol: v === "" ? null : +v}),
     ),
     job.cancel,
     credit,

@@ -3,6 +3,7 @@ import type { EpsModel } from '../../models/epsModel.js';
 import { maxIterOf, type JobSettings } from '../jobSettings.js';
 import { maxAbsDiff } from '../../metrics/vectorStats.js';
 import { psnrOfArrays } from '../../metrics/psnr.js';
+import { iterateX0ToSerial } from '../../metrics/x0ToSerial.js';
 import { yieldToEvents, type ProgressFn } from '../progress.js';
 import { jobProblem } from './jobProblem.js';
 import { serialWithProgress, jobSolverSettings } from './serialWithProgress.js';
@@ -27,7 +28,20 @@ export interface DemoResult {
   solver: string;
   images: { truth: FigureImage; y: FigureImage; Apy: FigureImage; serial: FigureImage; deq: FigureImage };
   serial: MethodStats;
-  deq: MethodStats & { iterations: number; converged: boolean; relResidual: number[]; maxAbsDiffToSerial: number };
+  deq: MethodStats & {
+    iterations: number;
+    converged: boolean;
+    stoppedBy: string;
+    /** The rule the run stopped by, and its tolerance. */
+    rule: string;
+    tol: number;
+    /** Per iteration: relative residual, PSNR of that iterate's x0 to the serial x0, timesteps final, NFE so far. */
+    relResidual: number[];
+    psnrToSerial: number[];
+    finishedRows: number[];
+    nfeAt: number[];
+    maxAbsDiffToSerial: number;
+  };
   psnrApy: number;
 }
 
@@ -49,14 +63,14 @@ export async function runDemo(model: EpsModel, s: JobSettings, truthPixels: Floa
     const serial = await serialWithProgress(p.task, s.T, opts);
     const serialX0 = (await serial.x0.data()) as Float32Array;
     serial.x0.dispose();
-    const deq = await deqRestore(
-      p.task,
-      jobSolverSettings(s, s.solver, true, opts.signal, async (rec) => {
-        opts.onProgress?.({ phase: 'deq', iteration: rec.iteration, maxIter: maxIterOf(s), relResidual: rec.relResidual });
-        await yieldToEvents();
-      }),
-      { init: s.init },
-    );
+    // The serial x0 is known here, so each iterate's distance to it is shown beside the residual the rule reads.
+    const psnrToSerial: number[] = [];
+    const settings = jobSolverSettings(s, s.solver, true, opts.signal, async (rec, { fx }) => {
+      psnrToSerial.push((await iterateX0ToSerial(fx, s.T, serialX0, 1)).psnr[0]);
+      opts.onProgress?.({ phase: 'deq', iteration: rec.iteration, maxIter: maxIterOf(s), relResidual: rec.relResidual });
+      await yieldToEvents();
+    });
+    const deq = await deqRestore(p.task, settings, { init: s.init });
     const deqX0 = (await deq.x0.data()) as Float32Array;
     deq.x0.dispose();
     const [y, Apy] = [await p.y.data(), await p.task.Apy.data()];
@@ -85,7 +99,13 @@ export async function runDemo(model: EpsModel, s: JobSettings, truthPixels: Floa
         psnr: psnrOfArrays(deqX0, truthPixels),
         iterations: deq.iterations,
         converged: deq.converged,
+        stoppedBy: deq.stoppedBy,
+        rule: settings.rule ?? '',
+        tol: settings.tol ?? 0,
         relResidual: deq.history.map((h) => h.relResidual),
+        psnrToSerial,
+        finishedRows: deq.history.map((h) => h.finishedRows),
+        nfeAt: deq.history.map((h) => h.nfe),
         maxAbsDiffToSerial: maxAbsDiff(deqX0, serialX0),
       },
       psnrApy: psnrOfArrays(Apy, truthPixels),

@@ -27,7 +27,16 @@ export function jobSolverSettings(
   onIteration: IterationCallback,
 ): SolverSettings {
   return {
-    ...solverSettingsFor(st.T, { kind, tol: st.tol, maxIter: st.maxIter, m: st.m, lambda: st.lambda, beta: st.beta, triangular }),
+    ...solverSettingsFor(st.T, {
+      kind,
+      rule: st.rule,
+      tol: st.tol ?? undefined,
+      maxIter: st.maxIter,
+      m: st.m,
+      lambda: st.lambda,
+      beta: st.beta,
+      triangular,
+    }),
     signal,
     onIteration,
   };

@@ -5,7 +5,8 @@
 export { DeqirClient, WorkerFailedError, type ClientEvent, type ClientOptions, type JobReply } from './deqirClient.js';
 export { BROWSER_BACKENDS, type BackendTiming, type BrowserBackend } from '../../backend/browserBackends.js';
 export * from '../jobSettings.js';
-export { DEFAULT_TOL, defaultMaxIter } from '../../deq/solvers/solverDefaults.js';
+export { DEFAULT_TOL, X0_BUDGET, X0_TOL_MAX, defaultMaxIter, defaultTol } from '../../deq/solvers/solverDefaults.js';
+export { STOP_RULES } from '../../deq/solvers/solverTypes.js';
 export { MAX_ITER_RANGE, T_RANGE } from '../../bounds.js';
 export { fitPixelGaussian, PRIOR_VARIANCE_FLOOR } from '../../models/pixelGaussian.js';
 export { PICKER_IMAGES, PRIOR_FIT_IMAGES, subsetFromFiles } from '../../data/shippedSubset.js';
