@@ -1,11 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_INIT } from '../src/lib/deq/deqDefaults.js';
+import { deqRestore } from '../src/lib/deq/deqRestore.js';
 import { picard } from '../src/lib/deq/solvers/picard.js';
+import { solverSettingsFor, X0_BUDGET } from '../src/lib/deq/solvers/solverDefaults.js';
 import { solveFixedPoint } from '../src/lib/deq/solvers/solveFixedPoint.js';
 import { finishedRows, meetsRowRule } from '../src/lib/deq/solvers/stoppingRule.js';
 import type { FixedPointMap, IterationRecord } from '../src/lib/deq/solvers/solverTypes.js';
 import { ParameterError } from '../src/lib/errors.js';
+import { createOperator } from '../src/lib/operators/createOperator.js';
+import { measure } from '../src/lib/operators/measure.js';
 import { gaussianArray } from '../src/lib/random/prng.js';
+import { prepareRestoration } from '../src/lib/samplers/preparedRestoration.js';
+import { serialChain } from '../src/lib/samplers/serialChain.js';
+import { OPERATOR_CASES, randomImages, testPrior } from './support/fixtures.js';
 import { expectNoLeak, maxAbsDiff } from './support/tfSetup.js';
 
 const record = (rms: number[]): IterationRecord => ({
@@ -112,5 +120,55 @@ describe('the window on a lower-triangular map', () => {
     await expect(picard(p.F, x0, { rowScales: [1, 1, -1, 0] })).rejects.toThrow(/rowScales: scale of row 2/);
     x0.dispose();
     p.dispose();
+  });
+});
+
+describe('DeqIR under the window', () => {
+  const setup = (T: number) => {
+    const { spec, shape } = OPERATOR_CASES[1];
+    const model = testPrior(shape);
+    const operator = createOperator(spec, shape);
+    const xTrue = tf.tidy(() => tf.tanh(randomImages(1, shape, 21, 0.7))) as tf.Tensor4D;
+    const y = measure(operator, xTrue, 0, 22);
+    const xT = randomImages(1, shape, 23) as tf.Tensor4D;
+    const task = prepareRestoration({ model, operator, y, xT, sampling: { T } });
+    return {
+      task,
+      dispose: () => {
+        task.dispose();
+        [xTrue, y, xT].forEach((t) => t.dispose());
+        operator.dispose();
+      },
+    };
+  };
+
+  it('with the strict rule evaluates each timestep until it is final: NFE = T + (T − 1) + … + 1', async () => {
+    const p = setup(12);
+    const r = await deqRestore(p.task, { kind: 'picard', rule: 'relative', tol: 0, maxIter: 12 });
+    r.x0.dispose();
+    p.dispose();
+    expect({ stoppedBy: r.stoppedBy, iterations: r.iterations, nfe: r.nfe }).toEqual({ stoppedBy: 'exact', iterations: 12, nfe: 78 });
+  });
+
+  it('the default solve stops by its rule within T calls, its x0 within the rule of the serial one, nothing leaked', async () => {
+    const T = 20;
+    const p = setup(T);
+    const serial = await serialChain(p.task);
+    const res = await expectNoLeak(
+      () => deqRestore(p.task, solverSettingsFor(T), { init: DEFAULT_INIT }),
+      (r) => r.x0.dispose(),
+    );
+    const again = await deqRestore(p.task, solverSettingsFor(T), { init: DEFAULT_INIT });
+    const [a, b] = [await again.x0.data(), await serial.x0.data()];
+    const rms = Math.sqrt(a.reduce((acc, v, i) => acc + (v - b[i]) ** 2, 0) / a.length);
+    [again.x0, serial.x0].forEach((t) => t.dispose());
+    p.dispose();
+    expect(res.iterations).toBeLessThanOrEqual(T);
+    expect(res.history.at(-1)!.finishedRows).toBe(T);
+    // Finished timesteps are not evaluated again: fewer evaluations than T per call.
+    expect(res.nfe).toBeLessThan(T * res.iterations);
+    expect(res.history.map((h) => h.nfe)).toEqual([...res.history.map((h) => h.nfe)].sort((a, b) => a - b));
+    // The rule's errors add up along the chain to at most about its budget (RMS, image units).
+    expect(rms).toBeLessThan(X0_BUDGET);
   });
 });
