@@ -159,7 +159,7 @@ describe('DeqIR under the window', () => {
       (r) => r.x0.dispose(),
     );
     const again = await deqRestore(p.task, solverSettingsFor(T), { init: DEFAULT_INIT });
-    const [a, b] = [await again.x0.data(), await serial.x0.data()];
+    const [a, b] = [Array.from(await again.x0.data()), Array.from(await serial.x0.data())];
     const rms = Math.sqrt(a.reduce((acc, v, i) => acc + (v - b[i]) ** 2, 0) / a.length);
     [again.x0, serial.x0].forEach((t) => t.dispose());
     p.dispose();
