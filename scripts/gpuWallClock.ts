@@ -10,7 +10,7 @@ import { timeToHost } from '../src/lib/backend/timeToHost.js';
 import { toSignedUnit } from '../src/lib/data/labelledImages.js';
 import { deqRestore } from '../src/lib/deq/deqRestore.js';
 import { deqSystem } from '../src/lib/deq/deqSystem.js';
-import { iterateX0ToSerial, meetsX0Criterion, X0_PSNR_CRITERION_DB } from '../src/lib/metrics/x0ToSerial.js';
+import { x0DistancePerImage, iterateX0ToSerial, meetsX0Criterion, X0_PSNR_CRITERION_DB } from '../src/lib/metrics/x0ToSerial.js';
 import { loadBenchmarkSubset } from '../src/lib/node/benchmarkSubset.js';
 import { loadModelFile } from '../src/lib/node/loadModelFile.js';
 import { useNodeWebgpu } from '../src/lib/node/nodeWebgpu.js';
@@ -105,7 +105,20 @@ for (const T of settings.Ts) {
         const msToCriterion = depth ? res.history[depth - 1].wallMs : null;
         solvers.push({ solver: kind, depth, msToCriterion, speedup: msToCriterion ? serialMs / msToCriterion : null });
       }
-      const row = { T, batch: B, mapMs, stepMs, mapOverStep: mapMs / stepMs, serialMs, solvers };
+      // The default solve as a user runs it: stopped by its own rule, no oracle.
+      const defaults = async () => deqRestore(p.task, solverSettingsFor(T), { init: DEFAULT_INIT });
+      (await defaults()).x0.dispose(); // warm-up
+      const d = await defaults();
+      const dx0 = await d.x0.data();
+      d.x0.dispose();
+      const defaultRun = {
+        depth: d.sequentialDepth,
+        nfe: d.nfe,
+        ms: d.wallMs,
+        speedup: serialMs / d.wallMs,
+        minPsnrToSerial: Math.min(...x0DistancePerImage(dx0, ref!, B).psnr),
+      };
+      const row = { T, batch: B, mapMs, stepMs, mapOverStep: mapMs / stepMs, serialMs, solvers, defaultRun };
       rows.push(row);
       process.stderr.write(`${JSON.stringify(row)}\n`);
     } finally {

@@ -3,7 +3,7 @@ import { timeToHost } from '../../backend/timeToHost.js';
 import { deqRestore } from '../../deq/deqRestore.js';
 import { deqSystem } from '../../deq/deqSystem.js';
 import { throwIfAborted } from '../../errors.js';
-import { iterateX0ToSerial, meetsX0Criterion, X0_PSNR_CRITERION_DB } from '../../metrics/x0ToSerial.js';
+import { x0DistancePerImage } from '../../metrics/x0ToSerial.js';
 import type { EpsModel } from '../../models/epsModel.js';
 import { DEFAULT_INIT } from '../../deq/deqDefaults.js';
 import { DEFAULT_SOLVER, solverSettingsFor } from '../../deq/solvers/solverDefaults.js';
@@ -21,43 +21,47 @@ export interface StepTiming {
   mapMs: number;
   /** Median ms of one serial step (one network call), read-back included. */
   stepMs: number;
+  /** The samples, map and step timed alternately after one warm-up each. */
   mapSamples: number[];
   stepSamples: number[];
   /**
-   * The whole restoration, as scripts/gpuWallClock.ts times it on a GPU: the default solver until
-   * x0 is within 40 dB of the serial x0 (src/lib/metrics/x0ToSerial.ts) against the serial chain.
-   * Absent when the caller asked for per-iteration timings only.
+   * The whole restoration as a user runs it: the serial chain, and the default solve stopped by its
+   * own rule (no oracle), timed alternately. Absent when the caller asked for per-iteration timings only.
    */
-  toCriterion?: SpeedUpTiming;
+  defaultRun?: DefaultRunTiming;
 }
 
-export interface SpeedUpTiming {
+export interface DefaultRunTiming {
   solver: string;
-  /** The criterion the solve stops on (PSNR(x0, serial x0) >= 40 dB). */
-  criterion: string;
-  /** ms of the whole serial chain (T steps), x0 read back. */
+  rule: string;
+  tol: number;
+  /** Median ms of the whole serial chain (T steps) and of the default solve, x0 read back; the samples. */
   serialMs: number;
-  /** Batched network calls until the criterion (null: not within T). */
-  depth: number | null;
-  /** ms from the solve's start to that call (its read-back included), null with depth. */
-  msToCriterion: number | null;
-  /** serialMs / msToCriterion: above 1, DeqIR restores faster than the chain on this device. */
-  speedup: number | null;
+  deqMs: number;
+  serialSamples: number[];
+  deqSamples: number[];
+  /** Batched calls in a row and network evaluations per image of the default solve. */
+  depth: number;
+  nfe: number;
+  /** PSNR of its x0 to the serial x0 (Infinity: identical). */
+  psnrToSerial: number;
+  /** serialMs / deqMs: above 1, DeqIR restores faster than the chain on this device. */
+  speedup: number;
 }
 
 export interface SpeedReps {
   map: number;
   step: number;
-  /** Time the whole restoration too (default true). */
-  toCriterion?: boolean;
+  /** Whole restorations (serial chain and default solve, alternately; default 1; 0 skips them). */
+  whole?: number;
 }
 
 /**
  * Per-iteration wall time of the DeqIR map and of one serial step on the current backend, after one
- * untimed warm-up each (shader compilation, wasm start-up), then (unless reps.toCriterion is false)
- * the whole restoration: the serial chain once, and the default solver once, stopped when x0 is
- * within 40 dB of the serial x0 (both after those warm-ups, whose shapes they reuse). Same problem
- * as the overview default.
+ * untimed warm-up each (shader compilation, wasm start-up), timed alternately so that a drift of the
+ * device touches both alike; then (unless reps.whole is 0) the whole restoration as a user runs it:
+ * the serial chain and the default solve at its own stop, alternately, after a warm-up of each. Same
+ * problem as the overview default.
  */
 export async function speedStep(
   model: EpsModel,
@@ -77,50 +81,53 @@ export async function speedStep(
     await timeToHost(mapOnce);
     await timeToHost(stepOnce);
     const mapSamples: number[] = [];
-    for (let i = 0; i < reps.map; i++) {
-      throwIfAborted(signal);
-      mapSamples.push(await timeToHost(mapOnce));
-      onProgress?.({ phase: 'bench', message: `T = ${T}: map ${i + 1}/${reps.map}` });
-    }
     const stepSamples: number[] = [];
-    for (let i = 0; i < reps.step; i++) stepSamples.push(await timeToHost(stepOnce));
+    for (let i = 0; i < Math.max(reps.map, reps.step); i++) {
+      throwIfAborted(signal);
+      if (i < reps.map) mapSamples.push(await timeToHost(mapOnce));
+      if (i < reps.step) stepSamples.push(await timeToHost(stepOnce));
+      onProgress?.({
+        phase: 'bench',
+        message: i < reps.map ? `T = ${T}: map ${i + 1}/${reps.map}` : `T = ${T}: step ${i + 1}/${reps.step}`,
+      });
+    }
     const out: StepTiming = { T, mapMs: median(mapSamples), stepMs: median(stepSamples), mapSamples, stepSamples };
-    if (reps.toCriterion === false) return out;
-    throwIfAborted(signal);
-    onProgress?.({ phase: 'bench', message: `T = ${T}: serial chain` });
-    await yieldToEvents();
-    const serial = await serialChain(p.task, { signal });
-    const ref = (await serial.x0.data()) as Float32Array;
-    serial.x0.dispose();
-    let depth: number | null = null;
-    const res = await deqRestore(
-      p.task,
-      {
-        ...solverSettingsFor(T),
-        tol: 0,
-        signal,
-        onIteration: async (rec, { fx }): Promise<'stop' | void> => {
-          const d = await iterateX0ToSerial(fx, T, ref, 1);
-          onProgress?.({
-            phase: 'bench',
-            message: `T = ${T}: ${DEFAULT_SOLVER} iteration ${rec.iteration}, ${d.psnr[0].toFixed(1)} dB to the serial x0`,
-          });
-          if (!meetsX0Criterion(d)) return undefined;
-          depth = rec.iteration;
-          return 'stop';
-        },
-      },
-      { init: DEFAULT_INIT },
-    );
-    res.x0.dispose();
-    const msToCriterion = depth ? res.history[(depth as number) - 1].wallMs : null;
-    out.toCriterion = {
+    const whole = reps.whole ?? 1;
+    if (whole <= 0) return out;
+    const settings = { ...solverSettingsFor(T), signal };
+    const once = async () => {
+      throwIfAborted(signal);
+      const serial = await serialChain(p.task, { signal });
+      const ref = await serial.x0.data();
+      serial.x0.dispose();
+      await yieldToEvents();
+      const res = await deqRestore(p.task, settings, { init: DEFAULT_INIT });
+      const psnr = x0DistancePerImage(await res.x0.data(), ref, 1).psnr[0];
+      res.x0.dispose();
+      return { serialMs: serial.wallMs, deqMs: res.wallMs, depth: res.sequentialDepth, nfe: res.nfe, psnr };
+    };
+    onProgress?.({ phase: 'bench', message: `T = ${T}: warm-up of the whole restoration` });
+    await once();
+    const runs = [];
+    for (let i = 0; i < whole; i++) {
+      onProgress?.({ phase: 'bench', message: `T = ${T}: whole restoration ${i + 1}/${whole}` });
+      runs.push(await once());
+    }
+    const serialSamples = runs.map((r) => r.serialMs);
+    const deqSamples = runs.map((r) => r.deqMs);
+    const last = runs[runs.length - 1];
+    out.defaultRun = {
       solver: DEFAULT_SOLVER,
-      criterion: `PSNR(x0, serial x0) >= ${X0_PSNR_CRITERION_DB} dB`,
-      serialMs: serial.wallMs,
-      depth,
-      msToCriterion,
-      speedup: msToCriterion ? serial.wallMs / msToCriterion : null,
+      rule: settings.rule ?? '',
+      tol: settings.tol ?? 0,
+      serialMs: median(serialSamples),
+      deqMs: median(deqSamples),
+      serialSamples,
+      deqSamples,
+      depth: last.depth,
+      nfe: last.nfe,
+      psnrToSerial: last.psnr,
+      speedup: median(serialSamples) / median(deqSamples),
     };
     return out;
   } finally {
