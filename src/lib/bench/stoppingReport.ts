@@ -46,7 +46,7 @@ const HEAD = [
 ];
 
 const provenanceLine = (f: StoppingResultsFile, path: string) =>
-  `${path}: commit ${f.provenance.gitCommit.slice(0, 7)}${f.provenance.gitDirty ? ' (dirty)' : ''}${earlierRunsText(f.provenance.resumedFrom)}, ${f.provenance.date.slice(0, 10)}, ${f.provenance.backend ?? '?'} backend${f.provenance.machine?.cpu ? `, ${f.provenance.machine.cpu} (${f.provenance.machine.cores} cores)` : ''}${f.complete ? '' : ', **incomplete**'}.`;
+  `${path}: commit ${f.provenance.gitCommit.slice(0, 7)}${f.provenance.gitDirty ? ' (uncommitted changes)' : ''}${f.provenance.resumedFrom?.length ? ` (resuming units measured at ${earlierRunsText(f.provenance.resumedFrom)})` : ''}, ${f.provenance.date.slice(0, 10)}, ${f.provenance.backend ?? '?'} backend${f.provenance.machine?.cpu ? `, ${f.provenance.machine.cpu} (${f.provenance.machine.cores} cores)` : ''}${f.complete ? '' : ', **incomplete**'}.`;
 
 export function stoppingReport(calibration: StoppingResultsFile | undefined, evaluation: StoppingResultsFile | undefined): string {
   const lines: string[] = [STOPPING_BEGIN, ''];
@@ -55,7 +55,11 @@ export function stoppingReport(calibration: StoppingResultsFile | undefined, eva
       `**Calibration** (images and a seed the benchmarks do not use; four tasks; one image at a time; ${calibration.provenance.settings?.rule ?? ''} rule):`,
       '',
       ...HEAD,
-      ...summarizeStopping(calibration.units).map(row),
+      ...summarizeStopping(calibration.units)
+        .sort((a, b) => a.T - b.T || a.tol - b.tol)
+        .map(row),
+      '',
+      'The wall column is DeqIR over the serial chain run just before it on the same image: indicative only (other work shared the machine for part of the runs); the timing claim is the interleaved table below.',
       '',
       provenanceLine(calibration, 'data/benchmarks/stopping-calibration.json'),
       '',
