@@ -41,7 +41,7 @@ const residualNote = () => {
     "Below, the relative residual ‖F(X) − X‖ / ‖F(X)‖ of the whole stacked state. It often rises at the second iteration before it falls: " +
     "the first call moves every timestep at once from the starting guess towards the measurement, so the network sees inputs unlike the ones it was given, " +
     "and its predictions at those new inputs move the later timesteps further than the first call did. It is not what the rule reads: " +
-    "a residual of 1e-3 over the whole state is far past anything visible, which is why the old default (stop at 1e-3) took almost T calls.";
+    "one number for the whole state says nothing of which timesteps are done, while the rule looks at each timestep's implied image (above).";
   return p;
 };
 

@@ -16,7 +16,7 @@ export function residualPlot(runs, {tol, width = 640, height = 280} = {}) {
   return Plot.plot({
     width: fitWidth(width),
     height,
-    y: {type: "log", label: "relative residual", grid: true},
+    y: {type: "log", label: "relative residual", grid: true, tickFormat: "~e"},
     x: {label: "iteration", ticks: integerTicks(data), tickFormat: "d"},
     color: variantColour(runs.map((r) => r.solver)),
     marks: [

@@ -17,7 +17,8 @@ const CEILING_DB = 90;
 export function stopPlot(deq, T, {width = 640, height = 240} = {}) {
   const data = deq.psnrToSerial.map((p, i) => ({
     iteration: i + 1,
-    psnr: Math.min(p, CEILING_DB),
+    // Below 0 dB (the first iterates can be far from the serial x0) sits on the axis.
+    psnr: Math.max(0, Math.min(p, CEILING_DB)),
     finished: deq.finishedRows[i],
   }));
   const oracle = data.find((d) => d.psnr >= 40)?.iteration;
@@ -51,7 +52,7 @@ export function stopPlot(deq, T, {width = 640, height = 240} = {}) {
           x: "iteration",
           y: "psnr",
           title: (d) =>
-            `iteration ${d.iteration}\nPSNR to serial ${d.psnr >= CEILING_DB ? "≥ " + CEILING_DB : d.psnr.toFixed(1)} dB\n${d.finished} of ${T} timesteps final`,
+            `iteration ${d.iteration}\nPSNR to serial ${d.psnr >= CEILING_DB ? "≥ " + CEILING_DB : d.psnr <= 0 ? "≤ 0" : d.psnr.toFixed(1)} dB\n${d.finished} of ${T} timesteps final`,
         }),
       ),
     ],

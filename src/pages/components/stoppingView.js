@@ -10,8 +10,9 @@ const ci = (m) => `${f1(m.mean)} ± ${Number.isFinite(m.ci95) ? m.ci95.toFixed(1
  *
  * @param {any} set a `stopping.calibration` or `stopping.evaluation` entry
  * @param {string} caption
+ * @param {any} [evaluation] marks the rows whose tolerance is the default one it ran with
  */
-export function stoppingTable(set, caption) {
+export function stoppingTable(set, caption, evaluation) {
   if (!set) {
     const p = document.createElement("p");
     p.textContent = "Not measured yet (npm run bench -- stopping-calibration, then npm run bench -- stopping).";
@@ -19,16 +20,18 @@ export function stoppingTable(set, caption) {
   }
   return table(
     ["T", "tol", "runs", "depth, mean ± 95 % CI (max)", "NFE / T", "x₀ ≥ 40 dB to serial", "worst dB", "wall / serial"],
-    set.summary.map((s) => [
-      String(s.T),
-      String(s.tol),
-      String(s.n),
-      `${ci(s.depth)} (${s.depth.max})`,
-      ci(s.nfePerT),
-      `${s.atLeast40} / ${s.n}`,
-      f1(s.minPsnr),
-      ci(s.wallRatio),
-    ]),
+    [...set.summary]
+      .sort((a, b) => a.T - b.T || a.tol - b.tol)
+      .map((s) => [
+        String(s.T),
+        evaluation?.summary.some((e) => e.T === s.T && e.tol === s.tol) ? `${s.tol} (default)` : String(s.tol),
+        String(s.n),
+        `${ci(s.depth)} (${s.depth.max})`,
+        ci(s.nfePerT),
+        `${s.atLeast40} / ${s.n}`,
+        f1(s.minPsnr),
+        ci(s.wallRatio),
+      ]),
     {
       caption: `${caption} Measured by ${set.path} (${provenanceLine({...set.provenance, machine: set.provenance.machine ?? {}})}${set.complete ? "" : "; incomplete"}).`,
     },
