@@ -52,7 +52,11 @@ export function stopPlot(deq, T, {width = 640, height = 240} = {}) {
           x: "iteration",
           y: "psnr",
           title: (d) =>
-            `iteration ${d.iteration}\nPSNR to serial ${d.psnr >= CEILING_DB ? "≥ " + CEILING_DB : d.psnr <= 0 ? "≤ 0" : d.psnr.toFixed(1)} dB\n${d.finished} of ${T} timesteps final`,
+            `iteration ${d.iteration}\nPSNR to serial ${
+              d.psnr >= CEILING_DB ? "≥ " + CEILING_DB
+              : d.psnr <= 0 ? "≤ 0"
+              : d.psnr.toFixed(1)
+            } dB\n${d.finished} of ${T} timesteps final`,
         }),
       ),
     ],
