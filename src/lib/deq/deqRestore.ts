@@ -63,10 +63,9 @@ export async function deqRestore(
     (solver.kind === 'anderson' && solver.triangular === true);
   // Every solve runs the map through a window: rows whose network inputs are final are not evaluated again.
   const windowed = system.windowedMap();
-  const rowsEvaluated = () => windowed.rowsEvaluated();
   const nfeAt: number[] = [];
   const onIteration: SolverSettings['onIteration'] = async (rec, it) => {
-    nfeAt.push(rowsEvaluated());
+    nfeAt.push(windowed.rowsEvaluated());
     if (iterates) iterates.push((await it.fx.data()) as Float32Array);
     return solver.onIteration?.(rec, it);
   };
@@ -97,7 +96,7 @@ export async function deqRestore(
       iterations: res.iterations,
       converged: res.converged,
       stoppedBy: res.stoppedBy,
-      nfe: rowsEvaluated(),
+      nfe: windowed.rowsEvaluated(),
       sequentialDepth: res.iterations,
       history: res.history.map((h, i) => ({ ...h, nfe: nfeAt[i] })),
       wallMs: performance.now() - start,

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { PreparedRestoration } from '../samplers/preparedRestoration.js';
 import { ParameterError } from '../errors.js';
 import type { InitKind } from './deqDefaults.js';
+import { noiseScales } from './noiseScales.js';
 import type { FixedPointMap } from './solvers/solverTypes.js';
 
 /**
@@ -244,7 +245,7 @@ export function deqSystem(task: PreparedRestoration, options: DeqSystemOptions =
         if (kind === 'xT') return tf.reshape(tf.tile(tf.reshape(constants.xT5, [1, -1]), [T, 1]), stateShape);
         const a0 = c.sqrtAbarT[0];
         const eps0 = tf.div(tf.sub(constants.xT5, tf.mul(constants.Apy, a0)), Math.sqrt(1 - a0 * a0));
-        const noiseScale = col(Array.from(c.sqrtAbarS, (v) => Math.sqrt(Math.max(0, 1 - v * v))));
+        const noiseScale = col(noiseScales(c));
         return tf.add(tf.mul(constants.sqrtAbarS, constants.Apy), tf.mul(noiseScale, eps0));
       }),
     x0Of: (X) => tf.tidy(() => tf.reshape(rows(X, T - 1, 1), [B, ...img]) as tf.Tensor4D),

@@ -5,8 +5,8 @@ import {
   SOLVERS,
   STOP_RULES,
   T_RANGE,
-  defaultTol,
   maxIterOf,
+  tolOf,
   settingsFromParams,
   settingsToParams,
   withDataset,
@@ -42,7 +42,7 @@ export function solversView(precomputed, {note} = {}) {
   });
   const draw = () =>
     figures.replaceChildren(
-      residualPlot(comparison.runs, {tol: s.rule === "relative" ? (s.tol ?? defaultTol(s.rule, s.T)) : undefined}),
+      residualPlot(comparison.runs, {tol: s.rule === "relative" ? tolOf(s) : undefined}),
       select(
         "heatmap of",
         SOLVERS.map((v) => [v, v]),
@@ -89,7 +89,7 @@ export function solversView(precomputed, {note} = {}) {
     select(
       "tol",
       [
-        ["", `default (${defaultTol(s.rule, s.T)} at T = ${s.T})`],
+        ["", `default (${tolOf({...s, tol: null})} at T = ${s.T})`],
         ...(s.rule === "x0" ? [0.02, 0.01, 0.005, 1e-3] : [1e-2, 1e-3, 1e-4, 1e-5]).map((v) => [String(v), String(v)]),
       ],
       s.tol ?? "",
